@@ -1,0 +1,1 @@
+"""The council assistant: retrieval and cited answers over council documents."""

@@ -1,0 +1,251 @@
+"""The extractive answerer: no LLM. It picks the sentences of the retrieved passages that answer
+the question, quotes them verbatim with numbered citations, and abstains when the passages do
+not cover what was asked.
+
+How a sentence is scored (all parts in [0, 1]):
+- coverage: the weighted share of the question's content words found in the sentence. Weights
+  are inverse document frequencies over all candidate sentences, so a rare word ("KOMM-AN",
+  "Grundsteuerreform") counts more than one found everywhere ("Stadt"). German compounds match
+  by their head or stem: "Städte" ↔ "Stadtverwaltungen", "Mittel" ↔ "Fördermittel".
+- context: the same share over the whole passage and its metadata (title, committee, date,
+  Vorlage), so "am 22.10.2024 im Gemeinderat" counts even when the vote line does not repeat it.
+- answer type: a question asking "how many", "when", "who/which" or "how was voted" prefers
+  sentences carrying a number, a date, names or a vote result that the question does not.
+- reported questions ("bittet um Mitteilung, welche …", "asked whether …") restate the
+  question rather than answer it and are scored down.
+
+The assistant abstains when even the best sentence's passage covers less than
+`min_coverage` of the question, or when the best passage is far from the question in the
+embedding space (`min_passage_score`): then it says so and asserts nothing.
+"""
+
+import math
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from assistant.model import Citation, Passage
+from assistant.settings import AnswerSettings
+from assistant.text import content_terms, detect_language, sentence_spans
+
+ABSTAIN = {
+    "de": "Dazu finde ich in den vorliegenden Dokumenten keine Angabe.",
+    "en": "The documents available to me do not answer this question.",
+}
+
+_QUESTION_TYPES = {
+    "vote": re.compile(
+        r"abstimm|abgestimmt|stimmen|stimmverh|votum|gegenstimm|enthaltung|einstimmig|mehrheit|\bvot(e|ed|es|ing)\b",
+        re.I,
+    ),
+    "number": re.compile(
+        r"\bwie\s+(viele|viel|hoch|groß|lang|oft|teuer)\b|\banzahl\b|\bbetrag|\bsumme\b|\bkosten\b|\bprozent"
+        r"|\bhow\s+(many|much|long|often)\b|\bwhat\s+(amount|total|percentage|sum)\b|\bcost\b",
+        re.I,
+    ),
+    "date": re.compile(r"\bwann\b|\bdatum\b|an welchem tag|\bwhen\b|\bwhat date\b|\bwhich day\b", re.I),
+    "names": re.compile(r"\bwelche[nmrs]?\b|\bwer\b|\bwen\b|\bwem\b|\bwho\b|\bwhom\b|\bwhich\b|\bnamen?\b", re.I),
+}
+_SENTENCE_HAS = {
+    "vote": re.compile(
+        r"\b\d+\s*(Ja|Nein|Enthaltung)|einstimmig|mehrheitlich|Zustimmung|Ablehnung|zur Kenntnis genommen"
+        r"|\b(For|Against|Abstain(ed)?)\b\W{0,3}\d+|\bcarried\b|\bagreed\b|\bunanimous|\bY-\d+",
+        re.I,
+    ),
+    "number": re.compile(
+        r"\b(?:ein|zwei|drei|vier|fünf|sechs|sieben|acht|neun|zehn|elf|zwölf|zwanzig|hundert)(?:mal|fach)?\b"
+        r"|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|hundred|once|twice)\b",
+        re.I,
+    ),
+    "date": re.compile(
+        r"\b\d{1,2}\.\s?\d{1,2}\.\s?\d{2,4}\b|\b\d{1,2}\.?\s+(Jan|Feb|Mär|Apr|Mai|May|Jun|Jul|Aug|Sep|Okt|Oct|Nov|Dez|Dec)",
+        re.I,
+    ),
+    "names": re.compile(r"[A-ZÄÖÜ][\wäöüß.-]+(?:,\s*[A-ZÄÖÜ][\wäöüß.-]+)*,?\s+(und|and|sowie)\s+[A-ZÄÖÜ]"),
+}
+# Words that name the kind of fact asked for, not the topic ("Stimmenverhältnis", "wie oft",
+# "Anzahl"): the answer-type check stands in for them, so they do not count in coverage.
+_FRAME_TERM = re.compile(
+    r"^(?:viel|oft|anzahl|hoch|hoh|betrag|summ|many|much|often|number|amount|stimm|abstimm|stimmenverh"
+    r"|gegenstimm|vote|vot|beschl|ergebnis|result|datum|date|nam)"
+)
+# Question types a sentence must satisfy to be an answer at all, strongest first: a vote
+# question is not answered by a sentence without a vote result, a "how many" question not by one
+# without a number.
+_STRICT_TYPES = ("vote", "number", "date")
+_REPORTED_QUESTION = re.compile(
+    r"\?|\bbittet\b[^.]*\bum\b|\bfragt\b|\berkundigt sich\b|\bwelche[nmrs]?\b|\bwie viele\b|\bob\b"
+    r"|\basked\b|\bwhether\b|\bhow many\b",
+    re.I,
+)
+_MONTHS_DE = ["Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September", "Oktober",
+              "November", "Dezember"]
+
+
+@dataclass
+class _Candidate:
+    passage: int  # index into the passages
+    start: int
+    end: int
+    terms: set[str]
+    score: float = 0.0
+    coverage: float = 0.0
+
+
+@dataclass(frozen=True)
+class Extract:
+    """An extractive answer: text with [n] markers and its citations, or an abstention."""
+
+    text: str
+    citations: list[Citation]
+    abstained: bool
+
+
+class ExtractiveAnswerer:
+    def __init__(self, settings: AnswerSettings):
+        self._settings = settings
+
+    def answer(self, question: str, passages: list[Passage]) -> Extract:
+        language = detect_language(question)
+        terms = list(dict.fromkeys(content_terms(question, language)))
+        q_terms = [t for t in terms if not _FRAME_TERM.match(t)] or terms
+        if not passages or not q_terms:
+            return Extract(ABSTAIN[language], [], True)
+
+        candidates = [
+            _Candidate(i, a, b, set(content_terms(p.text[a:b], language)))
+            for i, p in enumerate(passages)
+            for a, b in sentence_spans(p.text)
+        ]
+        weights = _idf(q_terms, [c.terms for c in candidates])
+        context_terms = [set(content_terms(_context_text(p), language)) for p in passages]
+        context = [_covered(q_terms, weights, terms) for terms in context_terms]
+        wanted = [t for t, pattern in _QUESTION_TYPES.items() if pattern.search(question)]
+        q_numbers = set(re.findall(r"\d+", question))
+        required = next((t for t in _STRICT_TYPES if t in wanted), None)
+        for c in candidates:
+            sentence = passages[c.passage].text[c.start : c.end]
+            c.coverage = _covered(q_terms, weights, c.terms)
+            rank_prior = 1.0 - c.passage / len(passages)
+            c.score = 0.55 * c.coverage + 0.25 * context[c.passage] + 0.1 * rank_prior
+            if required and not _answers_type(required, sentence, q_numbers):
+                c.score = 0.0
+            elif any(_answers_type(t, sentence, q_numbers) for t in wanted):
+                c.score += 0.2
+            if _REPORTED_QUESTION.search(sentence):
+                c.score *= 0.6
+            if len(c.terms) < 2:  # headings and fragments carry no answer
+                c.score *= 0.5
+
+        best = max(candidates, key=lambda c: c.score, default=None)
+        if best is None or best.score <= 0.0 or passages[0].score < self._settings.min_passage_score:
+            return Extract(ABSTAIN[language], [], True)
+        chosen = self._choose(candidates, best, q_terms, weights)
+        support = set().union(*(context_terms[i] for i in {c.passage for c in chosen}))
+        if _covered(q_terms, weights, support) < self._settings.min_coverage:
+            return Extract(ABSTAIN[language], [], True)
+        return _compose(chosen, passages)
+
+    def _choose(
+        self, candidates: list[_Candidate], best: _Candidate, q_terms: list[str], weights: dict[str, float]
+    ) -> list[_Candidate]:
+        """The best sentence, then, greedily, sentences that cover question words the chosen ones
+        do not ("wie viele Mitglieder … und wie oft …" needs two), or that score nearly as well
+        and add words of their own (lists spread over sentences), at most `max_sentences`."""
+        chosen = [best]
+        covered = {t for t in q_terms if _matches(t, best.terms)}
+        for c in sorted(candidates, key=lambda c: c.score, reverse=True):
+            if len(chosen) >= self._settings.max_sentences or c.score < 0.5 * best.score:
+                break
+            if c is best or any(_similar(c.terms, o.terms) for o in chosen):
+                continue
+            new = [t for t in q_terms if t not in covered and _matches(t, c.terms)]
+            gain = sum(weights[t] for t in new) / sum(weights.values())
+            if gain >= 0.15 or c.score >= 0.9 * best.score:
+                chosen.append(c)
+                covered.update(new)
+        return chosen
+
+
+def _compose(chosen: list[_Candidate], passages: list[Passage]) -> Extract:
+    numbers: dict[int, int] = {}  # passage index → citation number
+    citations: list[Citation] = []
+    parts = []
+    for c in chosen:
+        p = passages[c.passage]
+        end = c.end
+        if p.text[c.start : end].rstrip().endswith(":"):  # a lead-in; the next sentence carries it
+            following = [b for a, b in sentence_spans(p.text) if a >= end]
+            end = following[0] if following else end
+        if c.passage not in numbers:
+            numbers[c.passage] = len(citations) + 1
+            citations.append(_citation(numbers[c.passage], p, c.start))
+        parts.append(f"{_one_line(p.text[c.start : end])} [{numbers[c.passage]}]")
+    return Extract(" ".join(parts), citations, False)
+
+
+def _citation(n: int, p: Passage, offset: int) -> Citation:
+    """Quote the paragraph holding the sentence; a short one with the paragraph before it, as
+    headings like "Ergänzende Ausführungen der Verwaltung:" give a quote its context."""
+    starts = [*p.paragraph_starts, len(p.text)]
+    i = max(j for j in range(len(p.paragraph_starts)) if starts[j] <= offset)
+    first = i - 1 if i > 0 and starts[i + 1] - starts[i] < 200 else i
+    quote = p.text[starts[first] : starts[i + 1]].strip()
+    return Citation(
+        n=n,
+        source=p.source,
+        title=p.title,
+        committee=p.committee,
+        meeting_date=p.meeting_date,
+        vorlage=p.vorlage,
+        page=p.page,
+        paragraph=p.paragraph_at(starts[first]),
+        text=quote,
+        score=p.score,
+    )
+
+
+def _idf(q_terms: list[str], sentences: list[set[str]]) -> dict[str, float]:
+    n = len(sentences)
+    return {t: math.log(1 + (n + 1) / (1 + sum(_matches(t, s) for s in sentences))) for t in q_terms}
+
+
+def _matches(term: str, terms: set[str]) -> bool:
+    """A question term is found if present, as the head or start of a compound ("stadt" in
+    "stadtverwalt", "mittel" in "fordermittel"), or as a longer form of a stem of 5+ letters
+    ("besteht" / "besteh")."""
+    if term in terms:
+        return True
+    if len(term) < 5 or term[0].isdigit():
+        return False
+    return any(
+        (t.endswith(term) or t.startswith(term)) if len(t) > len(term) else (len(t) >= 5 and term.startswith(t))
+        for t in terms
+    )
+
+
+def _covered(q_terms: list[str], weights: dict[str, float], terms: set[str]) -> float:
+    total = sum(weights.values())
+    return sum(weights[t] for t in q_terms if _matches(t, terms)) / total if total else 0.0
+
+
+def _answers_type(kind: str, sentence: str, q_numbers: set[str]) -> bool:
+    if kind == "number" and set(re.findall(r"\d+", sentence)) - q_numbers:
+        return True
+    return bool(_SENTENCE_HAS[kind].search(sentence))
+
+
+def _similar(a: set[str], b: set[str]) -> bool:
+    return len(a & b) >= 0.8 * min(len(a), len(b))
+
+
+def _context_text(p: Passage) -> str:
+    parts = [p.text, p.title, p.committee or "", p.vorlage or ""]
+    if p.meeting_date:
+        d = date.fromisoformat(p.meeting_date)
+        parts.append(f"{d:%d.%m.%Y} {d.day}. {_MONTHS_DE[d.month - 1]} {d.year} {d:%d %B %Y}")
+    return "\n".join(parts)
+
+
+def _one_line(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()

@@ -1,0 +1,84 @@
+"""What the web chat, the CLI and evaluation scripts call. `build_services(settings)` wires the
+embedding model, the store, retrieval and the answerer in one place; nothing else constructs them.
+"""
+
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from assistant.answer import ExtractiveAnswerer
+from assistant.embeddings import build_embed_model
+from assistant.model import Answer
+from assistant.retrieval import CouncilRetriever
+from assistant.settings import Settings
+from assistant.store import ChunkStore
+from ingest.pipeline import IngestReport, ingest_path
+
+
+class QuestionError(ValueError):
+    """A question that cannot be asked as given; the message is meant for the user (German)."""
+
+
+@dataclass
+class CouncilAssistant:
+    settings: Settings
+    store: ChunkStore
+    retriever: CouncilRetriever
+    answerer: ExtractiveAnswerer
+
+    def ask(self, question: str) -> Answer:
+        started = time.perf_counter()
+        question = check_question(question, self.settings.ui.max_question_chars)
+        passages = self.retriever.passages(question)
+        extract = self.answerer.answer(question, passages)
+        return Answer(
+            question=question,
+            text=extract.text,
+            abstained=extract.abstained,
+            citations=extract.citations,
+            retrieved=passages,
+            seconds=time.perf_counter() - started,
+        )
+
+
+def check_question(question: str, max_chars: int) -> str:
+    question = " ".join(question.split())
+    if not question:
+        raise QuestionError("Bitte geben Sie eine Frage ein.")
+    if len(question) > max_chars:
+        raise QuestionError(
+            f"Die Frage ist zu lang ({len(question)} Zeichen, höchstens {max_chars}). "
+            "Bitte fassen Sie sie kürzer."
+        )
+    return question
+
+
+def build_assistant(settings: Settings) -> CouncilAssistant:
+    """The assistant over an existing index (raises `IndexEmpty` if there is none)."""
+    embed_model = build_embed_model(settings.embedding)
+    store = ChunkStore(settings.store, settings.data_dir, embed_model.model_id, create=False)
+    return CouncilAssistant(
+        settings=settings,
+        store=store,
+        retriever=CouncilRetriever(store, embed_model, settings.retrieval.top_k),
+        answerer=ExtractiveAnswerer(settings.answer),
+    )
+
+
+def ingest(
+    settings: Settings, path: Path, *, prune: bool = False, exclude: tuple[str, ...] = (),
+    progress: bool | None = None,
+) -> IngestReport:
+    embed_model = build_embed_model(settings.embedding)
+    store = ChunkStore(settings.store, settings.data_dir, embed_model.model_id, create=True)
+    return ingest_path(
+        path,
+        store,
+        embed_model,
+        chunk_chars=settings.ingest.chunk_chars,
+        max_chunk_chars=settings.ingest.max_chunk_chars,
+        max_file_bytes=int(settings.ingest.max_file_mb * 2**20),
+        prune=prune,
+        exclude=exclude,
+        progress=progress,
+    )

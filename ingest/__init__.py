@@ -1,0 +1,1 @@
+"""Ingest: files → council documents → chunks → the index."""

@@ -1,0 +1,159 @@
+"""Council structure stated in a document's own text: title, committee (Gremium), meeting date
+and Vorlage number. Each field is None where the document does not state it; nothing is guessed
+from other files.
+
+The parsers look at the head of the document (first ~3000 characters), where minutes,
+Beratungsergebnisse and Vorlagen print their metadata.
+"""
+
+import re
+from datetime import date
+from pathlib import PurePosixPath
+
+from ingest.model import CouncilDocument, Page
+
+HEAD_CHARS = 3000
+
+_MONTHS = {
+    "januar": 1, "jänner": 1, "februar": 2, "märz": 3, "maerz": 3, "april": 4, "mai": 5, "juni": 6,
+    "juli": 7, "august": 8, "september": 9, "oktober": 10, "november": 11, "dezember": 12,
+    "january": 1, "february": 2, "march": 3, "may": 5, "june": 6, "july": 7, "october": 10,
+    "december": 12, "jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8,
+    "sep": 9, "sept": 9, "oct": 10, "okt": 10, "nov": 11, "dec": 12, "dez": 12,
+}
+_MONTH = "|".join(sorted(_MONTHS, key=len, reverse=True))
+_DATE_PATTERNS = [
+    # 08.02.2021, 8. 2. 2021
+    (re.compile(r"\b(\d{1,2})\.\s?(\d{1,2})\.\s?((?:19|20)\d{2})\b"), ("d", "m", "y")),
+    # 22. Oktober 2024
+    (re.compile(rf"\b(\d{{1,2}})\.\s*({_MONTH})\s+((?:19|20)\d{{2}})\b", re.I), ("d", "M", "y")),
+    # 13 February 2025, 13th February, 2025, 12TH DAY OF JANUARY, 2011
+    (re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?(?:\s+day\s+of)?\s+({_MONTH}),?\s+((?:19|20)\d{{2}})\b", re.I),
+     ("d", "M", "y")),
+    # February 13, 2025
+    (re.compile(rf"\b({_MONTH})\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+((?:19|20)\d{{2}})\b", re.I), ("M", "d", "y")),
+    # 2021-02-08
+    (re.compile(r"\b((?:19|20)\d{2})-(\d{2})-(\d{2})\b"), ("y", "m", "d")),
+]
+# Words that introduce the date of the meeting rather than the date a document was printed.
+_MEETING_MARKER = re.compile(
+    r"(?:\bam\b|\bvom\b|Sitzung|Besprechung|Termin|\bheld\b|meeting|Tagung|Datum)", re.I
+)
+
+_VORLAGE = re.compile(r"Vorlage(?:\s*-?\s*Nr\.?)?\s*:?\s*(\d{1,4}/\d{2,4}(?:/\d{1,4})?)\b")
+
+_GENITIVE = {"rates": "rat", "rats": "rat", "tages": "tag", "ausschusses": "ausschuss", "beirates": "beirat",
+             "beirats": "beirat"}
+_COMMITTEE_PATTERNS = [
+    # "Sozialausschuss am 08.02.2021"
+    re.compile(r"\b([A-ZÄÖÜ][a-zäöüß]*(?:-[A-ZÄÖÜ][a-zäöüß]+)*ausschuss)\s+(?:am|vom)\s+\d"),
+    # "Sitzung des Stadtteilbeirates Büchenbach", "Plenarsitzung des Gemeinderates"
+    re.compile(
+        r"[Ss]itzung des ((?:[A-ZÄÖÜ][a-zäöüß]*)(?:rates|rats|tages|ausschusses|beirates|beirats))"
+        r"(\s+(?!am\b|vom\b)[A-ZÄÖÜ][a-zäöüß]+)?"
+    ),
+    # A line of its own naming the body, as in invitations: "Stadtteilbeirat Büchenbach"
+    re.compile(r"^((?:Stadtteil|Orts)beirat\s+[A-ZÄÖÜ][a-zäöüß]+)\s*$", re.M),
+    # Karlsruhe Vorlagen: table "Gremium Termin TOP" followed by the first consultation
+    re.compile(r"Gremium\s+Termin\s+TOP[^\n]*\n([A-ZÄÖÜ][\wäöüß-]+(?: [A-ZÄÖÜ][\wäöüß-]+)?)\s+\d{2}\.\d{2}\.\d{4}"),
+    # English minutes
+    re.compile(r"(?i)meeting of the ((?:council of the city of [a-z]+)|county council|cabinet|[a-z ]{3,40}? committee)\b"),
+    re.compile(r"(?i)\b(council of the city of [a-z]+)\b"),
+]
+
+
+def parse_date(text: str) -> str | None:
+    """The meeting date in `text` as ISO string: a date right after a word like "am", "Sitzung",
+    "held" wins over the first date (which is often the printing date).
+
+    >>> parse_date("Erlangen, 20. Juli 2021\\nBesprechung am: 08. Juli 2021")
+    '2021-07-08'
+    >>> parse_date("held at County Hall, Maidstone on Thursday, 13 February 2025.")
+    '2025-02-13'
+    """
+    found: list[tuple[int, str]] = []
+    for pattern, order in _DATE_PATTERNS:
+        for m in pattern.finditer(text):
+            iso = _iso(dict(zip(order, m.groups(), strict=True)))
+            if iso:
+                found.append((m.start(), iso))
+    if not found:
+        return None
+    found.sort()
+    for start, iso in found:
+        if _MEETING_MARKER.search(text[max(0, start - 120) : start]):
+            return iso
+    return found[0][1]
+
+
+def _iso(parts: dict[str, str]) -> str | None:
+    month = int(parts["m"]) if "m" in parts else _MONTHS.get(parts["M"].lower())
+    try:
+        return date(int(parts["y"]), month or 0, int(parts["d"])).isoformat()
+    except ValueError:
+        return None
+
+
+def parse_committee(text: str) -> str | None:
+    """The body (Gremium) whose meeting or paper this is.
+
+    >>> parse_committee("Niederschrift 3. Plenarsitzung des Gemeinderates\\n22. Oktober 2024")
+    'Gemeinderat'
+    >>> parse_committee("Sozialausschuss am 08.02.2021")
+    'Sozialausschuss'
+    """
+    matches = [m for m in (p.search(text) for p in _COMMITTEE_PATTERNS) if m]
+    if not matches:
+        return None
+    m = min(matches, key=lambda m: m.start())  # the heading names the body before any mention
+    name = m.group(1)
+    for ending, nominative in _GENITIVE.items():
+        if name.endswith(ending):
+            name = name[: -len(ending)] + nominative
+            break
+    if m.lastindex and m.lastindex > 1 and m.group(2):
+        name += " " + m.group(2).strip()
+    if name.islower() or name.isupper():
+        name = name.title().replace(" Of ", " of ").replace(" The ", " the ")
+    return name
+
+
+def parse_vorlage(text: str) -> str | None:
+    """The Vorlage (paper) number as printed.
+
+    >>> parse_vorlage("Beratungsergebnis zu Vorlage Nr. 50/004/2021")
+    '50/004/2021'
+    """
+    m = _VORLAGE.search(text)
+    return m.group(1) if m else None
+
+
+def document_title(source: str, pages: list[Page]) -> str:
+    """The file name where it reads as words, else the first substantial line of the text."""
+    stem = PurePosixPath(source).stem
+    words = re.findall(r"[^\W\d_]{3,}", stem)
+    if len(words) >= 2:
+        return re.sub(r"\s+", " ", stem.replace("_", " ")).strip()
+    for page in pages:
+        for line in page.text.splitlines():
+            line = re.sub(r"\s+", " ", line).strip()
+            if len(re.findall(r"[^\W\d_]", line)) >= 12:
+                return line[:150]
+    return stem
+
+
+def head_text(pages: list[Page]) -> str:
+    return "\n".join(p.text for p in pages)[:HEAD_CHARS]
+
+
+def build_document(source: str, pages: list[Page], warnings: list[str]) -> CouncilDocument:
+    head = head_text(pages)
+    return CouncilDocument(
+        source=source,
+        title=document_title(source, pages),
+        committee=parse_committee(head),
+        meeting_date=parse_date(head),
+        vorlage=parse_vorlage(head),
+        pages=pages,
+        warnings=warnings,
+    )
