@@ -11,7 +11,7 @@ from assistant.embeddings import build_embed_model
 from assistant.model import Answer
 from assistant.retrieval import CouncilRetriever
 from assistant.settings import Settings
-from assistant.store import ChunkStore
+from assistant.store import ChunkStore, IndexEmpty
 from ingest.pipeline import IngestReport, ingest_path
 
 
@@ -63,6 +63,14 @@ def build_assistant(settings: Settings) -> CouncilAssistant:
         retriever=CouncilRetriever(store, embed_model, settings.retrieval.top_k),
         answerer=ExtractiveAnswerer(settings.answer),
     )
+
+
+def index_is_empty(settings: Settings) -> bool:
+    embed_model = build_embed_model(settings.embedding)
+    try:
+        return ChunkStore(settings.store, settings.data_dir, embed_model.model_id, create=False).count() == 0
+    except IndexEmpty:
+        return True
 
 
 def ingest(

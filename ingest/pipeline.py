@@ -24,6 +24,10 @@ from ingest.structure import build_document
 
 log = logging.getLogger(__name__)
 
+# Part of every file's fingerprint: raise it when reading or chunking changes, and the next
+# ingest re-chunks every file (vectors of unchanged chunk texts are reused, not recomputed).
+INGEST_VERSION = 1
+
 
 @dataclass(frozen=True)
 class FileNote:
@@ -90,7 +94,7 @@ def ingest_path(
             report.skipped.append(FileNote(source, f"unsupported file type {file.suffix or '(none)'}"))
             continue
         try:
-            file_hash = hashlib.sha256(file.read_bytes()).hexdigest()
+            file_hash = _fingerprint(file.read_bytes(), chunk_chars, max_chunk_chars)
         except OSError as exc:
             report.failed.append(FileNote(source, f"cannot read file ({exc.strerror or exc})"))
             continue
@@ -149,6 +153,12 @@ def _vectors(
         report.embedded += len(part)
         bar.update(sum(uses[sha] for sha in part))
     return [known[sha] for sha in shas]
+
+
+def _fingerprint(data: bytes, chunk_chars: int, max_chunk_chars: int) -> str:
+    """The file's content hash, salted with what else decides its chunks."""
+    salt = f"{INGEST_VERSION}:{chunk_chars}:{max_chunk_chars}:".encode()
+    return hashlib.sha256(salt + data).hexdigest()
 
 
 def _list_files(path: Path, exclude: tuple[str, ...]) -> tuple[Path, list[Path]]:

@@ -1,0 +1,44 @@
+# One-command habits. `make run` and `make test` set up .venv themselves on a fresh clone.
+VENV := .venv
+PY := $(VENV)/bin/python
+COUNCIL := $(VENV)/bin/council
+CORPUS ?= ../shared/corpus
+EVAL_DATA ?= data/shared-corpus
+PYTHON ?= python3
+
+.PHONY: run test lint eval bench clean
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed-run: pyproject.toml | $(VENV)/bin/python
+	$(PY) -m pip install --quiet -e .
+	touch $@
+
+# The [test] extra pulls sentence-transformers; its torch is pinned to the CPU build on local disk.
+$(VENV)/.installed-test: pyproject.toml | $(VENV)/bin/python
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $@ $(VENV)/.installed-run
+
+run: $(VENV)/.installed-run
+	$(PY) app.py
+
+test: $(VENV)/.installed-test
+	$(PY) -m pytest -q -p no:cacheprovider --durations=10
+
+lint: $(VENV)/.installed-test
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
+
+# Full-corpus evaluation (tens of minutes for the first ingest; later runs reuse the index).
+eval: $(VENV)/.installed-run
+	$(COUNCIL) ingest $(CORPUS) --data-dir $(EVAL_DATA) --prune --exclude SOURCES.md --exclude sources.csv
+	$(COUNCIL) eval eval/gold.jsonl --out results/gold.jsonl --data-dir $(EVAL_DATA)
+	$(COUNCIL) eval $(CORPUS)/../eval/dev.jsonl --out results/dev.jsonl --data-dir $(EVAL_DATA)
+
+bench: $(VENV)/.installed-run
+	$(PY) -m eval.bench --corpus $(CORPUS) --data-dir $(EVAL_DATA)
+
+clean:
+	rm -rf $(VENV) results

@@ -1,0 +1,153 @@
+"""Gold questions and the metrics of an evaluation run (format: ../shared/eval/README.md)."""
+
+import json
+import statistics
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+Expected = list[str | list[str]]
+
+
+@dataclass(frozen=True)
+class GoldQuestion:
+    id: str
+    question: str
+    expected: Expected
+    sources: list[str]
+    answerable: bool
+    type: str = ""
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What one question got, as far as the metrics need it."""
+
+    gold: GoldQuestion
+    answer: str
+    abstained: bool
+    cited: list[str]  # sources of the citations
+    retrieved: list[str]  # sources of the retrieved passages, best first
+    seconds: float
+
+    @property
+    def correct(self) -> bool:
+        """Answerable: not abstained, every expected element present, a gold source cited.
+        Unanswerable: abstained."""
+        if not self.gold.answerable:
+            return self.abstained
+        return (
+            not self.abstained
+            and all(_contains(self.answer, element) for element in self.gold.expected)
+            and bool(set(self.cited) & set(self.gold.sources))
+        )
+
+    @property
+    def rank(self) -> int | None:
+        """1-based rank of the first retrieved passage from a gold source."""
+        return next((i for i, s in enumerate(self.retrieved, 1) if s in self.gold.sources), None)
+
+
+def load_gold(path: Path) -> list[GoldQuestion]:
+    questions = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+            questions.append(
+                GoldQuestion(
+                    id=str(row["id"]),
+                    question=row["question"],
+                    expected=row["expected"],
+                    sources=row["sources"],
+                    answerable=bool(row["answerable"]),
+                    type=row.get("type", ""),
+                )
+            )
+        except (json.JSONDecodeError, KeyError, TypeError) as exc:
+            raise ValueError(f"{path}:{number}: not a gold question ({exc})") from exc
+    return questions
+
+
+def _normal(text: str) -> str:
+    return " ".join(text.lower().split())
+
+
+def _contains(answer: str, element: str | list[str]) -> bool:
+    alternatives = element if isinstance(element, list) else [element]
+    return any(_normal(a) in _normal(answer) for a in alternatives)
+
+
+@dataclass(frozen=True)
+class Metrics:
+    questions: int
+    answerable: int
+    accuracy: float  # all questions: right answer, or right abstention
+    answer_accuracy: float  # answerable questions answered correctly with a gold source cited
+    abstention_accuracy: float  # abstained exactly when the question is unanswerable
+    abstention_precision: float  # of the abstentions, share on unanswerable questions
+    abstention_recall: float  # of the unanswerable questions, share abstained
+    hit_at_1: float
+    hit_at_5: float
+    mrr: float
+    p50_seconds: float
+    p95_seconds: float
+
+
+def compute(outcomes: Sequence[Outcome]) -> Metrics:
+    answerable = [o for o in outcomes if o.gold.answerable]
+    unanswerable = [o for o in outcomes if not o.gold.answerable]
+    abstained = [o for o in outcomes if o.abstained]
+    ranks = [o.rank for o in answerable]
+    seconds = sorted(o.seconds for o in outcomes)
+    return Metrics(
+        questions=len(outcomes),
+        answerable=len(answerable),
+        accuracy=_share(o.correct for o in outcomes),
+        answer_accuracy=_share(o.correct for o in answerable),
+        abstention_accuracy=_share(o.abstained == (not o.gold.answerable) for o in outcomes),
+        abstention_precision=_share(not o.gold.answerable for o in abstained),
+        abstention_recall=_share(o.abstained for o in unanswerable),
+        hit_at_1=_share(r == 1 for r in ranks),
+        hit_at_5=_share(r is not None and r <= 5 for r in ranks),
+        mrr=statistics.fmean(1 / r if r else 0.0 for r in ranks) if ranks else 0.0,
+        p50_seconds=_quantile(seconds, 0.5),
+        p95_seconds=_quantile(seconds, 0.95),
+    )
+
+
+def _share(flags) -> float:
+    flags = list(flags)
+    return sum(flags) / len(flags) if flags else 0.0
+
+
+def _quantile(sorted_values: list[float], q: float) -> float:
+    if not sorted_values:
+        return 0.0
+    return sorted_values[min(len(sorted_values) - 1, round(q * (len(sorted_values) - 1)))]
+
+
+def format_table(metrics: Metrics, by_type: dict[str, Metrics]) -> str:
+    rows = [
+        ("questions (answerable)", f"{metrics.questions} ({metrics.answerable})"),
+        ("accuracy, all questions", f"{metrics.accuracy:.3f}"),
+        ("answer accuracy", f"{metrics.answer_accuracy:.3f}"),
+        ("abstention accuracy", f"{metrics.abstention_accuracy:.3f}"),
+        ("abstention precision", f"{metrics.abstention_precision:.3f}"),
+        ("abstention recall", f"{metrics.abstention_recall:.3f}"),
+        ("retrieval hit@1", f"{metrics.hit_at_1:.3f}"),
+        ("retrieval hit@5", f"{metrics.hit_at_5:.3f}"),
+        ("retrieval MRR", f"{metrics.mrr:.3f}"),
+        ("latency p50 s", f"{metrics.p50_seconds:.3f}"),
+        ("latency p95 s", f"{metrics.p95_seconds:.3f}"),
+    ]
+    width = max(len(k) for k, _ in rows)
+    lines = [f"{k:<{width}}  {v}" for k, v in rows]
+    if len(by_type) > 1:
+        lines.append("")
+        lines.append(f"{'type':<16} {'n':>4} {'accuracy':>9} {'hit@5':>6}")
+        for name, m in sorted(by_type.items()):
+            hit = f"{m.hit_at_5:.2f}" if m.answerable else "-"
+            lines.append(f"{name:<16} {m.questions:>4} {m.accuracy:>9.2f} {hit:>6}")
+    return "\n".join(lines)

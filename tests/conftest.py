@@ -1,0 +1,63 @@
+"""Shared fixtures: real documents from ../shared/corpus, real Chroma, the real e5 model.
+
+Every data path points into tmp dirs (autouse), so no test touches ./data."""
+
+import os
+import socket
+from pathlib import Path
+
+import pytest
+
+from assistant.api import ingest
+from assistant.settings import Settings
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = ROOT.parent / "shared" / "corpus"
+DEV_GOLD = ROOT.parent / "shared" / "eval" / "dev.jsonl"
+
+METTMANN = "kreis-mettmann/Beratungsergebnis_50-004-2021_Sozialausschuss_2021-02-08_TOP10.txt"
+KARLSRUHE_TOP14 = "karlsruhe-oparl/docs/file-contents/662263.txt"
+KENT_FEB = "kent-county-council/full_council/2025-02-13/originals/Printed minutes 13th-Feb-2025 09.30 County Council.pdf"
+ERLANGEN_SATZUNG_2026 = "erlangen-sbr-buechenbach/recht/ortsbeiraete_140_00_satzung_2026.pdf"
+ERLANGEN_NIEDERSCHRIFT = "erlangen-sbr-buechenbach/SBR/2021-07-08_Niederschrift_Protokoll_2_Sitzung_Buechenbach.pdf"
+ERLANGEN_IMAGE_ONLY = "erlangen-sbr-buechenbach/SBR/2021-04-14_Anhang_Erlangen-Massnahmenplan_2035-5.pdf"
+
+SMALL_SET = [METTMANN, KARLSRUHE_TOP14, ERLANGEN_SATZUNG_2026, KENT_FEB]
+
+
+@pytest.fixture(autouse=True)
+def _isolated(tmp_path, monkeypatch):
+    for key in list(os.environ):
+        if key.startswith("COUNCIL_"):
+            monkeypatch.delenv(key)
+    monkeypatch.setenv("COUNCIL_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.chdir(tmp_path)
+
+
+def mirror(files: list[str], dest: Path) -> Path:
+    """A folder holding corpus files under their corpus-relative paths (as symlinks), so that
+    sources in the index match the gold files' paths."""
+    for rel in files:
+        target = dest / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.symlink_to(CORPUS / rel)
+    return dest
+
+
+def settings(data_dir: Path, **overrides) -> Settings:
+    return Settings(data_dir=data_dir, **overrides)
+
+
+@pytest.fixture(scope="session")
+def small_index(tmp_path_factory) -> Path:
+    """Data dir with the Mettmann, Karlsruhe TOP 14, Erlangen Satzung and Kent minutes ingested."""
+    base = tmp_path_factory.mktemp("small")
+    report = ingest(Settings(data_dir=base / "data"), mirror(SMALL_SET, base / "corpus"), progress=False)
+    assert report.exit_code == 0 and report.indexed == len(SMALL_SET)
+    return base / "data"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]

@@ -1,0 +1,101 @@
+"""Readers on real files, and every kind of bad input: one clear reason each."""
+
+import io
+from pathlib import Path
+
+import pypdf
+import pytest
+
+from ingest.readers import ReadError, read_pages
+from tests.conftest import CORPUS, ERLANGEN_IMAGE_ONLY, KENT_FEB, METTMANN
+
+LIMIT = 200 * 2**20
+
+
+def test_pdf_pages_are_numbered_and_cleaned():
+    pages, _ = read_pages(CORPUS / KENT_FEB, LIMIT)
+    assert [p.number for p in pages] == list(range(1, len(pages) + 1))
+    assert len(pages) == 14
+    assert "994,287,655" in "".join(p.text for p in pages)
+
+
+def test_text_file_is_one_page_without_inline_markup():
+    pages, _ = read_pages(CORPUS / METTMANN, LIMIT)
+    assert len(pages) == 1 and pages[0].number is None
+    assert "Erkrath, Heiligenhaus und Hilden" in pages[0].text
+    assert "<i>" not in pages[0].text
+
+
+def test_html_inline_spans_read_as_words(tmp_path):
+    page = tmp_path / "top.html"
+    page.write_text(
+        "<html><head><title>T</title><script>var x=1;</script></head><body>"
+        "<h1>Niederschrift der Sitzung</h1>"
+        "<div>Beschluss: <span>Der Gemein</span><span>derat</span> stimmt zu.</div>"
+        "<table><tr><td>Ja</td><td>25</td></tr></table></body></html>",
+        encoding="utf-8",
+    )
+    text = read_pages(page, LIMIT)[0][0].text
+    assert "Der Gemeinderat stimmt zu." in text
+    assert "var x" not in text
+    assert "Ja\t25" in text
+
+
+@pytest.mark.parametrize(
+    ("encoding", "text"),
+    [
+        ("latin-1", "Die Stadtverwaltungen Düsseldorf und Gießen beantragen Fördermittel für Flüchtlingsberatung."),
+        ("cp1252", "Die Kosten betragen 5.000 € – laut „Vorlage“ der Verwaltung für Straßenbau."),
+        ("utf-16", "Übersicht der Beschlüsse des Ausschusses für Umwelt und Verkehr."),
+    ],
+)
+def test_legacy_encodings_decode_to_the_same_text(tmp_path, encoding, text):
+    path = tmp_path / "alt.txt"
+    path.write_bytes(text.encode(encoding))
+    assert read_pages(path, LIMIT)[0][0].text == text
+
+
+def _encrypted_pdf(path: Path) -> None:
+    writer = pypdf.PdfWriter(clone_from=CORPUS / KENT_FEB)
+    writer.encrypt(user_password="geheim", owner_password="geheim")
+    writer.write(path)
+
+
+def _empty_pdf(path: Path) -> None:
+    buffer = io.BytesIO()
+    pypdf.PdfWriter().write(buffer)
+    path.write_bytes(buffer.getvalue())
+
+
+BAD_INPUTS = [
+    ("corrupt.pdf", lambda p: p.write_bytes((CORPUS / KENT_FEB).read_bytes()[:4000]), "corrupt"),
+    ("not-a-pdf.pdf", lambda p: p.write_text("Hallo, ich bin kein PDF."), "corrupt"),
+    ("encrypted.pdf", _encrypted_pdf, "encrypted"),
+    ("empty.pdf", _empty_pdf, "no pages"),
+    ("zero.txt", lambda p: p.write_bytes(b""), "empty file"),
+    ("binary.txt", lambda p: p.write_bytes(bytes(range(256)) * 40), "binary"),
+    ("blank.md", lambda p: p.write_text("\n\n   \n"), "no text"),
+    ("table.xlsx", lambda p: p.write_bytes(b"PK\x03\x04"), "unsupported"),
+]
+
+
+@pytest.mark.parametrize(("name", "make", "reason"), BAD_INPUTS, ids=[b[0] for b in BAD_INPUTS])
+def test_bad_input_gets_a_one_line_reason(tmp_path, name, make, reason):
+    path = tmp_path / name
+    make(path)
+    with pytest.raises(ReadError) as err:
+        read_pages(path, LIMIT)
+    assert reason in err.value.reason
+    assert "\n" not in err.value.reason
+
+
+def test_image_only_pdf_is_reported_not_silently_empty():
+    with pytest.raises(ReadError, match="no text layer"):
+        read_pages(CORPUS / ERLANGEN_IMAGE_ONLY, LIMIT)
+
+
+def test_huge_file_is_refused_before_reading(tmp_path):
+    path = tmp_path / "huge.txt"
+    path.write_text("Sitzung " * 2000)
+    with pytest.raises(ReadError, match="too large"):
+        read_pages(path, max_bytes=1000)
