@@ -60,7 +60,7 @@ class IngestSettings(BaseModel):
 
 
 class RetrievalSettings(BaseModel):
-    top_k: int = Field(5, ge=1, le=50, description="Passages handed to the answerer.")
+    top_k: int = Field(8, ge=1, le=50, description="Passages handed to the answerer.")
 
 
 class AnswerSettings(BaseModel):

@@ -1,0 +1,68 @@
+"""Cited answers from the real index: facts quoted with their source, honest abstention."""
+
+import pytest
+
+from assistant.api import QuestionError, build_assistant
+from assistant.settings import Settings
+from tests.conftest import ERLANGEN_SATZUNG_2026, KARLSRUHE_TOP14, KENT_FEB, METTMANN
+
+
+@pytest.fixture(scope="module")
+def assistant(small_index):
+    return build_assistant(Settings(data_dir=small_index))
+
+
+def test_komm_an_cities_are_named_and_cited(assistant):
+    answer = assistant.ask("Welche Städte haben 2021 Mittel aus KOMM-AN NRW beantragt?")
+    assert not answer.abstained
+    for city in ("Erkrath", "Heiligenhaus", "Hilden"):
+        assert city in answer.text
+    assert "[1]" in answer.text
+    first = answer.citations[0]
+    assert first.source == METTMANN
+    assert "Erkrath, Heiligenhaus und Hilden" in first.text
+    assert first.paragraph is not None and first.page is None  # a text file has no pages
+    assert first.committee == "Sozialausschuss" and first.vorlage == "50/004/2021"
+
+
+def test_citation_quotes_are_verbatim_from_the_retrieved_passage(assistant):
+    answer = assistant.ask("Mit welchem Stimmenverhältnis wurde die Grundsteuerreform 2025 (TOP 14) beschlossen?")
+    assert "25 Ja, 22 Nein" in answer.text
+    assert answer.citations[0].source == KARLSRUHE_TOP14
+    passages = " ".join(p.text for p in answer.retrieved)
+    assert all(c.text in passages for c in answer.citations)
+
+
+def test_numbers_across_two_clauses_of_a_statute(assistant):
+    answer = assistant.ask("Aus wie vielen Mitgliedern besteht ein Stadtteilbeirat, und wie oft tritt er mindestens zusammen?")
+    assert "9 Mitgliedern" in answer.text and "dreimal" in answer.text
+    assert {c.source for c in answer.citations} == {ERLANGEN_SATZUNG_2026}
+    assert all(c.page for c in answer.citations)
+
+
+def test_english_question_over_english_minutes(assistant):
+    answer = assistant.ask("What total Council Tax requirement did Kent County Council agree for 2025-26?")
+    assert "994,287,655" in answer.text
+    assert answer.citations[0].source == KENT_FEB
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Wie hoch ist der Eintrittspreis im Zoo?",
+        "Wann eröffnet das neue Hallenbad in Mettmann?",
+        "Who won the football match between Kent and Essex?",
+    ],
+)
+def test_questions_the_documents_do_not_answer_abstain(assistant, question):
+    answer = assistant.ask(question)
+    assert answer.abstained
+    assert answer.citations == []
+    assert "keine Angabe" in answer.text or "do not answer" in answer.text
+
+
+def test_empty_and_overlong_questions_get_a_clear_message(assistant):
+    with pytest.raises(QuestionError, match="Bitte geben Sie eine Frage ein"):
+        assistant.ask("   ")
+    with pytest.raises(QuestionError, match="zu lang"):
+        assistant.ask("Wer? " * 2000)

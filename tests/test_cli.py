@@ -1,0 +1,52 @@
+"""The `council` command as scripts use it: JSON shape and exit codes (run as a real process)."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.conftest import ERLANGEN_IMAGE_ONLY, METTMANN, mirror
+
+
+def council(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "assistant.cli", *args], capture_output=True, text=True, timeout=600)
+
+
+def test_ask_json_has_the_documented_shape(small_index: Path):
+    result = council("ask", "Welche Städte haben 2021 KOMM-AN NRW Mittel beantragt?", "--json", "--data-dir", str(small_index))
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert set(data) == {"question", "answer", "abstained", "citations", "seconds"}
+    assert data["abstained"] is False and "Hilden" in data["answer"]
+    citation = data["citations"][0]
+    assert set(citation) == {"n", "source", "page", "paragraph", "text", "score"}
+    assert citation["n"] == 1 and citation["source"] == METTMANN
+    assert isinstance(citation["paragraph"], int) and isinstance(citation["score"], float)
+
+
+def test_ask_plain_text_lists_sources(small_index: Path):
+    result = council("ask", "Welche Städte haben 2021 KOMM-AN NRW Mittel beantragt?", "--data-dir", str(small_index))
+    assert result.returncode == 0
+    assert "Quellen:" in result.stdout and "[1] " + METTMANN in result.stdout
+
+
+def test_ingest_exit_codes_and_report(tmp_path: Path):
+    folder = mirror([METTMANN, ERLANGEN_IMAGE_ONLY], tmp_path / "corpus")
+    result = council("ingest", str(folder), "--data-dir", str(tmp_path / "data"), "--quiet")
+    assert result.returncode == 2
+    assert f"FAILED   {ERLANGEN_IMAGE_ONLY}: no text layer" in result.stdout
+    assert "1 indexed" in result.stdout and "Seconds:" in result.stdout
+
+    (folder / ERLANGEN_IMAGE_ONLY).unlink()
+    again = council("ingest", str(folder), "--data-dir", str(tmp_path / "data"), "--quiet")
+    assert again.returncode == 0 and "1 unchanged" in again.stdout
+
+
+def test_command_that_cannot_run_exits_1_with_one_line(tmp_path: Path):
+    missing = council("ingest", str(tmp_path / "nope"), "--data-dir", str(tmp_path / "data"))
+    assert missing.returncode == 1 and "does not exist" in missing.stderr
+    empty = council("ask", "Wer?", "--data-dir", str(tmp_path / "data"))
+    assert empty.returncode == 1
+    assert "council ingest" in empty.stderr and "Traceback" not in empty.stderr
+    long = council("ask", "x" * 10_000, "--data-dir", str(tmp_path / "data"))
+    assert long.returncode == 1 and "Traceback" not in long.stderr
