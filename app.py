@@ -14,7 +14,9 @@ SAMPLE_CORPUS = Path(__file__).resolve().parent / "sample_corpus"
 def main() -> int:
     settings = Settings()
     if index_is_empty(settings):
-        print(f"Der Index in {settings.data_dir} ist leer; lese die Beispieldokumente aus {SAMPLE_CORPUS} ein.")
+        print(
+            f"Der Index in {settings.data_dir} ist leer; lese die Beispieldokumente aus {SAMPLE_CORPUS} ein."
+        )
         print(format_report(ingest(settings, SAMPLE_CORPUS, exclude=("SOURCES.md",))))
     print(f"Web-Chat: http://{settings.ui.host}:{settings.ui.port}")
     serve(settings)

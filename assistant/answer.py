@@ -44,12 +44,14 @@ _QUESTION_TYPES = {
         re.I,
     ),
     "date": re.compile(r"\bwann\b|\bdatum\b|an welchem tag|\bwhen\b|\bwhat date\b|\bwhich day\b", re.I),
-    "names": re.compile(r"\bwelche[nmrs]?\b|\bwer\b|\bwen\b|\bwem\b|\bwho\b|\bwhom\b|\bwhich\b|\bnamen?\b", re.I),
+    "names": re.compile(
+        r"\bwelche[nmrs]?\b|\bwer\b|\bwen\b|\bwem\b|\bwho\b|\bwhom\b|\bwhich\b|\bnamen?\b", re.I
+    ),
 }
 _SENTENCE_HAS = {
     "vote": re.compile(
         r"\b\d+\s*(Ja|Nein|Enthaltung)|einstimmig|mehrheitlich|Zustimmung|Ablehnung|zur Kenntnis genommen"
-        r"|\b(For|Against|Abstain(ed)?)\b\W{0,3}\d+|\bcarried\b|\bagreed\b|\bunanimous|\bY-\d+",
+        r"|\b(For|Against|Abstain(ed)?)\b\W{0,3}\d+|\bcarried\b|\bunanimous|\bY-\d+",
         re.I,
     ),
     "number": re.compile(
@@ -78,8 +80,21 @@ _REPORTED_QUESTION = re.compile(
     r"|\basked\b|\bwhether\b|\bhow many\b",
     re.I,
 )
-_MONTHS_DE = ["Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September", "Oktober",
-              "November", "Dezember"]
+_ENUMERATION = re.compile(r"^\s*(?:\(\d{1,2}\)|\d{1,2}[.)]|[a-z]\)|\([a-z]\)|§\s*\d+)\s*")
+_MONTHS_DE = [
+    "Januar",
+    "Februar",
+    "März",
+    "April",
+    "Mai",
+    "Juni",
+    "Juli",
+    "August",
+    "September",
+    "Oktober",
+    "November",
+    "Dezember",
+]
 
 
 @dataclass
@@ -219,7 +234,9 @@ def _matches(term: str, terms: set[str]) -> bool:
     if len(term) < 5 or term[0].isdigit():
         return False
     return any(
-        (t.endswith(term) or t.startswith(term)) if len(t) > len(term) else (len(t) >= 5 and term.startswith(t))
+        (t.endswith(term) or t.startswith(term))
+        if len(t) > len(term)
+        else (len(t) >= 5 and term.startswith(t))
         for t in terms
     )
 
@@ -230,6 +247,7 @@ def _covered(q_terms: list[str], weights: dict[str, float], terms: set[str]) -> 
 
 
 def _answers_type(kind: str, sentence: str, q_numbers: set[str]) -> bool:
+    sentence = _ENUMERATION.sub("", sentence)  # "(2) Für die Stadtteile …" is no number answer
     if kind == "number" and set(re.findall(r"\d+", sentence)) - q_numbers:
         return True
     return bool(_SENTENCE_HAS[kind].search(sentence))

@@ -74,7 +74,11 @@ def index_is_empty(settings: Settings) -> bool:
 
 
 def ingest(
-    settings: Settings, path: Path, *, prune: bool = False, exclude: tuple[str, ...] = (),
+    settings: Settings,
+    path: Path,
+    *,
+    prune: bool = False,
+    exclude: tuple[str, ...] = (),
     progress: bool | None = None,
 ) -> IngestReport:
     embed_model = build_embed_model(settings.embedding)

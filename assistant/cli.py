@@ -27,7 +27,10 @@ def main(argv: list[str] | None = None) -> int:
     p_ingest.add_argument("path", type=Path)
     p_ingest.add_argument("--prune", action="store_true", help="remove files from the index that are gone")
     p_ingest.add_argument(
-        "--exclude", action="append", default=[], metavar="GLOB",
+        "--exclude",
+        action="append",
+        default=[],
+        metavar="GLOB",
         help="leave out files matching GLOB (relative path or file name); repeatable",
     )
     p_ingest.add_argument("--quiet", action="store_true", help="no progress bars")
@@ -83,8 +86,13 @@ def main(argv: list[str] | None = None) -> int:
 def _ingest(settings: Settings, args: argparse.Namespace) -> int:
     if not args.path.exists():
         raise FileNotFoundError(f"{args.path} does not exist")
-    report = ingest(settings, args.path, prune=args.prune, exclude=tuple(args.exclude),
-                    progress=False if args.quiet else None)
+    report = ingest(
+        settings,
+        args.path,
+        prune=args.prune,
+        exclude=tuple(args.exclude),
+        progress=False if args.quiet else None,
+    )
     print(format_report(report))
     return report.exit_code
 
@@ -101,7 +109,9 @@ def format_report(r: IngestReport) -> str:
     lines += [f"  warning  {n.source}: {n.reason}" for n in r.warnings]
     lines += [f"  removed  {s}" for s in r.removed]
     if r.stale:
-        lines.append(f"  {len(r.stale)} file(s) in the index no longer exist; run with --prune to remove them")
+        lines.append(
+            f"  {len(r.stale)} file(s) in the index no longer exist; run with --prune to remove them"
+        )
     lines.append(f"Seconds: {r.seconds:.1f}")
     return "\n".join(lines)
 
@@ -121,13 +131,15 @@ def format_answer(answer: Answer) -> str:
         lines.append("\nQuellen:")
     for c in answer.citations:
         where = ", ".join(
-            x for x in (
+            x
+            for x in (
                 c.committee,
                 c.meeting_date,
                 f"Vorlage {c.vorlage}" if c.vorlage else None,
                 f"S. {c.page}" if c.page else None,
                 f"Abs. {c.paragraph}" if c.paragraph else None,
-            ) if x
+            )
+            if x
         )
         quote = " ".join(c.text.split())
         lines.append(f"[{c.n}] {c.source} ({where})\n    „{quote[:400]}{'…' if len(quote) > 400 else ''}“")

@@ -56,8 +56,14 @@ class Answer:
             "answer": self.text,
             "abstained": self.abstained,
             "citations": [
-                {"n": c.n, "source": c.source, "page": c.page, "paragraph": c.paragraph, "text": c.text,
-                 "score": round(c.score, 4)}
+                {
+                    "n": c.n,
+                    "source": c.source,
+                    "page": c.page,
+                    "paragraph": c.paragraph,
+                    "text": c.text,
+                    "score": round(c.score, 4),
+                }
                 for c in self.citations
             ],
             "seconds": round(self.seconds, 3),

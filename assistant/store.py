@@ -57,13 +57,19 @@ class ChunkStore:
         )
         try:
             if settings.mode == "http":
-                self._client = chromadb.HttpClient(host=settings.host, port=settings.port, settings=chroma_settings)
+                self._client = chromadb.HttpClient(
+                    host=settings.host, port=settings.port, settings=chroma_settings
+                )
                 self._client.heartbeat()
             else:
                 if not create and not (data_dir / "chroma").exists():
-                    raise IndexEmpty(f"No index in {data_dir}. Run `council ingest FOLDER --data-dir {data_dir}`.")
+                    raise IndexEmpty(
+                        f"No index in {data_dir}. Run `council ingest FOLDER --data-dir {data_dir}`."
+                    )
                 data_dir.mkdir(parents=True, exist_ok=True)
-                self._client = chromadb.PersistentClient(path=str(data_dir / "chroma"), settings=chroma_settings)
+                self._client = chromadb.PersistentClient(
+                    path=str(data_dir / "chroma"), settings=chroma_settings
+                )
         except StoreError:
             raise
         except Exception as exc:
@@ -164,7 +170,11 @@ class ChunkStore:
     # --- writing ------------------------------------------------------------------------------
 
     def replace_file(
-        self, doc: CouncilDocument, chunks: Sequence[Chunk], vectors: Sequence[Sequence[float]], file_hash: str
+        self,
+        doc: CouncilDocument,
+        chunks: Sequence[Chunk],
+        vectors: Sequence[Sequence[float]],
+        file_hash: str,
     ) -> None:
         """Make the index hold exactly `chunks` for this file. New chunks are written first and
         stale ones deleted after, so an interruption at any point leaves a state that the next

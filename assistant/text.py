@@ -12,7 +12,9 @@ Language = Literal["de", "en"]
 # --- clean-up of extracted text --------------------------------------------------------------
 
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
-_PAGE_NUMBER_LINE = re.compile(r"^\s*(?:[-–—]\s*\d{1,4}\s*[-–—]|Seite \d{1,4}(?: von \d{1,4})?|Page \d{1,4})\s*$")
+_PAGE_NUMBER_LINE = re.compile(
+    r"^\s*(?:[-–—]\s*\d{1,4}\s*[-–—]|Seite \d{1,4}(?: von \d{1,4})?|Page \d{1,4})\s*$"
+)
 # A word broken at a line end: "Sat-\nzung". Not "Grund-\nund" (a German elision before a conjunction).
 _HYPHEN_BREAK = re.compile(r"([a-zäöüß])-\n[ \t]*(?!(?:und|oder|bzw|sowie|als|bis)\b)([a-zäöüß])")
 
@@ -40,14 +42,14 @@ def mark_paragraphs(text: str) -> str:
     line width (the ragged last line of a paragraph), or when the next line starts a list item,
     a numbered clause "(2)" or a section "§ 6".
 
-    >>> mark_paragraphs("§ 3 Zusammensetzung\n(1) Die Beiräte bestehen aus neun Mitgliedern, die der Stadtrat\nberuft.\nDer Beirat tagt öffentlich.")
-    '§ 3 Zusammensetzung\n\n(1) Die Beiräte bestehen aus neun Mitgliedern, die der Stadtrat\nberuft.\n\nDer Beirat tagt öffentlich.'
+    >>> mark_paragraphs("§ 3 Sitz\n(1) Der Beirat hat neun Mitglieder, die der\nStadtrat beruft.\nEr tagt.")
+    '§ 3 Sitz\n\n(1) Der Beirat hat neun Mitglieder, die der\nStadtrat beruft.\n\nEr tagt.'
     """
     lines = text.split("\n")
     lengths = sorted(len(line) for line in lines if line.strip())
     if not lengths:
         return text
-    width = lengths[int(len(lengths) * 0.9) - 1 if len(lengths) > 1 else 0]
+    width = lengths[min(len(lengths) - 1, int(len(lengths) * 0.9))]
     out = []
     for line, following in zip(lines, [*lines[1:], ""], strict=True):
         out.append(line)
@@ -74,12 +76,76 @@ def paragraph_spans(text: str) -> list[tuple[int, int]]:
 
 _ABBREVIATIONS = {
     # German
-    "abs", "abschn", "anl", "art", "bzw", "ca", "dr", "evtl", "ggf", "gem", "hr", "fr", "inkl", "lfd",
-    "max", "min", "mio", "mrd", "nr", "prof", "rd", "s", "sog", "str", "tsd", "usw", "vgl", "z", "b",
-    "d", "h", "i", "v", "m", "u", "a", "o", "ziff", "top", "bspw", "zzgl", "einschl", "jh", "kap",
-    "ka", "se", "sb", "ob", "stv", "vors", "geb", "tel", "bzgl", "zb", "etc",
+    "abs",
+    "abschn",
+    "anl",
+    "art",
+    "bzw",
+    "ca",
+    "dr",
+    "evtl",
+    "ggf",
+    "gem",
+    "hr",
+    "fr",
+    "inkl",
+    "lfd",
+    "max",
+    "min",
+    "mio",
+    "mrd",
+    "nr",
+    "prof",
+    "rd",
+    "s",
+    "sog",
+    "str",
+    "tsd",
+    "usw",
+    "vgl",
+    "z",
+    "b",
+    "d",
+    "h",
+    "i",
+    "v",
+    "m",
+    "u",
+    "a",
+    "o",
+    "ziff",
+    "top",
+    "bspw",
+    "zzgl",
+    "einschl",
+    "jh",
+    "kap",
+    "ka",
+    "se",
+    "sb",
+    "ob",
+    "stv",
+    "vors",
+    "geb",
+    "tel",
+    "bzgl",
+    "zb",
+    "etc",
     # English
-    "mr", "mrs", "ms", "st", "no", "vs", "cllr", "jr", "sr", "co", "inc", "ltd", "dept", "approx",
+    "mr",
+    "mrs",
+    "ms",
+    "st",
+    "no",
+    "vs",
+    "cllr",
+    "jr",
+    "sr",
+    "co",
+    "inc",
+    "ltd",
+    "dept",
+    "approx",
 }
 _SENTENCE_END = re.compile(r"[.!?](?:[\"'“”»)]*)(?=\s+[\"'„“»(]?[A-ZÄÖÜ0-9•–§-])")
 _LINE_START_ITEM = re.compile(
@@ -122,7 +188,7 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
             cuts.add(pos)
     spans = []
     start = 0
-    for cut in sorted(cuts) + [len(text)]:
+    for cut in [*sorted(cuts), len(text)]:
         a, b = start, cut
         while a < b and text[a].isspace():
             a += 1

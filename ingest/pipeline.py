@@ -113,7 +113,9 @@ def ingest_path(
         report.warnings.extend(FileNote(source, w) for w in warnings)
         todo.append(_Parsed(doc, chunk_document(doc, chunk_chars, max_chunk_chars), file_hash))
 
-    bar = tqdm(total=sum(len(p.chunks) for p in todo), desc="Einbetten", unit=" Abschnitt", disable=_hide(progress))
+    bar = tqdm(
+        total=sum(len(p.chunks) for p in todo), desc="Einbetten", unit=" Abschnitt", disable=_hide(progress)
+    )
     with bar:
         for parsed in todo:
             vectors = _vectors(parsed.chunks, store, embed_model, report, bar)
@@ -148,7 +150,9 @@ def _vectors(
     bar.update(sum(n for sha, n in uses.items() if sha in known))
     for i in range(0, len(missing), batch):
         part = missing[i : i + batch]
-        for sha, vector in zip(part, embed_model.get_text_embedding_batch([text_of[s] for s in part]), strict=True):
+        for sha, vector in zip(
+            part, embed_model.get_text_embedding_batch([text_of[s] for s in part]), strict=True
+        ):
             known[sha] = vector
         report.embedded += len(part)
         bar.update(sum(uses[sha] for sha in part))

@@ -80,8 +80,25 @@ def _read_text(path: Path) -> tuple[list[Page], list[str]]:
     return [Page(None, clean_text(text))], []
 
 
-_BLOCK_TAGS = ["p", "div", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "table", "section", "article",
-               "blockquote", "pre", "dd", "dt"]
+_BLOCK_TAGS = [
+    "p",
+    "div",
+    "li",
+    "tr",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "table",
+    "section",
+    "article",
+    "blockquote",
+    "pre",
+    "dd",
+    "dt",
+]
 
 
 def _read_html(path: Path) -> tuple[list[Page], list[str]]:

@@ -15,11 +15,42 @@ from ingest.model import CouncilDocument, Page
 HEAD_CHARS = 3000
 
 _MONTHS = {
-    "januar": 1, "jänner": 1, "februar": 2, "märz": 3, "maerz": 3, "april": 4, "mai": 5, "juni": 6,
-    "juli": 7, "august": 8, "september": 9, "oktober": 10, "november": 11, "dezember": 12,
-    "january": 1, "february": 2, "march": 3, "may": 5, "june": 6, "july": 7, "october": 10,
-    "december": 12, "jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8,
-    "sep": 9, "sept": 9, "oct": 10, "okt": 10, "nov": 11, "dec": 12, "dez": 12,
+    "januar": 1,
+    "jänner": 1,
+    "februar": 2,
+    "märz": 3,
+    "maerz": 3,
+    "april": 4,
+    "mai": 5,
+    "juni": 6,
+    "juli": 7,
+    "august": 8,
+    "september": 9,
+    "oktober": 10,
+    "november": 11,
+    "dezember": 12,
+    "january": 1,
+    "february": 2,
+    "march": 3,
+    "may": 5,
+    "june": 6,
+    "july": 7,
+    "october": 10,
+    "december": 12,
+    "jan": 1,
+    "feb": 2,
+    "mar": 3,
+    "apr": 4,
+    "jun": 6,
+    "jul": 7,
+    "aug": 8,
+    "sep": 9,
+    "sept": 9,
+    "oct": 10,
+    "okt": 10,
+    "nov": 11,
+    "dec": 12,
+    "dez": 12,
 }
 _MONTH = "|".join(sorted(_MONTHS, key=len, reverse=True))
 _DATE_PATTERNS = [
@@ -28,10 +59,17 @@ _DATE_PATTERNS = [
     # 22. Oktober 2024
     (re.compile(rf"\b(\d{{1,2}})\.\s*({_MONTH})\s+((?:19|20)\d{{2}})\b", re.I), ("d", "M", "y")),
     # 13 February 2025, 13th February, 2025, 12TH DAY OF JANUARY, 2011
-    (re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?(?:\s+day\s+of)?\s+({_MONTH}),?\s+((?:19|20)\d{{2}})\b", re.I),
-     ("d", "M", "y")),
+    (
+        re.compile(
+            rf"\b(\d{{1,2}})(?:st|nd|rd|th)?(?:\s+day\s+of)?\s+({_MONTH}),?\s+((?:19|20)\d{{2}})\b", re.I
+        ),
+        ("d", "M", "y"),
+    ),
     # February 13, 2025
-    (re.compile(rf"\b({_MONTH})\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+((?:19|20)\d{{2}})\b", re.I), ("M", "d", "y")),
+    (
+        re.compile(rf"\b({_MONTH})\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+((?:19|20)\d{{2}})\b", re.I),
+        ("M", "d", "y"),
+    ),
     # 2021-02-08
     (re.compile(r"\b((?:19|20)\d{2})-(\d{2})-(\d{2})\b"), ("y", "m", "d")),
 ]
@@ -42,8 +80,14 @@ _MEETING_MARKER = re.compile(
 
 _VORLAGE = re.compile(r"Vorlage(?:\s*-?\s*Nr\.?)?\s*:?\s*(\d{1,4}/\d{2,4}(?:/\d{1,4})?)\b")
 
-_GENITIVE = {"rates": "rat", "rats": "rat", "tages": "tag", "ausschusses": "ausschuss", "beirates": "beirat",
-             "beirats": "beirat"}
+_GENITIVE = {
+    "rates": "rat",
+    "rats": "rat",
+    "tages": "tag",
+    "ausschusses": "ausschuss",
+    "beirates": "beirat",
+    "beirats": "beirat",
+}
 _COMMITTEE_PATTERNS = [
     # "Sozialausschuss am 08.02.2021"
     re.compile(r"\b([A-ZÄÖÜ][a-zäöüß]*(?:-[A-ZÄÖÜ][a-zäöüß]+)*ausschuss)\s+(?:am|vom)\s+\d"),
@@ -55,9 +99,14 @@ _COMMITTEE_PATTERNS = [
     # A line of its own naming the body, as in invitations: "Stadtteilbeirat Büchenbach"
     re.compile(r"^((?:Stadtteil|Orts)beirat\s+[A-ZÄÖÜ][a-zäöüß]+)\s*$", re.M),
     # Karlsruhe Vorlagen: table "Gremium Termin TOP" followed by the first consultation
-    re.compile(r"Gremium\s+Termin\s+TOP[^\n]*\n([A-ZÄÖÜ][\wäöüß-]+(?: [A-ZÄÖÜ][\wäöüß-]+)?)\s+\d{2}\.\d{2}\.\d{4}"),
+    re.compile(
+        r"Gremium\s+Termin\s+TOP[^\n]*\n([A-ZÄÖÜ][\wäöüß-]+(?: [A-ZÄÖÜ][\wäöüß-]+)?)\s+\d{2}\.\d{2}\.\d{4}"
+    ),
     # English minutes
-    re.compile(r"(?i)meeting of the ((?:council of the city of [a-z]+)|county council|cabinet|[a-z ]{3,40}? committee)\b"),
+    re.compile(
+        r"(?i)meeting of the ((?:council of the city of [a-z]+)|county council|cabinet"
+        r"|[a-z ]{3,40}? committee)\b"
+    ),
     re.compile(r"(?i)\b(council of the city of [a-z]+)\b"),
 ]
 

@@ -17,9 +17,11 @@ DEV_GOLD = ROOT.parent / "shared" / "eval" / "dev.jsonl"
 
 METTMANN = "kreis-mettmann/Beratungsergebnis_50-004-2021_Sozialausschuss_2021-02-08_TOP10.txt"
 KARLSRUHE_TOP14 = "karlsruhe-oparl/docs/file-contents/662263.txt"
-KENT_FEB = "kent-county-council/full_council/2025-02-13/originals/Printed minutes 13th-Feb-2025 09.30 County Council.pdf"
+KENT_FEB = "kent-county-council/full_council/2025-02-13/originals/Printed minutes 13th-Feb-2025 09.30 County Council.pdf"  # noqa: E501
 ERLANGEN_SATZUNG_2026 = "erlangen-sbr-buechenbach/recht/ortsbeiraete_140_00_satzung_2026.pdf"
-ERLANGEN_NIEDERSCHRIFT = "erlangen-sbr-buechenbach/SBR/2021-07-08_Niederschrift_Protokoll_2_Sitzung_Buechenbach.pdf"
+ERLANGEN_NIEDERSCHRIFT = (
+    "erlangen-sbr-buechenbach/SBR/2021-07-08_Niederschrift_Protokoll_2_Sitzung_Buechenbach.pdf"
+)
 ERLANGEN_IMAGE_ONLY = "erlangen-sbr-buechenbach/SBR/2021-04-14_Anhang_Erlangen-Massnahmenplan_2035-5.pdf"
 
 SMALL_SET = [METTMANN, KARLSRUHE_TOP14, ERLANGEN_SATZUNG_2026, KENT_FEB]

@@ -9,11 +9,19 @@ from tests.conftest import ERLANGEN_IMAGE_ONLY, METTMANN, mirror
 
 
 def council(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "assistant.cli", *args], capture_output=True, text=True, timeout=600)
+    return subprocess.run(
+        [sys.executable, "-m", "assistant.cli", *args], capture_output=True, text=True, timeout=600
+    )
 
 
 def test_ask_json_has_the_documented_shape(small_index: Path):
-    result = council("ask", "Welche Städte haben 2021 KOMM-AN NRW Mittel beantragt?", "--json", "--data-dir", str(small_index))
+    result = council(
+        "ask",
+        "Welche Städte haben 2021 KOMM-AN NRW Mittel beantragt?",
+        "--json",
+        "--data-dir",
+        str(small_index),
+    )
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
     assert set(data) == {"question", "answer", "abstained", "citations", "seconds"}
@@ -25,7 +33,9 @@ def test_ask_json_has_the_documented_shape(small_index: Path):
 
 
 def test_ask_plain_text_lists_sources(small_index: Path):
-    result = council("ask", "Welche Städte haben 2021 KOMM-AN NRW Mittel beantragt?", "--data-dir", str(small_index))
+    result = council(
+        "ask", "Welche Städte haben 2021 KOMM-AN NRW Mittel beantragt?", "--data-dir", str(small_index)
+    )
     assert result.returncode == 0
     assert "Quellen:" in result.stdout and "[1] " + METTMANN in result.stdout
 

@@ -17,7 +17,9 @@ def chat_url(small_index):
 
 
 def test_chat_answers_with_numbered_sources_and_quotes(chat_url):
-    reply = Client(chat_url, verbose=False).predict("Welche Städte haben 2021 KOMM-AN NRW Mittel beantragt?", api_name="/chat")
+    reply = Client(chat_url, verbose=False).predict(
+        "Welche Städte haben 2021 KOMM-AN NRW Mittel beantragt?", api_name="/chat"
+    )
     assert "Erkrath" in reply and "Hilden" in reply
     assert "**Quellen**" in reply and f"`{METTMANN}`" in reply
     assert "> Landesförderprogramm KOMM-AN NRW" in reply  # the quoted passage beneath the source
@@ -30,5 +32,7 @@ def test_overlong_question_gets_a_friendly_german_message(chat_url):
 
 
 def test_unanswerable_question_says_so(chat_url):
-    reply = Client(chat_url, verbose=False).predict("Wie hoch ist der Eintrittspreis im Zoo?", api_name="/chat")
+    reply = Client(chat_url, verbose=False).predict(
+        "Wie hoch ist der Eintrittspreis im Zoo?", api_name="/chat"
+    )
     assert "keine Angabe" in reply and "Quellen" not in reply

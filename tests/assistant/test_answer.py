@@ -26,7 +26,9 @@ def test_komm_an_cities_are_named_and_cited(assistant):
 
 
 def test_citation_quotes_are_verbatim_from_the_retrieved_passage(assistant):
-    answer = assistant.ask("Mit welchem Stimmenverhältnis wurde die Grundsteuerreform 2025 (TOP 14) beschlossen?")
+    answer = assistant.ask(
+        "Mit welchem Stimmenverhältnis wurde die Grundsteuerreform 2025 (TOP 14) beschlossen?"
+    )
     assert "25 Ja, 22 Nein" in answer.text
     assert answer.citations[0].source == KARLSRUHE_TOP14
     passages = " ".join(p.text for p in answer.retrieved)
@@ -34,7 +36,9 @@ def test_citation_quotes_are_verbatim_from_the_retrieved_passage(assistant):
 
 
 def test_numbers_across_two_clauses_of_a_statute(assistant):
-    answer = assistant.ask("Aus wie vielen Mitgliedern besteht ein Stadtteilbeirat, und wie oft tritt er mindestens zusammen?")
+    answer = assistant.ask(
+        "Aus wie vielen Mitgliedern besteht ein Stadtteilbeirat, und wie oft tritt er mindestens zusammen?"
+    )
     assert "9 Mitgliedern" in answer.text and "dreimal" in answer.text
     assert {c.source for c in answer.citations} == {ERLANGEN_SATZUNG_2026}
     assert all(c.page for c in answer.citations)

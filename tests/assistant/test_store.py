@@ -54,8 +54,16 @@ def chroma_server(tmp_path):
     chroma = Path(sys.executable).parent / "chroma"
     port = free_port()
     proc = subprocess.Popen(
-        [str(chroma if chroma.exists() else shutil.which("chroma")), "run", "--path", str(tmp_path / "server"),
-         "--host", "127.0.0.1", "--port", str(port)],
+        [
+            str(chroma if chroma.exists() else shutil.which("chroma")),
+            "run",
+            "--path",
+            str(tmp_path / "server"),
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+        ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )

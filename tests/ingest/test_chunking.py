@@ -1,5 +1,7 @@
 """Chunks re-cover the page text, keep offsets that point at their text, and never cut a sentence."""
 
+import itertools
+
 import pytest
 
 from assistant.text import paragraph_spans, sentence_spans
@@ -30,7 +32,7 @@ def test_chunks_cover_every_paragraph_once_in_order(document):
         covered = "".join(c.text for c in on_page)
         paragraphs = "".join(page.text[a:b] for a, b in paragraph_spans(page.text))
         assert "".join(covered.split()) == "".join(paragraphs.split())
-        assert all(a.end <= b.start for a, b in zip(on_page, on_page[1:], strict=False))
+        assert all(a.end <= b.start for a, b in itertools.pairwise(on_page))
 
 
 def test_chunks_end_at_sentence_boundaries_and_respect_the_limit(document):

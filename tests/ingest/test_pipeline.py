@@ -15,7 +15,14 @@ from assistant.api import ingest
 from assistant.embeddings import build_embed_model
 from assistant.settings import Settings
 from assistant.store import ChunkStore
-from tests.conftest import CORPUS, ERLANGEN_IMAGE_ONLY, ERLANGEN_NIEDERSCHRIFT, KARLSRUHE_TOP14, KENT_FEB, METTMANN
+from tests.conftest import (
+    CORPUS,
+    ERLANGEN_IMAGE_ONLY,
+    ERLANGEN_NIEDERSCHRIFT,
+    KARLSRUHE_TOP14,
+    KENT_FEB,
+    METTMANN,
+)
 
 
 def copy_files(files: list[str], dest: Path) -> Path:
@@ -60,8 +67,10 @@ def test_a_changed_file_replaces_its_chunks_only(tmp_path):
     before = snapshot(tmp_path / "data")[0]
 
     path = folder / METTMANN
-    path.write_text(path.read_text(encoding="utf-8").replace("Erkrath, Heiligenhaus und Hilden", "Mettmann und Velbert"),
-                    encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("Erkrath, Heiligenhaus und Hilden", "Mettmann und Velbert"),
+        encoding="utf-8",
+    )
     report = ingest(Settings(), folder, progress=False)
     assert (report.indexed, report.unchanged) == (1, 1)
     assert report.embedded < report.chunks  # unchanged paragraphs of the file reuse their vectors
@@ -92,7 +101,9 @@ def test_bad_files_are_reported_and_the_rest_is_indexed(tmp_path):
     folder = copy_files([METTMANN, ERLANGEN_IMAGE_ONLY], tmp_path / "corpus")
     (folder / "kaputt.pdf").write_bytes(b"%PDF-1.7\n" + bytes(range(256)) * 10)
     (folder / "bild.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" * 50)
-    (folder / "alt.txt").write_bytes("Der Ausschuss für Umwelt beschließt die Änderung der Gebührensatzung.".encode("cp1252"))
+    (folder / "alt.txt").write_bytes(
+        "Der Ausschuss für Umwelt beschließt die Änderung der Gebührensatzung.".encode("cp1252")
+    )
     (folder / "daten.json").write_text("{}")
 
     report = ingest(Settings(), folder, progress=False)

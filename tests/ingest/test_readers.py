@@ -44,7 +44,10 @@ def test_html_inline_spans_read_as_words(tmp_path):
 @pytest.mark.parametrize(
     ("encoding", "text"),
     [
-        ("latin-1", "Die Stadtverwaltungen Düsseldorf und Gießen beantragen Fördermittel für Flüchtlingsberatung."),
+        (
+            "latin-1",
+            "Die Stadtverwaltungen Düsseldorf und Gießen beantragen Fördermittel für Flüchtlingsberatung.",
+        ),
         ("cp1252", "Die Kosten betragen 5.000 € – laut „Vorlage“ der Verwaltung für Straßenbau."),
         ("utf-16", "Übersicht der Beschlüsse des Ausschusses für Umwelt und Verkehr."),
     ],

@@ -12,11 +12,18 @@ CASES = [
     (KARLSRUHE_TOP14, "Gemeinderat", "2024-10-22", "2024/0868"),
     (ERLANGEN_NIEDERSCHRIFT, "Stadtteilbeirat Büchenbach", "2021-07-08", None),
     (KENT_FEB, "County Council", "2025-02-13", None),
-    ("portland-council-minutes/tests/resources/2011-1-19raw.txt", "Council of the City of Portland", "2011-01-12", None),
+    (
+        "portland-council-minutes/tests/resources/2011-1-19raw.txt",
+        "Council of the City of Portland",
+        "2011-01-12",
+        None,
+    ),
 ]
 
 
-@pytest.mark.parametrize(("source", "committee", "meeting_date", "vorlage"), CASES, ids=[c[0].split("/")[0] for c in CASES])
+@pytest.mark.parametrize(
+    ("source", "committee", "meeting_date", "vorlage"), CASES, ids=[c[0].split("/")[0] for c in CASES]
+)
 def test_document_metadata(source, committee, meeting_date, vorlage):
     pages, warnings = read_pages(CORPUS / source, 2**30)
     doc = build_document(source, pages, warnings)
