@@ -26,6 +26,10 @@ class CouncilAssistant:
     retriever: CouncilRetriever
     answerer: ExtractiveAnswerer
 
+    def warm_up(self) -> None:
+        """Load the embedding model now, so that the first question is not the slow one."""
+        self.retriever.passages("Sitzung")
+
     def ask(self, question: str) -> Answer:
         started = time.perf_counter()
         question = check_question(question, self.settings.ui.max_question_chars)

@@ -91,7 +91,9 @@ def build_ui(assistant: CouncilAssistant) -> gr.Blocks:
 
 def serve(settings: Settings, *, prevent_thread_lock: bool = False) -> gr.Blocks:
     """Start the web chat on settings.ui.host:port. Raises `IndexEmpty` if nothing is ingested."""
-    demo = build_ui(build_assistant(settings))
+    assistant = build_assistant(settings)
+    assistant.warm_up()
+    demo = build_ui(assistant)
     demo.queue(default_concurrency_limit=2)
     demo.launch(
         server_name=settings.ui.host,

@@ -70,7 +70,7 @@ def bench_ingest(corpus: Path) -> None:
 def bench_ask(data_dir: Path, gold: Path) -> None:
     assistant = build_assistant(Settings(data_dir=data_dir))
     questions = [q.question for q in load_gold(gold)]
-    assistant.ask(questions[0])  # warm: model loaded, caches filled
+    assistant.warm_up()
     latencies = []
     for question in questions:
         started = time.perf_counter()

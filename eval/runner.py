@@ -13,6 +13,7 @@ from eval.metrics import Outcome, compute, format_table, load_gold
 
 def run_eval(assistant: CouncilAssistant, gold_path: Path, out_path: Path) -> int:
     gold = load_gold(gold_path)
+    assistant.warm_up()  # latencies are per question, not model loading
     outcomes = []
     out_path.parent.mkdir(parents=True, exist_ok=True)
     with out_path.open("w", encoding="utf-8") as out:
