@@ -183,8 +183,10 @@ class ExtractiveAnswerer:
 
 
 def _compose(chosen: list[_Candidate], passages: list[Passage]) -> Extract:
-    numbers: dict[int, int] = {}  # passage index → citation number
+    """Answer text with a citation marker after each sentence. One citation per distinct quoted
+    span; a sentence inside an already quoted span reuses its number."""
     citations: list[Citation] = []
+    spans: list[tuple[int, int, int]] = []  # (passage, quote start, quote end) per citation
     parts = []
     for c in chosen:
         p = passages[c.passage]
@@ -192,20 +194,29 @@ def _compose(chosen: list[_Candidate], passages: list[Passage]) -> Extract:
         if p.text[c.start : end].rstrip().endswith(":"):  # a lead-in; the next sentence carries it
             following = [b for a, b in sentence_spans(p.text) if a >= end]
             end = following[0] if following else end
-        if c.passage not in numbers:
-            numbers[c.passage] = len(citations) + 1
-            citations.append(_citation(numbers[c.passage], p, c.start))
-        parts.append(f"{_one_line(p.text[c.start : end])} [{numbers[c.passage]}]")
+        q_start, q_end = _quote_span(p, c.start, end)
+        inside = [i for i, (j, a, b) in enumerate(spans, 1) if j == c.passage and a <= c.start and end <= b]
+        n = inside[0] if inside else 0
+        if not n:
+            spans.append((c.passage, q_start, q_end))
+            n = len(spans)
+            citations.append(_citation(n, p, q_start, q_end))
+        parts.append(f"{_one_line(p.text[c.start : end])} [{n}]")
     return Extract(" ".join(parts), citations, False)
 
 
-def _citation(n: int, p: Passage, offset: int) -> Citation:
-    """Quote the paragraph holding the sentence; a short one with the paragraph before it, as
-    headings like "Ergänzende Ausführungen der Verwaltung:" give a quote its context."""
+def _quote_span(p: Passage, start: int, end: int) -> tuple[int, int]:
+    """The whole paragraphs holding text[start:end]; a short first paragraph comes with the one
+    before it, as headings like "Ergänzende Ausführungen der Verwaltung:" give a quote context."""
     starts = [*p.paragraph_starts, len(p.text)]
-    i = max(j for j in range(len(p.paragraph_starts)) if starts[j] <= offset)
-    first = i - 1 if i > 0 and starts[i + 1] - starts[i] < 200 else i
-    quote = p.text[starts[first] : starts[i + 1]].strip()
+    first = max(j for j in range(len(p.paragraph_starts)) if starts[j] <= start)
+    last = max(j for j in range(len(p.paragraph_starts)) if starts[j] < end)
+    if first > 0 and starts[first + 1] - starts[first] < 200:
+        first -= 1
+    return starts[first], starts[last + 1]
+
+
+def _citation(n: int, p: Passage, start: int, end: int) -> Citation:
     return Citation(
         n=n,
         source=p.source,
@@ -214,8 +225,8 @@ def _citation(n: int, p: Passage, offset: int) -> Citation:
         meeting_date=p.meeting_date,
         vorlage=p.vorlage,
         page=p.page,
-        paragraph=p.paragraph_at(starts[first]),
-        text=quote,
+        paragraph=p.paragraph_at(start),
+        text=p.text[start:end].strip(),
         score=p.score,
     )
 

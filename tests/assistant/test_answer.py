@@ -1,5 +1,7 @@
 """Cited answers from the real index: facts quoted with their source, honest abstention."""
 
+import re
+
 import pytest
 
 from assistant.api import QuestionError, build_assistant
@@ -33,6 +35,21 @@ def test_citation_quotes_are_verbatim_from_the_retrieved_passage(assistant):
     assert answer.citations[0].source == KARLSRUHE_TOP14
     passages = " ".join(p.text for p in answer.retrieved)
     assert all(c.text in passages for c in answer.citations)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Aus wie vielen Mitgliedern besteht ein Stadtteilbeirat, und wie oft tritt er mindestens zusammen?",
+        "Wer ist Mitglied der Lenkungsgruppe?",
+        "How did the County Council vote on the Section 25 report?",
+    ],
+)
+def test_every_answer_sentence_stands_in_the_quote_it_cites(assistant, question):
+    answer = assistant.ask(question)
+    assert not answer.abstained
+    for sentence, n in re.findall(r"(.+?) \[(\d+)\]\s*", answer.text):
+        assert " ".join(sentence.split()) in " ".join(answer.citations[int(n) - 1].text.split())
 
 
 def test_numbers_across_two_clauses_of_a_statute(assistant):
