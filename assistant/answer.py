@@ -68,8 +68,8 @@ _SENTENCE_HAS = {
 # Words that name the kind of fact asked for, not the topic ("Stimmenverhältnis", "wie oft",
 # "Anzahl"): the answer-type check stands in for them, so they do not count in coverage.
 _FRAME_TERM = re.compile(
-    r"^(?:viel|oft|anzahl|hoch|hoh|betrag|summ|many|much|often|number|amount|stimm|abstimm|stimmenverh"
-    r"|gegenstimm|vote|vot|beschl|ergebnis|result|datum|date|nam)"
+    r"^(?:viel|oft|anzahl|hoch|hoh|betrag|summ|many|much|often|number|amount|stimm|abstimm|abgestimmt"
+    r"|stimmenverh|ja-stimm|nein-stimm|gegenstimm|vote|vot|beschl|ergebnis|result|datum|date|nam)"
 )
 # Question types a sentence must satisfy to be an answer at all, strongest first: a vote
 # question is not answered by a sentence without a vote result, a "how many" question not by one
@@ -224,6 +224,7 @@ def _citation(n: int, p: Passage, start: int, end: int) -> Citation:
         committee=p.committee,
         meeting_date=p.meeting_date,
         vorlage=p.vorlage,
+        subject=p.subject,
         page=p.page,
         paragraph=p.paragraph_at(start),
         text=p.text[start:end].strip(),
@@ -269,7 +270,7 @@ def _similar(a: set[str], b: set[str]) -> bool:
 
 
 def _context_text(p: Passage) -> str:
-    parts = [p.text, p.title, p.committee or "", p.vorlage or ""]
+    parts = [p.text, p.title, p.subject or "", p.committee or "", p.vorlage or ""]
     if p.meeting_date:
         d = date.fromisoformat(p.meeting_date)
         parts.append(f"{d:%d.%m.%Y} {d.day}. {_MONTHS_DE[d.month - 1]} {d.year} {d:%d %B %Y}")

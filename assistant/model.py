@@ -13,6 +13,7 @@ class Passage:
     committee: str | None
     meeting_date: str | None
     vorlage: str | None
+    subject: str | None
     page: int | None
     paragraph: int
     paragraph_starts: tuple[int, ...]
@@ -34,6 +35,7 @@ class Citation:
     committee: str | None
     meeting_date: str | None
     vorlage: str | None
+    subject: str | None
     page: int | None
     paragraph: int | None
     text: str  # the quoted passage, verbatim from the page text

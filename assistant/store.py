@@ -42,7 +42,7 @@ class FileState:
         return self.hashes == {file_hash} and self.chunks == self.expected
 
 
-def text_sha(text: str) -> str:
+def input_sha(text: str) -> str:
     return hashlib.sha1(text.encode()).hexdigest()
 
 
@@ -133,17 +133,17 @@ class ChunkStore:
             expected[source] = int(meta["file_chunks"])
         return {s: FileState(frozenset(hashes[s]), counts[s], expected[s]) for s in hashes}
 
-    def vectors_for_texts(self, shas: Sequence[str]) -> dict[str, list[float]]:
-        """Vectors already stored for these chunk texts (same text in another file or an earlier
-        run): they need not be embedded again."""
+    def vectors_for_inputs(self, shas: Sequence[str]) -> dict[str, list[float]]:
+        """Vectors already stored for these embedding inputs (by their `input_sha`: the same text
+        under the same header in another file, or an earlier run): no need to embed them again."""
         found: dict[str, list[float]] = {}
         unique = list(dict.fromkeys(shas))
         for i in range(0, len(unique), 500):
             got = self._collection.get(
-                where={"text_sha": {"$in": unique[i : i + 500]}}, include=["embeddings", "metadatas"]
+                where={"input_sha": {"$in": unique[i : i + 500]}}, include=["embeddings", "metadatas"]
             )
             for meta, vector in zip(got["metadatas"] or [], got["embeddings"], strict=True):
-                found[str(meta["text_sha"])] = [float(x) for x in vector]
+                found[str(meta["input_sha"])] = [float(x) for x in vector]
         return found
 
     def query(self, vector: Sequence[float], k: int) -> list[Passage]:
@@ -210,7 +210,8 @@ def _metadata(doc: CouncilDocument, chunk: Chunk, file_hash: str, file_chunks: i
         "chunk_index": chunk.index,
         "file_hash": file_hash,
         "file_chunks": file_chunks,
-        "text_sha": text_sha(chunk.text),
+        "subject": doc.subject,
+        "input_sha": input_sha(chunk.embedding_input(doc)),
     }
     return {k: v for k, v in meta.items() if v is not None}
 
@@ -223,6 +224,7 @@ def _passage(chunk_id: str, text: str, meta: dict[str, Any], score: float) -> Pa
         committee=meta.get("committee"),
         meeting_date=meta.get("meeting_date"),
         vorlage=meta.get("vorlage"),
+        subject=meta.get("subject"),
         page=meta.get("page"),
         paragraph=int(meta["paragraph"]),
         paragraph_starts=tuple(int(x) for x in str(meta["paragraph_starts"]).split(",")),

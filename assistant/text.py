@@ -147,6 +147,9 @@ _ABBREVIATIONS = {
     "dept",
     "approx",
 }
+# Longer "sentences" are document headers, tables or lists without punctuation; they are split
+# into their lines.
+LONG_SENTENCE = 400
 _SENTENCE_END = re.compile(r"[.!?](?:[\"'“”»)]*)(?=\s+[\"'„“»(]?[A-ZÄÖÜ0-9•–§-])")
 _LINE_START_ITEM = re.compile(
     r"\s*(?:[•▪●◦*–-]\s|\d{1,2}[.)]\s|[a-z][.)]\s|\(\d{1,2}\)|\([a-z]\)|§\s*\d|TOP\b|Punkt \d|Ziffer \d)"
@@ -160,7 +163,8 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     before the dot is an abbreviation ("Dr.", "Nr.", "z. B.") or a one- or two-digit ordinal
     ("22. Oktober", "3. Plenarsitzung"). A line break also ends a sentence after `:` `;` or
     `)`, before a list item or agenda line, and around table rows (lines with tabs): minutes put
-    votes and tables on lines of their own without a full stop.
+    votes and tables on lines of their own without a full stop. A run of more than
+    `LONG_SENTENCE` characters without an end is split into its lines.
 
     >>> t = "Die Sitzung am 22. Oktober leitete Dr. Mentrup. Abstimmungsergebnis:\\nTOP 14: Zustimmung"
     >>> [t[a:b] for a, b in sentence_spans(t)]
@@ -186,6 +190,11 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
             or _LINE_START_ITEM.match(following)
         ):
             cuts.add(pos)
+    start = 0
+    for cut in [*sorted(cuts), len(text)]:
+        if cut - start > LONG_SENTENCE:  # headers and tables run on without punctuation: one line each
+            cuts.update(start + m.end() for m in re.finditer(r"\n", text[start:cut]))
+        start = cut
     spans = []
     start = 0
     for cut in [*sorted(cuts), len(text)]:
@@ -213,7 +222,8 @@ _STOPWORDS_DE = set(
     soll sollte sondern sonst über um und uns unter viel vom von vor war waren warum was weg weil
     welche welchem welchen welcher welches wenn wer werde werden wie wieder will wir wird wo wollen
     worden wurde wurden zu zum zur zwar zwischen wann wieso weshalb wofür wozu womit wodurch worauf
-    wieviel wie viele gibt gab es ja nein bitte mir mich meine einmal hatte hätte wäre würde
+    wieviel wie viele gibt gab es ja nein bitte mir mich meine einmal hatte hätte wäre würde darüber
+    mehr beide beiden genau laut etwa bzw sowie jeweils insgesamt
     """.split()
 )
 _STOPWORDS_EN = set(

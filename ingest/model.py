@@ -18,6 +18,7 @@ class CouncilDocument:
     committee: str | None
     meeting_date: str | None  # ISO yyyy-mm-dd
     vorlage: str | None  # paper number as printed, e.g. "50/004/2021"
+    subject: str | None  # agenda item or subject line, e.g. "TOP 14: Grundsteuerreform 2025 – …"
     pages: list[Page]
     warnings: list[str] = field(default_factory=list)
 
@@ -37,3 +38,9 @@ class Chunk:
     start: int
     end: int
     text: str
+
+    def embedding_input(self, doc: CouncilDocument) -> str:
+        """What is embedded for this chunk: its text under a short header naming the document,
+        so that a vote line ("Einstimmige Zustimmung (46 Ja)") is found by its agenda item."""
+        header = " · ".join(x for x in (doc.title, doc.subject, doc.committee, doc.meeting_date) if x)
+        return f"{header[:300]}\n\n{self.text}"

@@ -16,7 +16,7 @@ from pathlib import Path
 from llama_index.core.base.embeddings.base import BaseEmbedding
 from tqdm import tqdm
 
-from assistant.store import ChunkStore, text_sha
+from assistant.store import ChunkStore, input_sha
 from ingest.chunking import chunk_document
 from ingest.model import Chunk, CouncilDocument
 from ingest.readers import SUPPORTED_SUFFIXES, ReadError, read_pages
@@ -26,7 +26,7 @@ log = logging.getLogger(__name__)
 
 # Part of every file's fingerprint: raise it when reading or chunking changes, and the next
 # ingest re-chunks every file (vectors of unchanged chunk texts are reused, not recomputed).
-INGEST_VERSION = 1
+INGEST_VERSION = 3
 
 
 @dataclass(frozen=True)
@@ -42,7 +42,7 @@ class IngestReport:
     unchanged: int = 0
     pages: int = 0  # pages of the files indexed in this run
     chunks: int = 0  # chunks written in this run
-    embedded: int = 0  # of those, chunks whose vectors had to be computed (others were reused)
+    embedded: int = 0  # distinct embedding inputs computed in this run (the other chunks reused vectors)
     index_chunks: int = 0  # chunks in the index after the run
     skipped: list[FileNote] = field(default_factory=list)
     failed: list[FileNote] = field(default_factory=list)
@@ -118,7 +118,7 @@ def ingest_path(
     )
     with bar:
         for parsed in todo:
-            vectors = _vectors(parsed.chunks, store, embed_model, report, bar)
+            vectors = _vectors(parsed, store, embed_model, report, bar)
             store.replace_file(parsed.doc, parsed.chunks, vectors, parsed.file_hash)
             report.indexed += 1
             report.pages += len(parsed.doc.pages)
@@ -137,15 +137,16 @@ def ingest_path(
 
 
 def _vectors(
-    chunks: list[Chunk], store: ChunkStore, embed_model: BaseEmbedding, report: IngestReport, bar: tqdm
+    parsed: _Parsed, store: ChunkStore, embed_model: BaseEmbedding, report: IngestReport, bar: tqdm
 ) -> list[list[float]]:
-    """Vectors for the chunks: reused where the same text is already stored, embedded otherwise
-    (each distinct text once)."""
-    shas = [text_sha(c.text) for c in chunks]
+    """Vectors for the chunks: reused where the same input is already stored, embedded otherwise
+    (each distinct input once)."""
+    inputs = [c.embedding_input(parsed.doc) for c in parsed.chunks]
+    shas = [input_sha(text) for text in inputs]
     uses = Counter(shas)
-    known = store.vectors_for_texts(shas)
+    known = store.vectors_for_inputs(shas)
     missing = [sha for sha in uses if sha not in known]
-    text_of = {sha: c.text for sha, c in zip(shas, chunks, strict=True)}
+    text_of = dict(zip(shas, inputs, strict=True))
     batch = max(1, embed_model.embed_batch_size)
     bar.update(sum(n for sha, n in uses.items() if sha in known))
     for i in range(0, len(missing), batch):

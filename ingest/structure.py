@@ -177,6 +177,43 @@ def parse_vorlage(text: str) -> str | None:
     return m.group(1) if m else None
 
 
+_SUBJECT_PATTERNS = [
+    # "Punkt 14 der Tagesordnung: Grundsteuerreform 2025 …", "Zu Punkt 10: Aktuelles …", "TOP 3: …"
+    re.compile(
+        r"^(?:Zu\s+)?(?:Punkt|TOP|Tagesordnungspunkt)\s*(\d+(?:\.\d+)*)(?:\s+der\s+Tagesordnung)?\s*:\s*(\S.*)",
+        re.M,
+    ),
+    # Karlsruhe Vorlagen: the title follows the paper number on the next line
+    re.compile(r"^Vorlage\s*Nr\.?:?\s*\S+[ \t]*\n()(\S.*)", re.M),
+    re.compile(r"^(?:Betreff|Thema|Gegenstand|Subject|Title)\s*:\s*()(\S.*)", re.M | re.I),
+]
+# Lines that end a wrapped subject: the next field of a document header.
+_SUBJECT_END = re.compile(
+    r"^(?:Vorlage|Gremi|Antrag|Änderungsantrag|Eingang|Verantwortlich|Dienststelle|Kurzfassung|Beschluss|Punkt|TOP)\b"
+)
+
+
+def parse_subject(text: str) -> str | None:
+    r"""The agenda item or subject a document is about, wrapped lines joined.
+
+    >>> parse_subject("Punkt 14 der Tagesordnung: Grundsteuerreform\nHebesatzsatzung\nVorlage: 2024/0868")
+    'TOP 14: Grundsteuerreform Hebesatzsatzung'
+    """
+    found = [m for m in (p.search(text) for p in _SUBJECT_PATTERNS) if m]
+    if not found:
+        return None
+    m = min(found, key=lambda m: m.start())
+    lines = [m.group(2).strip()]
+    for line in text[m.end() :].split("\n")[1:4]:
+        line = line.strip()
+        if not line or _SUBJECT_END.match(line):
+            break
+        lines.append(line)
+    subject = " ".join(lines)
+    subject = f"TOP {m.group(1)}: {subject}" if m.group(1) else subject
+    return re.sub(r"\s+", " ", subject)[:200]
+
+
 def document_title(source: str, pages: list[Page]) -> str:
     """The file name where it reads as words, else the first substantial line of the text."""
     stem = PurePosixPath(source).stem
@@ -203,6 +240,7 @@ def build_document(source: str, pages: list[Page], warnings: list[str]) -> Counc
         committee=parse_committee(head),
         meeting_date=parse_date(head),
         vorlage=parse_vorlage(head),
+        subject=parse_subject(head),
         pages=pages,
         warnings=warnings,
     )
