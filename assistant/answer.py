@@ -75,6 +75,8 @@ _FRAME_TERM = re.compile(
 # question is not answered by a sentence without a vote result, a "how many" question not by one
 # without a number.
 _STRICT_TYPES = ("vote", "number", "date")
+# One part of a vote recorded line by line, as English minutes do: "For (12)" … "Against (42)".
+_SPLIT_VOTE = re.compile(r"\b(?:For|Against|Abstain(?:ed)?)\b\W{0,3}\d+")
 _REPORTED_QUESTION = re.compile(
     r"\?|\bbittet\b[^.]*\bum\b|\bfragt\b|\berkundigt sich\b|\bwelche[nmrs]?\b|\bwie viele\b|\bob\b"
     r"|\basked\b|\bwhether\b|\bhow many\b",
@@ -105,6 +107,7 @@ class _Candidate:
     terms: set[str]
     score: float = 0.0
     coverage: float = 0.0
+    typed: bool = True  # carries the kind of fact asked for (vote result, number, date)
 
 
 @dataclass(frozen=True)
@@ -133,18 +136,25 @@ class ExtractiveAnswerer:
             for a, b in sentence_spans(p.text)
         ]
         weights = _idf(q_terms, [c.terms for c in candidates])
-        context_terms = [set(content_terms(_context_text(p), language)) for p in passages]
+        meta_terms = [set(content_terms(_metadata_text(p), language)) for p in passages]
+        context_terms = [
+            set(content_terms(p.text, language)) | meta for p, meta in zip(passages, meta_terms, strict=True)
+        ]
         context = [_covered(q_terms, weights, terms) for terms in context_terms]
         wanted = [t for t, pattern in _QUESTION_TYPES.items() if pattern.search(question)]
         q_numbers = set(re.findall(r"\d+", question))
         required = next((t for t in _STRICT_TYPES if t in wanted), None)
         for c in candidates:
             sentence = passages[c.passage].text[c.start : c.end]
-            c.coverage = _covered(q_terms, weights, c.terms)
+            # Words the passage's document already accounts for (committee, date, agenda item)
+            # locate the answer; the sentence itself must carry the rest of the question.
+            rest = [t for t in q_terms if not _matches(t, meta_terms[c.passage])] or q_terms
+            c.coverage = _covered(rest, weights, c.terms)
             rank_prior = 1.0 - c.passage / len(passages)
             c.score = 0.55 * c.coverage + 0.25 * context[c.passage] + 0.1 * rank_prior
-            if required and not _answers_type(required, sentence, q_numbers):
-                c.score = 0.0
+            c.typed = required is None or _answers_type(required, sentence, q_numbers)
+            if not c.typed:
+                c.score *= 0.5
             elif any(_answers_type(t, sentence, q_numbers) for t in wanted):
                 c.score += 0.2
             if _REPORTED_QUESTION.search(sentence):
@@ -152,13 +162,17 @@ class ExtractiveAnswerer:
             if len(c.terms) < 2:  # headings and fragments carry no answer
                 c.score *= 0.5
 
-        best = max(candidates, key=lambda c: c.score, default=None)
+        # The answer's lead sentence must be of the kind asked for (a vote result, a number);
+        # further sentences may answer other parts of the question.
+        best = max((c for c in candidates if c.typed), key=lambda c: c.score, default=None)
         if best is None or best.score <= 0.0 or passages[0].score < self._settings.min_passage_score:
             return Extract(ABSTAIN[language], [], True)
         chosen = self._choose(candidates, best, q_terms, weights)
         support = set().union(*(context_terms[i] for i in {c.passage for c in chosen}))
         if _covered(q_terms, weights, support) < self._settings.min_coverage:
             return Extract(ABSTAIN[language], [], True)
+        if required == "vote":
+            chosen = [_vote_block(c, candidates, passages) for c in chosen]
         return _compose(chosen, passages)
 
     def _choose(
@@ -269,8 +283,20 @@ def _similar(a: set[str], b: set[str]) -> bool:
     return len(a & b) >= 0.8 * min(len(a), len(b))
 
 
-def _context_text(p: Passage) -> str:
-    parts = [p.text, p.title, p.subject or "", p.committee or "", p.vorlage or ""]
+def _vote_block(c: _Candidate, candidates: list[_Candidate], passages: list[Passage]) -> _Candidate:
+    """A vote recorded over several lines ("For (12)", names, "Against (42)", names,
+    "Abstain (7)") is one answer: widen the sentence to the neighbouring vote lines."""
+    text = passages[c.passage].text
+    if not _SPLIT_VOTE.search(text[c.start : c.end]):
+        return c
+    same = [o for o in candidates if o.passage == c.passage]
+    i = same.index(c)
+    near = [o for j, o in enumerate(same) if abs(j - i) <= 4 and _SPLIT_VOTE.search(text[o.start : o.end])]
+    return _Candidate(c.passage, near[0].start, near[-1].end, c.terms, c.score, c.coverage)
+
+
+def _metadata_text(p: Passage) -> str:
+    parts = [p.title, p.subject or "", p.committee or "", p.vorlage or ""]
     if p.meeting_date:
         d = date.fromisoformat(p.meeting_date)
         parts.append(f"{d:%d.%m.%Y} {d.day}. {_MONTHS_DE[d.month - 1]} {d.year} {d:%d %B %Y}")
