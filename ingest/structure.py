@@ -206,7 +206,7 @@ def parse_subject(text: str) -> str | None:
     lines = [m.group(2).strip()]
     for line in text[m.end() :].split("\n")[1:4]:
         line = line.strip()
-        if not line or _SUBJECT_END.match(line):
+        if not re.search(r"[^\W\d_]", line) or _SUBJECT_END.match(line):
             break
         lines.append(line)
     subject = " ".join(lines)
