@@ -24,6 +24,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from assistant.intent import question_types
 from assistant.model import Citation, Passage
 from assistant.settings import AnswerSettings
 from assistant.text import content_terms, detect_language, sentence_spans
@@ -33,21 +34,6 @@ ABSTAIN = {
     "en": "The documents available to me do not answer this question.",
 }
 
-_QUESTION_TYPES = {
-    "vote": re.compile(
-        r"abstimm|abgestimmt|stimmen|stimmverh|votum|gegenstimm|enthaltung|einstimmig|mehrheit|\bvot(e|ed|es|ing)\b",
-        re.I,
-    ),
-    "number": re.compile(
-        r"\bwie\s+(vielen?|viele[mr]?|hoch|groß|lang|oft|teuer)\b|\banzahl\b|\bbetrag|\bsumme\b|\bkosten\b|\bprozent"
-        r"|\bhow\s+(many|much|long|often)\b|\bwhat\s+(amount|total|percentage|sum)\b|\bcost\b",
-        re.I,
-    ),
-    "date": re.compile(r"\bwann\b|\bdatum\b|an welchem tag|\bwhen\b|\bwhat date\b|\bwhich day\b", re.I),
-    "names": re.compile(
-        r"\bwelche[nmrs]?\b|\bwer\b|\bwen\b|\bwem\b|\bwho\b|\bwhom\b|\bwhich\b|\bnamen?\b", re.I
-    ),
-}
 _SENTENCE_HAS = {
     "vote": re.compile(
         r"\b\d+\s*(Ja|Nein|Enthaltung)|einstimmig|mehrheitlich|Zustimmung|Ablehnung|zur Kenntnis genommen"
@@ -142,7 +128,7 @@ class ExtractiveAnswerer:
             set(content_terms(p.text, language)) | meta for p, meta in zip(passages, meta_terms, strict=True)
         ]
         context = [_covered(q_terms, weights, terms) for terms in context_terms]
-        wanted = [t for t, pattern in _QUESTION_TYPES.items() if pattern.search(question)]
+        wanted = question_types(question)
         q_numbers = set(re.findall(r"\d+", question))
         required = next((t for t in _STRICT_TYPES if t in wanted), None)
         for c in candidates:

@@ -9,6 +9,7 @@ import argparse
 import json
 import logging
 import sys
+from collections import Counter
 from pathlib import Path
 
 from assistant.api import QuestionError, build_assistant, ingest
@@ -104,7 +105,11 @@ def format_report(r: IngestReport) -> str:
         f"Pages: {r.pages}  Chunks written: {r.chunks} ({r.embedded} texts embedded, the rest reused)  "
         f"Chunks in index: {r.index_chunks}",
     ]
-    lines += [f"  skipped  {n.source}: {n.reason}" for n in r.skipped]
+    if len(r.skipped) <= 5:
+        lines += [f"  skipped  {n.source}: {n.reason}" for n in r.skipped]
+    else:  # a folder of OParl JSON beside the texts should not bury the failures
+        by_reason = Counter(n.reason for n in r.skipped)
+        lines += [f"  skipped  {count} file(s): {reason}" for reason, count in by_reason.most_common()]
     lines += [f"  FAILED   {n.source}: {n.reason}" for n in r.failed]
     lines += [f"  warning  {n.source}: {n.reason}" for n in r.warnings]
     lines += [f"  removed  {s}" for s in r.removed]

@@ -11,6 +11,7 @@ from llama_index.core.base.base_retriever import BaseRetriever
 from llama_index.core.base.embeddings.base import BaseEmbedding
 from llama_index.core.schema import NodeWithScore, QueryBundle, TextNode
 
+from assistant.intent import retrieval_query
 from assistant.model import Passage
 from assistant.store import ChunkStore
 
@@ -23,7 +24,8 @@ class CouncilRetriever(BaseRetriever):
         self._top_k = top_k
 
     def passages(self, question: str) -> list[Passage]:
-        return self._store.query(self._embed_model.get_query_embedding(question), self._top_k)
+        query = retrieval_query(question)
+        return self._store.query(self._embed_model.get_query_embedding(query), self._top_k)
 
     def _retrieve(self, query_bundle: QueryBundle) -> list[NodeWithScore]:
         return [

@@ -37,6 +37,14 @@ def test_citation_quotes_are_verbatim_from_the_retrieved_passage(assistant):
     assert all(c.text in passages for c in answer.citations)
 
 
+def test_a_vote_question_finds_the_vote_record_among_the_debate(assistant):
+    """The TOP 14 minutes hold forty chunks of debate and one vote record; the chat's own example
+    question must find the record."""
+    answer = assistant.ask("Wie wurde über die Grundsteuerreform 2025 abgestimmt?")
+    assert "25 Ja, 22 Nein" in answer.text
+    assert answer.citations[0].source == KARLSRUHE_TOP14
+
+
 @pytest.mark.parametrize(
     "question",
     [
