@@ -36,7 +36,8 @@ ABSTAIN = {
 
 _SENTENCE_HAS = {
     "vote": re.compile(
-        r"\b\d+\s*(Ja|Nein|Enthaltung)|einstimmig|mehrheitlich|Zustimmung|Ablehnung|zur Kenntnis genommen"
+        r"\b\d+\s*(Ja|Nein|Enthaltung)|\b\d+\s+(Gegen)?[Ss]timmen|(einstimmig|mehrheitlich)e?\s+(Zustimmung|Ablehnung)"
+        r"|\beinstimmig\b|\bmehrheitlich\b|zur Kenntnis genommen"
         r"|\b(For|Against|Abstain(ed)?)\b\W{0,3}\d+|\bcarried\b|\bunanimous|\bY-\d+",
         re.I,
     ),
@@ -62,6 +63,9 @@ _FRAME_TERM = re.compile(
 # vote line, not any number), a "how many" question not by one without a number. Measured on the
 # gold set: putting "number" first loses three vote questions to win one ("how many people voted").
 _STRICT_TYPES = ("vote", "number", "date")
+_VOTE_COUNT = re.compile(
+    r"\b\d+\s*(?:Ja|Nein|Enthaltung)|\b\d+\s+(?:Gegen)?[Ss]timmen|\b(?:For|Against|Abstain)\b\W{0,3}\d+"
+)
 # One part of a vote recorded line by line, as English minutes do: "For (12)" … "Against (42)".
 _SPLIT_VOTE = re.compile(r"\b(?:For|Against|Abstain(?:ed)?)\b\W{0,3}\d+")
 _REPORTED_QUESTION = re.compile(
@@ -144,6 +148,8 @@ class ExtractiveAnswerer:
                 c.score *= 0.5
             elif any(_answers_type(t, sentence, q_numbers) for t in wanted):
                 c.score += 0.2
+                if required == "vote" and _VOTE_COUNT.search(sentence):
+                    c.score += 0.1  # the formal record with counts, not the chair's summary
             if _REPORTED_QUESTION.search(sentence):
                 c.score *= 0.6
             if len(c.terms) < 2:  # headings and fragments carry no answer

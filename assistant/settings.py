@@ -60,7 +60,13 @@ class IngestSettings(BaseModel):
 
 
 class RetrievalSettings(BaseModel):
-    top_k: int = Field(8, ge=1, le=50, description="Passages handed to the answerer.")
+    top_k: int = Field(
+        15,
+        ge=1,
+        le=50,
+        description="Passages handed to the answerer. Measured on the gold set: 8 gives 0.35 answer "
+        "accuracy, 15 gives 0.44, 25 gives 0.42.",
+    )
 
 
 class AnswerSettings(BaseModel):
