@@ -28,6 +28,7 @@ from assistant.intent import question_types
 from assistant.model import Citation, Passage
 from assistant.settings import AnswerSettings
 from assistant.text import content_terms, detect_language, sentence_spans
+from ingest.structure import VOTE_RECORD
 
 ABSTAIN = {
     "de": "Dazu finde ich in den vorliegenden Dokumenten keine Angabe.",
@@ -35,12 +36,7 @@ ABSTAIN = {
 }
 
 _SENTENCE_HAS = {
-    "vote": re.compile(
-        r"\b\d+\s*(Ja|Nein|Enthaltung)|\b\d+\s+(Gegen)?[Ss]timmen|(einstimmig|mehrheitlich)e?\s+(Zustimmung|Ablehnung)"
-        r"|\beinstimmig\b|\bmehrheitlich\b|zur Kenntnis genommen"
-        r"|\b(For|Against|Abstain(ed)?)\b\W{0,3}\d+|\bcarried\b|\bunanimous|\bY-\d+",
-        re.I,
-    ),
+    "vote": VOTE_RECORD,
     "number": re.compile(
         r"\b(?:ein|zwei|drei|vier|fünf|sechs|sieben|acht|neun|zehn|elf|zwölf|zwanzig|hundert)(?:mal|fach)?\b"
         r"|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|hundred|once|twice)\b",

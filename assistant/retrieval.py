@@ -11,9 +11,12 @@ from llama_index.core.base.base_retriever import BaseRetriever
 from llama_index.core.base.embeddings.base import BaseEmbedding
 from llama_index.core.schema import NodeWithScore, QueryBundle, TextNode
 
-from assistant.intent import retrieval_query
+from assistant.intent import question_types, retrieval_query
 from assistant.model import Passage
 from assistant.store import ChunkStore
+
+# Vote records are added from this many of the best-ranked documents.
+VOTE_RECORD_SOURCES = 3
 
 
 class CouncilRetriever(BaseRetriever):
@@ -24,8 +27,16 @@ class CouncilRetriever(BaseRetriever):
         self._top_k = top_k
 
     def passages(self, question: str) -> list[Passage]:
-        query = retrieval_query(question)
-        return self._store.query(self._embed_model.get_query_embedding(query), self._top_k)
+        """The top-k passages; for a vote question also the vote records of the best documents,
+        which dense search alone ranks below forty paragraphs of debate on the same item."""
+        vector = self._embed_model.get_query_embedding(retrieval_query(question))
+        found = self._store.query(vector, self._top_k)
+        if "vote" not in question_types(question):
+            return found
+        seen = {p.chunk_id for p in found}
+        best_sources = list(dict.fromkeys(p.source for p in found))[:VOTE_RECORD_SOURCES]
+        records = [p for p in self._store.vote_records(best_sources, vector) if p.chunk_id not in seen]
+        return found + sorted(records, key=lambda p: p.score, reverse=True)
 
     def _retrieve(self, query_bundle: QueryBundle) -> list[NodeWithScore]:
         return [

@@ -13,9 +13,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from assistant.model import Passage
 from assistant.settings import StoreSettings
 from ingest.model import Chunk, CouncilDocument
+from ingest.structure import VOTE_RECORD
 
 log = logging.getLogger(__name__)
 
@@ -162,6 +165,23 @@ class ChunkStore:
             )
         ]
 
+    def vote_records(self, sources: Sequence[str], vector: Sequence[float]) -> list[Passage]:
+        """The chunks of these files that record a vote, scored against `vector` (all vectors are
+        normalised, so the dot product is the cosine similarity)."""
+        if not sources:
+            return []
+        got = self._collection.get(
+            where={"$and": [{"source": {"$in": list(sources)}}, {"has_vote": True}]},
+            include=["documents", "metadatas", "embeddings"],
+        )
+        query = np.asarray(vector)
+        return [
+            _passage(chunk_id, text, meta, float(np.dot(np.asarray(emb), query)))
+            for chunk_id, text, meta, emb in zip(
+                got["ids"], got["documents"] or [], got["metadatas"] or [], got["embeddings"], strict=True
+            )
+        ]
+
     def all_vectors(self) -> tuple[list[str], list[list[float]]]:
         """Every chunk id with its vector (for exact-search checks of the HNSW index)."""
         got = self._collection.get(include=["embeddings"])
@@ -211,6 +231,7 @@ def _metadata(doc: CouncilDocument, chunk: Chunk, file_hash: str, file_chunks: i
         "file_hash": file_hash,
         "file_chunks": file_chunks,
         "subject": doc.subject,
+        "has_vote": bool(VOTE_RECORD.search(chunk.text)),
         "input_sha": input_sha(chunk.embedding_input(doc)),
     }
     return {k: v for k, v in meta.items() if v is not None}

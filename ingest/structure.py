@@ -78,6 +78,14 @@ _MEETING_MARKER = re.compile(
     r"(?:\bam\b|\bvom\b|Sitzung|Besprechung|Termin|\bheld\b|meeting|Tagung|Datum)", re.I
 )
 
+# A recorded vote: counts ("25 Ja, 22 Nein", "For (12)", "mit 8 Stimmen") or a formal outcome
+# ("einstimmig", "zur Kenntnis genommen", "Motion carried", Portland's "Y-5").
+VOTE_RECORD = re.compile(
+    r"\b\d+\s*(Ja|Nein|Enthaltung)|\b\d+\s+(Gegen)?[Ss]timmen|(einstimmig|mehrheitlich)e?\s+(Zustimmung|Ablehnung)"
+    r"|\beinstimmig\b|\bmehrheitlich\b|zur Kenntnis genommen"
+    r"|\b(For|Against|Abstain(ed)?)\b\W{0,3}\d+|\bcarried\b|\bunanimous|\bY-\d+",
+    re.I,
+)
 _VORLAGE = re.compile(r"Vorlage(?:\s*-?\s*Nr\.?)?\s*:?\s*(\d{1,4}/\d{2,4}(?:/\d{1,4})?)\b")
 
 _GENITIVE = {
