@@ -28,6 +28,7 @@ SLICE = [
 
 
 def bench_ingest(corpus: Path) -> None:
+    corpus = corpus.resolve()
     settings = Settings()
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "corpus"
@@ -46,9 +47,8 @@ def bench_ingest(corpus: Path) -> None:
     for rel in SLICE:
         pages, warnings = read_pages(corpus / rel, 2**30)
         doc = build_document(rel, pages, warnings)
-        texts += [
-            c.text for c in chunk_document(doc, settings.ingest.chunk_chars, settings.ingest.max_chunk_chars)
-        ]
+        chunks = chunk_document(doc, settings.ingest.chunk_chars, settings.ingest.max_chunk_chars)
+        texts += [c.embedding_input(doc) for c in chunks]
     model = build_embed_model(settings.embedding)
     model.get_text_embedding_batch(texts[:2])  # load the model outside the timing
     floor_started = time.perf_counter()
