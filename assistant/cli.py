@@ -135,17 +135,7 @@ def format_answer(answer: Answer) -> str:
     if answer.citations:
         lines.append("\nQuellen:")
     for c in answer.citations:
-        where = ", ".join(
-            x
-            for x in (
-                c.committee,
-                c.meeting_date,
-                f"Vorlage {c.vorlage}" if c.vorlage else None,
-                f"S. {c.page}" if c.page else None,
-                f"Abs. {c.paragraph}" if c.paragraph else None,
-            )
-            if x
-        )
+        where = ", ".join(c.location())
         quote = " ".join(c.text.split())
         lines.append(f"[{c.n}] {c.source} ({where})\n    „{quote[:400]}{'…' if len(quote) > 400 else ''}“")
     lines.append(f"({answer.seconds:.2f} s)")

@@ -41,6 +41,20 @@ class Citation:
     text: str  # the quoted passage, verbatim from the page text
     score: float
 
+    def location(self) -> list[str]:
+        """Where the quote stands, for people: ['Sozialausschuss', '08.02.2021', 'TOP 10: …',
+        'Vorlage 50/004/2021', 'Seite 2', 'Absatz 7'] (only what is known)."""
+        day = ".".join(reversed(self.meeting_date.split("-"))) if self.meeting_date else None
+        parts = (
+            self.committee,
+            day,
+            self.subject,
+            f"Vorlage {self.vorlage}" if self.vorlage else None,
+            f"Seite {self.page}" if self.page else None,
+            f"Absatz {self.paragraph}" if self.paragraph else None,
+        )
+        return [p for p in parts if p]
+
 
 @dataclass(frozen=True)
 class Answer:

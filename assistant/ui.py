@@ -32,29 +32,12 @@ def render_answer(answer: Answer) -> str:
     if answer.citations:
         parts.append("\n\n**Quellen**")
     for c in answer.citations:
-        where = " · ".join(
-            x
-            for x in (
-                c.committee,
-                _german_date(c.meeting_date),
-                f"Vorlage {c.vorlage}" if c.vorlage else None,
-                f"Seite {c.page}" if c.page else None,
-                f"Absatz {c.paragraph}" if c.paragraph else None,
-            )
-            if x
-        )
+        where = html.escape(" · ".join(c.location()), quote=False)
         quote = " ".join(c.text.split())
         if len(quote) > QUOTE_CHARS:
             quote = quote[:QUOTE_CHARS].rsplit(" ", 1)[0] + " …"
         parts.append(f"\n\n**[{c.n}]** `{c.source}`  \n{where}\n\n> {html.escape(quote, quote=False)}")
     return "".join(parts)
-
-
-def _german_date(iso: str | None) -> str | None:
-    if not iso:
-        return None
-    year, month, day = iso.split("-")
-    return f"{day}.{month}.{year}"
 
 
 def build_ui(assistant: CouncilAssistant) -> gr.Blocks:
