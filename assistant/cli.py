@@ -102,8 +102,8 @@ def format_report(r: IngestReport) -> str:
     lines = [
         f"Files: {r.files} seen, {r.indexed} indexed, {r.unchanged} unchanged, "
         f"{len(r.skipped)} skipped, {len(r.failed)} failed",
-        f"Pages: {r.pages}  Chunks written: {r.chunks} ({r.embedded} texts embedded, the rest reused)  "
-        f"Chunks in index: {r.index_chunks}",
+        f"Pages: {r.pages}  Chunks written: {r.chunks} (newly embedded: {r.embedded}, the others reuse "
+        f"stored vectors)  Chunks in index: {r.index_chunks}",
     ]
     if len(r.skipped) <= 5:
         lines += [f"  skipped  {n.source}: {n.reason}" for n in r.skipped]
