@@ -79,8 +79,8 @@ class AnswerSettings(BaseModel):
         0.5,
         ge=0,
         le=1,
-        description="Share of the question's weighted content words that the chosen sentence and its "
-        "passage must contain; below it the assistant abstains instead of guessing.",
+        description="Share of the question's weighted content words that the passages of the chosen "
+        "sentences (with their metadata) must contain; below it the assistant abstains instead of guessing.",
     )
 
 
