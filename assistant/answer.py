@@ -30,7 +30,7 @@ from datetime import date
 from assistant.intent import question_types
 from assistant.model import Citation, Passage
 from assistant.settings import AnswerSettings
-from assistant.text import content_terms, detect_language, sentence_spans
+from assistant.text import LIST_ITEM, content_terms, detect_language, sentence_spans
 from ingest.structure import VOTE_RECORD
 
 ABSTAIN = {
@@ -62,6 +62,13 @@ _FRAME_TERM = re.compile(
 # vote line, not any number), a "how many" question not by one without a number. Measured on the
 # gold set: putting "number" first loses three vote questions to win one ("how many people voted").
 _STRICT_TYPES = ("vote", "number", "date")
+# A sentence that announces a list which follows it.
+_ANNOUNCES_LIST = re.compile(
+    r"\bfolgende[nmrs]?\b|\bwie folgt\b|\bfollowing\b|\bas follows\b"
+    r"|\b(?:zwei|drei|vier|fünf|two|three|four|five)\s+(?:Bedingungen|Punkte|Forderungen|Maßnahmen|Anträge|Projekte|conditions|points|items|measures)\b",
+    re.I,
+)
+MAX_LIST_ITEMS = 8
 _VOTE_COUNT = re.compile(
     r"\b\d+\s*(?:Ja|Nein|Enthaltung)|\b\d+\s+(?:Gegen)?[Ss]timmen|\b(?:For|Against|Abstain)\b\W{0,3}\d+"
 )
@@ -196,10 +203,7 @@ def _compose(chosen: list[_Candidate], passages: list[Passage]) -> Extract:
     parts = []
     for c in chosen:
         p = passages[c.passage]
-        end = c.end
-        if p.text[c.start : end].rstrip().endswith(":"):  # a lead-in; the next sentence carries it
-            following = [b for a, b in sentence_spans(p.text) if a >= end]
-            end = following[0] if following else end
+        end = _with_announced_items(p.text, c.start, c.end)
         q_start, q_end = _quote_span(p, c.start, end)
         inside = [i for i, (j, a, b) in enumerate(spans, 1) if j == c.passage and a <= c.start and end <= b]
         n = inside[0] if inside else 0
@@ -209,6 +213,27 @@ def _compose(chosen: list[_Candidate], passages: list[Passage]) -> Extract:
             citations.append(_citation(n, p, q_start, q_end))
         parts.append(f"{_one_line(p.text[c.start : end])} [{n}]")
     return Extract(" ".join(parts), citations, False)
+
+
+def _with_announced_items(text: str, start: int, end: int) -> int:
+    """Where an answer sentence ends once what it announces is included: the list items after
+    "… um folgende Straßenzüge ergänzt werden." or "… drei Bedingungen genannt:", or the one
+    sentence after a lead-in like "Abstimmungsergebnis:"."""
+    sentence = text[start:end].rstrip()
+    if not (sentence.endswith(":") or _ANNOUNCES_LIST.search(sentence)):
+        return end
+    following = [(a, b) for a, b in sentence_spans(text) if a >= end]
+    items = []
+    for a, b in following[:MAX_LIST_ITEMS]:
+        if not LIST_ITEM.match(text[a:b]):
+            break
+        paragraph_end = text.find("\n\n", a, b)  # the last item's "sentence" may run on
+        items.append(b if paragraph_end < 0 else paragraph_end)
+        if paragraph_end >= 0:
+            break
+    if items:
+        return items[-1]
+    return following[0][1] if following and sentence.endswith(":") else end
 
 
 def _quote_span(p: Passage, start: int, end: int) -> tuple[int, int]:

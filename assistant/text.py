@@ -56,7 +56,7 @@ def mark_paragraphs(text: str) -> str:
         if not line.strip() or not following.strip():
             continue
         ends_short = line.rstrip().endswith((".", ":", "!", "?")) and len(line) < 0.8 * width
-        if ends_short or _LINE_START_ITEM.match(following):
+        if ends_short or LIST_ITEM.match(following):
             out.append("")
     return "\n".join(out)
 
@@ -151,8 +151,11 @@ _ABBREVIATIONS = {
 # into their lines.
 LONG_SENTENCE = 400
 _SENTENCE_END = re.compile(r"[.!?](?:[\"'“”»)]*)(?=\s+[\"'„“»(]?[A-ZÄÖÜ0-9•–§-])")
-_LINE_START_ITEM = re.compile(
-    r"\s*(?:[•▪●◦*–-]\s|\d{1,2}[.)]\s|[a-z][.)]\s|\(\d{1,2}\)|\([a-z]\)|§\s*\d|TOP\b|Punkt \d|Ziffer \d)"
+# The start of a list item or agenda line. PDFs set bullets in symbol fonts that pypdf reads as
+# private-use characters (U+F0B7 and kin).
+LIST_ITEM = re.compile(
+    r"\s*(?:[•▪●◦*–\-➢►✓\uf0a7\uf0b7\uf0d8\uf076\uf0fc]\s|\d{1,2}[.)]\s|[a-z][.)]\s|\(\d{1,2}\)|\([a-z]\)"
+    r"|§\s*\d|TOP\b|Punkt \d|Ziffer \d)"
 )
 
 
@@ -187,7 +190,7 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
             stripped.endswith((":", ";", ")"))
             or "\t" in line
             or "\t" in following
-            or _LINE_START_ITEM.match(following)
+            or LIST_ITEM.match(following)
         ):
             cuts.add(pos)
     start = 0

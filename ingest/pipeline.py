@@ -26,7 +26,7 @@ log = logging.getLogger(__name__)
 
 # Part of every file's fingerprint: raise it when reading or chunking changes, and the next
 # ingest re-chunks every file (vectors of unchanged chunk texts are reused, not recomputed).
-INGEST_VERSION = 5
+INGEST_VERSION = 6
 
 
 @dataclass(frozen=True)
