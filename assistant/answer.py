@@ -103,7 +103,6 @@ class _Candidate:
     end: int
     terms: set[str]
     score: float = 0.0
-    coverage: float = 0.0
     typed: bool = True  # carries the kind of fact asked for (vote result, number, date)
 
 
@@ -146,9 +145,9 @@ class ExtractiveAnswerer:
             # Words the passage's document already accounts for (committee, date, agenda item)
             # locate the answer; the sentence itself must carry the rest of the question.
             rest = [t for t in q_terms if not _matches(t, meta_terms[c.passage])] or q_terms
-            c.coverage = _covered(rest, weights, c.terms)
+            coverage = _covered(rest, weights, c.terms)
             rank_prior = 1.0 - c.passage / len(passages)
-            c.score = 0.55 * c.coverage + 0.25 * context[c.passage] + 0.1 * rank_prior
+            c.score = 0.55 * coverage + 0.25 * context[c.passage] + 0.1 * rank_prior
             c.typed = required is None or _answers_type(required, sentence, q_numbers)
             if not c.typed:
                 c.score *= 0.5
@@ -309,7 +308,7 @@ def _vote_block(c: _Candidate, candidates: list[_Candidate], passages: list[Pass
     same = [o for o in candidates if o.passage == c.passage]
     i = same.index(c)
     near = [o for j, o in enumerate(same) if abs(j - i) <= 4 and _SPLIT_VOTE.search(text[o.start : o.end])]
-    return _Candidate(c.passage, near[0].start, near[-1].end, c.terms, c.score, c.coverage)
+    return _Candidate(c.passage, near[0].start, near[-1].end, c.terms, c.score)
 
 
 def _metadata_text(p: Passage) -> str:

@@ -7,7 +7,6 @@ that many chunks with that hash, so a file whose ingest was interrupted is simpl
 """
 
 import hashlib
-import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,8 +18,6 @@ from assistant.model import Passage
 from assistant.settings import StoreSettings
 from ingest.model import Chunk, CouncilDocument
 from ingest.structure import VOTE_RECORD
-
-log = logging.getLogger(__name__)
 
 
 class StoreError(RuntimeError):
@@ -83,7 +80,6 @@ class ChunkStore:
             )
             raise StoreError(f"Cannot open the index at {self._where}: {exc}; {hint}.") from exc
         self._collection = self._open_collection(settings, model_id, create)
-        self.model_id = model_id
 
     def _open_collection(self, settings: StoreSettings, model_id: str, create: bool) -> Any:
         from chromadb.errors import NotFoundError

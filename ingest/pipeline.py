@@ -7,7 +7,6 @@ run loses at most the file in flight, and the next run finishes it.
 
 import fnmatch
 import hashlib
-import logging
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -21,8 +20,6 @@ from ingest.chunking import chunk_document
 from ingest.model import Chunk, CouncilDocument
 from ingest.readers import SUPPORTED_SUFFIXES, ReadError, read_pages
 from ingest.structure import build_document
-
-log = logging.getLogger(__name__)
 
 # Part of every file's fingerprint: raise it when reading or chunking changes, and the next
 # ingest re-chunks every file (vectors of unchanged chunk texts are reused, not recomputed).
