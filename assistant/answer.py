@@ -31,7 +31,7 @@ from assistant.intent import question_types
 from assistant.model import Citation, Passage
 from assistant.settings import AnswerSettings
 from assistant.text import LIST_ITEM, content_terms, detect_language, sentence_spans
-from ingest.structure import VOTE_RECORD
+from ingest.structure import VOTE_RECORD, find_dates
 
 ABSTAIN = {
     "de": "Dazu finde ich in den vorliegenden Dokumenten keine Angabe.",
@@ -166,8 +166,14 @@ class ExtractiveAnswerer:
         if best is None or best.score <= 0.0 or passages[0].score < self._settings.min_passage_score:
             return Extract(ABSTAIN[language], [], True)
         chosen = self._choose(candidates, best, q_terms, weights)
-        support = set().union(*(context_terms[i] for i in {c.passage for c in chosen}))
+        used = {c.passage for c in chosen}
+        support = set().union(*(context_terms[i] for i in used))
         if _covered(q_terms, weights, support) < self._settings.min_coverage:
+            return Extract(ABSTAIN[language], [], True)
+        # A date in the question is a premise: "am 19. November 2024" is not answered by the
+        # minutes of 22 October, however well they match otherwise.
+        asked_dates = find_dates(question)
+        if asked_dates and not any(asked_dates & _dates_of(passages[i]) for i in used):
             return Extract(ABSTAIN[language], [], True)
         if required == "vote":
             chosen = [_vote_block(c, candidates, passages) for c in chosen]
@@ -309,6 +315,10 @@ def _vote_block(c: _Candidate, candidates: list[_Candidate], passages: list[Pass
     i = same.index(c)
     near = [o for j, o in enumerate(same) if abs(j - i) <= 4 and _SPLIT_VOTE.search(text[o.start : o.end])]
     return _Candidate(c.passage, near[0].start, near[-1].end, c.terms, c.score)
+
+
+def _dates_of(p: Passage) -> set[str]:
+    return find_dates(p.text) | ({p.meeting_date} if p.meeting_date else set())
 
 
 def _metadata_text(p: Passage) -> str:

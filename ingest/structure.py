@@ -128,19 +128,32 @@ def parse_date(text: str) -> str | None:
     >>> parse_date("held at County Hall, Maidstone on Thursday, 13 February 2025.")
     '2025-02-13'
     """
-    found: list[tuple[int, str]] = []
+    found = sorted(_dates_at(text))
+    if not found:
+        return None
+    for start, iso in found:
+        if _MEETING_MARKER.search(text[max(0, start - 120) : start]):
+            return iso
+    return found[0][1]
+
+
+def find_dates(text: str) -> set[str]:
+    """Every full date written in `text`, as ISO strings, whatever its spelling.
+
+    >>> sorted(find_dates("am 22.10.2024 und am 19. November 2024"))
+    ['2024-10-22', '2024-11-19']
+    """
+    return {iso for _, iso in _dates_at(text)}
+
+
+def _dates_at(text: str) -> list[tuple[int, str]]:
+    found = []
     for pattern, order in _DATE_PATTERNS:
         for m in pattern.finditer(text):
             iso = _iso(dict(zip(order, m.groups(), strict=True)))
             if iso:
                 found.append((m.start(), iso))
-    if not found:
-        return None
-    found.sort()
-    for start, iso in found:
-        if _MEETING_MARKER.search(text[max(0, start - 120) : start]):
-            return iso
-    return found[0][1]
+    return found
 
 
 def _iso(parts: dict[str, str]) -> str | None:

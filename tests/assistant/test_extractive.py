@@ -64,3 +64,14 @@ def test_a_vote_question_without_any_vote_record_abstains():
     text = "Der Gemeinderat berät über die Grundsteuerreform. Stadtrat Müller begrüßt den Vorschlag."
     result = answer("Wie wurde über die Grundsteuerreform abgestimmt?", passage(text))
     assert result.abstained and result.citations == []
+
+
+def test_a_date_in_the_question_is_a_premise_the_source_must_meet():
+    text = "Abstimmungsergebnis: Der Gemeinderat stimmt dem Lärmaktionsplan mehrheitlich zu (41 Ja, 5 Nein)."
+    minutes = passage(text, subject="TOP 17: Lärmaktionsplan")  # meeting_date 2021-04-22
+    wrong_day = answer(
+        "Wie hat der Gemeinderat am 19. November 2024 über den Lärmaktionsplan abgestimmt?", minutes
+    )
+    assert wrong_day.abstained
+    right_day = answer("Wie hat der Gemeinderat am 22.04.2021 über den Lärmaktionsplan abgestimmt?", minutes)
+    assert "41 Ja, 5 Nein" in right_day.text
