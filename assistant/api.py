@@ -1,5 +1,6 @@
-"""What the web chat, the CLI and evaluation scripts call. `build_services(settings)` wires the
-embedding model, the store, retrieval and the answerer in one place; nothing else constructs them.
+"""What the web chat, the CLI and evaluation scripts call. `build_assistant(settings)` and
+`ingest(settings, path)` wire the embedding model, the store, retrieval and the answerer; nothing
+else constructs them.
 """
 
 import time

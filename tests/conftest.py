@@ -46,10 +46,6 @@ def mirror(files: list[str], dest: Path) -> Path:
     return dest
 
 
-def settings(data_dir: Path, **overrides) -> Settings:
-    return Settings(data_dir=data_dir, **overrides)
-
-
 @pytest.fixture(scope="session")
 def small_index(tmp_path_factory) -> Path:
     """Data dir with the Mettmann, Karlsruhe TOP 14, Erlangen Satzung and Kent minutes ingested."""
