@@ -37,8 +37,10 @@ eval: $(VENV)/.installed-run
 	$(COUNCIL) eval eval/gold.jsonl --out results/gold.jsonl --data-dir $(EVAL_DATA)
 	$(COUNCIL) eval $(CORPUS)/../eval/dev.jsonl --out results/dev.jsonl --data-dir $(EVAL_DATA)
 
+# Ingest of the whole shared corpus into a fresh dir (tens of minutes), then ask latency on the eval index.
 bench: $(VENV)/.installed-run
-	$(PY) -m eval.bench --corpus $(CORPUS) --data-dir $(EVAL_DATA)
+	$(PY) -m eval.bench_ingest --corpus $(CORPUS)
+	$(PY) -m eval.bench --data-dir $(EVAL_DATA)
 
 clean:
 	rm -rf $(VENV) results

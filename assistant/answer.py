@@ -163,7 +163,7 @@ class ExtractiveAnswerer:
         # The answer's lead sentence must be of the kind asked for (a vote result, a number);
         # further sentences may answer other parts of the question.
         best = max((c for c in candidates if c.typed), key=lambda c: c.score, default=None)
-        if best is None or best.score <= 0.0 or passages[0].score < self._settings.min_passage_score:
+        if best is None or best.score <= 0.0 or self._far(passages):
             return Extract(ABSTAIN[language], [], True)
         chosen = self._choose(candidates, best, q_terms, weights)
         used = {c.passage for c in chosen}
@@ -178,6 +178,12 @@ class ExtractiveAnswerer:
         if required == "vote":
             chosen = [_vote_block(c, candidates, passages) for c in chosen]
         return _compose(chosen, passages)
+
+    def _far(self, passages: list[Passage]) -> bool:
+        """The nearest passage is too far from the question in the embedding space. Passages whose
+        vectors are not computed yet (found lexically during an ingest) do not decide this."""
+        scores = [p.score for p in passages if p.score is not None]
+        return bool(scores) and max(scores) < self._settings.min_passage_score
 
     def _choose(
         self, candidates: list[_Candidate], best: _Candidate, q_terms: list[str], weights: dict[str, float]
@@ -253,19 +259,7 @@ def _quote_span(p: Passage, start: int, end: int) -> tuple[int, int]:
 
 
 def _citation(n: int, p: Passage, start: int, end: int) -> Citation:
-    return Citation(
-        n=n,
-        source=p.source,
-        title=p.title,
-        committee=p.committee,
-        meeting_date=p.meeting_date,
-        vorlage=p.vorlage,
-        subject=p.subject,
-        page=p.page,
-        paragraph=p.paragraph_at(start),
-        text=p.text[start:end].strip(),
-        score=p.score,
-    )
+    return Citation(n=n, passage=p, paragraph=p.paragraph_at(start), text=p.text[start:end].strip())
 
 
 def _idf(q_terms: list[str], sentences: list[set[str]]) -> dict[str, float]:

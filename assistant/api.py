@@ -8,11 +8,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from assistant.answer import ExtractiveAnswerer
+from assistant.catalog import Catalog
 from assistant.embeddings import build_embed_model
 from assistant.model import Answer
 from assistant.retrieval import CouncilRetriever
 from assistant.settings import Settings
-from assistant.store import ChunkStore, IndexEmpty
+from assistant.store import IndexEmpty, VectorStore
 from ingest.pipeline import IngestReport, ingest_path
 
 
@@ -23,7 +24,6 @@ class QuestionError(ValueError):
 @dataclass
 class CouncilAssistant:
     settings: Settings
-    store: ChunkStore
     retriever: CouncilRetriever
     answerer: ExtractiveAnswerer
 
@@ -61,19 +61,18 @@ def check_question(question: str, max_chars: int) -> str:
 def build_assistant(settings: Settings) -> CouncilAssistant:
     """The assistant over an existing index (raises `IndexEmpty` if there is none)."""
     embed_model = build_embed_model(settings.embedding)
-    store = ChunkStore(settings.store, settings.data_dir, embed_model.model_id, create=False)
+    catalog = Catalog(settings.data_dir, create=False)
+    vectors = VectorStore(settings.store, settings.data_dir, embed_model.model_id, create=True)
     return CouncilAssistant(
         settings=settings,
-        store=store,
-        retriever=CouncilRetriever(store, embed_model, settings.retrieval.top_k),
+        retriever=CouncilRetriever(catalog, vectors, embed_model, settings.retrieval),
         answerer=ExtractiveAnswerer(settings.answer),
     )
 
 
 def index_is_empty(settings: Settings) -> bool:
-    embed_model = build_embed_model(settings.embedding)
     try:
-        return ChunkStore(settings.store, settings.data_dir, embed_model.model_id, create=False).count() == 0
+        return Catalog(settings.data_dir, create=False).count() == 0
     except IndexEmpty:
         return True
 
@@ -87,14 +86,16 @@ def ingest(
     progress: bool | None = None,
 ) -> IngestReport:
     embed_model = build_embed_model(settings.embedding)
-    store = ChunkStore(settings.store, settings.data_dir, embed_model.model_id, create=True)
+    vectors = VectorStore(settings.store, settings.data_dir, embed_model.model_id, create=True)
     return ingest_path(
         path,
-        store,
+        Catalog(settings.data_dir, create=True),
+        vectors,
         embed_model,
         chunk_chars=settings.ingest.chunk_chars,
         max_chunk_chars=settings.ingest.max_chunk_chars,
         max_file_bytes=int(settings.ingest.max_file_mb * 2**20),
+        workers=settings.ingest.workers,
         prune=prune,
         exclude=exclude,
         progress=progress,

@@ -2,6 +2,17 @@
 
 from dataclasses import dataclass
 
+from ingest.model import AgendaItem, SourceRecord, Vote
+
+_OUTCOME_DE = {
+    "approved": "angenommen",
+    "rejected": "abgelehnt",
+    "noted": "zur Kenntnis genommen",
+    "referred": "verwiesen",
+    "deferred": "vertagt",
+    "withdrawn": "zurückgezogen",
+}
+
 
 @dataclass(frozen=True)
 class Passage:
@@ -19,41 +30,87 @@ class Passage:
     paragraph_starts: tuple[int, ...]
     start: int  # offset of the chunk in its page's text
     text: str
-    score: float  # cosine similarity to the question
+    score: float | None  # cosine similarity to the question; None while the chunk has no vector yet
+    doc_type: str | None = None
+    agenda_item: AgendaItem | None = None  # the agenda item this chunk belongs to
+    vote: Vote | None = None  # the vote result its agenda item records in this document
+    decision: str | None = None  # the Beschluss of its agenda item, as printed
+    also_in: tuple[str, ...] = ()  # other files with the same text (duplicates are stored once)
+    record: SourceRecord | None = None  # registry metadata (OParl) of the primary file
 
     def paragraph_at(self, offset: int) -> int:
         """Paragraph number (within the page) of the character at `offset` in this chunk."""
         index = sum(1 for s in self.paragraph_starts if s <= offset) - 1
         return self.paragraph + max(index, 0)
 
+    @property
+    def sources(self) -> tuple[str, ...]:
+        return (self.source, *self.also_in)
+
 
 @dataclass(frozen=True)
 class Citation:
     n: int
-    source: str
-    title: str
-    committee: str | None
-    meeting_date: str | None
-    vorlage: str | None
-    subject: str | None
-    page: int | None
+    passage: Passage
     paragraph: int | None
     text: str  # the quoted passage, verbatim from the page text
-    score: float
+
+    @property
+    def source(self) -> str:
+        return self.passage.source
+
+    @property
+    def page(self) -> int | None:
+        return self.passage.page
 
     def location(self) -> list[str]:
-        """Where the quote stands, for people: ['Sozialausschuss', '08.02.2021', 'TOP 10: …',
-        'Vorlage 50/004/2021', 'Seite 2', 'Absatz 7'] (only what is known)."""
-        day = ".".join(reversed(self.meeting_date.split("-"))) if self.meeting_date else None
+        """Where the quote stands, for people: ['Niederschrift', 'Sozialausschuss', '08.02.2021',
+        'TOP 10: …', 'Vorlage 50/004/2021', 'Seite 2', 'Absatz 7'] (only what is known)."""
+        p = self.passage
+        day = _german_date(p.meeting_date)
+        item = p.agenda_item.label() if p.agenda_item else p.subject
         parts = (
-            self.committee,
+            p.doc_type,
+            p.committee,
             day,
-            self.subject,
-            f"Vorlage {self.vorlage}" if self.vorlage else None,
-            f"Seite {self.page}" if self.page else None,
+            item,
+            f"Vorlage {p.vorlage}" if p.vorlage else None,
+            f"Seite {p.page}" if p.page else None,
             f"Absatz {self.paragraph}" if self.paragraph else None,
         )
-        return [p for p in parts if p]
+        return [x for x in parts if x]
+
+    def notes(self) -> list[str]:
+        """What else a reader should know about this source: the recorded vote, what the
+        registry says where it differs, and the other files holding the same text."""
+        p = self.passage
+        out = []
+        if p.vote is not None:
+            out.append(f"Abstimmungsergebnis laut {p.doc_type or 'Dokument'}: {vote_summary(p.vote)}")
+        if p.record is not None and p.record.result:
+            out.append(f"Ergebnis laut {p.record.registry}-Sitzungsdaten: {p.record.result}")
+        if p.also_in:
+            out.append("Gleicher Text auch in: " + ", ".join(p.also_in))
+        return out
+
+    def to_json(self) -> dict:
+        p = self.passage
+        return {
+            "n": self.n,
+            "source": p.source,
+            "page": p.page,
+            "paragraph": self.paragraph,
+            "text": self.text,
+            "score": None if p.score is None else round(p.score, 4),
+            "also_in": list(p.also_in),
+            "doc_type": p.doc_type,
+            "committee": p.committee,
+            "meeting_date": p.meeting_date,
+            "vorlage": p.vorlage,
+            "agenda_item": None if p.agenda_item is None else p.agenda_item.label(),
+            "vote": None if p.vote is None else _vote_json(p.vote),
+            "registry_result": p.record.result if p.record else None,
+        }
 
 
 @dataclass(frozen=True)
@@ -66,21 +123,38 @@ class Answer:
     seconds: float
 
     def to_json(self) -> dict:
-        """The `council ask --json` shape, which evaluation scripts depend on."""
+        """The `council ask --json` shape, which evaluation scripts depend on. Keys are only ever
+        added, never renamed or removed."""
         return {
             "question": self.question,
             "answer": self.text,
             "abstained": self.abstained,
-            "citations": [
-                {
-                    "n": c.n,
-                    "source": c.source,
-                    "page": c.page,
-                    "paragraph": c.paragraph,
-                    "text": c.text,
-                    "score": round(c.score, 4),
-                }
-                for c in self.citations
-            ],
+            "citations": [c.to_json() for c in self.citations],
             "seconds": round(self.seconds, 3),
         }
+
+
+def vote_summary(vote: Vote) -> str:
+    """'einstimmig angenommen (43 Ja, 2 Enthaltungen)'."""
+    counts = [
+        f"{n} {label}"
+        for n, label in ((vote.yes, "Ja"), (vote.no, "Nein"), (vote.abstain, "Enthaltungen"))
+        if n is not None
+    ]
+    words = ("einstimmig " if vote.unanimous else "") + _OUTCOME_DE[vote.outcome]
+    return f"{words} ({', '.join(counts)})" if counts else words
+
+
+def _vote_json(vote: Vote) -> dict:
+    return {
+        "outcome": vote.outcome,
+        "yes": vote.yes,
+        "no": vote.no,
+        "abstain": vote.abstain,
+        "unanimous": vote.unanimous,
+        "text": vote.text,
+    }
+
+
+def _german_date(iso: str | None) -> str | None:
+    return ".".join(reversed(iso.split("-"))) if iso else None

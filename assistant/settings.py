@@ -47,6 +47,9 @@ class StoreSettings(BaseModel):
 
 
 class IngestSettings(BaseModel):
+    workers: int = Field(
+        0, ge=0, description="Processes that parse files beside the embedding; 0: one per CPU."
+    )
     max_file_mb: float = Field(200.0, gt=0, description="Files larger than this are reported, not read.")
     chunk_chars: int = Field(
         1200, ge=200, description="Target chunk size in characters; paragraphs are never split below it."
@@ -60,6 +63,11 @@ class IngestSettings(BaseModel):
 
 
 class RetrievalSettings(BaseModel):
+    mode: Literal["dense", "hybrid"] = Field(
+        "hybrid",
+        description="dense: vector search only. hybrid: vector search and BM25 over the catalog, fused by "
+        "reciprocal rank (works on files whose vectors are not computed yet).",
+    )
     top_k: int = Field(
         15,
         ge=1,
@@ -93,7 +101,7 @@ class UISettings(BaseModel):
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="COUNCIL_", env_nested_delimiter="__", extra="ignore")
 
-    data_dir: Path = Field(Path("data"), description="Where the index lives (Chroma files).")
+    data_dir: Path = Field(Path("data"), description="Where the index lives (catalog and Chroma files).")
     embedding: EmbeddingSettings = EmbeddingSettings()
     store: StoreSettings = StoreSettings()
     ingest: IngestSettings = IngestSettings()

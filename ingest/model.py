@@ -108,9 +108,4 @@ class Chunk:
     start: int
     end: int
     text: str
-
-    def embedding_input(self, doc: CouncilDocument) -> str:
-        """What is embedded for this chunk: its text under a short header naming the document,
-        so that a vote line ("Einstimmige Zustimmung (46 Ja)") is found by its agenda item."""
-        header = " · ".join(x for x in (doc.title, doc.subject, doc.committee, doc.meeting_date) if x)
-        return f"{header[:300]}\n\n{self.text}"
+    section: int | None = None  # index into the document's sections

@@ -1,29 +1,42 @@
-"""Incremental, idempotent ingest of a folder: hash → skip unchanged → read → chunk → embed → store.
+"""Incremental, idempotent ingest of a folder: hash → skip unchanged → parse → catalog → embed.
 
-Two passes with a progress bar each: reading and chunking every changed file (fast), then
-embedding and storing file by file (slow). Each file is committed on its own, so an interrupted
-run loses at most the file in flight, and the next run finishes it.
+Stages, overlapped:
+1. Registry files (OParl JSON, manifests, RIS indexes) are read as metadata for the files they
+   describe; they are not documents and are not embedded.
+2. Changed files are parsed in worker processes (read, council structure, chunks). Each parsed
+   file is written to the catalog in one transaction: from then on it is searchable lexically.
+3. A background thread embeds the chunks as they arrive, in batches, each distinct text once
+   (a chunk's key is its normalised text, so duplicates across files share one vector).
+4. At the end the vector collection is reconciled with the whole catalog: missing or stale
+   vectors are computed, vectors of chunks that are gone are deleted. An interrupted run therefore loses
+   nothing: the next run finds what is missing and finishes it.
 """
 
 import fnmatch
 import hashlib
+import os
+import queue
+import threading
 import time
-from collections import Counter
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from llama_index.core.base.embeddings.base import BaseEmbedding
 from tqdm import tqdm
 
-from assistant.store import ChunkStore, input_sha
-from ingest.chunking import chunk_document
-from ingest.model import Chunk, CouncilDocument
-from ingest.readers import SUPPORTED_SUFFIXES, ReadError, read_pages
-from ingest.structure import build_document
+from assistant.catalog import Catalog, StoredChunk
+from assistant.store import VectorStore
+from ingest.parse import Parsed, ParseJob, parse_file
+from ingest.readers import SUPPORTED_SUFFIXES
+from ingest.registry import read_registries
+from ingest.structure import VOTE_RECORD
 
 # Part of every file's fingerprint: raise it when reading or chunking changes, and the next
-# ingest re-chunks every file (vectors of unchanged chunk texts are reused, not recomputed).
-INGEST_VERSION = 6
+# ingest re-parses every file (vectors of unchanged chunk texts are kept).
+INGEST_VERSION = 7
 
 
 @dataclass(frozen=True)
@@ -38,15 +51,19 @@ class IngestReport:
     indexed: int = 0  # files (re)indexed in this run
     unchanged: int = 0
     pages: int = 0  # pages of the files indexed in this run
-    chunks: int = 0  # chunks written in this run
-    embedded: int = 0  # distinct embedding inputs computed in this run (the other chunks reused vectors)
-    index_chunks: int = 0  # chunks in the index after the run
+    chunks: int = 0  # chunks of the files indexed in this run (a duplicate text counts per file)
+    characters: int = 0  # characters of those chunks
+    embedded: int = 0  # distinct texts embedded in this run (duplicates and unchanged texts reuse vectors)
+    index_chunks: int = 0  # distinct chunks in the index after the run
+    metadata: list[FileNote] = field(default_factory=list)  # registry files read as metadata
     skipped: list[FileNote] = field(default_factory=list)
     failed: list[FileNote] = field(default_factory=list)
     warnings: list[FileNote] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)  # sources pruned from the index
     stale: list[str] = field(default_factory=list)  # sources in the index whose file is gone (no --prune)
     seconds: float = 0.0
+    searchable_seconds: float = 0.0  # until every parsed file was in the catalog (lexical search)
+    stage_seconds: dict[str, float] = field(default_factory=dict)  # busy time per stage
 
     @property
     def exit_code(self) -> int:
@@ -54,21 +71,16 @@ class IngestReport:
         return 2 if self.failed else 0
 
 
-@dataclass(frozen=True)
-class _Parsed:
-    doc: CouncilDocument
-    chunks: list[Chunk]
-    file_hash: str
-
-
 def ingest_path(
     path: Path,
-    store: ChunkStore,
+    catalog: Catalog,
+    vectors: VectorStore,
     embed_model: BaseEmbedding,
     *,
     chunk_chars: int,
     max_chunk_chars: int,
     max_file_bytes: int,
+    workers: int = 0,
     prune: bool = False,
     exclude: tuple[str, ...] = (),
     progress: bool | None = None,
@@ -76,90 +88,199 @@ def ingest_path(
     """Bring the index in line with the files under `path` (a folder, or a single file).
 
     Sources are stored relative to `path`, so the same folder ingested from elsewhere gives the
-    same index. `progress=None` shows bars only on a terminal.
+    same index. `workers=0` parses with one process per CPU. `progress=None` shows bars only on a
+    terminal.
     """
     started = time.monotonic()
     report = IngestReport()
     base, files = _list_files(path, exclude)
     report.files = len(files)
-    states = store.file_states()
+    registry = read_registries(base, files)
+    report.metadata = [FileNote(s, d) for s, d in sorted(registry.used.items())]
+    report.skipped = [FileNote(s, r) for s, r in sorted(registry.problems.items())]
+    registry_files = set(registry.used) | set(registry.problems)
+    known = catalog.file_hashes()
 
-    todo: list[_Parsed] = []
-    for file in tqdm(files, desc="Lesen", unit=" Datei", disable=_hide(progress)):
+    jobs: list[ParseJob] = []
+    for file in files:
         source = file.relative_to(base).as_posix()
+        if source in registry_files:
+            continue
         if file.suffix.lower() not in SUPPORTED_SUFFIXES:
             report.skipped.append(FileNote(source, f"unsupported file type {file.suffix or '(none)'}"))
             continue
+        record = registry.records.get(source)
         try:
-            file_hash = _fingerprint(file.read_bytes(), chunk_chars, max_chunk_chars)
+            file_hash = _fingerprint(file.read_bytes(), record, chunk_chars, max_chunk_chars)
         except OSError as exc:
             report.failed.append(FileNote(source, f"cannot read file ({exc.strerror or exc})"))
             continue
-        state = states.get(source)
-        if state is not None and state.is_current(file_hash):
+        if known.get(source) == file_hash:
             report.unchanged += 1
             continue
-        try:
-            pages, warnings = read_pages(file, max_file_bytes)
-        except ReadError as exc:
-            report.failed.append(FileNote(source, exc.reason))
-            if state is not None:  # the index mirrors the folder: no stale text of a broken file
-                store.delete_sources([source])
-            continue
-        doc = build_document(source, pages, warnings)
-        report.warnings.extend(FileNote(source, w) for w in warnings)
-        todo.append(_Parsed(doc, chunk_document(doc, chunk_chars, max_chunk_chars), file_hash))
-
-    bar = tqdm(
-        total=sum(len(p.chunks) for p in todo), desc="Einbetten", unit=" Abschnitt", disable=_hide(progress)
-    )
-    with bar:
-        for parsed in todo:
-            vectors = _vectors(parsed, store, embed_model, report, bar)
-            store.replace_file(parsed.doc, parsed.chunks, vectors, parsed.file_hash)
-            report.indexed += 1
-            report.pages += len(parsed.doc.pages)
-            report.chunks += len(parsed.chunks)
+        jobs.append(ParseJob(file, source, file_hash, record, chunk_chars, max_chunk_chars, max_file_bytes))
 
     seen = {f.relative_to(base).as_posix() for f in files}
-    gone = sorted(set(states) - seen) if path.is_dir() else []
-    if prune:
-        store.delete_sources(gone)
-        report.removed = gone
-    else:
-        report.stale = gone
-    report.index_chunks = store.count()
+    gone = sorted(set(known) - seen) if path.is_dir() else []
+    embedder = _Embedder(vectors, embed_model, report, progress)
+    embedder.start()
+    try:
+        parse_started = time.monotonic()
+        for parsed in tqdm(
+            _parse_all(jobs, workers), total=len(jobs), desc="Lesen", unit=" Datei", disable=_hide(progress)
+        ):
+            _store(parsed, catalog, embedder, report)
+        report.stage_seconds["parse+catalog"] = time.monotonic() - parse_started
+        if prune:
+            catalog.delete_sources(gone)
+            report.removed = gone
+        else:
+            report.stale = gone
+        report.searchable_seconds = time.monotonic() - started
+        embedder.submit(catalog.all_chunks())  # what earlier runs left missing or stale
+        embedder.finish()
+    finally:
+        embedder.stop()
+    vectors.delete(embedder.stored_keys() - catalog.keys())
+    report.stage_seconds["embed"] = embedder.busy_seconds
+    report.index_chunks = catalog.count()
     report.seconds = time.monotonic() - started
     return report
 
 
-def _vectors(
-    parsed: _Parsed, store: ChunkStore, embed_model: BaseEmbedding, report: IngestReport, bar: tqdm
-) -> list[list[float]]:
-    """Vectors for the chunks: reused where the same input is already stored, embedded otherwise
-    (each distinct input once)."""
-    inputs = [c.embedding_input(parsed.doc) for c in parsed.chunks]
-    shas = [input_sha(text) for text in inputs]
-    uses = Counter(shas)
-    known = store.vectors_for_inputs(shas)
-    missing = [sha for sha in uses if sha not in known]
-    text_of = dict(zip(shas, inputs, strict=True))
-    batch = max(1, embed_model.embed_batch_size)
-    bar.update(sum(n for sha, n in uses.items() if sha in known))
-    for i in range(0, len(missing), batch):
-        part = missing[i : i + batch]
-        for sha, vector in zip(
-            part, embed_model.get_text_embedding_batch([text_of[s] for s in part]), strict=True
-        ):
-            known[sha] = vector
-        report.embedded += len(part)
-        bar.update(sum(uses[sha] for sha in part))
-    return [known[sha] for sha in shas]
+def _parse_all(jobs: list[ParseJob], workers: int) -> Iterator[Parsed]:
+    """Parsed files in job order; in worker processes when there is more than one file."""
+    workers = workers or os.cpu_count() or 1
+    if workers == 1 or len(jobs) < 2:
+        yield from map(parse_file, jobs)
+        return
+    # spawn, not fork: the parent runs threads (the embedder, Chroma's) that fork would copy mid-lock
+    import multiprocessing
+
+    with ProcessPoolExecutor(
+        min(workers, len(jobs)), mp_context=multiprocessing.get_context("spawn")
+    ) as pool:
+        yield from pool.map(parse_file, jobs, chunksize=1)
 
 
-def _fingerprint(data: bytes, chunk_chars: int, max_chunk_chars: int) -> str:
-    """The file's content hash, salted with what else decides its chunks."""
-    salt = f"{INGEST_VERSION}:{chunk_chars}:{max_chunk_chars}:".encode()
+def _store(parsed: Parsed, catalog: Catalog, embedder: "_Embedder", report: IngestReport) -> None:
+    job = parsed.job
+    if parsed.doc is None:
+        report.failed.append(FileNote(job.source, parsed.failure or "unreadable"))
+        catalog.delete_sources([job.source])  # the index mirrors the folder: no stale text of a broken file
+        return
+    catalog.replace_file(parsed.doc, parsed.chunks, job.file_hash)
+    report.warnings.extend(FileNote(job.source, w) for w in parsed.doc.warnings)
+    report.indexed += 1
+    report.pages += len(parsed.doc.pages)
+    report.chunks += len(parsed.chunks)
+    report.characters += sum(len(c.text) for c in parsed.chunks)
+    keys = catalog.keys_of_sources([job.source])
+    embedder.submit(list(catalog.chunks(keys).values()))
+
+
+class _Embedder:
+    """Embeds chunks on a background thread while files are still being parsed. Work arrives as
+    stored chunks; those whose vector is missing or stale (by `version`) are embedded in batches
+    of the model's batch size, each distinct key once."""
+
+    def __init__(
+        self, vectors: VectorStore, embed_model: BaseEmbedding, report: IngestReport, progress: bool | None
+    ):
+        self._vectors = vectors
+        self._model = embed_model
+        self._report = report
+        self._versions = vectors.versions()
+        self._queued: dict[str, str] = {}  # key → version queued
+        self._queue: queue.Queue[tuple[str, str, str, dict[str, Any]] | None] = queue.Queue()
+        self._stopping = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="embedder", daemon=True)
+        self._error: BaseException | None = None
+        self._bar = tqdm(total=0, desc="Einbetten", unit=" Abschnitt", disable=_hide(progress))
+        self.busy_seconds = 0.0
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def submit(self, chunks: list[StoredChunk]) -> None:
+        for chunk in chunks:
+            text = chunk.embedding_input()
+            meta = vector_metadata(chunk)
+            version = hashlib.sha1(f"{text}\x00{sorted(meta.items())}".encode()).hexdigest()[:16]
+            if self._versions.get(chunk.key) == version or self._queued.get(chunk.key) == version:
+                continue
+            self._queued[chunk.key] = version
+            meta["version"] = version
+            self._bar.total += 1
+            self._bar.refresh()
+            self._queue.put((chunk.key, version, text, meta))
+
+    def finish(self) -> None:
+        """Wait until everything submitted is embedded (re-raises an error of the thread)."""
+        self._queue.put(None)
+        while self._thread.is_alive():
+            self._thread.join(0.2)
+        if self._error is not None:
+            raise self._error
+
+    def stop(self) -> None:
+        """End the thread without waiting for the rest of the queue (Ctrl-C, an error)."""
+        self._stopping.set()
+        self._queue.put(None)
+        self._bar.close()
+
+    def stored_keys(self) -> set[str]:
+        return set(self._versions)
+
+    def _run(self) -> None:
+        batch_size = max(1, self._model.embed_batch_size)
+        done = False
+        try:
+            while not done and not self._stopping.is_set():
+                batch: list[tuple[str, str, str, dict[str, Any]]] = []
+                item = self._queue.get()
+                while item is not None:
+                    batch.append(item)
+                    if len(batch) >= batch_size:
+                        break
+                    try:
+                        item = self._queue.get(timeout=0.05)
+                    except queue.Empty:
+                        break
+                done = item is None
+                if batch:
+                    self._embed(batch)
+        except BaseException as exc:  # surfaced by finish()
+            self._error = exc
+
+    def _embed(self, batch: list[tuple[str, str, str, dict[str, Any]]]) -> None:
+        started = time.monotonic()
+        vectors = self._model.get_text_embedding_batch([text for _, _, text, _ in batch])
+        self._vectors.upsert([key for key, *_ in batch], vectors, [meta for *_, meta in batch])
+        for key, version, _, _ in batch:
+            self._versions[key] = version
+        self.busy_seconds += time.monotonic() - started
+        self._report.embedded += len(batch)
+        self._bar.update(len(batch))
+
+
+def vector_metadata(chunk: StoredChunk) -> dict[str, Any]:
+    """The fields a vector is filtered by (its primary placement's document and section)."""
+    doc, section = chunk.doc, chunk.section
+    return {
+        "source": chunk.primary.source,
+        "committee": doc.committee,
+        "meeting_date": doc.meeting_date,
+        "doc_type": doc.doc_type,
+        "vorlage": doc.vorlage,
+        "agenda_item": section.item.number if section and section.item else None,
+        "has_vote": bool(VOTE_RECORD.search(chunk.text)),
+    }
+
+
+def _fingerprint(data: bytes, record: object, chunk_chars: int, max_chunk_chars: int) -> str:
+    """The file's content hash, salted with what else decides its document and chunks."""
+    salt = f"{INGEST_VERSION}:{chunk_chars}:{max_chunk_chars}:{record!r}:".encode()
     return hashlib.sha256(salt + data).hexdigest()
 
 

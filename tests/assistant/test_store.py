@@ -13,7 +13,7 @@ import pytest
 from assistant.api import build_assistant, ingest
 from assistant.embeddings import build_embed_model
 from assistant.settings import Settings, StoreSettings
-from assistant.store import ChunkStore, IndexEmpty, StoreError
+from assistant.store import IndexEmpty, StoreError, VectorStore
 from tests.conftest import SMALL_SET, free_port, mirror
 
 QUESTIONS = [
@@ -31,7 +31,7 @@ QUESTIONS = [
 def test_hnsw_search_equals_exact_search(small_index):
     settings = Settings(data_dir=small_index)
     model = build_embed_model(settings.embedding)
-    store = ChunkStore(settings.store, small_index, model.model_id, create=False)
+    store = VectorStore(settings.store, small_index, model.model_id, create=False)
     ids, vectors = store.all_vectors()
     matrix = np.asarray(vectors)
     k = 10
@@ -39,7 +39,7 @@ def test_hnsw_search_equals_exact_search(small_index):
     for question in QUESTIONS:
         q = np.asarray(model.get_query_embedding(question))
         exact = {ids[i] for i in np.argsort(-(matrix @ q))[:k]}
-        found = {p.chunk_id for p in store.query(q, k)}
+        found = {key for key, _ in store.query(q, k)}
         recall.append(len(exact & found) / k)
     assert min(recall) == 1.0, recall
 
@@ -91,7 +91,7 @@ def test_chroma_server_serves_the_same_answers_as_the_embedded_store(tmp_path, c
     server_settings = Settings(store=chroma_server)
     report = ingest(server_settings, folder, progress=False)
     assert report.exit_code == 0 and report.indexed == len(SMALL_SET)
-    assert not (tmp_path / "data" / "chroma").exists()  # nothing written locally
+    assert not (tmp_path / "data" / "chroma").exists()  # no vectors written locally, only the catalog
 
     over_http = build_assistant(server_settings)
     embedded = build_assistant(Settings(data_dir=small_index))

@@ -1,5 +1,6 @@
-"""Incremental ingest against the real Chroma and the real e5 model: idempotent, follows changes,
-prunes, reports bad files without losing the others, and survives being interrupted."""
+"""Incremental ingest against the real catalog, the real Chroma and the real e5 model: idempotent,
+follows changes, prunes, stores duplicates once, is searchable before the vectors are in, reports
+bad files without losing the others, and survives being interrupted."""
 
 import shutil
 import signal
@@ -11,10 +12,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from assistant.api import ingest
+from assistant.api import build_assistant, ingest
+from assistant.catalog import Catalog
 from assistant.embeddings import build_embed_model
 from assistant.settings import Settings
-from assistant.store import ChunkStore
+from assistant.store import VectorStore
 from tests.conftest import (
     CORPUS,
     ERLANGEN_IMAGE_ONLY,
@@ -32,33 +34,39 @@ def copy_files(files: list[str], dest: Path) -> Path:
     return dest
 
 
-def snapshot(data_dir: Path) -> tuple[dict, dict]:
-    """(id → (text, metadata), id → vector) of everything in the index."""
+def vector_store(data_dir: Path) -> VectorStore:
     settings = Settings(data_dir=data_dir)
-    store = ChunkStore(settings.store, data_dir, build_embed_model(settings.embedding).model_id, create=False)
-    got = store._collection.get(include=["documents", "metadatas", "embeddings"])
-    docs = {i: (d, m) for i, d, m in zip(got["ids"], got["documents"], got["metadatas"], strict=True)}
-    vectors = {i: np.asarray(v) for i, v in zip(got["ids"], got["embeddings"], strict=True)}
-    return docs, vectors
+    return VectorStore(settings.store, data_dir, build_embed_model(settings.embedding).model_id, create=False)
+
+
+def snapshot(data_dir: Path) -> tuple[dict, dict]:
+    """(key → (text, placements), key → vector) of everything in the index."""
+    chunks = {c.key: (c.text, c.placements) for c in Catalog(data_dir, create=False).all_chunks()}
+    keys, vectors = vector_store(data_dir).all_vectors()
+    return chunks, {k: np.asarray(v) for k, v in zip(keys, vectors, strict=True)}
+
+
+def sources(data_dir: Path) -> set[str]:
+    return {p.source for _, placements in snapshot(data_dir)[0].values() for p in placements}
 
 
 def test_reingesting_unchanged_files_embeds_nothing(tmp_path):
     folder = copy_files([METTMANN, KARLSRUHE_TOP14], tmp_path / "corpus")
     first = ingest(Settings(), folder, progress=False)
     assert (first.indexed, first.failed, first.exit_code) == (2, [], 0)
-    assert first.chunks == first.index_chunks > 0
-    before = snapshot(tmp_path / "data")[0]
+    assert first.chunks == first.index_chunks == first.embedded > 0
+    before = snapshot(tmp_path / "data")
 
     again = ingest(Settings(), folder, progress=False)
     assert (again.indexed, again.unchanged, again.chunks, again.embedded) == (0, 2, 0, 0)
-    assert snapshot(tmp_path / "data")[0] == before
+    after = snapshot(tmp_path / "data")
+    assert after[0] == before[0] and set(after[1]) == set(before[1]) == set(before[0])
 
 
 def test_sources_are_relative_to_the_ingested_path(tmp_path):
     folder = copy_files([METTMANN], tmp_path / "corpus")
     ingest(Settings(), folder, progress=False)
-    sources = {m["source"] for _, m in snapshot(tmp_path / "data")[0].values()}
-    assert sources == {METTMANN}
+    assert sources(tmp_path / "data") == {METTMANN}
 
 
 def test_a_changed_file_replaces_its_chunks_only(tmp_path):
@@ -75,12 +83,12 @@ def test_a_changed_file_replaces_its_chunks_only(tmp_path):
     assert (report.indexed, report.unchanged) == (1, 1)
     assert report.embedded < report.chunks  # unchanged paragraphs of the file reuse their vectors
 
-    after = snapshot(tmp_path / "data")[0]
-    mettmann_text = " ".join(d for d, m in after.values() if m["source"] == METTMANN)
+    after, vectors = snapshot(tmp_path / "data")
+    mettmann_text = " ".join(t for t, where in after.values() if where[0].source == METTMANN)
     assert "Mettmann und Velbert" in mettmann_text and "Heiligenhaus" not in mettmann_text
-    karlsruhe = {i: v for i, v in before.items() if v[1]["source"] == KARLSRUHE_TOP14}
-    assert all(after[i] == v for i, v in karlsruhe.items())
-    assert len({m["file_hash"] for _, m in after.values() if m["source"] == METTMANN}) == 1
+    karlsruhe = {k: v for k, v in before.items() if v[1][0].source == KARLSRUHE_TOP14}
+    assert all(after[k] == v for k, v in karlsruhe.items())
+    assert set(vectors) == set(after)  # the vectors of replaced paragraphs are gone
 
 
 def test_prune_removes_files_that_are_gone(tmp_path):
@@ -90,11 +98,12 @@ def test_prune_removes_files_that_are_gone(tmp_path):
 
     kept = ingest(Settings(), folder, progress=False)
     assert kept.stale == [KARLSRUHE_TOP14] and kept.removed == []
-    assert KARLSRUHE_TOP14 in {m["source"] for _, m in snapshot(tmp_path / "data")[0].values()}
+    assert KARLSRUHE_TOP14 in sources(tmp_path / "data")
 
     pruned = ingest(Settings(), folder, prune=True, progress=False)
     assert pruned.removed == [KARLSRUHE_TOP14]
-    assert {m["source"] for _, m in snapshot(tmp_path / "data")[0].values()} == {METTMANN}
+    chunks, vectors = snapshot(tmp_path / "data")
+    assert sources(tmp_path / "data") == {METTMANN} and set(vectors) == set(chunks)
 
 
 def test_bad_files_are_reported_and_the_rest_is_indexed(tmp_path):
@@ -112,9 +121,8 @@ def test_bad_files_are_reported_and_the_rest_is_indexed(tmp_path):
     assert "no text layer" in failed[ERLANGEN_IMAGE_ONLY]
     assert [n.source for n in report.skipped] == ["daten.json"]
     assert report.indexed == 2 and report.exit_code == 2
-    sources = {m["source"] for _, m in snapshot(tmp_path / "data")[0].values()}
-    assert sources == {METTMANN, "alt.txt"}
-    assert any("Gebührensatzung" in d for d, _ in snapshot(tmp_path / "data")[0].values())
+    assert sources(tmp_path / "data") == {METTMANN, "alt.txt"}
+    assert any("Gebührensatzung" in t for t, _ in snapshot(tmp_path / "data")[0].values())
 
 
 def test_a_file_that_turns_corrupt_leaves_the_index(tmp_path):
@@ -123,7 +131,7 @@ def test_a_file_that_turns_corrupt_leaves_the_index(tmp_path):
     (folder / KARLSRUHE_TOP14).write_bytes(b"\x00\x01\x02" * 100)
     report = ingest(Settings(), folder, progress=False)
     assert [n.source for n in report.failed] == [KARLSRUHE_TOP14]
-    assert {m["source"] for _, m in snapshot(tmp_path / "data")[0].values()} == {METTMANN}
+    assert sources(tmp_path / "data") == {METTMANN}
 
 
 @pytest.mark.slow
@@ -138,7 +146,7 @@ def test_interrupted_ingest_then_rerun_equals_one_clean_run(tmp_path, how):
 
     proc = subprocess.Popen([*command, "--data-dir", str(broken_dir)], stderr=subprocess.PIPE)
     deadline = time.monotonic() + 60
-    # Interrupt once Chroma has written something (vectors in flight), not before.
+    # Interrupt once vectors are being written, not before.
     while not (broken_dir / "chroma" / "chroma.sqlite3").exists() and time.monotonic() < deadline:
         time.sleep(0.2)
     time.sleep(4)
@@ -155,3 +163,44 @@ def test_interrupted_ingest_then_rerun_equals_one_clean_run(tmp_path, how):
     assert broken_docs == clean_docs
     for chunk_id, vector in clean_vectors.items():
         assert np.allclose(vector, broken_vectors[chunk_id], atol=1e-4)
+
+
+def test_the_same_text_in_two_files_is_stored_once_and_cited_with_both(tmp_path):
+    folder = copy_files([METTMANN, KARLSRUHE_TOP14], tmp_path / "corpus")
+    copy = "anlagen/Auszug_Sozialausschuss.txt"
+    (folder / copy).parent.mkdir()
+    shutil.copy(folder / METTMANN, folder / copy)
+
+    report = ingest(Settings(), folder, progress=False)
+    assert report.indexed == 3
+    chunks, vectors = snapshot(tmp_path / "data")
+    mettmann = [where for _, where in chunks.values() if METTMANN in {p.source for p in where}]
+    assert mettmann and all({p.source for p in where} == {METTMANN, copy} for where in mettmann)
+    assert report.index_chunks == len(chunks) == len(vectors) < report.chunks
+    assert report.embedded == len(chunks)  # each distinct text embedded once
+
+    answer = build_assistant(Settings()).ask("Welche Städte haben Mittel aus KOMM-AN NRW beantragt?")
+    sources_cited = [c.passage.sources for c in answer.citations]
+    assert sources_cited and all(set(s) == {METTMANN, copy} for s in sources_cited)
+    assert len({p.chunk_id for p in answer.retrieved}) == len(answer.retrieved)  # no duplicate crowding
+
+    (folder / METTMANN).unlink()  # the copy keeps the shared chunks alive
+    ingest(Settings(), folder, prune=True, progress=False)
+    assert "Erkrath" in build_assistant(Settings()).ask("Welche Städte haben KOMM-AN NRW beantragt?").text
+    assert sources(tmp_path / "data") == {copy, KARLSRUHE_TOP14}
+
+
+def test_documents_are_searchable_before_their_vectors_exist(tmp_path):
+    folder = copy_files([METTMANN, KARLSRUHE_TOP14], tmp_path / "corpus")
+    ingest(Settings(), folder, progress=False)
+    store = vector_store(tmp_path / "data")
+    keys, _ = store.all_vectors()
+    store.delete(keys)  # as after a crash between the catalog and the vectors
+
+    answer = build_assistant(Settings()).ask("Wie wurde über die Grundsteuerreform abgestimmt?")
+    assert answer.retrieved and not answer.abstained
+    assert any("25 Ja" in c.text for c in answer.citations)
+
+    rerun = ingest(Settings(), folder, progress=False)
+    assert rerun.indexed == 0 and rerun.embedded == len(keys)
+    assert set(vector_store(tmp_path / "data").all_vectors()[0]) == set(keys)

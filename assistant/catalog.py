@@ -1,0 +1,331 @@
+"""The catalog: every indexed file, its council metadata, its chunks and a BM25 lexical index, in
+one SQLite file under the data dir. It is the index's source of truth; the Chroma collection
+(`assistant/store.py`) holds the vectors and is brought in line with the catalog by each ingest.
+
+Why SQLite: a file's chunks, placements and lexical terms are replaced in one transaction, so a
+crash or Ctrl-C leaves the previous or the new state of each file, never a mix; FTS5 gives BM25
+that updates incrementally; and documents are searchable as soon as they are parsed, while their
+vectors follow.
+
+Duplicates are stored once. A chunk's key is the hash of its normalised text, so the same text
+in several files (Kent minutes reprinted in later agenda packs, the Karlsruhe Niederschrift
+extract attached to several Vorlagen) is one chunk with several placements: one lexical entry,
+one vector, cited with all its sources. Its primary placement (the first source in path order)
+gives the metadata it is embedded and filtered with.
+"""
+
+import dataclasses
+import hashlib
+import json
+import re
+import sqlite3
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from assistant.lexical import FTS_TOKENIZER, index_terms, match_expression
+from assistant.model import Passage
+from assistant.store import IndexEmpty, StoreError
+from ingest.model import AgendaItem, Chunk, CouncilDocument, Section, SourceRecord, Vote
+
+SCHEMA_VERSION = "1"
+
+_SCHEMA = f"""
+CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS files (
+    source TEXT PRIMARY KEY, file_hash TEXT NOT NULL, doc TEXT NOT NULL, pages INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS chunks (key TEXT PRIMARY KEY, text TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS placements (
+    source TEXT NOT NULL, idx INTEGER NOT NULL, key TEXT NOT NULL, page INTEGER,
+    paragraph INTEGER NOT NULL, paragraph_starts TEXT NOT NULL, start INTEGER NOT NULL, section INTEGER,
+    PRIMARY KEY (source, idx)
+);
+CREATE INDEX IF NOT EXISTS placements_key ON placements (key);
+CREATE VIRTUAL TABLE IF NOT EXISTS lexical USING fts5 (key UNINDEXED, terms, tokenize="{FTS_TOKENIZER}");
+"""
+
+
+@dataclass(frozen=True)
+class Placement:
+    """Where a chunk's text stands in one file."""
+
+    source: str
+    index: int  # chunk position within the document
+    page: int | None
+    paragraph: int
+    paragraph_starts: tuple[int, ...]
+    start: int
+    section: int | None
+
+
+@dataclass(frozen=True)
+class StoredChunk:
+    """A chunk with its document and where it stands; `placements[0]` is the primary one."""
+
+    key: str
+    text: str
+    placements: tuple[Placement, ...]
+    doc: CouncilDocument  # the primary placement's document (without pages)
+
+    @property
+    def primary(self) -> Placement:
+        return self.placements[0]
+
+    @property
+    def section(self) -> Section | None:
+        i = self.primary.section
+        return self.doc.sections[i] if i is not None and i < len(self.doc.sections) else None
+
+    def passage(self, score: float | None) -> Passage:
+        p, doc, section = self.primary, self.doc, self.section
+        return Passage(
+            chunk_id=self.key,
+            source=p.source,
+            title=doc.title,
+            committee=doc.committee,
+            meeting_date=doc.meeting_date,
+            vorlage=doc.vorlage,
+            subject=doc.subject,
+            page=p.page,
+            paragraph=p.paragraph,
+            paragraph_starts=p.paragraph_starts,
+            start=p.start,
+            text=self.text,
+            score=score,
+            doc_type=doc.doc_type,
+            agenda_item=section.item if section else None,
+            vote=section.vote if section else None,
+            decision=section.decision if section else None,
+            also_in=tuple(dict.fromkeys(x.source for x in self.placements[1:] if x.source != p.source)),
+            record=doc.record,
+        )
+
+    def embedding_input(self) -> str:
+        """What is embedded: the text under a short header naming the document and agenda item,
+        so that a vote line ("Einstimmige Zustimmung (46 Ja)") is found by its agenda item."""
+        section = self.section
+        item = section.item.label() if section and section.item else self.doc.subject
+        parts = (self.doc.title, item, self.doc.committee, self.doc.meeting_date)
+        header = " · ".join(dict.fromkeys(x for x in parts if x))
+        return f"{header[:300]}\n\n{self.text}"
+
+
+def chunk_key(text: str) -> str:
+    """Content key of a chunk: the same words give the same key, whatever the file, the
+    whitespace or the case (Kent's reprinted minutes differ only in bytes)."""
+    normalised = " ".join(re.findall(r"\w+", text.lower()))
+    return hashlib.sha1(normalised.encode()).hexdigest()[:20]
+
+
+class Catalog:
+    def __init__(self, data_dir: Path, *, create: bool):
+        path = data_dir / "catalog.sqlite"
+        if not create and not path.exists():
+            raise IndexEmpty(f"No index in {data_dir}. Run `council ingest FOLDER --data-dir {data_dir}`.")
+        data_dir.mkdir(parents=True, exist_ok=True)
+        try:
+            self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=NORMAL")
+            self._db.executescript(_SCHEMA)
+        except sqlite3.Error as exc:
+            raise StoreError(f"Cannot open the catalog {path}: {exc}") from exc
+        version = self._meta("schema")
+        if version is None:
+            self._set_meta("schema", SCHEMA_VERSION)
+        elif version != SCHEMA_VERSION:
+            raise StoreError(
+                f"The index in {data_dir} has catalog schema {version}, this version needs {SCHEMA_VERSION}: "
+                "ingest into a new data dir."
+            )
+
+    def close(self) -> None:
+        self._db.close()
+
+    # --- reading ------------------------------------------------------------------------------
+
+    def file_hashes(self) -> dict[str, str]:
+        return dict(self._db.execute("SELECT source, file_hash FROM files"))
+
+    def count(self) -> int:
+        """Distinct chunks (a duplicate text counts once)."""
+        return int(self._db.execute("SELECT COUNT(*) FROM chunks").fetchone()[0])
+
+    def keys(self) -> set[str]:
+        return {k for (k,) in self._db.execute("SELECT key FROM chunks")}
+
+    def chunks(self, keys: Sequence[str]) -> dict[str, StoredChunk]:
+        """The chunks with these keys (unknown keys are left out)."""
+        found: dict[str, StoredChunk] = {}
+        docs: dict[str, CouncilDocument] = {}
+        unique = list(dict.fromkeys(keys))
+        for i in range(0, len(unique), 500):
+            part = unique[i : i + 500]
+            marks = ",".join("?" * len(part))
+            texts = dict(self._db.execute(f"SELECT key, text FROM chunks WHERE key IN ({marks})", part))
+            placements: dict[str, list[Placement]] = {}
+            for key, *row in self._db.execute(
+                "SELECT key, source, idx, page, paragraph, paragraph_starts, start, section FROM placements "
+                f"WHERE key IN ({marks}) ORDER BY source, idx",
+                part,
+            ):
+                placements.setdefault(key, []).append(_placement(row))
+            for key, text in texts.items():
+                where = placements.get(key)
+                if not where:
+                    continue
+                source = where[0].source
+                if source not in docs:
+                    docs[source] = self._doc(source)
+                found[key] = StoredChunk(key, text, tuple(where), docs[source])
+        return found
+
+    def all_chunks(self) -> list[StoredChunk]:
+        return list(self.chunks(sorted(self.keys())).values())
+
+    def lexical(self, question: str, k: int) -> list[tuple[str, float]]:
+        """(key, BM25 score) of the k best chunks for the question, best first (higher is better)."""
+        expression = match_expression(question)
+        if expression is None:
+            return []
+        rows = self._db.execute(
+            "SELECT key, bm25(lexical) AS score FROM lexical WHERE lexical MATCH ? ORDER BY score LIMIT ?",
+            (expression, k),
+        )
+        return [(key, -float(score)) for key, score in rows]
+
+    def keys_of_sources(self, sources: Iterable[str]) -> list[str]:
+        unique = list(dict.fromkeys(sources))
+        if not unique:
+            return []
+        marks = ",".join("?" * len(unique))
+        rows = self._db.execute(
+            f"SELECT DISTINCT key FROM placements WHERE source IN ({marks}) ORDER BY source, idx", unique
+        )
+        return [k for (k,) in rows]
+
+    # --- writing ------------------------------------------------------------------------------
+
+    def replace_file(self, doc: CouncilDocument, chunks: Sequence[Chunk], file_hash: str) -> None:
+        """Make the catalog hold exactly `chunks` for this file, in one transaction."""
+        with self._transaction():
+            old = self._keys_of(doc.source)
+            self._db.execute("DELETE FROM placements WHERE source = ?", (doc.source,))
+            self._db.execute(
+                "INSERT OR REPLACE INTO files (source, file_hash, doc, pages) VALUES (?, ?, ?, ?)",
+                (doc.source, file_hash, _doc_json(doc), len(doc.pages)),
+            )
+            for chunk in chunks:
+                key = chunk_key(chunk.text)
+                self._db.execute(
+                    "INSERT INTO placements VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        doc.source,
+                        chunk.index,
+                        key,
+                        chunk.page,
+                        chunk.paragraph,
+                        ",".join(map(str, chunk.paragraph_starts)),
+                        chunk.start,
+                        chunk.section,
+                    ),
+                )
+                inserted = self._db.execute(
+                    "INSERT OR IGNORE INTO chunks (key, text) VALUES (?, ?)", (key, chunk.text)
+                ).rowcount
+                if inserted:
+                    self._db.execute(
+                        "INSERT INTO lexical (key, terms) VALUES (?, ?)", (key, index_terms(chunk.text))
+                    )
+            self._drop_orphans(old)
+
+    def delete_sources(self, sources: Iterable[str]) -> None:
+        for source in sources:
+            with self._transaction():
+                old = self._keys_of(source)
+                self._db.execute("DELETE FROM placements WHERE source = ?", (source,))
+                self._db.execute("DELETE FROM files WHERE source = ?", (source,))
+                self._drop_orphans(old)
+
+    # --- internals ----------------------------------------------------------------------------
+
+    def _transaction(self) -> "_Transaction":
+        return _Transaction(self._db)
+
+    def _keys_of(self, source: str) -> set[str]:
+        return {k for (k,) in self._db.execute("SELECT key FROM placements WHERE source = ?", (source,))}
+
+    def _drop_orphans(self, candidates: set[str]) -> None:
+        """Chunks no file places any more leave the catalog and the lexical index."""
+        for key in candidates:
+            if self._db.execute("SELECT 1 FROM placements WHERE key = ? LIMIT 1", (key,)).fetchone():
+                continue
+            self._db.execute("DELETE FROM chunks WHERE key = ?", (key,))
+            self._db.execute("DELETE FROM lexical WHERE key = ?", (key,))
+
+    def _doc(self, source: str) -> CouncilDocument:
+        row = self._db.execute("SELECT doc FROM files WHERE source = ?", (source,)).fetchone()
+        return _doc_from_json(row[0])
+
+    def _meta(self, name: str) -> str | None:
+        row = self._db.execute("SELECT value FROM meta WHERE name = ?", (name,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def _set_meta(self, name: str, value: str) -> None:
+        self._db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (name, value))
+
+
+class _Transaction:
+    def __init__(self, db: sqlite3.Connection):
+        self._db = db
+
+    def __enter__(self) -> None:
+        self._db.execute("BEGIN IMMEDIATE")
+
+    def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
+        self._db.execute("ROLLBACK" if exc_type else "COMMIT")
+
+
+def _placement(row: Sequence[Any]) -> Placement:
+    source, index, page, paragraph, starts, start, section = row
+    return Placement(
+        source=source,
+        index=int(index),
+        page=page,
+        paragraph=int(paragraph),
+        paragraph_starts=tuple(int(x) for x in str(starts).split(",")),
+        start=int(start),
+        section=section,
+    )
+
+
+def _doc_json(doc: CouncilDocument) -> str:
+    """The document's metadata as JSON (its pages stay out: the chunks carry the text)."""
+    data = dataclasses.asdict(dataclasses.replace(doc, pages=[]))
+    return json.dumps(data, ensure_ascii=False)
+
+
+def _doc_from_json(raw: str) -> CouncilDocument:
+    data = json.loads(raw)
+    data["sections"] = [_section(s) for s in data.get("sections", [])]
+    record = data.get("record")
+    if record is not None:
+        item = record.get("agenda_item")
+        record["agenda_item"] = AgendaItem(**item) if item else None
+        record["consultations"] = tuple(record.get("consultations", ()))
+        data["record"] = SourceRecord(**record)
+    return CouncilDocument(**data)
+
+
+def _section(data: dict[str, Any]) -> Section:
+    item = data.get("item")
+    vote = data.get("vote")
+    return Section(
+        page_index=data["page_index"],
+        start=data["start"],
+        item=AgendaItem(**item) if item else None,
+        decision=data.get("decision"),
+        vote=Vote(**vote) if vote else None,
+    )

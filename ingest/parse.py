@@ -1,0 +1,42 @@
+"""One file to a council document and its chunks: the CPU-bound part of ingest that runs in worker
+processes beside the embedding. Kept free of heavy imports (no Chroma, no llama-index), so
+workers start fast."""
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from ingest.chunking import chunk_document
+from ingest.model import Chunk, CouncilDocument, SourceRecord
+from ingest.readers import ReadError, read_pages
+from ingest.registry import apply_record
+from ingest.structure import build_document
+
+
+@dataclass(frozen=True)
+class ParseJob:
+    file: Path
+    source: str  # path relative to the ingested folder
+    file_hash: str
+    record: SourceRecord | None  # registry metadata for this file, if any
+    chunk_chars: int
+    max_chunk_chars: int
+    max_file_bytes: int
+
+
+@dataclass(frozen=True)
+class Parsed:
+    job: ParseJob
+    doc: CouncilDocument | None  # None: the file could not be read, `failure` says why
+    chunks: list[Chunk]
+    failure: str | None = None
+
+
+def parse_file(job: ParseJob) -> Parsed:
+    try:
+        pages, warnings = read_pages(job.file, job.max_file_bytes)
+    except ReadError as exc:
+        return Parsed(job, None, [], exc.reason)
+    doc = build_document(job.source, pages, warnings)
+    if job.record is not None:
+        doc = apply_record(doc, job.record)
+    return Parsed(job, doc, chunk_document(doc, job.chunk_chars, job.max_chunk_chars))
