@@ -59,7 +59,9 @@ def read_registries(base: Path, files: list[Path]) -> Registry:
             if file.suffix.lower() == ".csv":
                 text = _read_text(file)
                 if not is_manifest(next(csv.reader(io.StringIO(text)), [])):
-                    raise _Unusable("CSV without the manifest columns txt_file, paper_json, …; not a registry")
+                    raise _Unusable(
+                        "CSV without the manifest columns txt_file, paper_json, …; not a registry"
+                    )
                 manifests.append((source, text))
                 continue
             data = _read_json(file)
@@ -138,7 +140,9 @@ def _read_json(file: Path) -> Any:
 def _oparl_objects(data: Any) -> list[tuple[str, dict[str, Any]]]:
     """(type name, object) for an OParl object, or for each object of an OParl list page
     ({"data": [...]}): "https://schema.oparl.org/1.1/Paper" → "Paper"."""
-    objects = data.get("data") if isinstance(data, dict) and isinstance(data.get("data"), list) else [data]
+    objects: list[Any] = [data]
+    if isinstance(data, dict) and isinstance(data.get("data"), list):
+        objects = data["data"]
     found = []
     for obj in objects:
         kind = obj.get("type") if isinstance(obj, dict) else None

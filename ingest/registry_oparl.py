@@ -24,7 +24,7 @@ import csv
 import io
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import PurePosixPath
 from typing import Any
@@ -111,7 +111,7 @@ def read_oparl(
 
 
 def is_manifest(header: Iterable[str]) -> bool:
-    return MANIFEST_COLUMNS <= set(header)
+    return set(header) >= MANIFEST_COLUMNS
 
 
 def _meetings(meetings: list[tuple[str, dict[str, Any]]]) -> dict[str, "_Meeting"]:
@@ -166,7 +166,7 @@ def _read_paper(
     # The meeting that decided the paper, where several known meetings heard it.
     linked.sort(key=lambda x: (x[2].get("role") == "Entscheidung", x[0].date or ""), reverse=True)
     texts = tuple(t for c in consultations if (t := _consultation_text(c, meetings, org_names)))
-    paper_fields = dict(
+    of_paper = SourceRecord(
         registry="OParl",
         paper_reference=reference,
         paper_title=_str(paper.get("name")),
@@ -186,14 +186,13 @@ def _read_paper(
             continue
         found += 1
         name = _str(file.get("name"))
-        doc_type = doc_type_for(name) or (
-            doc_type_for(paper_fields["paper_type"]) if file is main else "Anlage"  # type: ignore[arg-type]
-        )
+        # A file whose name says nothing: the main file is the paper itself, any other an Anlage.
+        doc_type = doc_type_for(name) or (doc_type_for(of_paper.paper_type) if file is main else "Anlage")
         meeting, item = _place(name, linked, meetings)
         if meeting is not None:
             meeting.referenced = True
-        record = SourceRecord(
-            **paper_fields,  # type: ignore[arg-type]
+        record = replace(
+            of_paper,
             file_name=name,
             doc_type=doc_type,
             url=_str(file.get("downloadUrl")) or _str(file.get("accessUrl")),
@@ -299,7 +298,10 @@ def _read_manifest(
             continue
         known = registry.records.get(target)
         if known is not None:
-            same = (known.paper_reference, known.file_name) == (row.get("paper_reference"), row.get("file_name"))
+            same = (known.paper_reference, known.file_name) == (
+                row.get("paper_reference"),
+                row.get("file_name"),
+            )
             agree, differ = agree + same, differ + (not same)
             continue
         fallback += 1
@@ -346,22 +348,22 @@ def _covers(tops: tuple[str, ...], number: str) -> bool:
 
 
 def _protocol_name(name: str | None) -> _ProtocolName | None:
-    """>>> _protocol_name("Protokoll_HA_05.11.2024_Sitzungseröffnung und TOP 1")
+    """What a protocol file's name says; None for any other name.
+
+    >>> _protocol_name("Protokoll_HA_05.11.2024_Sitzungseröffnung und TOP 1")
     _ProtocolName(committee='Haupt- und Finanzausschuss', date='2024-11-05', tops=('1',))
     """
     m = _PROTOCOL.match(name or "")
     if m is None:
         return None
     date = _iso_german(m.group("date")) if m.group("date") else None
-    return _ProtocolName(
-        COMMITTEE_ABBREVIATIONS.get(m.group("abbr")), date, tuple(_TOP.findall(name or ""))
-    )
+    return _ProtocolName(COMMITTEE_ABBREVIATIONS.get(m.group("abbr")), date, tuple(_TOP.findall(name or "")))
 
 
 def _consultation_text(
     c: dict[str, Any], meetings: dict[str, _Meeting], org_names: dict[str, str]
 ) -> str | None:
-    """"Gemeinderat 22.10.2024 (Entscheidung)"; the body alone where its meeting has no JSON
+    """ "Gemeinderat 22.10.2024 (Entscheidung)"; the body alone where its meeting has no JSON
     here ("Gemeinderat (Behandlung)"), the role alone where the body is unknown too."""
     meeting = meetings.get(_str(c.get("meeting")) or "")
     orgs = [o for o in _list(c.get("organization")) if isinstance(o, str)]
@@ -432,7 +434,7 @@ def _list(value: object) -> list[Any]:
 
 
 def _iso(value: str | None) -> str | None:
-    """"2024-10-22T15:30:00+02:00" → "2024-10-22"; None for what is no date."""
+    """ "2024-10-22T15:30:00+02:00" → "2024-10-22"; None for what is no date."""
     if not value:
         return None
     try:

@@ -57,7 +57,9 @@ def read_ris(
     hosts = {}  # folder of an agenda list → its RIS host
     for source, data in agenda_lists:
         tops = data["tops"]
-        bodies = sorted({t["gremium"] for t in tops if isinstance(t, dict) and isinstance(t.get("gremium"), str)})
+        bodies = sorted(
+            {t["gremium"] for t in tops if isinstance(t, dict) and isinstance(t.get("gremium"), str)}
+        )
         registry.problems[source] = (
             f"RIS agenda list ({len(tops)} agenda items of {', '.join(bodies) or 'unnamed committees'}): "
             "describes meetings, not files in the corpus; not imported"
