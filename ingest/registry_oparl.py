@@ -91,9 +91,10 @@ def read_oparl(
     files = _FileIndex(sources)
     known = _meetings(meetings)
     org_names = {org: m.body for m in known.values() for org in m.orgs if m.body}
+    learned = _learn_meetings([paper for _, paper in papers], known, org_names)
 
     for source, paper in papers:
-        _read_paper(source, paper, known, org_names, files, registry)
+        _read_paper(source, paper, known, learned, org_names, files, registry)
     for meeting in known.values():
         _read_meeting_files(meeting, files, registry)
     for source, text in manifests:
@@ -148,6 +149,7 @@ def _read_paper(
     source: str,
     paper: dict[str, Any],
     meetings: dict[str, _Meeting],
+    learned: dict[str, tuple[str, str]],
     org_names: dict[str, str],
     files: "_FileIndex",
     registry: Registry,
@@ -165,7 +167,7 @@ def _read_paper(
         linked.append((meeting, item, c))
     # The meeting that decided the paper, where several known meetings heard it.
     linked.sort(key=lambda x: (x[2].get("role") == "Entscheidung", x[0].date or ""), reverse=True)
-    texts = tuple(t for c in consultations if (t := _consultation_text(c, meetings, org_names)))
+    texts = tuple(t for c in consultations if (t := _consultation_text(c, meetings, learned, org_names)))
     of_paper = SourceRecord(
         registry="OParl",
         paper_reference=reference,
@@ -361,19 +363,86 @@ def _protocol_name(name: str | None) -> _ProtocolName | None:
 
 
 def _consultation_text(
-    c: dict[str, Any], meetings: dict[str, _Meeting], org_names: dict[str, str]
+    c: dict[str, Any],
+    meetings: dict[str, _Meeting],
+    learned: dict[str, tuple[str, str]],
+    org_names: dict[str, str],
 ) -> str | None:
-    """ "Gemeinderat 22.10.2024 (Entscheidung)"; the body alone where its meeting has no JSON
-    here ("Gemeinderat (Behandlung)"), the role alone where the body is unknown too."""
-    meeting = meetings.get(_str(c.get("meeting")) or "")
+    """ "Gemeinderat 22.10.2024 (Entscheidung)"; the body alone where the meeting is not known
+    ("Gemeinderat (Behandlung)"), the role alone where the body is unknown too."""
+    url = _str(c.get("meeting")) or ""
     orgs = [o for o in _list(c.get("organization")) if isinstance(o, str)]
-    body = meeting.body if meeting else next((org_names[o] for o in orgs if o in org_names), None)
-    date = _german(meeting.date) if meeting and meeting.date else None
-    head = " ".join(x for x in (body, date) if x)
+    body, date = next((org_names[o] for o in orgs if o in org_names), None), None
+    if meeting := meetings.get(url):
+        body, date = meeting.body, meeting.date
+    elif url in learned:
+        body, date = learned[url]
+    head = " ".join(x for x in (body, _german(date) if date else None) if x)
     role = _str(c.get("role"))
     if head:
         return f"{head} ({role})" if role else head
     return role
+
+
+def _learn_meetings(
+    papers: list[dict[str, Any]], known: dict[str, _Meeting], org_names: dict[str, str]
+) -> dict[str, tuple[str, str]]:
+    """Committee and date of meetings without JSON, paired from the papers' own data: a paper
+    heard in meeting 9533 of organization gr/32130 (the Gemeinderat) that holds a file
+    "Protokoll GR 19.11.2024 TOP 1" was heard there on 19.11.2024. Pairs are taken only where
+    they are unique within a paper: by committee name, then the one meeting left with the one
+    protocol left (which also names that organization: gr/28964 → Haupt- und Finanzausschuss,
+    from "Protokoll_HA_08.10.2024_TOP 2"). `org_names` grows by what is learned; a meeting paired
+    with two different protocols is dropped.
+
+    Returns meeting url → (committee, ISO date)."""
+    open_papers = []
+    for paper in papers:
+        consults = {
+            url: tuple(o for o in _list(c.get("organization")) if isinstance(o, str))
+            for c in _list(paper.get("consultation"))
+            if isinstance(c, dict) and (url := _str(c.get("meeting"))) and url not in known
+        }
+        protocols = {
+            (p.committee, p.date)
+            for f in [paper.get("mainFile"), *_list(paper.get("auxiliaryFile"))]
+            if isinstance(f, dict)
+            and (p := _protocol_name(_str(f.get("name"))))
+            and p.committee
+            and p.date
+            and _meeting_on(p, known) is None
+        }
+        if consults and protocols:
+            open_papers.append((consults, protocols))
+
+    learned: dict[str, tuple[str, str]] = {}
+    conflicts: set[str] = set()
+
+    def learn(url: str, pair: tuple[str, str]) -> None:
+        if learned.setdefault(url, pair) != pair:
+            conflicts.add(url)
+
+    changed = True
+    while changed:
+        changed = False
+        for consults, protocols in open_papers:
+            urls = [u for u in consults if u not in learned]
+            left = [p for p in protocols if p not in learned.values()]
+            for committee in {c for c, _ in left}:
+                named = [u for u in urls if any(org_names.get(o) == committee for o in consults[u])]
+                dated = [p for p in left if p[0] == committee]
+                if len(named) == 1 and len(dated) == 1:
+                    learn(named[0], dated[0])
+                    changed = True
+            urls = [u for u in consults if u not in learned]
+            left = [p for p in protocols if p not in learned.values()]
+            if len(urls) == 1 and len(left) == 1 and not any(o in org_names for o in consults[urls[0]]):
+                learn(urls[0], left[0])
+                org_names.update({o: left[0][0] for o in consults[urls[0]]})
+                changed = True
+    for url in conflicts:
+        del learned[url]
+    return learned
 
 
 class _FileIndex:

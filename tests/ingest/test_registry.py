@@ -104,6 +104,32 @@ def test_a_file_of_the_meeting_json_gets_its_meeting_and_consultations(corpus_re
     assert record.registry_file == f"{KA}/docs/papers/48935.json"
 
 
+@pytest.mark.parametrize(
+    ("source", "consultations"),
+    [
+        # meetings 9520 and 9533 have no JSON here: paired with the paper's protocol files
+        # "Protokoll_HA_05.11.2024_Sitzungseröffnung und TOP 1" and "Protokoll GR 19.11.2024 TOP 25"
+        (
+            f"{TXT}/661097.txt",
+            (
+                "Gemeinderat 22.10.2024 (Kenntnisnahme)",
+                "Haupt- und Finanzausschuss 05.11.2024 (Vorberatung)",
+                "Gemeinderat 19.11.2024 (Entscheidung)",
+            ),
+        ),
+        # two meetings without JSON and one AUG protocol: ambiguous, so given by role only
+        (f"{TXT}/660259.txt", ("Vorberatung", "Vorberatung", "Gemeinderat 22.10.2024 (Entscheidung)")),
+        # 2024/0868/1 has no protocol of its own; its meeting 9519 was paired through 2024/0868
+        (
+            f"{TXT}/661395.txt",
+            ("Haupt- und Finanzausschuss 08.10.2024 (Vorberatung)", "Gemeinderat 22.10.2024 (Entscheidung)"),
+        ),
+    ],
+)
+def test_consultations_read_as_committee_date_and_role(corpus_registry, source, consultations):
+    assert corpus_registry.records[source].consultations == consultations
+
+
 def test_coverage_of_the_corpus(corpus_registry):
     karlsruhe = {s: r for s, r in corpus_registry.records.items() if s.startswith(KA)}
     assert set(karlsruhe) == {f"{TXT}/{p.name}" for p in (CORPUS / TXT).glob("*.txt")}
