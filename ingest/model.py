@@ -74,6 +74,20 @@ class SourceRecord:
     result: str | None = None  # the meeting record's result, e.g. "mehrheitlich zugestimmt"
     consultations: tuple[str, ...] = ()  # "Gemeinderat 22.10.2024 (Beschlussfassung)"
     url: str | None = None  # where the original file can be downloaded
+    registry_file: str | None = None  # the registry file it was read from, e.g. "docs/papers/48935.json"
+
+
+@dataclass(frozen=True)
+class Registry:
+    """The registry metadata found under an ingested folder (see ingest/registry.py).
+
+    `records`: described file's source (path relative to the folder, as CouncilDocument.source)
+    → its record. `used` and `problems`: registry file's source → a one-line description for the
+    ingest report ("OParl paper 2023/0835 (4 files)"), or the reason it could not be used."""
+
+    records: dict[str, SourceRecord] = field(default_factory=dict)
+    used: dict[str, str] = field(default_factory=dict)
+    problems: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
