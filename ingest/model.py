@@ -97,7 +97,8 @@ class CouncilDocument:
 class Chunk:
     """A run of whole paragraphs of one page. `start`/`end` are offsets into that page's text, so
     `page.text[start:end] == text`; `paragraph_starts` are the chunk-relative offsets of its
-    paragraphs, numbered from `paragraph` (1-based within the page)."""
+    paragraphs, numbered from `paragraph` (1-based within the page). `section` indexes
+    `doc.sections` (the agenda item the chunk belongs to); None where the document has none."""
 
     id: str
     source: str
@@ -108,9 +109,12 @@ class Chunk:
     start: int
     end: int
     text: str
+    section: int | None = None
 
     def embedding_input(self, doc: CouncilDocument) -> str:
         """What is embedded for this chunk: its text under a short header naming the document,
         so that a vote line ("Einstimmige Zustimmung (46 Ja)") is found by its agenda item."""
-        header = " · ".join(x for x in (doc.title, doc.subject, doc.committee, doc.meeting_date) if x)
+        item = doc.sections[self.section].item if self.section is not None else None
+        subject = item.label() if item else doc.subject  # the chunk's own TOP, not the document's first
+        header = " · ".join(x for x in (doc.title, subject, doc.committee, doc.meeting_date) if x)
         return f"{header[:300]}\n\n{self.text}"
