@@ -111,7 +111,8 @@ class CouncilDocument:
 class Chunk:
     """A run of whole paragraphs of one page. `start`/`end` are offsets into that page's text, so
     `page.text[start:end] == text`; `paragraph_starts` are the chunk-relative offsets of its
-    paragraphs, numbered from `paragraph` (1-based within the page)."""
+    paragraphs, numbered from `paragraph` (1-based within the page). `section` indexes
+    `doc.sections` (the agenda item the chunk belongs to); None where the document has none."""
 
     id: str
     source: str

@@ -11,6 +11,23 @@ from datetime import date
 from pathlib import PurePosixPath
 
 from ingest.model import CouncilDocument, Page
+from ingest.sections import agenda_sections
+from ingest.votes import find_decision, parse_vote
+
+__all__ = [
+    "VOTE_RECORD",
+    "agenda_sections",
+    "build_document",
+    "document_title",
+    "find_dates",
+    "find_decision",
+    "parse_committee",
+    "parse_date",
+    "parse_doc_type",
+    "parse_subject",
+    "parse_vorlage",
+    "parse_vote",
+]
 
 HEAD_CHARS = 3000
 
@@ -54,10 +71,10 @@ _MONTHS = {
 }
 _MONTH = "|".join(sorted(_MONTHS, key=len, reverse=True))
 _DATE_PATTERNS = [
-    # 08.02.2021, 8. 2. 2021
-    (re.compile(r"\b(\d{1,2})\.\s?(\d{1,2})\.\s?((?:19|20)\d{2})\b"), ("d", "m", "y")),
-    # 22. Oktober 2024
-    (re.compile(rf"\b(\d{{1,2}})\.\s*({_MONTH})\s+((?:19|20)\d{{2}})\b", re.I), ("d", "M", "y")),
+    # 08.02.2021, 8. 2. 2021, and PDF spacing artifacts: "19 .11 .2024"
+    (re.compile(r"\b(\d{1,2})\s?\.\s?(\d{1,2})\s?\.\s?((?:19|20)\d{2})\b"), ("d", "m", "y")),
+    # 22. Oktober 2024, "22 . Januar 2020"
+    (re.compile(rf"\b(\d{{1,2}})\s?\.\s*({_MONTH})\s+((?:19|20)\d{{2}})\b", re.I), ("d", "M", "y")),
     # 13 February 2025, 13th February, 2025, 12TH DAY OF JANUARY, 2011
     (
         re.compile(
@@ -103,6 +120,13 @@ _COMMITTEE_PATTERNS = [
     re.compile(
         r"[Ss]itzung des ((?:[A-ZÄÖÜ][a-zäöüß]*)(?:rates|rats|tages|ausschusses|beirates|beirats))"
         r"(\s+(?!am\b|vom\b)[A-ZÄÖÜ][a-zäöüß]+)?"
+    ),
+    # Karlsruhe committee minutes: "Niederschrift 3. Sitzung Haupt- und Finanzausschuss",
+    # "Niederschrift Ausschuss für Umwelt und Gesundheit und Naturschutzbeirat"
+    re.compile(
+        r"^Niederschrift\s+(?:\d+\.\s+Sitzung\s+)?((?:[A-ZÄÖÜ][a-zäöüß]*-\s+und\s+)?[A-ZÄÖÜ][a-zäöüß]*ausschuss"
+        r"|Ausschuss für [A-ZÄÖÜ][a-zäöüß]+(?: und [A-ZÄÖÜ][a-zäöüß]+)?)",
+        re.M,
     ),
     # A line of its own naming the body, as in invitations: "Stadtteilbeirat Büchenbach"
     re.compile(r"^((?:Stadtteil|Orts)beirat\s+[A-ZÄÖÜ][a-zäöüß]+)\s*$", re.M),
@@ -249,6 +273,69 @@ def document_title(source: str, pages: list[Page]) -> str:
     return stem
 
 
+# Document types by the words that name them. German types are capitalised nouns; the English
+# ones are matched without case ("MINUTES of a meeting", "Printed minutes").
+_DOC_TYPES: list[tuple[str, str]] = [
+    ("Niederschrift", r"Niederschrift|Protokoll|Sitzungsprotokoll"),
+    ("Beratungsergebnis", r"Beratungsergebnis"),
+    ("Stellungnahme", r"Stellungnahme"),
+    ("Vorlage", r"Beschlussvorlage|Informationsvorlage|Vorlage\b(?!\s*(?:Nr|:))"),
+    ("Antrag", r"(?:Interfraktioneller\s+)?(?:Änderungs|Ergänzungs|Dringlichkeits)?[Aa]ntrag\b"),
+    ("Anfrage", r"Anfrage\b"),
+    ("Satzung", r"Satzung\b"),
+    ("Einladung", r"Einladung|Tagesordnung\b"),
+    ("Anlage", r"Anlage|Anhang|Präsentation"),
+    ("minutes", r"(?i:minutes\b|the city record\b)"),
+    ("agenda", r"(?i:agenda\b|summons\b)"),
+    ("questions", r"(?i:questions?\b(?:\s+\d+|\s+put|\s+by))"),
+    ("motion", r"(?i:(?:budget\s+)?amendment\b|motion\b)"),
+    ("report", r"(?i:report\b|appendix\b|statement\b)"),
+]
+_TYPE_WORD = re.compile("|".join(f"(?P<t{i}>\\b(?:{p}))" for i, (_, p) in enumerate(_DOC_TYPES)))
+# An attachment stays an attachment whatever it contains ("Anlage 2 zur Vorlage …").
+_ATTACHMENT_NAME = re.compile(r"(?i)(?:^|[\W_])(?:anlage|anhang|appendix)(?:$|[\W_\d])")
+_MEMO_HEAD = re.compile(r"^(?:From|By):.*\n(?:.*\n){0,6}?To:", re.M)
+
+
+def parse_doc_type(source: str, head: str) -> str | None:
+    """The document type: German Niederschrift, Beratungsergebnis, Vorlage, Antrag, Anfrage,
+    Stellungnahme, Satzung, Einladung, Anlage; English minutes, agenda, report, questions,
+    motion. The document's title lines decide first (its first three lines: "Stellungnahme zum
+    Antrag" is a Stellungnahme, the earliest type word wins), then the file name (Erlangen's
+    "2021-07-08_Niederschrift_…", Kent's "Printed minutes …"), then the first dozen lines.
+
+    >>> parse_doc_type("docs/649426.txt", "Stellungnahme zum Antrag\\nVorlage Nr.: 2023/0835")
+    'Stellungnahme'
+    >>> parse_doc_type("SBR/2022-11-17_Anhang_Praesentation.pdf", "Stadtteilbeirat Büchenbach\\nAgenda")
+    'Anlage'
+    """
+    name = PurePosixPath(source).stem
+    if _ATTACHMENT_NAME.search(name):
+        return "Anlage" if not _english(head) else "report"
+    lines = [line.strip() for line in head.splitlines() if line.strip()]
+    for text in ("\n".join(lines[:3]), name.replace("_", " "), "\n".join(lines[:12])):
+        found = _type_in(text)
+        if found:
+            return found
+    if _MEMO_HEAD.search("\n".join(lines[:12])):
+        return "report"
+    return None
+
+
+def _type_in(text: str) -> str | None:
+    m = _TYPE_WORD.search(text)
+    if not m:
+        return None
+    return next(_DOC_TYPES[int(k[1:])][0] for k, v in m.groupdict().items() if v is not None)
+
+
+def _english(text: str) -> bool:
+    words = re.findall(r"[a-zäöüß]+", text.lower())
+    return sum(w in ("the", "and", "of", "to") for w in words) > sum(
+        w in ("der", "die", "und", "des") for w in words
+    )
+
+
 def head_text(pages: list[Page]) -> str:
     return "\n".join(p.text for p in pages)[:HEAD_CHARS]
 
@@ -264,4 +351,6 @@ def build_document(source: str, pages: list[Page], warnings: list[str]) -> Counc
         subject=parse_subject(head),
         pages=pages,
         warnings=warnings,
+        doc_type=parse_doc_type(source, head),
+        sections=agenda_sections(pages),
     )
