@@ -61,8 +61,8 @@ def check_question(question: str, max_chars: int) -> str:
 def build_assistant(settings: Settings) -> CouncilAssistant:
     """The assistant over an existing index (raises `IndexEmpty` if there is none)."""
     embed_model = build_embed_model(settings.embedding)
+    vectors = VectorStore(settings.store, settings.data_dir, embed_model.model_id, create=False)
     catalog = Catalog(settings.data_dir, create=False)
-    vectors = VectorStore(settings.store, settings.data_dir, embed_model.model_id, create=True)
     return CouncilAssistant(
         settings=settings,
         retriever=CouncilRetriever(catalog, vectors, embed_model, settings.retrieval),

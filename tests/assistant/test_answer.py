@@ -24,7 +24,9 @@ def test_komm_an_cities_are_named_and_cited(assistant):
     assert first.source == METTMANN
     assert "Erkrath, Heiligenhaus und Hilden" in first.text
     assert first.paragraph is not None and first.page is None  # a text file has no pages
-    assert first.committee == "Sozialausschuss" and first.vorlage == "50/004/2021"
+    assert first.passage.committee == "Sozialausschuss" and first.passage.vorlage == "50/004/2021"
+    assert first.passage.agenda_item is not None and first.passage.agenda_item.number == "10"
+    assert "TOP 10" in " ".join(first.location())
 
 
 def test_citation_quotes_are_verbatim_from_the_retrieved_passage(assistant):

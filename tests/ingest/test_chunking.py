@@ -115,5 +115,3 @@ def test_portland_items_are_chunks_of_their_own():
     assert item_47[0].text.startswith("*47 Authorize Intergovernmental Agreement with TriMet")
     assert "REFERRED TO COMMISSIONER OF FINANCE" in item_47[0].text
     assert "*48" not in item_47[0].text and "184352" not in item_47[0].text
-    header = item_47[0].embedding_input(doc).split("\n")[0]
-    assert "TOP 47: Authorize Intergovernmental Agreement with TriMet" in header
