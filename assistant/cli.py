@@ -17,7 +17,7 @@ from assistant.embeddings import BackendMissing
 from assistant.model import Answer
 from assistant.settings import Settings
 from assistant.store import StoreError
-from ingest.pipeline import IngestReport
+from ingest.pipeline import FileNote, IngestReport
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -100,16 +100,13 @@ def _ingest(settings: Settings, args: argparse.Namespace) -> int:
 
 def format_report(r: IngestReport) -> str:
     lines = [
-        f"Files: {r.files} seen, {r.indexed} indexed, {r.unchanged} unchanged, "
-        f"{len(r.skipped)} skipped, {len(r.failed)} failed",
-        f"Pages: {r.pages}  Chunks written: {r.chunks} (newly embedded: {r.embedded}, the others reuse "
-        f"stored vectors)  Chunks in index: {r.index_chunks}",
+        f"Files: {r.files} seen, {r.indexed} indexed, {r.unchanged} unchanged, {len(r.metadata)} read as "
+        f"metadata, {len(r.skipped)} skipped, {len(r.failed)} failed",
+        f"Pages: {r.pages}  Chunks written: {r.chunks}  Distinct chunks in index: {r.index_chunks} "
+        f"(newly embedded: {r.embedded}; duplicates and unchanged texts reuse stored vectors)",
     ]
-    if len(r.skipped) <= 5:
-        lines += [f"  skipped  {n.source}: {n.reason}" for n in r.skipped]
-    else:  # a folder of OParl JSON beside the texts should not bury the failures
-        by_reason = Counter(n.reason for n in r.skipped)
-        lines += [f"  skipped  {count} file(s): {reason}" for reason, count in by_reason.most_common()]
+    lines += _grouped("metadata", r.metadata)
+    lines += _grouped("skipped ", r.skipped)
     lines += [f"  FAILED   {n.source}: {n.reason}" for n in r.failed]
     lines += [f"  warning  {n.source}: {n.reason}" for n in r.warnings]
     lines += [f"  removed  {s}" for s in r.removed]
@@ -117,8 +114,17 @@ def format_report(r: IngestReport) -> str:
         lines.append(
             f"  {len(r.stale)} file(s) in the index no longer exist; run with --prune to remove them"
         )
-    lines.append(f"Seconds: {r.seconds:.1f}")
+    lines.append(f"Seconds: {r.seconds:.1f} (searchable after {r.searchable_seconds:.1f})")
     return "\n".join(lines)
+
+
+def _grouped(label: str, notes: list[FileNote]) -> list[str]:
+    """One line per file, or per reason when there are many (a folder of OParl JSON beside the
+    texts should not bury the failures)."""
+    if len(notes) <= 5:
+        return [f"  {label} {n.source}: {n.reason}" for n in notes]
+    by_reason = Counter(n.reason.split(" (")[0] for n in notes)
+    return [f"  {label} {count} file(s): {reason}" for reason, count in by_reason.most_common()]
 
 
 def _ask(settings: Settings, question: str, as_json: bool) -> int:
@@ -138,6 +144,7 @@ def format_answer(answer: Answer) -> str:
         where = ", ".join(c.location())
         quote = " ".join(c.text.split())
         lines.append(f"[{c.n}] {c.source} ({where})\n    „{quote[:400]}{'…' if len(quote) > 400 else ''}“")
+        lines += [f"    {note}" for note in c.notes()]
     lines.append(f"({answer.seconds:.2f} s)")
     return "\n".join(lines)
 

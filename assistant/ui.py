@@ -37,6 +37,7 @@ def render_answer(answer: Answer) -> str:
         if len(quote) > QUOTE_CHARS:
             quote = quote[:QUOTE_CHARS].rsplit(" ", 1)[0] + " …"
         parts.append(f"\n\n**[{c.n}]** `{c.source}`  \n{where}\n\n> {html.escape(quote, quote=False)}")
+        parts += [f"\n\n_{html.escape(note, quote=False)}_" for note in c.notes()]
     return "".join(parts)
 
 
