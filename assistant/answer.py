@@ -31,7 +31,7 @@ from assistant.intent import question_types
 from assistant.model import Citation, Passage
 from assistant.settings import AnswerSettings
 from assistant.text import LIST_ITEM, content_terms, detect_language, sentence_spans
-from ingest.structure import VOTE_RECORD, find_dates
+from ingest.structure import VOTE_RECORD, find_dates, parse_vote
 
 ABSTAIN = {
     "de": "Dazu finde ich in den vorliegenden Dokumenten keine Angabe.",
@@ -177,6 +177,8 @@ class ExtractiveAnswerer:
             return Extract(ABSTAIN[language], [], True)
         if required == "vote":
             chosen = [_vote_block(c, candidates, passages) for c in chosen]
+            extract = _compose(chosen, passages)
+            return _with_registry_conflict(extract, language)
         return _compose(chosen, passages)
 
     def _far(self, passages: list[Passage]) -> bool:
@@ -204,6 +206,30 @@ class ExtractiveAnswerer:
                 chosen.append(c)
                 covered.update(new)
         return chosen
+
+
+def _with_registry_conflict(extract: Extract, language: str) -> Extract:
+    """Where the registry (OParl) records another result for the cited agenda item than the
+    document's own text, the answer says which source says what, and lets the reader judge.
+    Example, Karlsruhe TOP 5: the Niederschrift records "Einstimmige Zustimmung (43 Ja,
+    2 Enthaltungen)", the OParl meeting data "mehrheitlich zugestimmt"."""
+    for c in extract.citations:
+        p = c.passage
+        registry_vote = parse_vote(p.record.result) if p.record and p.record.result else None
+        if p.vote is None or registry_vote is None or p.record is None:
+            continue
+        if (registry_vote.outcome, registry_vote.unanimous) == (p.vote.outcome, p.vote.unanimous):
+            continue
+        document = p.doc_type or ("Dokument" if language == "de" else "document")
+        note = (
+            f"Abweichend davon nennen die {p.record.registry}-Sitzungsdaten als Ergebnis "
+            f"„{p.record.result}“; die {document} [{c.n}] hält „{p.vote.text}“ fest."
+            if language == "de"
+            else f"Note: the {p.record.registry} meeting data record the result as "
+            f"“{p.record.result}”, while the {document} [{c.n}] records “{p.vote.text}”."
+        )
+        return Extract(f"{extract.text} {note}", extract.citations, extract.abstained)
+    return extract
 
 
 def _compose(chosen: list[_Candidate], passages: list[Passage]) -> Extract:

@@ -204,3 +204,24 @@ def test_documents_are_searchable_before_their_vectors_exist(tmp_path):
     rerun = ingest(Settings(), folder, progress=False)
     assert rerun.indexed == 0 and rerun.embedded == len(keys)
     assert set(vector_store(tmp_path / "data").all_vectors()[0]) == set(keys)
+
+
+def test_oparl_json_is_metadata_and_a_conflicting_result_is_shown_beside_the_minutes(tmp_path):
+    karlsruhe = "karlsruhe-oparl/"
+    files = [
+        f"{karlsruhe}docs/file-contents/662252.txt",  # Niederschrift TOP 5: "Einstimmige Zustimmung"
+        f"{karlsruhe}docs/papers/51029.json",
+        f"{karlsruhe}docs/meetings/9532.json",  # says "mehrheitlich zugestimmt"
+        METTMANN,
+    ]
+    folder = copy_files(files, tmp_path / "corpus")
+    report = ingest(Settings(), folder, progress=False)
+    assert report.indexed == 2 and not report.skipped and not report.failed
+    assert {n.source for n in report.metadata} == set(files[1:3])
+
+    answer = build_assistant(Settings()).ask(
+        "Wie wurde über die Wahl der Stellvertretung der Ortsvorsteherin in Hohenwettersbach abgestimmt?"
+    )
+    assert "43 Ja" in answer.text and "mehrheitlich zugestimmt" in answer.text
+    cited = answer.citations[0].passage
+    assert cited.vorlage == "2024/1089" and cited.record is not None and cited.record.registry == "OParl"
