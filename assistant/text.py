@@ -18,9 +18,11 @@ _PAGE_NUMBER_LINE = re.compile(
     r"^\s*(?:[-–—]\s*\d{1,4}\s*[-–—]|Seite \d{1,4}(?: von \d{1,4})?|Page \d{1,4}(?: of \d{1,4})?)\s*$"
 )
 # A word broken at a line end: "Sat-\nzung". Not "Grund-\nund" (a German elision before a
-# conjunction: "Grund- und Gewerbesteuer", "Bau- oder Planungsrecht").
+# conjunction: "Grund- und Gewerbesteuer", "Bau- oder Planungsrecht"). Only the second half of
+# the word moves up; the rest of its line stays where it was, so line lengths (which
+# `mark_paragraphs` reads) do not change.
 _HYPHEN_BREAK = re.compile(
-    r"([a-zäöüß])-\n[ \t]*(?!(?:und|oder|bzw|sowie|als|bis|noch|wie|and|or)\b)([a-zäöüß])"
+    r"([a-zäöüß])-\n[ \t]*(?!(?:und|oder|bzw|sowie|als|bis|noch|wie|and|or)\b)([a-zäöüß]\S*)([ \t]+(?=\S))?"
 )
 # A compound hyphenated at its own hyphen: "Heinrich-\nKirchner-Schule", "Barrington-\nKing".
 # The hyphen stays; only the line break goes.
@@ -45,7 +47,7 @@ def clean_text(text: str) -> str:
     line inside a table (tab-separated rows on both sides) goes, so the table is one paragraph.
 
     >>> clean_text("Vorbera-\\ntung im Haupt- und\\n \\n– 2 –\\nFinanz-\\nund Bau")
-    'Vorberatung im Haupt- und\\nFinanz-\\nund Bau'
+    'Vorberatung\\nim Haupt- und\\nFinanz-\\nund Bau'
     >>> clean_text("Besprechung am:  15 .10 .2025  Beginn:  18:3 0 Uhr, Ende: 20 :30 Uhr")
     'Besprechung am:  15.10.2025  Beginn:  18:30 Uhr, Ende: 20:30 Uhr'
     """
@@ -55,11 +57,16 @@ def clean_text(text: str) -> str:
     lines = _drop_page_number_lines(lines)
     lines = _join_table_rows(lines)
     text = "\n".join(lines)
-    text = _HYPHEN_BREAK.sub(r"\1\2", text)
+    text = _HYPHEN_BREAK.sub(_join_hyphenated, text)
     text = _HYPHEN_BREAK_CAPITAL.sub(r"\1-", text)
     text = repair_artifacts(text)
     text = re.sub(r"\n{3,}", "\n\n", text)
     return text.strip("\n")
+
+
+def _join_hyphenated(m: re.Match[str]) -> str:
+    """ "Sat-\\nzung der Stadt" → "Satzung\\nder Stadt"; "Bei-\\nrat." → "Beirat." """
+    return m.group(1) + m.group(2) + ("\n" if m.group(3) else "")
 
 
 def repair_artifacts(text: str) -> str:

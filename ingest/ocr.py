@@ -103,7 +103,7 @@ def keep_word_lines(text: str) -> str:
     >>> keep_word_lines("LEGENDE ZIEL- UND MASSNAHMENPLAN:\\n= nm © |\\n1a Quartier Odenwaldallee")
     'LEGENDE ZIEL- UND MASSNAHMENPLAN:\\n1a Quartier Odenwaldallee'
     """
-    kept = []
+    kept: list[str] = []
     for line in text.splitlines():
         stripped = line.strip()
         if not stripped:

@@ -5,8 +5,10 @@ pipeline reports it and goes on with the other files.
 """
 
 import logging
+import os
 import re
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from bs4 import BeautifulSoup
@@ -157,23 +159,40 @@ def _ocr_pages(
     if tesseract_path(ocr) is None:
         hint = _no_ocr_hint(ocr)
         return {}, [f"page {n} has no text layer; {hint}" for n in wanted]
-    out: dict[int, str] = {}
-    warnings = []
     started = time.perf_counter()
-    for number in wanted:
+    images: dict[int, bytes] = {}
+    warnings = []
+    for number in wanted:  # pdfium is not thread-safe: render here, run tesseract in parallel
         try:
-            png = render_page_png(path, number, ocr.dpi, MAX_PIXELS)
-            text = clean_text(ocr_png(png, ocr))
-        except OcrError as exc:
-            warnings.append(f"page {number}: OCR failed ({exc.reason})")
-            continue
-        if _alnum(text) > _alnum(texts[number - 1]):
-            out[number] = text
+            images[number] = render_page_png(path, number, ocr.dpi, MAX_PIXELS)
+        except Exception as exc:
+            warnings.append(f"page {number}: OCR failed (cannot render page: {_short(exc)})")
+    with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
+        results = dict(
+            zip(images, pool.map(lambda png: _ocr_or_error(png, ocr), images.values()), strict=True)
+        )
+    out: dict[int, str] = {}
+    for number, result in results.items():
+        if isinstance(result, OcrError):
+            warnings.append(f"page {number}: OCR failed ({result.reason})")
+        elif _alnum(result) > _alnum(texts[number - 1]):
+            out[number] = result
             warnings.append(f"page {number}: text from OCR")
         else:
             warnings.append(f"page {number}: no text layer, and OCR found no text")
     logger.info("OCR of %s: %d page(s) in %.1f s", path.name, len(wanted), time.perf_counter() - started)
-    return out, warnings
+    return out, sorted(warnings, key=_page_of)
+
+
+def _ocr_or_error(png: bytes, ocr: OcrOptions) -> str | OcrError:
+    try:
+        return clean_text(ocr_png(png, ocr))
+    except OcrError as exc:
+        return exc
+
+
+def _page_of(warning: str) -> int:
+    return int(re.search(r"\d+", warning).group(0))  # type: ignore[union-attr]
 
 
 def _no_ocr_hint(ocr: OcrOptions) -> str:
