@@ -160,7 +160,8 @@ def strip_running_lines(pages: list[str]) -> list[str]:
     at least 80% of the pages after the first (and on three pages at least), compared
     case-insensitively with digits normalised; digits that differ must count up with the page
     ("Erlangen schockt! 15.10.2025 3", "12"): a question or item number ("Question 4",
-    "(Item 5)") that does not step with the page stays. The first page keeps a running line
+    "(Item 5)") that does not step with the page stays. A bare page number ("12", "- 12 -")
+    needs only half of the pages, as slides often leave it out. The first page keeps a running line
     whose text never changes, because there it is usually the title.
 
     >>> pages = ["Satzung über Beiräte\\n§ 1 Name", "Satzung über Beiräte\\n§ 2 Sitz\\n2",
@@ -172,6 +173,7 @@ def strip_running_lines(pages: list[str]) -> list[str]:
     if n < 3:
         return pages
     needed = max(3, math.ceil(_RUNNING_SHARE * (n - 1)))
+    needed_numbers = max(3, math.ceil(0.5 * (n - 1)))
     occurrences: dict[str, list[tuple[int, int, tuple[int, ...]]]] = {}
     page_lines = [page.split("\n") for page in pages]
     for p, lines in enumerate(page_lines):
@@ -181,11 +183,14 @@ def strip_running_lines(pages: list[str]) -> list[str]:
             numbers = tuple(int(d) for d in re.findall(r"\d+", lines[i]))
             occurrences.setdefault(key, []).append((p, i, numbers))
     remove: set[tuple[int, int]] = set()
-    for hits in occurrences.values():
+    for key, hits in occurrences.items():
         steady = _steady_hits(hits)
-        if len({p for p, _, _ in steady}) < needed:
-            continue
         changing = len({numbers for _, _, numbers in steady}) > 1
+        # A bare number that steps with the page is a page number even where slides or a
+        # title page leave it out: half of the pages suffice.
+        page_number = changing and key.strip("# -–—/|") == ""
+        if len({p for p, _, _ in steady}) < (needed_numbers if page_number else needed):
+            continue
         remove.update((p, i) for p, i, _ in steady if changing or p > 0)
     if not remove:
         return pages

@@ -261,7 +261,9 @@ def _line_text(textpage: object, text: str, line: _Line) -> str:
         i = line.start + offset
         if 0 < offset < len(segment) - 1 and ch == " " and segment[offset - 1] != " ":
             gap = _gap(textpage, i - 1, i + 1)
-            out.append("\t" if gap is not None and gap > _CELL_GAP * height else " ")
+            # A bullet or clause number before its indented text ("-", "(1)", "§ 1") is no cell.
+            cell = gap is not None and gap > _CELL_GAP * height and sum(c.isalpha() for c in out) >= 2
+            out.append("\t" if cell else " ")
             continue
         if offset > 0 and _glue_candidate(segment[offset - 1], ch):
             out.append(_separator(textpage, i - 1, i, height))
