@@ -43,8 +43,7 @@ def clean_text(text: str) -> str:
     Line ends, soft hyphens and control characters are normalised; page-number lines ("– 2 –",
     "Seite 2 von 5") go, and where a sentence runs on across the page break the two halves are
     joined again; words hyphenated at a line end are joined ("Sat-\\nzung" → "Satzung", but
-    "Haupt- und" stays); extraction artifacts in dates, times and compounds are repaired; a blank
-    line inside a table (tab-separated rows on both sides) goes, so the table is one paragraph.
+    "Haupt- und" stays); extraction artifacts in dates, times and compounds are repaired.
 
     >>> clean_text("Vorbera-\\ntung im Haupt- und\\n \\n– 2 –\\nFinanz-\\nund Bau")
     'Vorberatung\\nim Haupt- und\\nFinanz-\\nund Bau'
@@ -55,7 +54,6 @@ def clean_text(text: str) -> str:
     text = _CONTROL_CHARS.sub("", text.replace("\f", "\n\n"))
     lines = [line.rstrip() for line in text.split("\n")]
     lines = _drop_page_number_lines(lines)
-    lines = _join_table_rows(lines)
     text = "\n".join(lines)
     text = _HYPHEN_BREAK.sub(_join_hyphenated, text)
     text = _HYPHEN_BREAK_CAPITAL.sub(r"\1-", text)
@@ -124,8 +122,16 @@ def _drop_page_number_lines(lines: list[str]) -> list[str]:
     return ["" if i in marks else line for i, line in enumerate(lines) if i not in drop]
 
 
-def _join_table_rows(lines: list[str]) -> list[str]:
-    """A single blank line between two tab-separated rows is dropped: one table, one paragraph."""
+def join_table_rows(text: str) -> str:
+    """A single blank line between two tab-separated rows is dropped: one table, one paragraph.
+
+    For text exports of office documents, where an empty table row becomes a blank line (the
+    Mettmann member table). Not for PDFs: there a blank line is a real gap on the page.
+
+    >>> join_table_rows("Funktion\\tBereich\\nAmt\\tAusländeramt /\\n\\nAmt 2\\tEinbürgerung\\n\\nText.")
+    'Funktion\\tBereich\\nAmt\\tAusländeramt /\\nAmt 2\\tEinbürgerung\\n\\nText.'
+    """
+    lines = text.split("\n")
     out: list[str] = []
     for i, line in enumerate(lines):
         if (
@@ -138,7 +144,7 @@ def _join_table_rows(lines: list[str]) -> list[str]:
         ):
             continue
         out.append(line)
-    return out
+    return "\n".join(out)
 
 
 def _line_width(lines: list[str]) -> int:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from bs4 import BeautifulSoup
 
-from assistant.text import clean_text, mark_paragraphs, strip_running_lines
+from assistant.text import clean_text, join_table_rows, mark_paragraphs, strip_running_lines
 from ingest.model import Page
 from ingest.ocr import MAX_PIXELS, OcrError, OcrOptions, ocr_png, tesseract_path
 from ingest.pdf import PdfOpenError, read_pdf_pages, render_page_png
@@ -80,7 +80,7 @@ _INLINE_TAGS = re.compile(r"</?(?:i|b|u|em|strong|sup|sub|span|font)(?:\s[^<>]*)
 
 def _read_text(path: Path) -> tuple[list[Page], list[str]]:
     text = _INLINE_TAGS.sub("", decode_text(path.read_bytes(), path))
-    return [Page(None, clean_text(text))], []
+    return [Page(None, join_table_rows(clean_text(text)))], []
 
 
 _BLOCK_TAGS = [
@@ -116,7 +116,7 @@ def _read_html(path: Path) -> tuple[list[Page], list[str]]:
         tag.insert_after("\t")
     for tag in soup.find_all(_BLOCK_TAGS):
         tag.insert_after("\n")
-    return [Page(None, clean_text(soup.get_text("")))], []
+    return [Page(None, join_table_rows(clean_text(soup.get_text(""))))], []
 
 
 def _read_pdf(path: Path, ocr: OcrOptions) -> tuple[list[Page], list[str]]:
