@@ -37,8 +37,9 @@ class ReadError(Exception):
 def read_pages(path: Path, max_bytes: int, ocr: OcrOptions | None = None) -> tuple[list[Page], list[str]]:
     """Pages of `path` and warnings about parts that could not be read (e.g. one broken page).
 
-    `ocr` says how PDF pages without a text layer are read (default: Tesseract, German and
-    English, when it is installed)."""
+    `ocr` says how PDF pages without a text layer are read; the ingest passes
+    `OcrOptions.from_settings(settings.ingest)` (Tesseract, German and English, on by default).
+    Without it no OCR runs, and such pages get a warning each."""
     size = path.stat().st_size
     if size > max_bytes:
         raise ReadError(path, f"file too large ({size / 2**20:.0f} MB, limit {max_bytes / 2**20:.0f} MB)")
@@ -46,7 +47,7 @@ def read_pages(path: Path, max_bytes: int, ocr: OcrOptions | None = None) -> tup
         raise ReadError(path, "empty file (0 bytes)")
     suffix = path.suffix.lower()
     if suffix == ".pdf":
-        pages, warnings = _read_pdf(path, ocr or OcrOptions())
+        pages, warnings = _read_pdf(path, ocr or OcrOptions(enabled=False))
     elif suffix in (".html", ".htm"):
         pages, warnings = _read_html(path)
     elif suffix in (".txt", ".md"):

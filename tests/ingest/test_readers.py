@@ -7,6 +7,7 @@ from pathlib import Path
 import pypdf
 import pytest
 
+from assistant.settings import Settings
 from ingest.ocr import OcrOptions
 from ingest.readers import ReadError, read_pages
 from tests.conftest import CORPUS, ERLANGEN_IMAGE_ONLY, KENT_FEB, METTMANN
@@ -100,6 +101,14 @@ def test_bad_input_gets_a_one_line_reason(tmp_path, name, make, reason):
     assert "\n" not in err.value.reason
 
 
+# What the ingest passes by default: the settings' OCR knobs.
+OCR = OcrOptions.from_settings(Settings().ingest)
+
+
+def test_ocr_is_on_by_default_in_settings():
+    assert OCR.enabled and OCR.languages == "deu+eng" and OCR.command == "tesseract"
+
+
 needs_tesseract = pytest.mark.skipif(
     shutil.which("tesseract") is None, reason="tesseract-ocr is not installed (make ocr)"
 )
@@ -107,7 +116,7 @@ needs_tesseract = pytest.mark.skipif(
 
 @needs_tesseract
 def test_image_only_pdf_is_read_by_ocr():
-    pages, warnings = read_pages(CORPUS / ERLANGEN_IMAGE_ONLY, LIMIT)
+    pages, warnings = read_pages(CORPUS / ERLANGEN_IMAGE_ONLY, LIMIT, OCR)
     text = pages[0].text
     # Words read off the rendered poster by eye: its legend and the quarters it names.
     for word in ("LEGENDE", "Handlungsfeld", "Quartier", "Büchenbach", "Schulstandort"):
@@ -117,7 +126,7 @@ def test_image_only_pdf_is_read_by_ocr():
 
 @needs_tesseract
 def test_scanned_pages_among_text_pages_get_ocr_text_and_a_warning_each():
-    pages, warnings = read_pages(CORPUS / ERLANGEN_STELLUNGNAHME, LIMIT)
+    pages, warnings = read_pages(CORPUS / ERLANGEN_STELLUNGNAHME, LIMIT, OCR)
     assert "Variantenvergleich" in pages[4].text
     assert "Stadtteilbeirat" in pages[0].text  # the text layer of page 1 is kept as it is
     assert [w for w in warnings if "OCR" in w] == [f"page {n}: text from OCR" for n in (3, 4, 5)]
@@ -128,8 +137,9 @@ def test_scanned_pages_among_text_pages_get_ocr_text_and_a_warning_each():
     [
         (OcrOptions(command="tesseract-not-installed"), "install tesseract-ocr for OCR"),
         (OcrOptions(enabled=False), "OCR is switched off (ingest.ocr)"),
+        (None, "OCR is switched off (ingest.ocr)"),
     ],
-    ids=["tesseract missing", "ocr off"],
+    ids=["tesseract missing", "ocr off", "no ocr options"],
 )
 def test_without_ocr_an_image_only_pdf_is_a_read_error_not_an_empty_document(options, hint):
     with pytest.raises(ReadError) as err:
