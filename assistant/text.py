@@ -163,12 +163,13 @@ def strip_running_lines(pages: list[str]) -> list[str]:
     """Running headers and footers removed from the pages of one document.
 
     A line among the first or last three lines of a page is a running line when it repeats on
-    at least 80% of the pages after the first (and on three pages at least), compared
-    case-insensitively with digits normalised; digits that differ must count up with the page
-    ("Erlangen schockt! 15.10.2025 3", "12"): a question or item number ("Question 4",
-    "(Item 5)") that does not step with the page stays. A bare page number ("12", "- 12 -")
-    needs only half of the pages, as slides often leave it out. The first page keeps a running line
-    whose text never changes, because there it is usually the title.
+    as many pages as 80% of those after the first (three at least), compared case-insensitively
+    with digits normalised. Digits that differ must count up with the page ("Erlangen schockt!
+    15.10.2025 3", "12"): a question or item number ("Question 4", "(Item 5)") that does not
+    step with the page stays. Even and odd pages of a gazette may have running heads of their
+    own ("4 The City Record June 10, 1998" / "June 10, 1998 The City Record 5"): 80% of either
+    suffice. A bare page number needs 40% of the pages, as slides leave it out here and there.
+    The first page keeps a running line whose text never changes: there it is usually the title.
 
     >>> pages = ["Satzung über Beiräte\\n§ 1 Name", "Satzung über Beiräte\\n§ 2 Sitz\\n2",
     ...          "Satzung über Beiräte\\n§ 3 Wahl\\n3", "Satzung über Beiräte\\n§ 4 Amt\\n4"]
@@ -178,8 +179,6 @@ def strip_running_lines(pages: list[str]) -> list[str]:
     n = len(pages)
     if n < 3:
         return pages
-    needed = max(3, math.ceil(_RUNNING_SHARE * (n - 1)))
-    needed_numbers = max(3, math.ceil(0.5 * (n - 1)))
     occurrences: dict[str, list[tuple[int, int, tuple[int, ...]]]] = {}
     page_lines = [page.split("\n") for page in pages]
     for p, lines in enumerate(page_lines):
@@ -192,12 +191,8 @@ def strip_running_lines(pages: list[str]) -> list[str]:
     for key, hits in occurrences.items():
         steady = _steady_hits(hits)
         changing = len({numbers for _, _, numbers in steady}) > 1
-        # A bare number that steps with the page is a page number even where slides or a
-        # title page leave it out: half of the pages suffice.
-        page_number = changing and key.strip("# -–—/|") == ""
-        if len({p for p, _, _ in steady}) < (needed_numbers if page_number else needed):
-            continue
-        remove.update((p, i) for p, i, _ in steady if changing or p > 0)
+        if _is_running({p for p, _, _ in steady}, n, bare_number=changing and not key.strip("#-–—/|() ")):
+            remove.update((p, i) for p, i, _ in steady if changing or p > 0)
     if not remove:
         return pages
     out = []
@@ -205,6 +200,20 @@ def strip_running_lines(pages: list[str]) -> list[str]:
         kept = [line for i, line in enumerate(lines) if (p, i) not in remove]
         out.append(re.sub(r"\n{3,}", "\n\n", "\n".join(kept)).strip("\n"))
     return out
+
+
+def _is_running(pages: set[int], n: int, bare_number: bool) -> bool:
+    """On as many pages as 80% of those after the first (three at least), or on 80% of the even
+    or of the odd pages after the first (gazettes set other heads on left and right pages); a
+    bare page number on 40% (slides skip some)."""
+    others = range(1, n)
+    if len(pages) >= max(3, math.ceil(_RUNNING_SHARE * len(others))):
+        return True
+    for parity in (0, 1):
+        group = {p for p in others if p % 2 == parity}
+        if len(pages & group) >= max(3, math.ceil(_RUNNING_SHARE * len(group))):
+            return True
+    return bare_number and len(pages) >= max(3, math.ceil(0.4 * len(others)))
 
 
 def _steady_hits(hits: list[tuple[int, int, tuple[int, ...]]]) -> list[tuple[int, int, tuple[int, ...]]]:

@@ -16,8 +16,10 @@ pypdf in 12 s, and pdfium has none of pypdf's "15 .10 .2025" / "18:3 0 Uhr" spli
 as the fallback for a file pdfium cannot open.
 """
 
+import ctypes
 import itertools
 import logging
+import re
 import statistics
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,8 +32,9 @@ _HYPHEN_MARKS = ("\ufffe", "\x02")
 # page's median line pitch (1.5-spaced minutes: pitch 21 pt in a paragraph, 40 pt between).
 _PARAGRAPH_PITCH = 1.4
 # Two words on one line are separate cells when the gap between them is wider than this many
-# line heights (justified text stays below half a line height).
-_CELL_GAP = 1.2
+# line heights, or wider than `_WIDE_GAP` line heights and three times the line's usual gap.
+_CELL_GAP = 2.5
+_WIDE_GAP = 1.2
 # Two glued characters are separate words when they stand this many line heights apart.
 _WORD_GAP = 0.12
 
@@ -45,13 +48,27 @@ class PdfOpenError(Exception):
         self.encrypted = encrypted
 
 
+# Pages with fewer letters and digits than this get their image area measured (OCR candidates).
+_IMAGE_CHECK_BELOW = 1000
+
+
+def _fewer_letters(text: str, limit: int) -> bool:
+    count = 0
+    for ch in text:
+        if ch.isalnum():
+            count += 1
+            if count >= limit:
+                return False
+    return True
+
+
 @dataclass(frozen=True)
 class PdfPage:
     """One page's text layer (layout restored, not yet cleaned) and what OCR needs to decide."""
 
     number: int
     text: str
-    image_share: float  # share of the page area covered by images (0 for pure text pages)
+    image_share: float  # share of the page covered by images; 0 on pages with 1000+ letters
     error: str = ""  # why the text layer could not be read, if it could not
 
 
@@ -111,7 +128,8 @@ def _read_with_pdfium(path: Path) -> list[PdfPage]:
                 page = doc[index]
                 textpage = page.get_textpage()
                 text = _page_text(textpage)
-                share = _image_share(page)
+                # Walking the page objects is slow on vector plans; only near-empty pages need it.
+                share = _image_share(page) if _fewer_letters(text, _IMAGE_CHECK_BELOW) else 0.0
             except pdfium.PdfiumError as exc:
                 pages.append(PdfPage(number, "", 0.0, str(exc) or "pdfium error"))
                 continue
@@ -213,21 +231,15 @@ def _page_text(textpage: object) -> str:
 def _lines(text: str) -> list[_Line]:
     """Lines of pdfium's text: ended by CR LF (or a lone CR / LF) or by a hyphen marker."""
     lines = []
-    start = i = 0
-    while i < len(text):
-        ch = text[i]
-        if ch in "\r\n":
-            lines.append(_Line(start, i, False))
-            i += 2 if text.startswith("\r\n", i) else 1
-            start = i
-        elif ch in _HYPHEN_MARKS:
-            lines.append(_Line(start, i, True))
-            i += 1
-            start = i
-        else:
-            i += 1
+    start = 0
+    for m in _LINE_END.finditer(text):
+        lines.append(_Line(start, m.start(), m.group(0) in _HYPHEN_MARKS))
+        start = m.end()
     lines.append(_Line(start, len(text), False))
     return lines
+
+
+_LINE_END = re.compile("\r\n|[\r\n" + "".join(_HYPHEN_MARKS) + "]")
 
 
 def _median_pitch(lines: list[_Line]) -> float:
@@ -245,61 +257,78 @@ def _starts_paragraph(previous: _Line, line: _Line, pitch: float) -> bool:
 
 
 def _line_text(textpage: object, text: str, line: _Line) -> str:
-    """The characters of one line; wide gaps at spaces become tabs, glued words get their space.
+    """The characters of one line; cell gaps at spaces become tabs, glued words get their space.
 
-    >>> # "Besprechung am: 15.10.2025        Beginn: 18:30 Uhr" → "...15.10.2025\\tBeginn: 18:30 Uhr"
+    "Besprechung am: 15.10.2025 <gap> Beginn: 18:30 Uhr" → "…am:\t15.10.2025\tBeginn:\t18:30 Uhr".
     """
-    import pypdfium2 as pdfium
-
-    assert isinstance(textpage, pdfium.PdfTextPage)
     segment = text[line.start : line.end]
-    if line.bottom is None or line.top is None or len(segment) < 2:
+    if line.bottom is None or line.top is None or len(segment) < 3:
         return segment
     height = line.top - line.bottom
-    out: list[str] = []
-    for offset, ch in enumerate(segment):
-        i = line.start + offset
-        if 0 < offset < len(segment) - 1 and ch == " " and segment[offset - 1] != " ":
-            gap = _gap(textpage, i - 1, i + 1)
-            # A bullet or clause number before its indented text ("-", "(1)", "§ 1") is no cell.
-            cell = gap is not None and gap > _CELL_GAP * height and sum(c.isalpha() for c in out) >= 2
-            out.append("\t" if cell else " ")
+    gaps = {
+        m.start(): _gap(textpage, line.start + m.start() - 1, line.start + m.start() + 1)
+        for m in _WORD_SPACE.finditer(segment)
+    }
+    known = sorted(g for g in gaps.values() if g is not None)
+    typical = known[len(known) // 2] if known else 0.0
+    edits: dict[int, str] = {}
+    for offset, gap in gaps.items():
+        if gap is None or not _is_cell_gap(gap, height, typical):
             continue
-        if offset > 0 and _glue_candidate(segment[offset - 1], ch):
-            out.append(_separator(textpage, i - 1, i, height))
-        out.append(ch)
-    return "".join(out)
+        # A bullet or clause number before its indented text ("-", "(1)", "§ 1") is no cell.
+        if sum(c.isalpha() for c in segment[:offset]) >= 2:
+            edits[offset] = "\t"
+    for m in _GLUE_CANDIDATE.finditer(segment):
+        offset = m.start() + 1
+        separator = _separator(textpage, line.start + offset - 1, line.start + offset, height)
+        if separator:
+            edits[offset] = separator + segment[offset]
+    if not edits:
+        return segment
+    return "".join(edits.get(i, ch) for i, ch in enumerate(segment))
 
 
-def _glue_candidate(before: str, ch: str) -> bool:
-    """Pairs that are rarely inside one word: "nE" (camel case), ".D", ",a"."""
-    return (before.islower() and ch.isupper()) or (before in ".,;:!?)" and ch.isalpha())
+# A single space between two non-spaces: where a cell gap may hide.
+_WORD_SPACE = re.compile(r"(?<=\S) (?=\S)")
+# Pairs that are rarely inside one word: "nE" (camel case), ".D", ",a".
+_GLUE_CANDIDATE = re.compile(r"(?=[a-zäöüßà-ÿ][A-ZÄÖÜÀ-Þ]|[.,;:!?)][^\W\d_])")
+
+
+def _is_cell_gap(gap: float, height: float, typical: float) -> bool:
+    """Wide against the font (2.5 line heights), or wide against the font and three times the
+    line's usual word gap. Justified narrow columns (the Cleveland City Record) have word gaps
+    of 1.2 line heights, but all of them alike."""
+    return gap > _CELL_GAP * height or (gap > _WIDE_GAP * height and gap > 3 * typical)
 
 
 def _gap(textpage: object, left_index: int, right_index: int) -> float | None:
-    import pypdfium2 as pdfium
-
-    assert isinstance(textpage, pdfium.PdfTextPage)
-    try:
-        _l1, b1, r1, t1 = textpage.get_charbox(left_index)
-        l2, b2, _r2, t2 = textpage.get_charbox(right_index)
-    except pdfium.PdfiumError:
-        return None
+    """Horizontal distance between two characters on one line; None if they are not."""
+    _l1, b1, r1, t1 = _charbox(textpage, left_index)
+    l2, b2, _r2, t2 = _charbox(textpage, right_index)
     if r1 == l2 == 0 or t2 < b1 or b2 > t1:  # a generated char without a box, or another line
         return None
     return l2 - r1
 
 
+_BOX = tuple(ctypes.c_double() for _ in range(4))
+
+
+def _charbox(textpage: object, index: int) -> tuple[float, float, float, float]:
+    """Tight box (left, bottom, right, top) of a character; zeros where pdfium has none.
+
+    The raw call with reused doubles: this runs for every space of the corpus (250,000)."""
+    import pypdfium2.raw as raw
+
+    left, right, bottom, top = _BOX
+    if not raw.FPDFText_GetCharBox(textpage, index, left, right, bottom, top):
+        return 0.0, 0.0, 0.0, 0.0
+    return left.value, bottom.value, right.value, top.value
+
+
 def _separator(textpage: object, left_index: int, right_index: int, height: float) -> str:
     """'' for characters that touch, ' ' for a gap, '\\n' when the second one is on a lower line."""
-    import pypdfium2 as pdfium
-
-    assert isinstance(textpage, pdfium.PdfTextPage)
-    try:
-        l1, b1, r1, t1 = textpage.get_charbox(left_index)
-        l2, b2, _r2, t2 = textpage.get_charbox(right_index)
-    except pdfium.PdfiumError:
-        return ""
+    l1, b1, r1, t1 = _charbox(textpage, left_index)
+    l2, b2, _r2, t2 = _charbox(textpage, right_index)
     if t2 < b1 and l2 < l1:  # below and back to the left: a line break pdfium did not report
         return "\n"
     if t2 >= b1 and b2 <= t1 and l2 - r1 > _WORD_GAP * height:

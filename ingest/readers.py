@@ -54,7 +54,7 @@ def read_pages(path: Path, max_bytes: int, ocr: OcrOptions | None = None) -> tup
         pages, warnings = _read_text(path)
     else:
         raise ReadError(path, f"unsupported file type {path.suffix or '(none)'}")
-    if sum(_alnum(p.text) for p in pages) < MIN_DOCUMENT_CHARS:
+    if _alnum("".join(p.text for p in pages), MIN_DOCUMENT_CHARS) < MIN_DOCUMENT_CHARS:
         raise ReadError(path, "no text in file")
     return pages, warnings
 
@@ -133,7 +133,11 @@ def _read_pdf(path: Path, ocr: OcrOptions) -> tuple[list[Page], list[str]]:
         raise ReadError(path, "PDF has no pages")
     warnings = [f"page {p.number} unreadable ({p.error[:120]})" for p in raw if p.error]
     texts = strip_running_lines([clean_text(p.text) for p in raw])
-    wanted = [p.number for p, text in zip(raw, texts, strict=True) if ocr.wants(_alnum(text), p.image_share)]
+    wanted = [
+        p.number
+        for p, text in zip(raw, texts, strict=True)
+        if p.image_share and ocr.wants(_alnum(text, ocr.min_chars), p.image_share)
+    ]
     ocr_texts, ocr_warnings = _ocr_pages(path, wanted, texts, ocr)
     warnings += ocr_warnings
     pages, empty = [], []
@@ -142,7 +146,7 @@ def _read_pdf(path: Path, ocr: OcrOptions) -> tuple[list[Page], list[str]]:
         if not text.strip() and page.number not in wanted:
             empty.append(page.number)
         pages.append(Page(page.number, text))
-    if sum(_alnum(p.text) for p in pages) < MIN_DOCUMENT_CHARS:
+    if _alnum("".join(p.text for p in pages), MIN_DOCUMENT_CHARS) < MIN_DOCUMENT_CHARS:
         if wanted and tesseract_path(ocr) is not None:
             raise ReadError(path, "no text layer (image-only or scanned PDF), and OCR found no text")
         raise ReadError(path, f"no text layer (image-only or scanned PDF); {_no_ocr_hint(ocr)}")
@@ -202,8 +206,17 @@ def _no_ocr_hint(ocr: OcrOptions) -> str:
     return "install tesseract-ocr for OCR"
 
 
-def _alnum(text: str) -> int:
-    return sum(ch.isalnum() for ch in text)
+def _alnum(text: str, limit: int | None = None) -> int:
+    """Letters and digits in `text`, counted up to `limit` (a page of minutes has thousands)."""
+    if limit is None:
+        return sum(map(str.isalnum, text))
+    count = 0
+    for ch in text:
+        if ch.isalnum():
+            count += 1
+            if count >= limit:
+                break
+    return count
 
 
 def _short(exc: Exception) -> str:
