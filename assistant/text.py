@@ -179,18 +179,24 @@ def strip_running_lines(pages: list[str]) -> list[str]:
     n = len(pages)
     if n < 3:
         return pages
-    occurrences: dict[str, list[tuple[int, int, tuple[int, ...]]]] = {}
     page_lines = [page.split("\n") for page in pages]
+    edge: dict[str, list[tuple[int, int, tuple[int, ...]]]] = {}  # in the top or bottom window
+    inner: dict[str, list[tuple[int, int, tuple[int, ...]]]] = {}  # elsewhere on the page
     for p, lines in enumerate(page_lines):
         filled = [i for i, line in enumerate(lines) if line.strip()]
-        for i in {*filled[:_RUNNING_WINDOW], *filled[-_RUNNING_WINDOW:]}:
+        window = {*filled[:_RUNNING_WINDOW], *filled[-_RUNNING_WINDOW:]}
+        for i in filled:
             key = re.sub(r"\d+", "#", " ".join(lines[i].lower().split()))
             numbers = tuple(int(d) for d in re.findall(r"\d+", lines[i]))
-            occurrences.setdefault(key, []).append((p, i, numbers))
+            (edge if i in window else inner).setdefault(key, []).append((p, i, numbers))
     remove: set[tuple[int, int]] = set()
-    for key, hits in occurrences.items():
+    for key, hits in edge.items():
         steady = _steady_hits(hits)
         changing = len({numbers for _, _, numbers in steady}) > 1
+        if changing and key in inner:
+            # A head with the page number in it is known by that number wherever the text
+            # layer puts it (pdfium reads some gazette heads mid-page).
+            steady = _steady_hits(hits + inner[key])
         if _is_running({p for p, _, _ in steady}, n, bare_number=changing and not key.strip("#-–—/|() ")):
             remove.update((p, i) for p, i, _ in steady if changing or p > 0)
     if not remove:

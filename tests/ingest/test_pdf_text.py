@@ -22,6 +22,7 @@ KENT_QUESTIONS = (
     "kent-county-council/full_council/2025-03-13/originals/Questions put and answers given - March 2025.pdf"
 )
 KARLSRUHE_DURLACH = "karlsruhe-oparl/docs/file-contents/659957.txt"
+CLEVELAND_1998 = "cleveland-city-record/CityRecordTextExtractor/june101998.pdf"
 
 
 def _text(rel: str) -> list[str]:
@@ -56,6 +57,11 @@ def test_letterhead_columns_are_separated_by_tabs():
     assert "Besprechung am:\t15.10.2025\tBeginn:\t18:30 Uhr" in _text(NIEDERSCHRIFT_2025)[0]
 
 
+def test_justified_narrow_columns_get_no_tabs():
+    # Word gaps of 1.2 line heights, but all alike on the line: prose, not table cells.
+    assert "The meeting of the Council was\ncalled to order, the President, Jay" in _text(CLEVELAND_1998)[2]
+
+
 def test_paragraphs_come_from_the_gaps_on_the_page():
     page = _text(NIEDERSCHRIFT_2025)[1]
     paragraphs = _paragraphs(page)
@@ -74,10 +80,22 @@ def test_paragraphs_come_from_the_gaps_on_the_page():
         (SATZUNG_2026, 0, "Seite 1 von 3", "Satzung der Stadt Erlangen über Orts- und Stadtteilbeiräte"),
         # The classification label of the slides, and the slide number.
         (ESTW_SLIDES, 4, "C0 - öffentlich", "Ausbauplanung für Büchenbach"),
+        # Even and odd pages of the City Record have running heads of their own, and page numbers.
+        (CLEVELAND_1998, 3, "4 The City Record\tJune 10, 1998", "Cumulative Minimum"),
+        (CLEVELAND_1998, 4, "June 10, 1998\tThe City Record\t5", "Director of"),
+        (CLEVELAND_1998, 3, "\n912", "Cumulative Minimum"),
         # A question number at the top of most pages is content, not a running head.
         (KENT_QUESTIONS, 2, "Question 1\n", "Question 2"),
     ],
-    ids=["title as header", "page x of y", "label and slide number", "question numbers stay"],
+    ids=[
+        "title as header",
+        "page x of y",
+        "label and slide number",
+        "even page head",
+        "odd page head",
+        "gazette page number",
+        "question numbers stay",
+    ],
 )
 def test_running_heads_and_feet_go_content_stays(rel, page, gone, kept):
     pages = _text(rel)
