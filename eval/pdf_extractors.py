@@ -19,18 +19,19 @@ from pathlib import Path
 from assistant.text import clean_text, mark_paragraphs, paragraph_spans
 
 # Each pattern is an artifact seen in the corpus output of some extractor.
+_NOT_CONJUNCTION = r"(?!(?:und|oder|bzw|sowie|als|bis|noch|wie)\b)"
 ARTIFACTS = {
     "digit space dot (15 .10 .2025)": r"\d \.\d",
     "split time (18:3 0, 20 :30)": r"\b\d{1,2}:\d \d\b|\b\d{1,2} :\d{2}\b",
     "space before hyphen (Stadt -Teil)": r"[a-zäöüß] -[A-ZÄÖÜ]",
-    "hyphen gap in word (Sat- zung)": r"[a-zäöüß]- (?!(?:und|oder|bzw|sowie|als|bis|noch|wie)\b)[a-zäöüß]",
-    "hyphen at line end (Sat-\\nzung)": r"[a-zäöüß]-\n[a-zäöüß]",
+    "hyphen gap in word (Sat- zung)": r"[a-zäöüß]- " + _NOT_CONJUNCTION + "[a-zäöüß]",
+    "unjoined line-end hyphen (Sat-\\nzung)": r"[a-zäöüß]-\n" + _NOT_CONJUNCTION + "[a-zäöüß]",
     "glued words (derGemeinde)": r"[a-zäöüß]{3,}[A-ZÄÖÜ][a-zäöüß]{3,}",
     "glued after punctuation (Vorlage.Der)": r"[a-zäöüß]{3,}[.;:][A-ZÄÖÜ][a-zäöüß]{2,}",
     "glued year (2023Soziale)": r"\b\d{4}[A-ZÄÖÜa-zäöüß]{3,}",
     "spaced letters (S i t z u n g)": r"(?<!\S)(?:[^\W\d_] ){3,}[^\W\d_](?!\S)",
     "space before comma (Stadt ,)": r"[a-zäöüß] ,",
-    "private-use or control chars": r"[\ue000-\uf8ff\ufffd\ufffe\x00-\x08\x0b\x0c\x0e-\x1f]",
+    "private-use or control chars": r"[\ue000-\uf8ff\ufffd\x00-\x08\x0b\x0c\x0e-\x1f]",
 }
 _PATTERNS = {name: re.compile(p) for name, p in ARTIFACTS.items()}
 
@@ -58,7 +59,9 @@ def _pdfium(path: Path) -> list[str]:
 
     doc = pdfium.PdfDocument(path)
     try:
-        return [doc[i].get_textpage().get_text_range().replace("\r\n", "\n") for i in range(len(doc))]
+        # pdfium marks a hyphen at a line end with U+FFFE and drops the line break: put both back
+        texts = [doc[i].get_textpage().get_text_range() for i in range(len(doc))]
+        return [t.replace("\r\n", "\n").replace("\ufffe", "-\n") for t in texts]
     finally:
         doc.close()
 
@@ -89,8 +92,10 @@ EXTRACTORS: dict[str, Callable[[Path], list[str]]] = {
 
 
 def measure(name: str, files: list[Path]) -> dict[str, object]:
+    """Artifacts in the raw text and in what `clean_text` makes of it (the repair regexes)."""
     extract = EXTRACTORS[name]
-    counts: Counter[str] = Counter()
+    raw: Counter[str] = Counter()
+    cleaned: Counter[str] = Counter()
     pages = letters = paragraphs = 0
     failures = []
     seconds = 0.0
@@ -104,17 +109,21 @@ def measure(name: str, files: list[Path]) -> dict[str, object]:
         seconds += time.perf_counter() - started
         pages += len(texts)
         for text in texts:
+            clean = clean_text(text)
             letters += sum(ch.isalnum() for ch in text)
             for artifact, pattern in _PATTERNS.items():
-                counts[artifact] += len(pattern.findall(text))
-            paragraphs += len(paragraph_spans(mark_paragraphs(clean_text(text))))
+                raw[artifact] += len(pattern.findall(text))
+                cleaned[artifact] += len(pattern.findall(clean))
+            paragraphs += len(paragraph_spans(mark_paragraphs(clean)))
     return {
         "seconds": round(seconds, 1),
         "pages": pages,
         "letters": letters,
         "paragraphs": paragraphs,
-        "artifacts": sum(counts.values()),
-        "by artifact": dict(counts),
+        "artifacts raw": sum(raw.values()),
+        "after clean_text": sum(cleaned.values()),
+        "raw by artifact": {k: v for k, v in raw.items() if v},
+        "after clean_text by artifact": {k: v for k, v in cleaned.items() if v},
         "failures": failures,
     }
 

@@ -2,6 +2,10 @@
 
 Every reason is one line a council clerk can act on ("verschlüsselt", "kein Textlayer"); the
 pipeline reports it and goes on with the other files.
+
+PDFs: text layer by pdfium with its layout (`ingest.pdf`) → `clean_text` per page → running
+heads and feet removed across the pages → OCR for image-only pages (`ingest.ocr`) →
+`mark_paragraphs`. The 111 corpus PDFs read in about 3.5 s without OCR (pypdf: 20 s).
 """
 
 import logging
