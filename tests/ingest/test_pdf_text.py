@@ -23,6 +23,7 @@ KENT_QUESTIONS = (
 )
 KARLSRUHE_DURLACH = "karlsruhe-oparl/docs/file-contents/659957.txt"
 CLEVELAND_1998 = "cleveland-city-record/CityRecordTextExtractor/june101998.pdf"
+SOZIALES_WOHNEN = "erlangen-sbr-buechenbach/SBR/2021-10-27_Anhang_Soziales_Wohnen_in_Buechenbach.pdf"
 
 
 def _text(rel: str) -> list[str]:
@@ -55,6 +56,20 @@ def test_dates_and_times_of_the_minutes_read_whole(niederschrift):
 
 def test_letterhead_columns_are_separated_by_tabs():
     assert "Besprechung am:\t15.10.2025\tBeginn:\t18:30 Uhr" in _text(NIEDERSCHRIFT_2025)[0]
+
+
+@pytest.mark.parametrize(
+    ("rel", "page", "expected"),
+    [
+        # pdfium runs these together ("MenschenDaneben", "AngelegenheitenEmpfehlungen"); the
+        # characters stand on two lines / apart on the page.
+        (SOZIALES_WOHNEN, 7, "benachteiligte Menschen\n\nDaneben plant das Sozialamt"),
+        (SATZUNG_2026, 1, "wichtigen Angelegenheiten Empfehlungen\nabgeben"),
+    ],
+    ids=["line break", "space"],
+)
+def test_words_that_pdfium_glues_are_separated_by_their_position(rel, page, expected):
+    assert expected in _text(rel)[page]
 
 
 def test_justified_narrow_columns_get_no_tabs():
