@@ -6,7 +6,7 @@ CORPUS ?= ../shared/corpus
 EVAL_DATA ?= data/shared-corpus
 PYTHON ?= python3
 
-.PHONY: run test lint eval bench clean
+.PHONY: run test lint eval bench clean ocr
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -21,10 +21,29 @@ $(VENV)/.installed-test: pyproject.toml | $(VENV)/bin/python
 	$(PY) -m pip install --quiet -e '.[test]'
 	touch $@ $(VENV)/.installed-run
 
-run: $(VENV)/.installed-run
+# Tesseract (German and English) reads PDF pages that are only images. Installed with apt-get
+# (as root, or with password-less sudo); elsewhere a hint is printed and ingest warns per page.
+OCR_PACKAGES := tesseract-ocr tesseract-ocr-deu tesseract-ocr-eng
+
+ocr:
+	@if command -v tesseract >/dev/null 2>&1 && tesseract --list-langs 2>/dev/null | grep -qx deu \
+		&& tesseract --list-langs 2>/dev/null | grep -qx eng; then exit 0; fi; \
+	hint="Hinweis: OCR nicht verfügbar. Bitte installieren: apt-get install $(OCR_PACKAGES)"; \
+	if ! command -v apt-get >/dev/null 2>&1; then echo "$$hint"; exit 0; fi; \
+	sudo=""; \
+	if [ "$$(id -u)" != 0 ]; then \
+		if command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then sudo="sudo -n"; \
+		else echo "$$hint"; exit 0; fi; \
+	fi; \
+	echo "Installing $(OCR_PACKAGES)"; \
+	$$sudo apt-get update -qq >/dev/null && \
+	$$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+		$(OCR_PACKAGES) >/dev/null || echo "$$hint"
+
+run: $(VENV)/.installed-run ocr
 	$(PY) app.py
 
-test: $(VENV)/.installed-test
+test: $(VENV)/.installed-test ocr
 	$(PY) -m pytest -q -p no:cacheprovider --durations=10
 
 lint: $(VENV)/.installed-test

@@ -60,6 +60,21 @@ class IngestSettings(BaseModel):
         description="Hard limit. A single sentence longer than this (tables without punctuation) is "
         "the only thing ever cut, at a line break or space.",
     )
+    ocr: bool = Field(
+        True,
+        description="Read PDF pages without a text layer (scans, image-only posters) with Tesseract. "
+        "Needs the tesseract command (`make ocr`); without it each such page gets a warning.",
+    )
+    ocr_languages: str = Field("deu+eng", description="Tesseract languages, joined with '+'.")
+    ocr_command: str = Field("tesseract", description="The Tesseract executable (name on PATH or a path).")
+    ocr_dpi: int = Field(200, ge=72, le=600, description="Resolution pages are rendered at for OCR.")
+    ocr_timeout_s: float = Field(120.0, gt=0, description="OCR of one page is given up after this long.")
+    ocr_min_chars: int = Field(
+        20,
+        ge=0,
+        description="A page whose text layer has fewer letters and digits than this, and whose images "
+        "cover at least 30% of it, is read by OCR.",
+    )
 
 
 class RetrievalSettings(BaseModel):

@@ -1,13 +1,22 @@
 """Readers on real files, and every kind of bad input: one clear reason each."""
 
 import io
+import shutil
 from pathlib import Path
 
 import pypdf
 import pytest
 
+from assistant.settings import Settings
+from ingest.ocr import OcrOptions
 from ingest.readers import ReadError, read_pages
 from tests.conftest import CORPUS, ERLANGEN_IMAGE_ONLY, KENT_FEB, METTMANN
+
+ERLANGEN_STELLUNGNAHME = (
+    "erlangen-sbr-buechenbach/SBR/Anträge_Übersicht/"
+    "Stadtteilbeirat-Stellungnahme_Beschlussvorlage_Ö23_StUB_Trassenführung_413.pdf"
+)
+KENT_AGENDA = "kent-county-council/full_council/2025-02-13/originals/Agenda frontsheet 13th-Feb-2025 09.30 County Council.pdf"  # noqa: E501
 
 LIMIT = 200 * 2**20
 
@@ -92,9 +101,63 @@ def test_bad_input_gets_a_one_line_reason(tmp_path, name, make, reason):
     assert "\n" not in err.value.reason
 
 
-def test_image_only_pdf_is_reported_not_silently_empty():
-    with pytest.raises(ReadError, match="no text layer"):
-        read_pages(CORPUS / ERLANGEN_IMAGE_ONLY, LIMIT)
+# What the ingest passes by default: the settings' OCR knobs.
+OCR = OcrOptions.from_settings(Settings().ingest)
+
+
+def test_ocr_is_on_by_default_in_settings():
+    assert OCR.enabled and OCR.languages == "deu+eng" and OCR.command == "tesseract"
+
+
+needs_tesseract = pytest.mark.skipif(
+    shutil.which("tesseract") is None, reason="tesseract-ocr is not installed (make ocr)"
+)
+
+
+@needs_tesseract
+def test_image_only_pdf_is_read_by_ocr():
+    pages, warnings = read_pages(CORPUS / ERLANGEN_IMAGE_ONLY, LIMIT, OCR)
+    text = pages[0].text
+    # Words read off the rendered poster by eye: its legend and the quarters it names.
+    for word in ("LEGENDE", "Handlungsfeld", "Quartier", "Büchenbach", "Schulstandort"):
+        assert word in text
+    assert warnings == ["page 1: text from OCR"]
+
+
+@needs_tesseract
+def test_scanned_pages_among_text_pages_get_ocr_text_and_a_warning_each():
+    pages, warnings = read_pages(CORPUS / ERLANGEN_STELLUNGNAHME, LIMIT, OCR)
+    assert "Variantenvergleich" in pages[4].text
+    assert "Stadtteilbeirat" in pages[0].text  # the text layer of page 1 is kept as it is
+    assert [w for w in warnings if "OCR" in w] == [f"page {n}: text from OCR" for n in (3, 4, 5)]
+
+
+@pytest.mark.parametrize(
+    ("options", "hint"),
+    [
+        (OcrOptions(command="tesseract-not-installed"), "install tesseract-ocr for OCR"),
+        (OcrOptions(enabled=False), "OCR is switched off (ingest.ocr)"),
+        (None, "OCR is switched off (ingest.ocr)"),
+    ],
+    ids=["tesseract missing", "ocr off", "no ocr options"],
+)
+def test_without_ocr_an_image_only_pdf_is_a_read_error_not_an_empty_document(options, hint):
+    with pytest.raises(ReadError) as err:
+        read_pages(CORPUS / ERLANGEN_IMAGE_ONLY, LIMIT, options)
+    assert err.value.reason == f"no text layer (image-only or scanned PDF); {hint}"
+
+
+def test_without_ocr_each_image_only_page_gets_a_warning():
+    pages, warnings = read_pages(CORPUS / ERLANGEN_STELLUNGNAHME, LIMIT, OcrOptions(command="no-tesseract"))
+    assert [w for w in warnings if "text layer" in w] == [
+        f"page {n} has no text layer; install tesseract-ocr for OCR" for n in (3, 4, 5)
+    ]
+    assert pages[2].text == ""
+
+
+def test_blank_page_without_images_is_not_sent_to_ocr():
+    _, warnings = read_pages(CORPUS / KENT_AGENDA, LIMIT, OcrOptions(command="no-tesseract"))
+    assert warnings == ["no text on page(s) 2"]
 
 
 def test_huge_file_is_refused_before_reading(tmp_path):
