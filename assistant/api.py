@@ -14,6 +14,7 @@ from assistant.model import Answer
 from assistant.retrieval import CouncilRetriever
 from assistant.settings import Settings
 from assistant.store import IndexEmpty, VectorStore
+from ingest.ocr import OcrOptions
 from ingest.pipeline import IngestReport, ingest_path
 
 
@@ -95,6 +96,7 @@ def ingest(
         chunk_chars=settings.ingest.chunk_chars,
         max_chunk_chars=settings.ingest.max_chunk_chars,
         max_file_bytes=int(settings.ingest.max_file_mb * 2**20),
+        ocr=OcrOptions.from_settings(settings.ingest),
         workers=settings.ingest.workers,
         prune=prune,
         exclude=exclude,

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from ingest.chunking import chunk_document
 from ingest.model import Chunk, CouncilDocument, SourceRecord
+from ingest.ocr import OcrOptions
 from ingest.readers import ReadError, read_pages
 from ingest.registry import apply_record
 from ingest.structure import build_document
@@ -21,6 +22,7 @@ class ParseJob:
     chunk_chars: int
     max_chunk_chars: int
     max_file_bytes: int
+    ocr: OcrOptions | None  # None: no OCR, image-only pages are reported
 
 
 @dataclass(frozen=True)
@@ -33,7 +35,7 @@ class Parsed:
 
 def parse_file(job: ParseJob) -> Parsed:
     try:
-        pages, warnings = read_pages(job.file, job.max_file_bytes)
+        pages, warnings = read_pages(job.file, job.max_file_bytes, job.ocr)
     except ReadError as exc:
         return Parsed(job, None, [], exc.reason)
     doc = build_document(job.source, pages, warnings)

@@ -29,6 +29,7 @@ from tqdm import tqdm
 
 from assistant.catalog import Catalog, StoredChunk
 from assistant.store import VectorStore
+from ingest.ocr import OcrOptions
 from ingest.parse import Parsed, ParseJob, parse_file
 from ingest.readers import SUPPORTED_SUFFIXES
 from ingest.registry import read_registries
@@ -36,7 +37,7 @@ from ingest.structure import VOTE_RECORD
 
 # Part of every file's fingerprint: raise it when reading or chunking changes, and the next
 # ingest re-parses every file (vectors of unchanged chunk texts are kept).
-INGEST_VERSION = 7
+INGEST_VERSION = 8
 
 
 @dataclass(frozen=True)
@@ -80,6 +81,7 @@ def ingest_path(
     chunk_chars: int,
     max_chunk_chars: int,
     max_file_bytes: int,
+    ocr: OcrOptions | None = None,
     workers: int = 0,
     prune: bool = False,
     exclude: tuple[str, ...] = (),
@@ -111,14 +113,16 @@ def ingest_path(
             continue
         record = registry.records.get(source)
         try:
-            file_hash = _fingerprint(file.read_bytes(), record, chunk_chars, max_chunk_chars)
+            file_hash = _fingerprint(file.read_bytes(), f"{record!r}{ocr!r}", chunk_chars, max_chunk_chars)
         except OSError as exc:
             report.failed.append(FileNote(source, f"cannot read file ({exc.strerror or exc})"))
             continue
         if known.get(source) == file_hash:
             report.unchanged += 1
             continue
-        jobs.append(ParseJob(file, source, file_hash, record, chunk_chars, max_chunk_chars, max_file_bytes))
+        jobs.append(
+            ParseJob(file, source, file_hash, record, chunk_chars, max_chunk_chars, max_file_bytes, ocr)
+        )
 
     seen = {f.relative_to(base).as_posix() for f in files}
     gone = sorted(set(known) - seen) if path.is_dir() else []
@@ -278,9 +282,10 @@ def vector_metadata(chunk: StoredChunk) -> dict[str, Any]:
     }
 
 
-def _fingerprint(data: bytes, record: object, chunk_chars: int, max_chunk_chars: int) -> str:
-    """The file's content hash, salted with what else decides its document and chunks."""
-    salt = f"{INGEST_VERSION}:{chunk_chars}:{max_chunk_chars}:{record!r}:".encode()
+def _fingerprint(data: bytes, options: str, chunk_chars: int, max_chunk_chars: int) -> str:
+    """The file's content hash, salted with what else decides its document and chunks (its
+    registry record, the OCR options)."""
+    salt = f"{INGEST_VERSION}:{chunk_chars}:{max_chunk_chars}:{options}:".encode()
     return hashlib.sha256(salt + data).hexdigest()
 
 

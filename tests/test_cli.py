@@ -5,7 +5,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.conftest import ERLANGEN_IMAGE_ONLY, METTMANN, mirror
+from tests.conftest import METTMANN, mirror
 
 
 def council(*args: str) -> subprocess.CompletedProcess:
@@ -43,13 +43,14 @@ def test_ask_plain_text_lists_sources(small_index: Path):
 
 
 def test_ingest_exit_codes_and_report(tmp_path: Path):
-    folder = mirror([METTMANN, ERLANGEN_IMAGE_ONLY], tmp_path / "corpus")
+    folder = mirror([METTMANN], tmp_path / "corpus")
+    (folder / "kaputt.pdf").write_bytes(b"%PDF-1.7\n" + bytes(range(256)) * 10)
     result = council("ingest", str(folder), "--data-dir", str(tmp_path / "data"), "--quiet")
     assert result.returncode == 2
-    assert f"FAILED   {ERLANGEN_IMAGE_ONLY}: no text layer" in result.stdout
+    assert "FAILED   kaputt.pdf: corrupt or not a PDF" in result.stdout
     assert "1 indexed" in result.stdout and "Seconds:" in result.stdout
 
-    (folder / ERLANGEN_IMAGE_ONLY).unlink()
+    (folder / "kaputt.pdf").unlink()
     again = council("ingest", str(folder), "--data-dir", str(tmp_path / "data"), "--quiet")
     assert again.returncode == 0 and "1 unchanged" in again.stdout
 

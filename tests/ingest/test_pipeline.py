@@ -115,7 +115,9 @@ def test_bad_files_are_reported_and_the_rest_is_indexed(tmp_path):
     )
     (folder / "daten.json").write_text("{}")
 
-    report = ingest(Settings(), folder, progress=False)
+    no_ocr = Settings()
+    no_ocr.ingest.ocr = False
+    report = ingest(no_ocr, folder, progress=False)
     failed = {n.source: n.reason for n in report.failed}
     assert set(failed) == {ERLANGEN_IMAGE_ONLY, "kaputt.pdf", "bild.txt"}
     assert "no text layer" in failed[ERLANGEN_IMAGE_ONLY]
@@ -225,3 +227,13 @@ def test_oparl_json_is_metadata_and_a_conflicting_result_is_shown_beside_the_min
     assert "43 Ja" in answer.text and "mehrheitlich zugestimmt" in answer.text
     cited = answer.citations[0].passage
     assert cited.vorlage == "2024/1089" and cited.record is not None and cited.record.registry == "OParl"
+
+
+@pytest.mark.skipif(shutil.which("tesseract") is None, reason="tesseract-ocr not installed (make ocr)")
+def test_an_image_only_pdf_is_read_by_ocr_and_says_so(tmp_path):
+    folder = copy_files([ERLANGEN_IMAGE_ONLY], tmp_path / "corpus")
+    report = ingest(Settings(), folder, progress=False)
+    assert report.indexed == 1 and not report.failed
+    assert [n.reason for n in report.warnings] == ["page 1: text from OCR"]
+    text = " ".join(t for t, _ in snapshot(tmp_path / "data")[0].values())
+    assert "Odenwaldallee" in text
