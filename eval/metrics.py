@@ -26,8 +26,8 @@ class Outcome:
     gold: GoldQuestion
     answer: str
     abstained: bool
-    cited: list[str]  # sources of the citations
-    retrieved: list[str]  # sources of the retrieved passages, best first
+    cited: list[str]  # sources of the citations (a duplicate text: all its files)
+    retrieved: list[tuple[str, ...]]  # sources of each retrieved passage, best first
     seconds: float
 
     @property
@@ -45,7 +45,9 @@ class Outcome:
     @property
     def rank(self) -> int | None:
         """1-based rank of the first retrieved passage from a gold source."""
-        return next((i for i, s in enumerate(self.retrieved, 1) if s in self.gold.sources), None)
+        return next(
+            (i for i, sources in enumerate(self.retrieved, 1) if set(sources) & set(self.gold.sources)), None
+        )
 
 
 def load_gold(path: Path) -> list[GoldQuestion]:

@@ -19,15 +19,15 @@ def run_eval(assistant: CouncilAssistant, gold_path: Path, out_path: Path) -> in
     with out_path.open("w", encoding="utf-8") as out:
         for question in tqdm(gold, desc="Evaluation", unit=" Frage", disable=None):
             answer = assistant.ask(question.question)
-            row = {"id": question.id, **answer.to_json(), "retrieved": [p.source for p in answer.retrieved]}
+            row = {"id": question.id, **answer.to_json(), "retrieved": [p.sources for p in answer.retrieved]}
             out.write(json.dumps(row, ensure_ascii=False) + "\n")
             outcomes.append(
                 Outcome(
                     gold=question,
                     answer=answer.text,
                     abstained=answer.abstained,
-                    cited=[c.source for c in answer.citations],
-                    retrieved=row["retrieved"],
+                    cited=[s for c in answer.citations for s in c.passage.sources],
+                    retrieved=[p.sources for p in answer.retrieved],
                     seconds=answer.seconds,
                 )
             )

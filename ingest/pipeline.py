@@ -207,6 +207,7 @@ class _Embedder:
         self._thread.start()
 
     def submit(self, chunks: list[StoredChunk]) -> None:
+        work = []
         for chunk in chunks:
             text = chunk.embedding_input()
             meta = vector_metadata(chunk)
@@ -215,9 +216,12 @@ class _Embedder:
                 continue
             self._queued[chunk.key] = version
             meta["version"] = version
-            self._bar.total += 1
+            work.append((chunk.key, version, text, meta))
+        if work:
+            self._bar.total += len(work)
             self._bar.refresh()
-            self._queue.put((chunk.key, version, text, meta))
+        for item in work:
+            self._queue.put(item)
 
     def finish(self) -> None:
         """Wait until everything submitted is embedded (re-raises an error of the thread)."""
