@@ -51,13 +51,13 @@ lint: $(VENV)/.installed-test
 	$(VENV)/bin/mypy
 
 # Full-corpus evaluation (tens of minutes for the first ingest; later runs reuse the index).
-eval: $(VENV)/.installed-run
+eval: $(VENV)/.installed-run ocr
 	$(COUNCIL) ingest $(CORPUS) --data-dir $(EVAL_DATA) --prune --exclude SOURCES.md --exclude sources.csv
 	$(COUNCIL) eval eval/gold.jsonl --out results/gold.jsonl --data-dir $(EVAL_DATA)
 	$(COUNCIL) eval $(CORPUS)/../eval/dev.jsonl --out results/dev.jsonl --data-dir $(EVAL_DATA)
 
 # Ingest of the whole shared corpus into a fresh dir (tens of minutes), then ask latency on the eval index.
-bench: $(VENV)/.installed-run
+bench: $(VENV)/.installed-run ocr
 	$(PY) -m eval.bench_ingest --corpus $(CORPUS)
 	$(PY) -m eval.bench --data-dir $(EVAL_DATA)
 
