@@ -8,6 +8,7 @@ Exit status: 0 success; 2 ingest finished but some files failed (the rest are in
 import argparse
 import json
 import logging
+import re
 import sys
 from collections import Counter
 from pathlib import Path
@@ -123,7 +124,7 @@ def _grouped(label: str, notes: list[FileNote]) -> list[str]:
     texts should not bury the failures)."""
     if len(notes) <= 5:
         return [f"  {label} {n.source}: {n.reason}" for n in notes]
-    by_reason = Counter(n.reason.split(" (")[0] for n in notes)
+    by_reason = Counter(re.split(r"\s[\d(]", n.reason, maxsplit=1)[0] for n in notes)
     return [f"  {label} {count} file(s): {reason}" for reason, count in by_reason.most_common()]
 
 
