@@ -2,9 +2,10 @@
 fused by reciprocal rank, best passages first.
 
 Lexical search works as soon as a file is parsed, so documents are searchable before their
-vectors exist; dense search finds paraphrases that share no word with the question. Reciprocal
-rank fusion needs no score calibration between the two: a passage's fused score is
-sum(1 / (RRF_K + rank)) over the lists it appears in.
+vectors exist; dense search finds paraphrases that share no word with the question. In `dense`
+mode (the default) BM25 only stands in for chunks that have no vector yet; in `hybrid` mode
+both lists always count. Reciprocal rank fusion needs no score calibration between the two: a
+passage's fused score is sum(1 / (RRF_K + rank)) over the lists it appears in.
 
 `CouncilRetriever` is a llama-index `BaseRetriever` (it implements `_retrieve` only), so
 llama-index query engines can use it; our own services call `passages()` and get typed
@@ -50,13 +51,14 @@ class CouncilRetriever(BaseRetriever):
         k = self._settings.top_k
         vector = self._embed_model.get_query_embedding(retrieval_query(question))
         dense = self._vectors.query(vector, k)
-        ranked = [key for key, _ in dense]
-        if self._settings.mode == "hybrid":
-            lexical = [key for key, _ in self._catalog.lexical(retrieval_query(question), k)]
-            ranked = fuse([ranked, lexical])[:k]
         similarity = dict(dense)
-        unscored = [key for key in ranked if key not in similarity]
-        similarity.update(self._vectors.similarities(unscored, vector))
+        lexical = [key for key, _ in self._catalog.lexical(retrieval_query(question), k)]
+        similarity.update(
+            self._vectors.similarities([key for key in lexical if key not in similarity], vector)
+        )
+        if self._settings.mode == "dense":  # BM25 only stands in for chunks whose vectors are not in yet
+            lexical = [key for key in lexical if key not in similarity]
+        ranked = fuse([[key for key, _ in dense], lexical])[:k]
         chunks = self._catalog.chunks(ranked)
         found = [chunks[key].passage(similarity.get(key)) for key in ranked if key in chunks]
         if "vote" not in question_types(question):

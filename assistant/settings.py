@@ -81,9 +81,10 @@ class IngestSettings(BaseModel):
 
 class RetrievalSettings(BaseModel):
     mode: Literal["dense", "hybrid"] = Field(
-        "hybrid",
-        description="dense: vector search only. hybrid: vector search and BM25 over the catalog, fused by "
-        "reciprocal rank (works on files whose vectors are not computed yet).",
+        "dense",
+        description="dense: vector search; BM25 only finds chunks whose vectors are not computed yet (during "
+        "an ingest). hybrid: vector search and BM25 always, fused by reciprocal rank. Measured on the gold "
+        "set: hybrid retrieves better (hit@5 0.944 vs 0.913) but abstains worse (recall 0.21 vs 0.37).",
     )
     top_k: int = Field(
         15,
