@@ -1,6 +1,7 @@
 """Gold questions and the metrics of an evaluation run (format: ../shared/eval/README.md)."""
 
 import json
+import math
 import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -26,9 +27,32 @@ class Outcome:
     gold: GoldQuestion
     answer: str
     abstained: bool
-    cited: list[str]  # sources of the citations (a duplicate text: all its files)
+    citations: list[tuple[tuple[str, ...], str]]  # per citation: its files (a duplicate: all), the quote
     retrieved: list[tuple[str, ...]]  # sources of each retrieved passage, best first
     seconds: float
+
+    @property
+    def cited(self) -> set[str]:
+        return {source for sources, _ in self.citations for source in sources}
+
+    def supported_citations(self) -> list[bool]:
+        """Per citation: does it support the answer? Its quote contains an expected element, or
+        it comes from a gold source (an answer may quote the gold document's context)."""
+        return [
+            bool(set(sources) & set(self.gold.sources))
+            or any(_contains(quote, element) for element in self.gold.expected)
+            for sources, quote in self.citations
+        ]
+
+    def ndcg(self, k: int = 10) -> float:
+        """nDCG@k with binary relevance (a passage from a gold source is relevant), normalised by
+        the best order of the relevant passages that were retrieved.
+
+        A question with one relevant passage at rank 2 scores 1/log2(3) ≈ 0.63."""
+        relevant = [bool(set(sources) & set(self.gold.sources)) for sources in self.retrieved[:k]]
+        dcg = sum(1 / math.log2(i + 2) for i, r in enumerate(relevant) if r)
+        ideal = sum(1 / math.log2(i + 2) for i in range(sum(relevant)))
+        return dcg / ideal if ideal else 0.0
 
     @property
     def correct(self) -> bool:
@@ -39,7 +63,7 @@ class Outcome:
         return (
             not self.abstained
             and all(_contains(self.answer, element) for element in self.gold.expected)
-            and bool(set(self.cited) & set(self.gold.sources))
+            and bool(self.cited & set(self.gold.sources))
         )
 
     @property
@@ -93,6 +117,8 @@ class Metrics:
     hit_at_1: float
     hit_at_5: float
     mrr: float
+    ndcg_at_10: float
+    citation_precision: float  # of the citations in answers to answerable questions, share that support them
     p50_seconds: float
     p95_seconds: float
 
@@ -114,6 +140,8 @@ def compute(outcomes: Sequence[Outcome]) -> Metrics:
         hit_at_1=_share(r == 1 for r in ranks),
         hit_at_5=_share(r is not None and r <= 5 for r in ranks),
         mrr=statistics.fmean(1 / r if r else 0.0 for r in ranks) if ranks else 0.0,
+        ndcg_at_10=statistics.fmean(o.ndcg(10) for o in answerable) if answerable else 0.0,
+        citation_precision=_share(flag for o in answerable for flag in o.supported_citations()),
         p50_seconds=_quantile(seconds, 0.5),
         p95_seconds=_quantile(seconds, 0.95),
     )
@@ -141,6 +169,8 @@ def format_table(metrics: Metrics, by_type: dict[str, Metrics]) -> str:
         ("retrieval hit@1", f"{metrics.hit_at_1:.3f}"),
         ("retrieval hit@5", f"{metrics.hit_at_5:.3f}"),
         ("retrieval MRR", f"{metrics.mrr:.3f}"),
+        ("retrieval nDCG@10", f"{metrics.ndcg_at_10:.3f}"),
+        ("citation precision", f"{metrics.citation_precision:.3f}"),
         ("latency p50 s", f"{metrics.p50_seconds:.3f}"),
         ("latency p95 s", f"{metrics.p95_seconds:.3f}"),
     ]

@@ -26,7 +26,7 @@ def run_eval(assistant: CouncilAssistant, gold_path: Path, out_path: Path) -> in
                     gold=question,
                     answer=answer.text,
                     abstained=answer.abstained,
-                    cited=[s for c in answer.citations for s in c.passage.sources],
+                    citations=[(c.passage.sources, c.text) for c in answer.citations],
                     retrieved=[p.sources for p in answer.retrieved],
                     seconds=answer.seconds,
                 )

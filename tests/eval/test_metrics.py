@@ -1,0 +1,43 @@
+"""Metric definitions on hand-made outcomes (pure functions: no index needed)."""
+
+import math
+
+import pytest
+
+from eval.metrics import GoldQuestion, Outcome, compute
+
+GOLD = GoldQuestion(
+    id="q",
+    question="Wer?",
+    expected=["Hilden", ["Erkrath", "Stadt Erkrath"]],
+    sources=["a.txt"],
+    answerable=True,
+)
+
+
+def outcome(retrieved: list[tuple[str, ...]], citations: list[tuple[tuple[str, ...], str]]) -> Outcome:
+    return Outcome(
+        gold=GOLD,
+        answer="Hilden und Erkrath",
+        abstained=False,
+        citations=citations,
+        retrieved=retrieved,
+        seconds=0.1,
+    )
+
+
+def test_ndcg_rewards_relevant_passages_near_the_top():
+    assert outcome([("a.txt",), ("b.txt",)], []).ndcg() == 1.0
+    assert outcome([("b.txt",), ("a.txt",)], []).ndcg() == pytest.approx(1 / math.log2(3))
+    assert outcome([("b.txt", "a.txt")], []).ndcg() == 1.0  # a duplicate counts for all its files
+    assert outcome([("b.txt",)], []).ndcg() == 0.0
+
+
+def test_citation_precision_counts_quotes_that_carry_an_answer_or_come_from_a_gold_source():
+    o = outcome(
+        [("a.txt",)],
+        [(("c.txt",), "… die Stadt Erkrath …"), (("a.txt",), "Einleitung"), (("d.txt",), "nichts")],
+    )
+    assert o.supported_citations() == [True, True, False]
+    metrics = compute([o])
+    assert metrics.citation_precision == pytest.approx(2 / 3) and metrics.answer_accuracy == 1.0
