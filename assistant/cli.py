@@ -44,6 +44,12 @@ def main(argv: list[str] | None = None) -> int:
     p_eval = sub.add_parser("eval", help="run a gold question file and print metrics")
     p_eval.add_argument("gold", type=Path)
     p_eval.add_argument("--out", type=Path, required=True, help="results, one JSON line per question")
+    p_eval.add_argument(
+        "--compare",
+        nargs="+",
+        metavar="SETTING=VALUE",
+        help="also run with these settings changed (e.g. retrieval.mode=hybrid) and print both side by side",
+    )
 
     p_serve = sub.add_parser("serve", help="start the web chat")
     p_serve.add_argument("--host")
@@ -64,9 +70,13 @@ def main(argv: list[str] | None = None) -> int:
             case "ask":
                 return _ask(settings, args.question, args.json)
             case "eval":
-                from eval.runner import run_eval
+                from eval.runner import CompareError, run_eval
 
-                return run_eval(build_assistant(settings), args.gold, args.out)
+                try:
+                    return run_eval(settings, args.gold, args.out, args.compare)
+                except CompareError as exc:
+                    print(f"Fehler: {exc}", file=sys.stderr)
+                    return 1
             case "serve":
                 from assistant.ui import serve
 

@@ -158,8 +158,8 @@ def _quantile(sorted_values: list[float], q: float) -> float:
     return sorted_values[min(len(sorted_values) - 1, round(q * (len(sorted_values) - 1)))]
 
 
-def format_table(metrics: Metrics, by_type: dict[str, Metrics]) -> str:
-    rows = [
+def _rows(metrics: Metrics) -> list[tuple[str, str]]:
+    return [
         ("questions (answerable)", f"{metrics.questions} ({metrics.answerable})"),
         ("accuracy, all questions", f"{metrics.accuracy:.3f}"),
         ("answer accuracy", f"{metrics.answer_accuracy:.3f}"),
@@ -174,6 +174,10 @@ def format_table(metrics: Metrics, by_type: dict[str, Metrics]) -> str:
         ("latency p50 s", f"{metrics.p50_seconds:.3f}"),
         ("latency p95 s", f"{metrics.p95_seconds:.3f}"),
     ]
+
+
+def format_table(metrics: Metrics, by_type: dict[str, Metrics]) -> str:
+    rows = _rows(metrics)
     width = max(len(k) for k, _ in rows)
     lines = [f"{k:<{width}}  {v}" for k, v in rows]
     if len(by_type) > 1:
@@ -182,4 +186,24 @@ def format_table(metrics: Metrics, by_type: dict[str, Metrics]) -> str:
         for name, m in sorted(by_type.items()):
             hit = f"{m.hit_at_5:.2f}" if m.answerable else "-"
             lines.append(f"{name:<16} {m.questions:>4} {m.accuracy:>9.2f} {hit:>6}")
+    return "\n".join(lines)
+
+
+def format_comparison(
+    a: tuple[Metrics, dict[str, Metrics]], b: tuple[Metrics, dict[str, Metrics]], label_a: str, label_b: str
+) -> str:
+    """Two runs on the same questions side by side: the metrics, then accuracy per type."""
+    rows_a, rows_b = _rows(a[0]), _rows(b[0])
+    width = max(len(k) for k, _ in rows_a)
+    col = max(12, len(label_a), len(label_b))
+    lines = [f"{'':<{width}}  {label_a:>{col}}  {label_b:>{col}}"]
+    lines += [
+        f"{k:<{width}}  {va:>{col}}  {vb:>{col}}" for (k, va), (_, vb) in zip(rows_a, rows_b, strict=True)
+    ]
+    lines += ["", f"{'accuracy by type':<{width}}  {label_a:>{col}}  {label_b:>{col}}"]
+    for name in sorted(a[1]):
+        n = a[1][name].questions
+        lines.append(
+            f"{f'{name} ({n})':<{width}}  {a[1][name].accuracy:>{col}.2f}  {b[1][name].accuracy:>{col}.2f}"
+        )
     return "\n".join(lines)

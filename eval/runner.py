@@ -1,18 +1,40 @@
-"""`council eval GOLD --out RESULTS`: every gold question through the assistant, one result line
-per question (the `ask --json` shape plus "id" and the "retrieved" sources), then the metrics."""
+"""`council eval GOLD --out RESULTS [--compare SETTING=VALUE ...]`: every gold question through the
+assistant, one result line per question (the `ask --json` shape plus "id" and the "retrieved"
+sources), then the metrics. With `--compare`, the same questions also run under the changed
+settings (e.g. `retrieval.mode=hybrid`), their results go to RESULTS with `.compare` before the
+suffix, and both configurations are printed side by side."""
 
 import json
 from collections import defaultdict
 from pathlib import Path
 
+from pydantic import ValidationError
 from tqdm import tqdm
 
-from assistant.api import CouncilAssistant
-from eval.metrics import Outcome, compute, format_table, load_gold
+from assistant.api import CouncilAssistant, build_assistant
+from assistant.settings import Settings
+from eval.metrics import GoldQuestion, Metrics, Outcome, compute, format_comparison, format_table, load_gold
 
 
-def run_eval(assistant: CouncilAssistant, gold_path: Path, out_path: Path) -> int:
+class CompareError(ValueError):
+    """A `--compare` override that does not name a setting or has an invalid value."""
+
+
+def run_eval(settings: Settings, gold_path: Path, out_path: Path, compare: list[str] | None = None) -> int:
     gold = load_gold(gold_path)
+    variant = with_overrides(settings, compare) if compare else None  # a typo fails before the long run
+    base = evaluate(build_assistant(settings), gold, out_path)
+    if variant is None:
+        print(format_table(*_metrics(base)))
+        return 0
+    other = evaluate(
+        build_assistant(variant), gold, out_path.with_name(f"{out_path.stem}.compare{out_path.suffix}")
+    )
+    print(format_comparison(_metrics(base), _metrics(other), "current", " ".join(compare or [])))
+    return 0
+
+
+def evaluate(assistant: CouncilAssistant, gold: list[GoldQuestion], out_path: Path) -> list[Outcome]:
     assistant.warm_up()  # latencies are per question, not model loading
     outcomes = []
     out_path.parent.mkdir(parents=True, exist_ok=True)
@@ -31,8 +53,37 @@ def run_eval(assistant: CouncilAssistant, gold_path: Path, out_path: Path) -> in
                     seconds=answer.seconds,
                 )
             )
+    return outcomes
+
+
+def with_overrides(settings: Settings, overrides: list[str]) -> Settings:
+    """A copy of `settings` with dotted overrides applied and validated.
+
+    >>> with_overrides(Settings(), ["retrieval.top_k=5", "retrieval.mode=hybrid"]).retrieval.top_k
+    5
+    """
+    data = settings.model_dump()
+    for override in overrides:
+        key, sep, value = override.partition("=")
+        *parents, leaf = key.strip().split(".")
+        node = data
+        for part in parents:
+            if not isinstance(node.get(part), dict):
+                raise CompareError(f"--compare {override}: no setting section '{part}'")
+            node = node[part]
+        if not sep or leaf not in node:
+            raise CompareError(
+                f"--compare {override}: expected SECTION.NAME=VALUE naming an existing setting"
+            )
+        node[leaf] = value
+    try:
+        return Settings(**data)
+    except ValidationError as exc:
+        raise CompareError(f"--compare {' '.join(overrides)}: {exc.errors()[0]['msg']}") from exc
+
+
+def _metrics(outcomes: list[Outcome]) -> tuple[Metrics, dict[str, Metrics]]:
     groups = defaultdict(list)
     for o in outcomes:
         groups[o.gold.type or ("answerable" if o.gold.answerable else "unanswerable")].append(o)
-    print(format_table(compute(outcomes), {name: compute(group) for name, group in groups.items()}))
-    return 0
+    return compute(outcomes), {name: compute(group) for name, group in groups.items()}

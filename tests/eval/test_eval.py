@@ -42,8 +42,19 @@ def test_eval_over_dev_questions_prints_metrics_and_writes_results(tmp_path: Pat
     assert ingest.returncode == 0, ingest.stdout + ingest.stderr
 
     out = tmp_path / "results.jsonl"
+    command = [
+        sys.executable,
+        "-m",
+        "assistant.cli",
+        "eval",
+        str(DEV_GOLD),
+        "--out",
+        str(out),
+        "--data-dir",
+        data,
+    ]
     run = subprocess.run(
-        [sys.executable, "-m", "assistant.cli", "eval", str(DEV_GOLD), "--out", str(out), "--data-dir", data],
+        command,
         capture_output=True,
         text=True,
     )
@@ -60,3 +71,13 @@ def test_eval_over_dev_questions_prints_metrics_and_writes_results(tmp_path: Pat
     assert float(metrics["answer accuracy"]) >= 0.75
     assert "latency p95 s" in metrics and float(metrics["citation precision"]) > 0.5
     assert 0 < float(metrics["retrieval nDCG@10"]) <= 1
+
+    compared = subprocess.run(
+        [*command, "--compare", "retrieval.top_k=5"],
+        capture_output=True,
+        text=True,
+    )
+    assert compared.returncode == 0, compared.stderr
+    header = compared.stdout.splitlines()[0].split()
+    assert header == ["current", "retrieval.top_k=5"]
+    assert (tmp_path / "results.compare.jsonl").exists()

@@ -41,3 +41,14 @@ def test_citation_precision_counts_quotes_that_carry_an_answer_or_come_from_a_go
     assert o.supported_citations() == [True, True, False]
     metrics = compute([o])
     assert metrics.citation_precision == pytest.approx(2 / 3) and metrics.answer_accuracy == 1.0
+
+
+def test_compare_overrides_are_validated_before_anything_runs():
+    from assistant.settings import Settings
+    from eval.runner import CompareError, with_overrides
+
+    variant = with_overrides(Settings(), ["retrieval.mode=hybrid", "retrieval.top_k=5"])
+    assert (variant.retrieval.mode, variant.retrieval.top_k) == ("hybrid", 5)
+    for bad in ("retrieval.mode=fuzzy", "retrieval.nope=1", "nosection.x=1", "retrieval.top_k"):
+        with pytest.raises(CompareError, match="--compare"):
+            with_overrides(Settings(), [bad])
