@@ -1,4 +1,4 @@
-"""Paragraph-aware chunks with stable ids and offsets.
+"""Paragraph-aware chunks with offsets.
 
 A chunk is a run of whole paragraphs of one page, about `target_chars` long. Paragraphs are
 never split unless one alone exceeds `max_chars`; then it is cut between sentences. Only a single
@@ -7,12 +7,11 @@ space. Chunks never span pages, so a citation's page is exact, and never span tw
 chunk ends where the next section of `doc.sections` starts, even inside a paragraph (Portland
 prints its items inline, "… (Y-5) CONFIRMED *42 Accept …"). Each chunk records its section.
 
-Ids are derived from the source path, page and offsets: re-ingesting unchanged text gives the
-same ids, so upserts are idempotent.
+A chunk's identity in the index is the hash of its text (`assistant.catalog.chunk_key`), so the
+same text in two files is stored once.
 """
 
 import bisect
-import hashlib
 
 from assistant.text import paragraph_spans, sentence_spans
 from ingest.model import Chunk, CouncilDocument
@@ -122,9 +121,7 @@ def _make_chunk(
         if number not in seen:
             seen.add(number)
             paragraph_starts.append(p_start - start)
-    key = f"{source}\x00{page}\x00{start}\x00{end}"
     return Chunk(
-        id=hashlib.sha1(key.encode()).hexdigest()[:20],
         source=source,
         index=index,
         page=page,

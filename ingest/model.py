@@ -114,7 +114,6 @@ class Chunk:
     paragraphs, numbered from `paragraph` (1-based within the page). `section` indexes
     `doc.sections` (the agenda item the chunk belongs to); None where the document has none."""
 
-    id: str
     source: str
     index: int  # position within the document
     page: int | None

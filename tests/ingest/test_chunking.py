@@ -66,12 +66,6 @@ def test_paragraph_numbers_and_starts(document):
         assert list(chunk.paragraph_starts) == sorted(set(chunk.paragraph_starts))
 
 
-def test_ids_are_stable_and_unique(document):
-    first = [c.id for c in chunk_document(document, TARGET, MAX)]
-    assert first == [c.id for c in chunk_document(document, TARGET, MAX)]
-    assert len(set(first)) == len(first)
-
-
 def test_the_komm_an_paragraph_is_one_chunk_with_its_heading():
     pages, _ = read_pages(CORPUS / METTMANN, 2**30)
     chunks = chunk_document(build_document(METTMANN, pages, []), TARGET, MAX)
