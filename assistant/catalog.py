@@ -24,12 +24,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from assistant.lexical import FTS_TOKENIZER, index_terms, match_expression
+from assistant.lexical import ANALYSIS_VERSION, FTS_TOKENIZER, Analyzer, corpus_part_counts
 from assistant.model import Passage
 from assistant.store import IndexEmpty, StoreError
 from ingest.model import AgendaItem, Chunk, CouncilDocument, Section, SourceRecord, Vote
 
 SCHEMA_VERSION = "1"
+# The compound part vocabulary is learned again (and every passage re-analysed) once the index
+# has grown to this many times the passages it was learned from: amortised linear work, and a
+# vocabulary learned from the first few files does not stay.
+LEXICON_GROWTH = 2
 
 _SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -44,6 +48,7 @@ CREATE TABLE IF NOT EXISTS placements (
 );
 CREATE INDEX IF NOT EXISTS placements_key ON placements (key);
 CREATE VIRTUAL TABLE IF NOT EXISTS lexical USING fts5 (key UNINDEXED, terms, tokenize="{FTS_TOKENIZER}");
+CREATE TABLE IF NOT EXISTS lexicon (term TEXT PRIMARY KEY, count INTEGER NOT NULL);
 """
 
 
@@ -132,6 +137,7 @@ class Catalog:
             self._db.executescript(_SCHEMA)
         except sqlite3.Error as exc:
             raise StoreError(f"Cannot open the catalog {path}: {exc}") from exc
+        self._analyzer: tuple[str | None, Analyzer] | None = None  # (the analysis stamp it was loaded at, it)
         version = self._meta("schema")
         if version is None:
             self._set_meta("schema", SCHEMA_VERSION)
@@ -187,7 +193,7 @@ class Catalog:
 
     def lexical(self, question: str, k: int) -> list[tuple[str, float]]:
         """(key, BM25 score) of the k best chunks for the question, best first (higher is better)."""
-        expression = match_expression(question)
+        expression = self._analysis().match_expression(question)
         if expression is None:
             return []
         rows = self._db.execute(
@@ -210,6 +216,7 @@ class Catalog:
 
     def replace_file(self, doc: CouncilDocument, chunks: Sequence[Chunk], file_hash: str) -> None:
         """Make the catalog hold exactly `chunks` for this file, in one transaction."""
+        analyzer = self._analysis()
         with self._transaction():
             old = self._keys_of(doc.source)
             self._db.execute("DELETE FROM placements WHERE source = ?", (doc.source,))
@@ -237,7 +244,7 @@ class Catalog:
                 ).rowcount
                 if inserted:
                     self._db.execute(
-                        "INSERT INTO lexical (key, terms) VALUES (?, ?)", (key, index_terms(chunk.text))
+                        "INSERT INTO lexical (key, terms) VALUES (?, ?)", (key, analyzer.index_terms(chunk.text))
                     )
             self._drop_orphans(old)
 
@@ -249,7 +256,41 @@ class Catalog:
                 self._db.execute("DELETE FROM files WHERE source = ?", (source,))
                 self._drop_orphans(old)
 
+    def reanalyse(self) -> int:
+        """Learn the compound part vocabulary from the stored passages and re-analyse the lexical
+        index from them, when the analysis (`ANALYSIS_VERSION`) changed or the index has grown to
+        `LEXICON_GROWTH` times the passages the vocabulary was learned from. Chunk texts are
+        stored, so nothing is parsed or embedded again. Returns the passages re-analysed (0: the
+        index was up to date). Between two re-analyses new passages are analysed with the stored
+        vocabulary, and so are questions: index and questions always agree."""
+        version, _, basis = (self._meta("analysis") or "").partition(":")
+        count = self.count()
+        if count == 0 or (version == ANALYSIS_VERSION and count < LEXICON_GROWTH * int(basis or 0)):
+            return 0
+        with self._transaction():
+            rows = self._db.execute("SELECT key, text FROM chunks").fetchall()
+            counts = corpus_part_counts(text for _, text in rows)
+            analyzer = Analyzer(counts)
+            self._db.execute("DELETE FROM lexicon")
+            self._db.executemany("INSERT INTO lexicon VALUES (?, ?)", counts.items())
+            self._db.execute("DELETE FROM lexical")
+            self._db.executemany(
+                "INSERT INTO lexical (key, terms) VALUES (?, ?)",
+                ((key, analyzer.index_terms(text)) for key, text in rows),
+            )
+            self._set_meta("analysis", f"{ANALYSIS_VERSION}:{len(rows)}")
+        return len(rows)
+
     # --- internals ----------------------------------------------------------------------------
+
+    def _analysis(self) -> Analyzer:
+        """The analyzer of the stored vocabulary, loaded again only when an ingest (here or in
+        another process) has re-analysed the index."""
+        stamp = self._meta("analysis")
+        if self._analyzer is None or self._analyzer[0] != stamp:
+            counts = dict(self._db.execute("SELECT term, count FROM lexicon"))
+            self._analyzer = (stamp, Analyzer(counts))
+        return self._analyzer[1]
 
     def _transaction(self) -> "_Transaction":
         return _Transaction(self._db)

@@ -116,6 +116,8 @@ def format_report(r: IngestReport) -> str:
         f"Pages: {r.pages}  Chunks written: {r.chunks}  Distinct chunks in index: {r.index_chunks} "
         f"(newly embedded: {r.embedded}; duplicates and unchanged texts reuse stored vectors)",
     ]
+    if r.reanalysed:
+        lines.append(f"Lexical index re-analysed: {r.reanalysed} chunks (compound vocabulary learned anew)")
     lines += _grouped("metadata", r.metadata)
     lines += _grouped("skipped ", r.skipped)
     lines += [f"  FAILED   {n.source}: {n.reason}" for n in r.failed]

@@ -1,34 +1,103 @@
-"""Lexical analysis for the BM25 index: the same term analysis the answerer uses (stemmed content
-words, German or English by the text's own language; numbers and identifiers such as
-"50/004/2021" kept whole), written as one space-separated string that SQLite's FTS5 indexes as is.
+"""Lexical analysis for the BM25 index, built for German council text. Passages and questions go
+through the same `Analyzer`, so they always agree on the terms:
 
-FTS5 tokenises the analysed string with `unicode61` plus the characters that identifiers carry,
-so "50/004/2021" and "komm-an" stay single terms in the index and in queries.
+- the answerer's term analysis (`assistant.text.content_terms`): lower-cased, stopwords
+  dropped, Snowball stems in the text's own language (German stems fold umlauts and ß: "Hebesätze"
+  → "hebesatz"), numbers and identifiers kept whole ("50/004/2021", "2024/1049");
+- umlauts and ß folded in the terms the stemmer does not touch ("Bürger-Haus" → "burger-haus");
+- German compounds also split into their parts (`assistant.compounds`): "Förderprogramm" →
+  "forderprogramm ford forder programm", so "Programm zur Förderung" finds it;
+- agenda items and vote counts also kept as one term each, so that "TOP 14" does not match every
+  passage with a "14" in it: "TOP 14" → "top:14", "25 Ja" → "ja:25", "Item 5" → "item:5".
+
+The part vocabulary of the splitter is learned from the indexed German passages and stored in
+the catalog (`Catalog.reanalyse`). FTS5 tokenises the analysed string with `unicode61` plus the
+characters that terms carry, so "50/004/2021", "komm-an" and "top:14" stay single terms.
 """
 
-from assistant.text import content_terms, detect_language
+import re
+from collections import Counter
+from collections.abc import Iterable, Mapping
 
-# Characters that occur inside analysed terms (see `content_terms`): they must not split a term.
+from assistant.compounds import Decompounder, fold, part_counts
+from assistant.text import content_terms, detect_language, words
+
+# Raise when the analysis changes: the next ingest re-analyses the lexical index from the stored
+# chunk texts (no re-parsing, no re-embedding).
+ANALYSIS_VERSION = "2"
+# Characters that occur inside analysed terms: they must not split a term.
 FTS_TOKENIZER = "unicode61 remove_diacritics 0 tokenchars '-/.,:'"
 
+_NUMBER = r"(\d{1,3}(?:\.\d{1,3})*[a-z]?)\b"
+_IDENTIFIERS = (
+    (re.compile(r"\b(?:TOP|Top|Tagesordnungspunkt|Punkt)\s*" + _NUMBER), "top"),
+    (re.compile(r"\b[Ii]tem\s*" + _NUMBER), "item"),
+    (re.compile(r"\b(\d{1,3})\s+(Ja|Nein|Enthaltung|Gegenstimme)(?:en|n)?\b", re.IGNORECASE), None),
+)
 
-def index_terms(text: str) -> str:
-    """The analysed form of a passage, as stored in the lexical index.
 
-    >>> index_terms("Der Gemeinderat beschließt die Vorlage 50/004/2021.")
-    'gemeinderat beschliesst vorlag 50/004/2021'
+def identifier_terms(text: str) -> list[str]:
+    """Agenda items and vote counts as single terms (their words and numbers are terms too).
+
+    >>> identifier_terms("TOP 14: Zustimmung (25 Ja, 3 Nein, 2 Enthaltungen); Item 5, TOP 9.1")
+    ['top:14', 'top:9.1', 'item:5', 'ja:25', 'nein:3', 'enthaltung:2']
     """
-    return " ".join(content_terms(text, detect_language(text)))
+    terms = []
+    for pattern, label in _IDENTIFIERS:
+        for m in pattern.finditer(text):
+            if label is None:
+                terms.append(f"{fold(m.group(2).lower())}:{m.group(1)}")
+            else:
+                terms.append(f"{label}:{m.group(1)}")
+    return terms
 
 
-def match_expression(question: str) -> str | None:
-    """An FTS5 MATCH expression for a question: any of its terms (BM25 ranks by how many and how
-    rare); None if the question has no content words.
+class Analyzer:
+    """Terms of passages and questions; `part_counts` is the compound part vocabulary
+    (`corpus_part_counts` of the indexed passages; empty: no compound splitting)."""
 
-    >>> match_expression("Wie wurde über die Vorlage 50/004/2021 abgestimmt?")
-    '"vorlag" OR "50/004/2021" OR "abgestimmt"'
-    """
-    terms = list(dict.fromkeys(content_terms(question, detect_language(question))))
-    if not terms:
-        return None
-    return " OR ".join('"' + t.replace('"', "") + '"' for t in terms)
+    def __init__(self, part_counts: Mapping[str, int]):
+        self._decompounder = Decompounder(part_counts)
+
+    def terms(self, text: str) -> list[str]:
+        """
+        >>> analyzer = Analyzer({"forder": 40, "programm": 12, "stadtteil": 9, "beirat": 30})
+        >>> analyzer.terms("Das Förderprogramm des Stadtteilbeirats zu TOP 14")
+        ['forderprogramm', 'forder', 'programm', 'stadtteilbeirat', 'stadtteil', 'beirat', 'top', '14', 'top:14']
+        """
+        language = detect_language(text)
+        terms = []
+        for word in words(text):
+            stems = content_terms(word, language)
+            terms.extend(fold(stem) for stem in stems)
+            if stems and language == "de":
+                for part in word.lower().split("-"):
+                    terms.extend(self._decompounder.split(part))
+        return terms + identifier_terms(text)
+
+    def index_terms(self, text: str) -> str:
+        """The analysed form of a passage, as stored in the lexical index.
+
+        >>> Analyzer({}).index_terms("Der Gemeinderat beschließt die Vorlage 50/004/2021.")
+        'gemeinderat beschliesst vorlag 50/004/2021'
+        """
+        return " ".join(self.terms(text))
+
+    def match_expression(self, question: str) -> str | None:
+        """An FTS5 MATCH expression for a question: any of its terms (BM25 ranks by how many and
+        how rare); None if the question has no content words.
+
+        >>> Analyzer({}).match_expression("Wie wurde zu TOP 10 der Vorlage 50/004/2021 abgestimmt?")
+        '"top" OR "10" OR "vorlag" OR "50/004/2021" OR "abgestimmt" OR "top:10"'
+        """
+        terms = list(dict.fromkeys(self.terms(question)))
+        if not terms:
+            return None
+        return " OR ".join('"' + t.replace('"', "") + '"' for t in terms)
+
+
+def corpus_part_counts(texts: Iterable[str]) -> Counter[str]:
+    """The compound part vocabulary of a corpus: the stems of its German passages, counted."""
+    return part_counts(
+        stem for text in texts if detect_language(text) == "de" for stem in content_terms(text, "de")
+    )

@@ -458,6 +458,16 @@ def detect_language(text: str) -> Language:
     return "en" if en > de else "de"
 
 
+def words(text: str) -> list[str]:
+    """The tokens `content_terms` looks at, in order: words (hyphenated ones whole) and numbers
+    with their separators ("50/004/2021").
+
+    >>> words("Vorlage 50/004/2021: KOMM-AN NRW")
+    ['Vorlage', '50/004/2021', 'KOMM-AN', 'NRW']
+    """
+    return _TOKEN.findall(text)
+
+
 @functools.cache
 def _stemmer(language: Language) -> Stemmer.Stemmer:
     return Stemmer.Stemmer("german" if language == "de" else "english")

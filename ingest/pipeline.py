@@ -7,7 +7,9 @@ Stages, overlapped:
    file is written to the catalog in one transaction: from then on it is searchable lexically.
 3. A background thread embeds the chunks as they arrive, in batches, each distinct text once
    (a chunk's key is its normalised text, so duplicates across files share one vector).
-4. At the end the vector collection is reconciled with the whole catalog: missing or stale
+4. The lexical index is re-analysed from the stored chunk texts when its analysis changed or the
+   corpus has doubled since its compound vocabulary was learned (`Catalog.reanalyse`).
+5. At the end the vector collection is reconciled with the whole catalog: missing or stale
    vectors are computed, vectors of chunks that are gone are deleted. An interrupted run therefore loses
    nothing: the next run finds what is missing and finishes it.
 """
@@ -56,6 +58,7 @@ class IngestReport:
     characters: int = 0  # characters of those chunks
     embedded: int = 0  # distinct texts embedded in this run (duplicates and unchanged texts reuse vectors)
     index_chunks: int = 0  # distinct chunks in the index after the run
+    reanalysed: int = 0  # chunks whose lexical terms were analysed again (see Catalog.reanalyse)
     metadata: list[FileNote] = field(default_factory=list)  # registry files read as metadata
     skipped: list[FileNote] = field(default_factory=list)
     failed: list[FileNote] = field(default_factory=list)
@@ -140,6 +143,9 @@ def ingest_path(
             report.removed = gone
         else:
             report.stale = gone
+        lexical_started = time.monotonic()
+        report.reanalysed = catalog.reanalyse()
+        report.stage_seconds["lexical"] = time.monotonic() - lexical_started
         report.searchable_seconds = time.monotonic() - started
         embedder.submit(catalog.all_chunks())  # what earlier runs left missing or stale
         embedder.finish()
