@@ -243,9 +243,8 @@ class Catalog:
                     "INSERT OR IGNORE INTO chunks (key, text) VALUES (?, ?)", (key, chunk.text)
                 ).rowcount
                 if inserted:
-                    self._db.execute(
-                        "INSERT INTO lexical (key, terms) VALUES (?, ?)", (key, analyzer.index_terms(chunk.text))
-                    )
+                    terms = analyzer.index_terms(chunk.text)
+                    self._db.execute("INSERT INTO lexical (key, terms) VALUES (?, ?)", (key, terms))
             self._drop_orphans(old)
 
     def delete_sources(self, sources: Iterable[str]) -> None:

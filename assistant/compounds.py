@@ -99,7 +99,7 @@ class Decompounder:
 
     def _all_splits(self, rest: str) -> list[Split]:
         """Every reading of `rest` as known parts joined by Fugen."""
-        out = []
+        out: list[Split] = []
         whole = self._known(rest)
         if whole:
             out.append(((whole,), self._score(whole)))
