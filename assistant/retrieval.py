@@ -1,11 +1,13 @@
-"""Retrieval: dense (the question's vector against Chroma) and lexical (BM25 over the catalog),
-fused by reciprocal rank, best passages first.
+"""Retrieval: dense (the question's vector against Chroma) and lexical (BM25 over the catalog,
+see `assistant.lexical`), fused by reciprocal rank, best passages first.
 
 Lexical search works as soon as a file is parsed, so documents are searchable before their
 vectors exist; dense search finds paraphrases that share no word with the question. In `dense`
 mode (the default) BM25 only stands in for chunks that have no vector yet; in `hybrid` mode
-both lists always count. Reciprocal rank fusion needs no score calibration between the two: a
-passage's fused score is sum(1 / (RRF_K + rank)) over the lists it appears in.
+both lists always count; `lexical` mode ranks by BM25 alone (to measure its share). Reciprocal
+rank fusion needs no score calibration between the two: a passage's fused score is
+sum(weight / (RRF_K + rank)) over the lists it appears in, the BM25 list weighted by
+`retrieval.lexical_weight`.
 
 `CouncilRetriever` is a llama-index `BaseRetriever` (it implements `_retrieve` only), so
 llama-index query engines can use it; our own services call `passages()` and get typed
@@ -56,9 +58,13 @@ class CouncilRetriever(BaseRetriever):
         similarity.update(
             self._vectors.similarities([key for key in lexical if key not in similarity], vector)
         )
-        if self._settings.mode == "dense":  # BM25 only stands in for chunks whose vectors are not in yet
-            lexical = [key for key in lexical if key not in similarity]
-        ranked = fuse([[key for key, _ in dense], lexical])[:k]
+        rankings = [[key for key, _ in dense], lexical]
+        match self._settings.mode:
+            case "dense":  # BM25 only stands in for chunks whose vectors are not in yet
+                rankings[1] = [key for key in lexical if key not in similarity]
+            case "lexical":
+                rankings[0] = []
+        ranked = fuse(rankings, [1.0, self._settings.lexical_weight])[:k]
         chunks = self._catalog.chunks(ranked)
         found = [chunks[key].passage(similarity.get(key)) for key in ranked if key in chunks]
         if "vote" not in question_types(question):
@@ -88,14 +94,16 @@ class CouncilRetriever(BaseRetriever):
         ]
 
 
-def fuse(rankings: list[list[str]]) -> list[str]:
-    """Reciprocal rank fusion of ranked key lists, best first.
+def fuse(rankings: list[list[str]], weights: list[float] | None = None) -> list[str]:
+    """Reciprocal rank fusion of ranked key lists, best first; each list's terms times its weight.
 
     >>> fuse([["a", "b", "c"], ["c", "a"]])
     ['a', 'c', 'b']
+    >>> fuse([["a", "b", "c"], ["c", "a"]], [1.0, 0.0])
+    ['a', 'b', 'c']
     """
     score: dict[str, float] = {}
-    for ranking in rankings:
+    for ranking, weight in zip(rankings, weights or [1.0] * len(rankings), strict=True):
         for rank, key in enumerate(ranking, start=1):
-            score[key] = score.get(key, 0.0) + 1.0 / (RRF_K + rank)
+            score[key] = score.get(key, 0.0) + weight / (RRF_K + rank)
     return sorted(score, key=lambda key: score[key], reverse=True)
