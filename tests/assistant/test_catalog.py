@@ -1,17 +1,19 @@
 """The catalog (SQLite + FTS5) on real documents: documents round-trip with their council
 structure, BM25 finds identifiers and German word forms, duplicates are one chunk with several
-placements, and replacing or deleting a file leaves no orphans."""
+placements, replacing or deleting a file leaves no orphans, and the lexical index is re-analysed
+from the stored texts when its analysis or its compound vocabulary is out of date."""
 
 import dataclasses
+import re
 
 import pytest
 
-from assistant.catalog import Catalog, chunk_key
+from assistant.catalog import LEXICON_GROWTH, Catalog, chunk_key
 from ingest.chunking import chunk_document
 from ingest.model import CouncilDocument
 from ingest.readers import read_pages
 from ingest.structure import build_document
-from tests.conftest import CORPUS, KARLSRUHE_TOP14, METTMANN
+from tests.conftest import CORPUS, ERLANGEN_SATZUNG_2026, KARLSRUHE_TOP14, KENT_FEB, METTMANN
 
 
 def parsed(source: str, as_source: str | None = None) -> tuple[CouncilDocument, list]:
@@ -68,3 +70,48 @@ def test_duplicates_are_one_chunk_with_all_placements(catalog):
 def test_chunk_keys_ignore_case_whitespace_and_punctuation():
     assert chunk_key("Die  Sitzung\nwird eröffnet.") == chunk_key("die sitzung wird eröffnet")
     assert chunk_key("Die Sitzung wird eröffnet.") != chunk_key("Die Sitzung wird geschlossen.")
+
+
+def _keys_with(catalog: Catalog, pattern: str) -> set[str]:
+    return {c.key for c in catalog.all_chunks() if re.search(pattern, c.text)}
+
+
+def test_reanalysis_learns_the_compound_vocabulary_from_the_stored_passages(catalog):
+    in_compound_only = _keys_with(catalog, "Grundsteuerreform") - _keys_with(catalog, r"\bReform\b")
+    assert in_compound_only
+    assert not in_compound_only & {key for key, _ in catalog.lexical("Reform", 100)}  # nothing learned yet
+
+    assert catalog.reanalyse() == catalog.count()
+    assert in_compound_only <= {key for key, _ in catalog.lexical("Reform", 100)}
+    assert catalog.reanalyse() == 0  # up to date: nothing is analysed again
+
+
+def test_a_catalog_with_an_older_analysis_is_reanalysed_once(catalog):
+    catalog.reanalyse()
+    catalog._set_meta("analysis", "1:70")  # as written by an older version
+    assert catalog.reanalyse() == catalog.count()
+    assert catalog.reanalyse() == 0
+
+
+def test_the_vocabulary_is_learned_again_when_the_index_has_doubled(tmp_path):
+    catalog = Catalog(tmp_path, create=True)
+    sizes = []
+    for source in (ERLANGEN_SATZUNG_2026, METTMANN, KENT_FEB):  # 7, then 12, then 51 chunks
+        doc, chunks = parsed(source)
+        catalog.replace_file(doc, chunks, f"hash-{source}")
+        sizes.append(catalog.reanalyse())
+    assert sizes == [7, 0, 51] and LEXICON_GROWTH == 2
+
+
+def test_a_changed_file_changes_its_lexical_terms_only(catalog):
+    catalog.reanalyse()
+    doc, chunks = parsed(METTMANN)
+    assert catalog.lexical("Heiligenhaus", 5) and not catalog.lexical("Lastenradförderung", 5)
+    changed = [
+        dataclasses.replace(c, text=c.text.replace("Heiligenhaus", "Lastenradförderung")) for c in chunks
+    ]
+    catalog.replace_file(doc, changed, "hash-changed")
+    assert catalog.lexical("Heiligenhaus", 5) == []
+    found = catalog.lexical("Lastenradförderung", 5)
+    assert found and "Lastenradförderung" in catalog.chunks([found[0][0]])[found[0][0]].text
+    assert catalog.lexical("Hebesätze der Grundsteuer", 3)  # the other file's terms stay

@@ -55,10 +55,11 @@ def test_reingesting_unchanged_files_embeds_nothing(tmp_path):
     first = ingest(Settings(), folder, progress=False)
     assert (first.indexed, first.failed, first.exit_code) == (2, [], 0)
     assert first.chunks == first.index_chunks == first.embedded > 0
+    assert first.reanalysed == first.index_chunks  # the compound vocabulary is learned at the end
     before = snapshot(tmp_path / "data")
 
     again = ingest(Settings(), folder, progress=False)
-    assert (again.indexed, again.unchanged, again.chunks, again.embedded) == (0, 2, 0, 0)
+    assert (again.indexed, again.unchanged, again.chunks, again.embedded, again.reanalysed) == (0, 2, 0, 0, 0)
     after = snapshot(tmp_path / "data")
     assert after[0] == before[0] and set(after[1]) == set(before[1]) == set(before[0])
 
@@ -80,8 +81,10 @@ def test_a_changed_file_replaces_its_chunks_only(tmp_path):
         encoding="utf-8",
     )
     report = ingest(Settings(), folder, progress=False)
-    assert (report.indexed, report.unchanged) == (1, 1)
+    assert (report.indexed, report.unchanged, report.reanalysed) == (1, 1, 0)
     assert report.embedded < report.chunks  # unchanged paragraphs of the file reuse their vectors
+    catalog = Catalog(tmp_path / "data", create=False)
+    assert catalog.lexical("Heiligenhaus", 5) == [] and catalog.lexical("Velbert", 5)
 
     after, vectors = snapshot(tmp_path / "data")
     mettmann_text = " ".join(t for t, where in after.values() if where[0].source == METTMANN)
