@@ -108,8 +108,9 @@ class StoredChunk:
         )
 
     def embedding_input(self) -> str:
-        """What is embedded: the text under a short header naming the document and agenda item,
-        so that a vote line ("Einstimmige Zustimmung (46 Ja)") is found by its agenda item."""
+        """What is embedded and indexed for BM25: the text under a short header naming the
+        document and agenda item, so that a vote line ("Einstimmige Zustimmung (46 Ja)") is found
+        by its agenda item."""
         section = self.section
         item = section.item.label() if section and section.item else self.doc.subject
         parts = (self.doc.title, item, self.doc.committee, self.doc.meeting_date)
@@ -216,7 +217,6 @@ class Catalog:
 
     def replace_file(self, doc: CouncilDocument, chunks: Sequence[Chunk], file_hash: str) -> None:
         """Make the catalog hold exactly `chunks` for this file, in one transaction."""
-        analyzer = self._analysis()
         with self._transaction():
             old = self._keys_of(doc.source)
             self._db.execute("DELETE FROM placements WHERE source = ?", (doc.source,))
@@ -239,13 +239,9 @@ class Catalog:
                         chunk.section,
                     ),
                 )
-                inserted = self._db.execute(
-                    "INSERT OR IGNORE INTO chunks (key, text) VALUES (?, ?)", (key, chunk.text)
-                ).rowcount
-                if inserted:
-                    terms = analyzer.index_terms(chunk.text)
-                    self._db.execute("INSERT INTO lexical (key, terms) VALUES (?, ?)", (key, terms))
+                self._db.execute("INSERT OR IGNORE INTO chunks (key, text) VALUES (?, ?)", (key, chunk.text))
             self._drop_orphans(old)
+            self._write_lexical(old | {chunk_key(chunk.text) for chunk in chunks})
 
     def delete_sources(self, sources: Iterable[str]) -> None:
         for source in sources:
@@ -254,6 +250,7 @@ class Catalog:
                 self._db.execute("DELETE FROM placements WHERE source = ?", (source,))
                 self._db.execute("DELETE FROM files WHERE source = ?", (source,))
                 self._drop_orphans(old)
+                self._write_lexical(old)  # a shared chunk may now have another primary file
 
     def reanalyse(self) -> int:
         """Learn the compound part vocabulary from the stored passages and re-analyse the lexical
@@ -267,18 +264,18 @@ class Catalog:
         if count == 0 or (version == ANALYSIS_VERSION and count < LEXICON_GROWTH * int(basis or 0)):
             return 0
         with self._transaction():
-            rows = self._db.execute("SELECT key, text FROM chunks").fetchall()
-            counts = corpus_part_counts(text for _, text in rows)
+            chunks = self.all_chunks()
+            counts = corpus_part_counts(chunk.text for chunk in chunks)
             analyzer = Analyzer(counts)
             self._db.execute("DELETE FROM lexicon")
             self._db.executemany("INSERT INTO lexicon VALUES (?, ?)", counts.items())
             self._db.execute("DELETE FROM lexical")
             self._db.executemany(
                 "INSERT INTO lexical (key, terms) VALUES (?, ?)",
-                ((key, analyzer.index_terms(text)) for key, text in rows),
+                ((chunk.key, analyzer.index_terms(chunk.embedding_input())) for chunk in chunks),
             )
-            self._set_meta("analysis", f"{ANALYSIS_VERSION}:{len(rows)}")
-        return len(rows)
+            self._set_meta("analysis", f"{ANALYSIS_VERSION}:{len(chunks)}")
+        return len(chunks)
 
     # --- internals ----------------------------------------------------------------------------
 
@@ -296,6 +293,17 @@ class Catalog:
 
     def _keys_of(self, source: str) -> set[str]:
         return {k for (k,) in self._db.execute("SELECT key FROM placements WHERE source = ?", (source,))}
+
+    def _write_lexical(self, keys: set[str]) -> None:
+        """(Re)index these chunks for BM25 from what is also embedded: the text under its primary
+        placement's header (title, agenda item, body, date), so that "Stadtteilbeirat am 24.04.2024"
+        finds every passage of those minutes, not only the one that names the date. Chunks no
+        longer stored are skipped."""
+        analyzer = self._analysis()
+        for key, chunk in self.chunks(sorted(keys)).items():
+            self._db.execute("DELETE FROM lexical WHERE key = ?", (key,))
+            terms = analyzer.index_terms(chunk.embedding_input())
+            self._db.execute("INSERT INTO lexical (key, terms) VALUES (?, ?)", (key, terms))
 
     def _drop_orphans(self, candidates: set[str]) -> None:
         """Chunks no file places any more leave the catalog and the lexical index."""

@@ -2,8 +2,10 @@
 existing index's passages, under each stage of the lexical analysis, on the gold questions. Each
 analysis gets an in-memory FTS5 index of its own, so the index in DIR is only read.
 
-Stages: the answerer's stemmed terms (the analysis before compound splitting), then with umlaut
-folding and agenda items and vote counts as single terms, then also with compound splitting.
+Stages: the answerer's stemmed terms of the passage text (the analysis before this one), then
+with umlaut folding and agenda items, vote counts and dates as single terms, then also with
+compound splitting, then over the text under its document header (what the catalog indexes);
+last, that without compound splitting, to see what splitting adds to the whole.
 Retrieval metrics only (the ranking of the top 15 passages, as in `council eval`); answer
 accuracy per retrieval mode comes from `council eval --compare retrieval.mode=lexical`.
 """
@@ -13,7 +15,7 @@ import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
-from assistant.catalog import Catalog
+from assistant.catalog import Catalog, StoredChunk
 from assistant.intent import retrieval_query
 from assistant.lexical import FTS_TOKENIZER, Analyzer, corpus_part_counts
 from assistant.text import content_terms, detect_language
@@ -21,22 +23,32 @@ from eval.metrics import GoldQuestion, Outcome, compute, load_gold
 
 TOP_K = 15
 Analysis = Callable[[str], list[str]]
+Stage = tuple[Analysis, Callable[[StoredChunk], str]]  # the analysis, what of a chunk it indexes
 _QUERY = "SELECT key FROM lexical WHERE lexical MATCH ? ORDER BY bm25(lexical) LIMIT ?"
 
 
-def stages(texts: list[str]) -> dict[str, Analysis]:
+def stages(chunks: list[StoredChunk]) -> dict[str, Stage]:
+    full = Analyzer(corpus_part_counts(c.text for c in chunks)).terms
+
+    def text(chunk: StoredChunk) -> str:
+        return chunk.text
+
     return {
-        "stems": lambda text: content_terms(text, detect_language(text)),
-        "+ folding, identifiers": Analyzer({}).terms,
-        "+ compound splitting": Analyzer(corpus_part_counts(texts)).terms,
+        "stems": (lambda t: content_terms(t, detect_language(t)), text),
+        "+ folding, identifiers": (Analyzer({}).terms, text),
+        "+ compound splitting": (full, text),
+        "+ document header": (full, StoredChunk.embedding_input),
+        "  same, no compound split": (Analyzer({}).terms, StoredChunk.embedding_input),
     }
 
 
-def bm25_outcomes(catalog: Catalog, gold: list[GoldQuestion], analysis: Analysis) -> list[Outcome]:
-    chunks = catalog.all_chunks()
+def bm25_outcomes(chunks: list[StoredChunk], gold: list[GoldQuestion], stage: Stage) -> list[Outcome]:
+    analysis, indexed = stage
     db = sqlite3.connect(":memory:")
     db.execute(f'CREATE VIRTUAL TABLE lexical USING fts5 (key UNINDEXED, terms, tokenize="{FTS_TOKENIZER}")')
-    db.executemany("INSERT INTO lexical VALUES (?, ?)", ((c.key, " ".join(analysis(c.text))) for c in chunks))
+    db.executemany(
+        "INSERT INTO lexical VALUES (?, ?)", ((c.key, " ".join(analysis(indexed(c)))) for c in chunks)
+    )
     sources = {c.key: c.passage(None).sources for c in chunks}
     outcomes = []
     for question in gold:
@@ -53,12 +65,9 @@ def main() -> None:
     parser.add_argument("--gold", type=Path, default=Path(__file__).parent / "gold.jsonl")
     parser.add_argument("--changes", action="store_true", help="list questions whose rank changed")
     args = parser.parse_args()
-    catalog = Catalog(args.data_dir, create=False)
+    chunks = Catalog(args.data_dir, create=False).all_chunks()
     gold = load_gold(args.gold)
-    results = {
-        name: bm25_outcomes(catalog, gold, analysis)
-        for name, analysis in stages([c.text for c in catalog.all_chunks()]).items()
-    }
+    results = {name: bm25_outcomes(chunks, gold, stage) for name, stage in stages(chunks).items()}
     print(f"BM25 alone, top {TOP_K}, {sum(q.answerable for q in gold)} answerable gold questions")
     print(f"{'analysis':<26}{'hit@1':>8}{'hit@5':>8}{'MRR':>8}{'nDCG@10':>9}")
     for name, outcomes in results.items():

@@ -47,6 +47,15 @@ def test_bm25_finds_identifiers_and_inflected_words(catalog):
     assert catalog.lexical("und oder die", 3) == []  # stopwords only: nothing to match
 
 
+def test_bm25_finds_a_passage_by_its_documents_date_and_body(catalog):
+    catalog.reanalyse()
+    undated = {c.key for c in catalog.all_chunks() if c.primary.source == KARLSRUHE_TOP14} - _keys_with(
+        catalog, r"22\.10\.2024|22\. Oktober 2024"
+    )
+    found = {key for key, _ in catalog.lexical("Gemeinderat am 22. Oktober 2024", 100)}
+    assert undated and undated <= found  # the header (body, date) is indexed with each passage
+
+
 def test_the_embedded_header_names_the_chunks_agenda_item(catalog):
     chunk = next(c for c in catalog.all_chunks() if "25 Ja" in c.text)
     header = chunk.embedding_input().split("\n")[0]

@@ -4,7 +4,7 @@ umlauts and ß folded, identifiers kept whole, and questions analysed exactly li
 import pytest
 
 from assistant.compounds import Decompounder
-from assistant.lexical import Analyzer, identifier_terms
+from assistant.lexical import Analyzer, date_terms, identifier_terms
 
 # A part vocabulary as `corpus_part_counts` learns it: stems and how often they occur.
 VOCABULARY = {
@@ -65,11 +65,24 @@ def test_compounds_split_into_known_parts(decompounder, word, parts):
             ["ja:25", "nein:3", "enthaltung:2", "gegenstimme:1"],
         ),
         ("Item 5 Questions", ["item:5"]),
-        ("Vorlage 50/004/2021 vom 08.02.2021", []),  # kept whole by the word analysis already
+        ("Vorlage 50/004/2021 vom 08.02.2021", ["date:2021-02-08", "month:2021-02"]),
     ],
 )
-def test_agenda_items_and_vote_counts_are_single_terms(text, terms):
+def test_agenda_items_vote_counts_and_dates_are_single_terms(text, terms):
     assert identifier_terms(text) == terms
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["am 3. Juni 2025", "am 03.06.2025", "2025-06-03", "on 3 June 2025", "on June 3rd, 2025", "3. Jun. 2025"],
+)
+def test_every_spelling_of_a_date_gives_the_same_terms(text):
+    assert date_terms(text) == ["date:2025-06-03", "month:2025-06"]
+
+
+def test_a_month_alone_gives_the_month_and_impossible_dates_nothing():
+    assert date_terms("im April 2022") == ["month:2022-04"]
+    assert date_terms("Version 1.13.2022") == []
 
 
 def test_identifiers_and_numbers_are_kept_whole():
