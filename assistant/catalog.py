@@ -142,6 +142,7 @@ class Catalog:
         version = self._meta("schema")
         if version is None:
             self._set_meta("schema", SCHEMA_VERSION)
+            self._set_meta("analysis", f"{ANALYSIS_VERSION}:0")  # current, no vocabulary learned yet
         elif version != SCHEMA_VERSION:
             raise StoreError(
                 f"The index in {data_dir} has catalog schema {version}, this version needs {SCHEMA_VERSION}: "
@@ -217,6 +218,7 @@ class Catalog:
 
     def replace_file(self, doc: CouncilDocument, chunks: Sequence[Chunk], file_hash: str) -> None:
         """Make the catalog hold exactly `chunks` for this file, in one transaction."""
+        self._reanalyse_if_outdated()
         with self._transaction():
             old = self._keys_of(doc.source)
             self._db.execute("DELETE FROM placements WHERE source = ?", (doc.source,))
@@ -244,6 +246,7 @@ class Catalog:
             self._write_lexical(old | {chunk_key(chunk.text) for chunk in chunks})
 
     def delete_sources(self, sources: Iterable[str]) -> None:
+        self._reanalyse_if_outdated()
         for source in sources:
             with self._transaction():
                 old = self._keys_of(source)
@@ -267,12 +270,13 @@ class Catalog:
             chunks = self.all_chunks()
             counts = corpus_part_counts(chunk.text for chunk in chunks)
             analyzer = Analyzer(counts)
+            rowids = dict(self._db.execute("SELECT key, rowid FROM chunks"))
             self._db.execute("DELETE FROM lexicon")
             self._db.executemany("INSERT INTO lexicon VALUES (?, ?)", counts.items())
             self._db.execute("DELETE FROM lexical")
             self._db.executemany(
-                "INSERT INTO lexical (key, terms) VALUES (?, ?)",
-                ((chunk.key, analyzer.index_terms(chunk.embedding_input())) for chunk in chunks),
+                "INSERT INTO lexical (rowid, key, terms) VALUES (?, ?, ?)",
+                ((rowids[c.key], c.key, analyzer.index_terms(c.embedding_input())) for c in chunks),
             )
             self._set_meta("analysis", f"{ANALYSIS_VERSION}:{len(chunks)}")
         return len(chunks)
@@ -301,17 +305,27 @@ class Catalog:
         longer stored are skipped."""
         analyzer = self._analysis()
         for key, chunk in self.chunks(sorted(keys)).items():
-            self._db.execute("DELETE FROM lexical WHERE key = ?", (key,))
+            rowid = self._rowid(key)
+            self._db.execute("DELETE FROM lexical WHERE rowid = ?", (rowid,))
             terms = analyzer.index_terms(chunk.embedding_input())
-            self._db.execute("INSERT INTO lexical (key, terms) VALUES (?, ?)", (key, terms))
+            self._db.execute("INSERT INTO lexical (rowid, key, terms) VALUES (?, ?, ?)", (rowid, key, terms))
+
+    def _rowid(self, key: str) -> int:
+        """A chunk's lexical entry has the chunk's rowid, so it is found without scanning the
+        index (`reanalyse` lays an index out so; an older one is re-analysed before any write)."""
+        return int(self._db.execute("SELECT rowid FROM chunks WHERE key = ?", (key,)).fetchone()[0])
+
+    def _reanalyse_if_outdated(self) -> None:
+        if (self._meta("analysis") or "").partition(":")[0] != ANALYSIS_VERSION:
+            self.reanalyse()
 
     def _drop_orphans(self, candidates: set[str]) -> None:
         """Chunks no file places any more leave the catalog and the lexical index."""
         for key in candidates:
             if self._db.execute("SELECT 1 FROM placements WHERE key = ? LIMIT 1", (key,)).fetchone():
                 continue
+            self._db.execute("DELETE FROM lexical WHERE rowid = ?", (self._rowid(key),))
             self._db.execute("DELETE FROM chunks WHERE key = ?", (key,))
-            self._db.execute("DELETE FROM lexical WHERE key = ?", (key,))
 
     def _doc(self, source: str) -> CouncilDocument:
         row = self._db.execute("SELECT doc FROM files WHERE source = ?", (source,)).fetchone()

@@ -95,11 +95,22 @@ def test_reanalysis_learns_the_compound_vocabulary_from_the_stored_passages(cata
     assert catalog.reanalyse() == 0  # up to date: nothing is analysed again
 
 
-def test_a_catalog_with_an_older_analysis_is_reanalysed_once(catalog):
-    catalog.reanalyse()
-    catalog._set_meta("analysis", "1:70")  # as written by an older version
-    assert catalog.reanalyse() == catalog.count()
-    assert catalog.reanalyse() == 0
+def test_a_catalog_with_an_older_analysis_is_reanalysed_before_it_is_written(catalog):
+    # As catalogs of the first lexical index are: no analysis stamp, the lexical rows numbered on
+    # their own, the terms of the text alone.
+    catalog._db.execute("DELETE FROM meta WHERE name = 'analysis'")
+    rows = catalog._db.execute("SELECT key, text FROM chunks").fetchall()
+    catalog._db.execute("DELETE FROM lexical")
+    catalog._db.executemany(
+        "INSERT INTO lexical (rowid, key, terms) VALUES (?, ?, ?)",
+        ((1000 + i, key, text.lower()) for i, (key, text) in enumerate(rows)),
+    )
+    doc, chunks = parsed(METTMANN)
+    changed = [dataclasses.replace(c, text=c.text.replace("Heiligenhaus", "Velbert")) for c in chunks]
+    catalog.replace_file(doc, changed, "hash-changed")
+    assert catalog.reanalyse() == 0  # done before the write
+    assert catalog.lexical("Heiligenhaus", 5) == [] and catalog.lexical("Velbert", 5)
+    assert catalog._db.execute("SELECT COUNT(*) FROM lexical").fetchone()[0] == catalog.count()
 
 
 def test_the_vocabulary_is_learned_again_when_the_index_has_doubled(tmp_path):
