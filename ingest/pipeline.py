@@ -7,8 +7,8 @@ Stages, overlapped:
    file is written to the catalog in one transaction: from then on it is searchable lexically.
 3. A background thread embeds the chunks as they arrive, in batches, each distinct text once
    (a chunk's key is its normalised text, so duplicates across files share one vector).
-4. The lexical index is re-analysed from the stored chunk texts when its analysis changed or the
-   corpus has doubled since its compound vocabulary was learned (`Catalog.reanalyse`).
+4. The lexical index is re-analysed from the stored chunk texts when its analysis changed (first
+   thing) or the corpus has doubled since its compound vocabulary was learned (`Catalog.reanalyse`).
 5. At the end the vector collection is reconciled with the whole catalog: missing or stale
    vectors are computed, vectors of chunks that are gone are deleted. An interrupted run therefore loses
    nothing: the next run finds what is missing and finishes it.
@@ -105,6 +105,7 @@ def ingest_path(
     report.skipped = [FileNote(s, r) for s, r in sorted(registry.problems.items())]
     registry_files = set(registry.used) | set(registry.problems)
     known = catalog.file_hashes()
+    report.reanalysed = catalog.reanalyse()  # an index of an older analysis, before it is written to
 
     jobs: list[ParseJob] = []
     for file in files:
@@ -144,7 +145,7 @@ def ingest_path(
         else:
             report.stale = gone
         lexical_started = time.monotonic()
-        report.reanalysed = catalog.reanalyse()
+        report.reanalysed += catalog.reanalyse()
         report.stage_seconds["lexical"] = time.monotonic() - lexical_started
         report.searchable_seconds = time.monotonic() - started
         embedder.submit(catalog.all_chunks())  # what earlier runs left missing or stale
