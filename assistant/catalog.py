@@ -7,6 +7,9 @@ crash or Ctrl-C leaves the previous or the new state of each file, never a mix; 
 that updates incrementally; and documents are searchable as soon as they are parsed, while their
 vectors follow.
 
+The lexical index is analysed as `assistant/lexical.py` describes; the compound part vocabulary
+it uses is the `lexicon` table, learned from the stored passages (`Catalog.reanalyse`).
+
 Duplicates are stored once. A chunk's key is the hash of its normalised text, so the same text
 in several files (Kent minutes reprinted in later agenda packs, the Karlsruhe Niederschrift
 extract attached to several Vorlagen) is one chunk with several placements: one lexical entry,
