@@ -76,6 +76,8 @@ MAX_LIST_ITEMS = 8
 # Cosine similarities of e5 to a question spread over about 0.1 among the retrieved passages:
 # ten times the gap to the nearest passage puts nearness on the scale of word coverage (0–1).
 _NEARNESS_SCALE = 10.0
+# Numbers and identifiers as written in questions: "2023", "TOP 14", "50/004/2021", "518-16".
+_NUMBER = re.compile(r"(?<![\d/-])[1-9]\d*(?:[/-]\d+)*(?![\d/-])")
 _VOTE_COUNT = re.compile(
     r"\b\d+\s*(?:Ja|Nein)\b|\b\d+\s*Enthaltung|\b\d+\s+(?:Gegen)?[Ss]timmen|\b(?:For|Against|Abstain)\b\W{0,3}\d+"
 )
@@ -187,6 +189,11 @@ class ExtractiveAnswerer:
         # minutes of 22 October, however well they match otherwise.
         asked_dates = find_dates(question)
         if asked_dates and not any(asked_dates & _dates_of(passages[i]) for i in used):
+            return Extract(ABSTAIN[language], [], True)
+        # So is every number the question names (a year, an item, a file number): "im Jahr 2023"
+        # is not answered by passages that never mention 2023.
+        quoted = "\n".join(passages[i].text + "\n" + _metadata_text(passages[i]) for i in used)
+        if any(not re.search(rf"(?<![\d/-])0*{n}(?![\d/-])", quoted) for n in _NUMBER.findall(question)):
             return Extract(ABSTAIN[language], [], True)
         if required == "vote":
             chosen = [_vote_block(c, candidates, passages) for c in chosen]
@@ -392,6 +399,8 @@ def _dates_of(p: Passage) -> set[str]:
 
 def _metadata_text(p: Passage) -> str:
     parts = [p.title, p.subject or "", p.committee or "", p.vorlage or ""]
+    if p.agenda_item:
+        parts.append(p.agenda_item.label())
     if p.meeting_date:
         d = date.fromisoformat(p.meeting_date)
         parts.append(f"{d:%d.%m.%Y} {d.day}. {_MONTHS_DE[d.month - 1]} {d.year} {d:%d %B %Y}")
