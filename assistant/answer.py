@@ -29,6 +29,7 @@ on the gold set against 0.4, 0.6 and 0.7): then it says so and asserts nothing.
 import math
 import re
 from dataclasses import dataclass
+from typing import Any
 from datetime import date
 
 from assistant.intent import question_types
@@ -36,6 +37,7 @@ from assistant.model import Citation, Passage
 from assistant.settings import AnswerSettings
 from assistant.text import LIST_ITEM, content_terms, detect_language, sentence_spans
 from ingest.structure import VOTE_RECORD, find_dates, parse_vote
+from ingest.votes import find_votes
 
 ABSTAIN = {
     "de": "Dazu finde ich in den vorliegenden Dokumenten keine Angabe.",
@@ -82,6 +84,10 @@ _VOTE_COUNT = re.compile(
     r"\b\d+\s*(?:Ja|Nein)\b|\b\d+\s*Enthaltung|\b\d+\s+(?:Gegen)?[Ss]timmen|\b(?:For|Against|Abstain)\b\W{0,3}\d+"
 )
 # One part of a vote recorded line by line, as English minutes do: "For (12)" … "Against (42)".
+# A question about an amendment, not the motion it amends.
+_AMENDMENT = re.compile(r"\bamendment|änderungsantrag|ergänzungsantrag", re.I)
+# How far before a vote line the motion it decides is looked for.
+_VOTE_CONTEXT_CHARS = 800
 _SPLIT_VOTE = re.compile(r"\b(?:For|Against|Abstain(?:ed)?)\b\W{0,3}\d+")
 _REPORTED_QUESTION = re.compile(
     r"\?|\bbittet\b[^.]*\bum\b|\bfragt\b|\berkundigt sich\b|\bwelche[nmrs]?\b|\bwie viele\b|\bob\b"
@@ -113,6 +119,7 @@ class _Candidate:
     terms: set[str]
     score: float = 0.0
     typed: bool = True  # carries the kind of fact asked for (vote result, number, date)
+    summary: str | None = None  # shown instead of the quoted span (a roll call without its names)
 
 
 @dataclass(frozen=True)
@@ -181,6 +188,12 @@ class ExtractiveAnswerer:
         if best is None or best.score <= 0.0 or self._far(passages):
             return Extract(ABSTAIN[language], [], True)
         chosen = self._choose(candidates, best, q_terms, weights)
+        if required == "vote":
+            vote = _best_vote(question, passages, q_terms, weights, context, nearness, language)
+            # A parsed result (with its agenda item) beats a sentence that merely reads like one,
+            # which gets bonuses for its kind and counts (0.3) that the parsed result does not need.
+            if vote is not None and vote.score + 0.3 >= best.score:
+                chosen = [vote, *_other_parts(vote, chosen, candidates, passages, q_terms)]
         used = {c.passage for c in chosen}
         support = set().union(*(context_terms[i] for i in used))
         if _covered(q_terms, weights, support) < self._settings.min_coverage:
@@ -196,7 +209,7 @@ class ExtractiveAnswerer:
         if any(not re.search(rf"(?<![\d/-])0*{n}(?![\d/-])", quoted) for n in _NUMBER.findall(question)):
             return Extract(ABSTAIN[language], [], True)
         if required == "vote":
-            chosen = [_vote_block(c, candidates, passages) for c in chosen]
+            chosen = [c if c.summary else _vote_block(c, candidates, passages) for c in chosen]
             extract = _compose(chosen, passages)
             return _with_registry_conflict(extract, language)
         chosen = _with_neighbours(chosen, candidates, passages, q_terms, wanted, q_numbers)
@@ -227,6 +240,81 @@ class ExtractiveAnswerer:
                 chosen.append(c)
                 covered.update(new)
         return chosen
+
+
+def _best_vote(
+    question: str,
+    passages: list[Passage],
+    q_terms: list[str],
+    weights: dict[str, float],
+    context: list[float],
+    nearness: list[float],
+    language: str,
+) -> _Candidate | None:
+    """The vote result that answers a vote question, as the parser of the ingest reads it
+    (`find_votes`): German result lines, Kent roll calls, Portland "(Y-5)", Cleveland "Yeas 15".
+
+    A vote line names no topic, so it is scored by its passage (coverage and nearness, as
+    sentences are) and by the text before it in the passage, where the motion or amendment it
+    decides is stated. Votes with counts are preferred; votes on amendments only when the
+    question asks about one. Sub-items recorded in one result block ("Punkt 9.1: … Punkt 9.2: …")
+    are answered together."""
+    asks_amendment = bool(_AMENDMENT.search(question))
+    best: _Candidate | None = None
+    for i, p in enumerate(passages):
+        found = [f for f in find_votes(p.text) if f.strength >= 2]
+        previous_end = 0
+        for f in found:
+            start, end = _vote_span(p.text, f, previous_end)
+            before = set(content_terms(p.text[max(previous_end, start - _VOTE_CONTEXT_CHARS) : start], language))
+            score = 0.3 * _covered(q_terms, weights, before) + 0.5 * context[i] + 0.3 * nearness[i]
+            if f.vote.yes is not None or f.vote.no is not None:
+                score += 0.1
+            if f.amendment != asks_amendment:
+                score -= 0.2
+            previous_end = end
+            if best is None or score > best.score:
+                label = f"{p.agenda_item.label()}: " if p.agenda_item else ""
+                block = p.text[start:end] if f.listed else f.vote.text
+                best = _Candidate(i, start, end, before, score, summary=label + _one_line(block))
+    return best
+
+
+def _vote_span(text: str, f: Any, since: int) -> tuple[int, int]:
+    """Where a found vote stands in the text: its line, a German result block of several lines
+    (sub-items), or a roll call from its "For (n)" line to the result."""
+    end = text.find("\n\n", f.start)
+    end = len(text) if end < 0 else end
+    if f.listed:
+        start = text.rfind("\n\n", since, f.start)
+        return (since if start < 0 else start + 2), end
+    roll_call = list(re.finditer(r"^[ \t]*For\s*\(\d+\)", text[since : f.start], re.M))
+    if roll_call:
+        return since + roll_call[-1].start(), end
+    line_start = text.rfind("\n", since, f.start)
+    return (since if line_start < 0 else line_start + 1), end
+
+
+def _other_parts(
+    vote: _Candidate,
+    chosen: list[_Candidate],
+    candidates: list[_Candidate],
+    passages: list[Passage],
+    q_terms: list[str],
+) -> list[_Candidate]:
+    """Besides the vote, the best sentence on what was decided, from the same document and
+    agenda item: "Welcher Zuschuss wurde freigegeben, und wie viele Ja-Stimmen gab es?" asks
+    for both."""
+    p = passages[vote.passage]
+    same_item = [
+        c
+        for c in [*chosen, *sorted(candidates, key=lambda c: c.score, reverse=True)]
+        if passages[c.passage].source == p.source
+        and passages[c.passage].agenda_item == p.agenda_item
+        and not VOTE_RECORD.search(passages[c.passage].text[c.start : c.end])
+        and any(_matches(t, c.terms) for t in q_terms)
+    ]
+    return same_item[:1]
 
 
 def _with_neighbours(
@@ -304,7 +392,7 @@ def _compose(chosen: list[_Candidate], passages: list[Passage]) -> Extract:
             spans.append((c.passage, q_start, q_end))
             n = len(spans)
             citations.append(_citation(n, p, q_start, q_end))
-        parts.append(f"{_one_line(p.text[c.start : end])} [{n}]")
+        parts.append(f"{c.summary or _one_line(p.text[c.start : end])} [{n}]")
     return Extract(" ".join(parts), citations, False)
 
 
