@@ -52,7 +52,9 @@ _SENTENCE_HAS = {
         re.I,
     ),
     "date": re.compile(
-        r"\b\d{1,2}\.\s?\d{1,2}\.\s?\d{2,4}\b|\b\d{1,2}\.?\s+(Jan|Feb|Mär|Apr|Mai|May|Jun|Jul|Aug|Sep|Okt|Oct|Nov|Dez|Dec)",
+        r"\b\d{1,2}\.\s?\d{1,2}\.\s?\d{2,4}\b|\b\d{1,2}\.?\s+(Jan|Feb|Mär|Apr|Mai|May|Jun|Jul|Aug|Sep|Okt|Oct|Nov|Dez|Dec)"
+        r"|\b(Januar|Februar|März|April|Mai|Juni|Juli|August|September|Oktober|November|Dezember|January"
+        r"|February|March|June|July|October|December)\s+\d{4}\b|\b(?:im Jahr|bis|ab|seit|in|until|since)\s+\d{4}\b",
         re.I,
     ),
     "names": re.compile(r"[A-ZÄÖÜ][\wäöüß.-]+(?:,\s*[A-ZÄÖÜ][\wäöüß.-]+)*,?\s+(und|and|sowie)\s+[A-ZÄÖÜ]"),
@@ -179,7 +181,7 @@ class ExtractiveAnswerer:
                     c.score += 0.1  # the formal record with counts, not the chair's summary
             if _REPORTED_QUESTION.search(sentence):
                 c.score *= 0.6
-            if len(c.terms) < 2:  # headings and fragments carry no answer
+            if _is_fragment(sentence):
                 c.score *= 0.5
 
         # The answer's lead sentence must be of the kind asked for (a vote result, a number);
@@ -463,6 +465,14 @@ def _answers_type(kind: str, sentence: str, q_numbers: set[str]) -> bool:
     if kind == "number" and set(re.findall(r"\d+", sentence)) - q_numbers:
         return True
     return bool(_SENTENCE_HAS[kind].search(sentence))
+
+
+def _is_fragment(sentence: str) -> bool:
+    """Headings, table cells and header rows carry no answer on their own: "Gemeinderat
+    22.10.2024 33 Ö Kenntnisnahme", "Vorsitzender Stadtteilbeirat", "Abstain (1)". A sentence has
+    at least two lower-case words (articles, prepositions, verbs); table rows such as "Stadt
+    Monheim a.R.: Leitung des Bereiches Kinder, Jugend und Familie" do too."""
+    return len(re.findall(r"(?<![\w-])[a-zäöüß]{2,}\b", sentence)) < 2
 
 
 def _similar(a: set[str], b: set[str]) -> bool:
