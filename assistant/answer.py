@@ -86,6 +86,14 @@ _VOTE_COUNT = re.compile(
     r"\b\d+\s*(?:Ja|Nein)\b|\b\d+\s*Enthaltung|\b\d+\s+(?:Gegen)?[Ss]timmen|\b(?:For|Against|Abstain)\b\W{0,3}\d+"
 )
 # One part of a vote recorded line by line, as English minutes do: "For (12)" … "Against (42)".
+# A question about what a body decided or whom it elected.
+_DECISION = re.compile(
+    r"beschlossen|beschließt|beschluss|gewählt|genehmigt|entschieden|verwiesen|zugestimmt"
+    r"|\b(?:decided|resolved|agreed|elected|approved|adopted|referred)\b",
+    re.I,
+)
+# Document types that record decisions (minutes), as ingest.structure names them.
+_RECORD_TYPES = {"Niederschrift", "Beratungsergebnis", "minutes"}
 # A question about an amendment, not the motion it amends.
 _AMENDMENT = re.compile(r"\bamendment|änderungsantrag|ergänzungsantrag", re.I)
 # How far before a vote line the motion it decides is looked for.
@@ -163,6 +171,7 @@ class ExtractiveAnswerer:
             for p in passages
         ]
         wanted = question_types(question)
+        asks_decision = "vote" in wanted or bool(_DECISION.search(question))
         q_numbers = set(re.findall(r"\d+", question))
         required = next((t for t in _STRICT_TYPES if t in wanted), None)
         for c in candidates:
@@ -172,6 +181,8 @@ class ExtractiveAnswerer:
             rest = [t for t in q_terms if not _matches(t, meta_terms[c.passage])] or q_terms
             coverage = _covered(rest, weights, c.terms)
             c.score = 0.3 * coverage + 0.5 * context[c.passage] + 0.3 * nearness[c.passage]
+            if asks_decision and passages[c.passage].doc_type in _RECORD_TYPES:
+                c.score += 0.1  # what was decided is recorded in the minutes, not in the proposal
             c.typed = required is None or _answers_type(required, sentence, q_numbers)
             if not c.typed:
                 c.score *= 0.5
