@@ -98,6 +98,8 @@ _RECORD_TYPES = {"Niederschrift", "Beratungsergebnis", "minutes"}
 _AMENDMENT = re.compile(r"\bamendment|änderungsantrag|ergänzungsantrag", re.I)
 # How far before a vote line the motion it decides is looked for.
 _VOTE_CONTEXT_CHARS = 800
+# Lines of one result block follow each other closely.
+_RESULT_LINE_CHARS = 200
 _SPLIT_VOTE = re.compile(r"\b(?:For|Against|Abstain(?:ed)?)\b\W{0,3}\d+")
 _REPORTED_QUESTION = re.compile(
     r"\?|\bbittet\b[^.]*\bum\b|\bfragt\b|\berkundigt sich\b|\bwelche[nmrs]?\b|\bwie viele\b|\bob\b"
@@ -202,10 +204,13 @@ class ExtractiveAnswerer:
             return Extract(ABSTAIN[language], [], True)
         chosen = self._choose(candidates, best, q_terms, weights)
         if required == "vote":
+            # The parsed result (whole result block, agenda item) replaces a sentence that holds a
+            # result too ("Das ist eine mehrheitliche Zustimmung."), and one that merely reads like
+            # one unless that scores clearly better: such sentences get bonuses for their kind and
+            # counts (0.3) that votes do not need.
+            holds_vote = bool(find_votes(passages[best.passage].text[best.start : best.end]))
             vote = _best_vote(question, passages, q_terms, weights, context, nearness, language)
-            # A parsed result (with its agenda item) beats a sentence that merely reads like one,
-            # which gets bonuses for its kind and counts (0.3) that the parsed result does not need.
-            if vote is not None and vote.score + 0.3 >= best.score:
+            if vote is not None and (holds_vote or vote.score + 0.3 >= best.score):
                 chosen = [vote, *_other_parts(vote, chosen, candidates, passages, q_terms)]
         used = {c.passage for c in chosen}
         support = set().union(*(context_terms[i] for i in used))
@@ -275,37 +280,45 @@ def _best_vote(
     asks_amendment = bool(_AMENDMENT.search(question))
     best: _Candidate | None = None
     for i, p in enumerate(passages):
-        found = [f for f in find_votes(p.text) if f.strength >= 2]
         previous_end = 0
-        for f in found:
-            start, end = _vote_span(p.text, f, previous_end)
+        for run in _vote_runs([f for f in find_votes(p.text) if f.strength >= 2]):
+            start, end = _vote_span(p.text, run, previous_end)
             before = set(content_terms(p.text[max(previous_end, start - _VOTE_CONTEXT_CHARS) : start], language))
             score = 0.3 * _covered(q_terms, weights, before) + 0.5 * context[i] + 0.3 * nearness[i]
-            if f.vote.yes is not None or f.vote.no is not None:
+            vote = run[0].vote
+            if vote.yes is not None or vote.no is not None:
                 score += 0.1
-            if f.amendment != asks_amendment:
+            if run[0].amendment != asks_amendment:
                 score -= 0.2
             previous_end = end
             if best is None or score > best.score:
                 label = f"{p.agenda_item.label()}: " if p.agenda_item else ""
-                block = p.text[start:end] if f.listed else f.vote.text
-                best = _Candidate(i, start, end, before, score, summary=label + _one_line(block))
+                shown = p.text[start:end] if len(run) > 1 else vote.text
+                best = _Candidate(i, start, end, before, score, summary=label + _one_line(shown))
     return best
 
 
-def _vote_span(text: str, f: Any, since: int) -> tuple[int, int]:
-    """Where a found vote stands in the text: its line, a German result block of several lines
-    (sub-items), or a roll call from its "For (n)" line to the result."""
-    end = text.find("\n\n", f.start)
+def _vote_runs(found: list[Any]) -> list[list[Any]]:
+    """Votes grouped as they are recorded: the lines of one German result block ("TOP 14: …",
+    "TOP 14.1 …", "Ziffer 2: …") form one run; every other vote stands alone."""
+    runs: list[list[Any]] = []
+    for f in found:
+        if runs and f.listed and runs[-1][-1].listed and f.start - runs[-1][-1].start < _RESULT_LINE_CHARS:
+            runs[-1].append(f)
+        else:
+            runs.append([f])
+    return runs
+
+
+def _vote_span(text: str, run: list[Any], since: int) -> tuple[int, int]:
+    """Where a run of votes stands in the text: from the first line to the end of the last, and
+    for a roll call from its "For (n)" line on."""
+    end = text.find("\n", run[-1].start)
     end = len(text) if end < 0 else end
-    if f.listed:
-        start = text.rfind("\n\n", since, f.start)
-        return (since if start < 0 else start + 2), end
-    roll_call = list(re.finditer(r"^[ \t]*For\s*\(\d+\)", text[since : f.start], re.M))
+    roll_call = list(re.finditer(r"^[ \t]*For\s*\(\d+\)", text[since : run[0].start], re.M))
     if roll_call:
         return since + roll_call[-1].start(), end
-    line_start = text.rfind("\n", since, f.start)
-    return (since if line_start < 0 else line_start + 1), end
+    return text.rfind("\n", since, run[0].start) + 1 or since, end
 
 
 def _other_parts(
