@@ -54,7 +54,7 @@ _SENTENCE_HAS = {
     "date": re.compile(
         r"\b\d{1,2}\.\s?\d{1,2}\.\s?\d{2,4}\b|\b\d{1,2}\.?\s+(Jan|Feb|Mär|Apr|Mai|May|Jun|Jul|Aug|Sep|Okt|Oct|Nov|Dez|Dec)"
         r"|\b(Januar|Februar|März|April|Mai|Juni|Juli|August|September|Oktober|November|Dezember|January"
-        r"|February|March|June|July|October|December)\s+\d{4}\b|\b(?:im Jahr|bis|ab|seit|in|until|since)\s+\d{4}\b",
+        r"|February|March|June|July|October|December)\s+\d{4}\b|\b(?:Jahr(?:es)?|bis|ab|seit|in|until|since|by)\s+(?:19|20)\d{2}\b",
         re.I,
     ),
     "names": re.compile(r"[A-ZÄÖÜ][\wäöüß.-]+(?:,\s*[A-ZÄÖÜ][\wäöüß.-]+)*,?\s+(und|and|sowie)\s+[A-ZÄÖÜ]"),
@@ -371,7 +371,7 @@ def _with_neighbours(
             sentence = text[n.start : n.end]
             new = {t for t in q_terms if t not in covered and _matches(t, n.terms)}
             typed = any(_answers_type(t, sentence, q_numbers) for t in wanted if t in _SENTENCE_HAS)
-            if len(n.terms) >= 2 and not _REPORTED_QUESTION.search(sentence) and (new or typed):
+            if not _is_fragment(sentence) and not _REPORTED_QUESTION.search(sentence) and (new or typed):
                 covered |= new
                 first, last = min(first, j), max(last, j)
         widened.append(_Candidate(c.passage, same[first].start, same[last].end, c.terms, c.score))
@@ -495,8 +495,11 @@ def _is_fragment(sentence: str) -> bool:
     """Headings, table cells and header rows carry no answer on their own: "Gemeinderat
     22.10.2024 33 Ö Kenntnisnahme", "Vorsitzender Stadtteilbeirat", "Abstain (1)". A sentence has
     at least two lower-case words (articles, prepositions, verbs); table rows such as "Stadt
-    Monheim a.R.: Leitung des Bereiches Kinder, Jugend und Familie" do too."""
-    return len(re.findall(r"(?<![\w-])[a-zäöüß]{2,}\b", sentence)) < 2
+    Monheim a.R.: Leitung des Bereiches Kinder, Jugend und Familie" do too, and lists of names
+    ("Mayor Adams, Commissioners Fish, Fritz, Leonard") are answers to "who" questions."""
+    if sentence.isupper():  # "CITY OF PORTLAND, OREGON OFFICIAL MINUTES"
+        return True
+    return len(re.findall(r"(?<![\w-])[a-zäöüß]{2,}\b", sentence)) < 2 and sentence.count(", ") < 2
 
 
 def _similar(a: set[str], b: set[str]) -> bool:
