@@ -5,7 +5,7 @@ not cover what was asked.
 How a sentence is scored: 0.3 × its own coverage + 0.5 × its passage's context coverage +
 0.3 × its passage's nearness to the question, so the passage that matches the question best
 supplies the answer (measured on the gold set: answer accuracy 0.43 with the sentence's own
-coverage weighted most, 0.55 passage first):
+coverage weighted most, 0.53 passage first):
 - coverage: the weighted share of the question's content words found in the sentence. Weights
   are inverse document frequencies over all candidate sentences, so a rare word ("KOMM-AN",
   "Grundsteuerreform") counts more than one found everywhere ("Stadt"). German compounds match
@@ -17,25 +17,38 @@ coverage weighted most, 0.55 passage first):
 - answer type: a question asking "how many", "when", "who/which" or "how was voted" prefers
   sentences carrying a number, a date, names or a vote result that the question does not; for
   vote, number and date questions the lead sentence must carry one.
+- for decision and vote questions, minutes outrank the proposals that preceded them.
 - reported questions ("bittet um Mitteilung, welche …", "asked whether …") restate the
-  question rather than answer it and are scored down.
+  question rather than answer it, and headings and header rows carry no answer: both are scored
+  down.
+
+What the answer holds:
+- the best sentence, widened by the sentence before or after it where that carries the kind of
+  fact asked for or question words the answer lacks;
+- further sentences that cover question words the first does not, or score nearly as well;
+- for vote questions, the parsed result (`ingest.votes.find_votes`) of the best-matching agenda
+  item, headed by that item: a whole result block ("TOP 14: … TOP 14.1: …") or a roll call
+  ("For (57) … Against (0) … Abstain (2) … Motion carried"), plus the decision sentence of the
+  same item.
 
 The assistant abstains when no sentence carries the required kind of fact, when the best
-passage is far from the question in the embedding space (`min_passage_score`), or when the
-passages of the chosen sentences cover less than `min_coverage` of the question (0.5, measured
-on the gold set against 0.4, 0.6 and 0.7): then it says so and asserts nothing.
+passage is far from the question in the embedding space (`min_passage_score`), when the
+passages of the answer cover less than `min_coverage` of the question (0.5; on the gold set
+0.4–0.55 give the same accuracy, 0.6 and above lose more answers than they gain abstentions),
+or when a date or number the question names (a year, an item, a file number) is not in them:
+then it says so and asserts nothing.
 """
 
 import math
 import re
 from dataclasses import dataclass
-from typing import Any
 from datetime import date
+from typing import Any
 
 from assistant.intent import question_types
 from assistant.model import Citation, Passage
 from assistant.settings import AnswerSettings
-from assistant.text import LIST_ITEM, content_terms, detect_language, sentence_spans
+from assistant.text import LIST_ITEM, Language, content_terms, detect_language, sentence_spans
 from ingest.structure import VOTE_RECORD, find_dates, parse_vote
 from ingest.votes import find_votes
 
@@ -267,7 +280,7 @@ def _best_vote(
     weights: dict[str, float],
     context: list[float],
     nearness: list[float],
-    language: str,
+    language: Language,
 ) -> _Candidate | None:
     """The vote result that answers a vote question, as the parser of the ingest reads it
     (`find_votes`): German result lines, Kent roll calls, Portland "(Y-5)", Cleveland "Yeas 15".
@@ -283,7 +296,8 @@ def _best_vote(
         previous_end = 0
         for run in _vote_runs([f for f in find_votes(p.text) if f.strength >= 2]):
             start, end = _vote_span(p.text, run, previous_end)
-            before = set(content_terms(p.text[max(previous_end, start - _VOTE_CONTEXT_CHARS) : start], language))
+            motion = p.text[max(previous_end, start - _VOTE_CONTEXT_CHARS) : start]
+            before = set(content_terms(motion, language))
             score = 0.3 * _covered(q_terms, weights, before) + 0.5 * context[i] + 0.3 * nearness[i]
             vote = run[0].vote
             if vote.yes is not None or vote.no is not None:
