@@ -372,8 +372,9 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     A sentence ends at `.`, `!` or `?` before an upper-case letter or digit, unless the word
     before the dot is an abbreviation ("Dr.", "Nr.", "z. B.") or a one- or two-digit ordinal
     ("22. Oktober", "3. Plenarsitzung"). A line break also ends a sentence after `:` `;` or
-    `)`, before a list item or agenda line, and around table rows (lines with tabs): minutes put
-    votes and tables on lines of their own without a full stop. A run of more than
+    `)`, before a list item or agenda line, around table rows (lines with tabs), and at a blank
+    line unless the next paragraph starts in lower case: minutes put votes, tables and headings
+    ("Erläuterungen") on lines of their own without a full stop. A run of more than
     `LONG_SENTENCE` characters without an end is split into its lines.
 
     >>> t = "Die Sitzung am 22. Oktober leitete Dr. Mentrup. Abstimmungsergebnis:\\nTOP 14: Zustimmung"
@@ -395,6 +396,7 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
         following = lines[i + 1]
         if (
             stripped.endswith((":", ";", ")"))
+            or (not stripped and not following[:1].islower())  # a paragraph gap, not a page-layout break
             or "\t" in line
             or "\t" in following
             or LIST_ITEM.match(following)

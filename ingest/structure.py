@@ -98,7 +98,7 @@ _MEETING_MARKER = re.compile(
 # A recorded vote: counts ("25 Ja, 22 Nein", "For (12)", "mit 8 Stimmen") or a formal outcome
 # ("einstimmig", "zur Kenntnis genommen", "Motion carried", Portland's "Y-5").
 VOTE_RECORD = re.compile(
-    r"\b\d+\s*(Ja|Nein|Enthaltung)|\b\d+\s+(Gegen)?[Ss]timmen|(einstimmig|mehrheitlich)e?\s+(Zustimmung|Ablehnung)"
+    r"\b\d+\s*(Ja|Nein)\b|\b\d+\s*Enthaltung|\b\d+\s+(Gegen)?[Ss]timmen|(einstimmig|mehrheitlich)e?\s+(Zustimmung|Ablehnung)"
     r"|\beinstimmig\b|\bmehrheitlich\b|zur Kenntnis genommen"
     r"|\b(For|Against|Abstain(ed)?)\b\W{0,3}\d+|\bcarried\b|\bunanimous|\bY-\d+",
     re.I,
