@@ -2,9 +2,9 @@
 see `assistant.lexical`), fused by reciprocal rank, best passages first.
 
 Lexical search works as soon as a file is parsed, so documents are searchable before their
-vectors exist; dense search finds paraphrases that share no word with the question. In `dense`
-mode (the default) BM25 only stands in for chunks that have no vector yet; in `hybrid` mode
-both lists always count; `lexical` mode ranks by BM25 alone (to measure its share). Reciprocal
+vectors exist; dense search finds paraphrases that share no word with the question. In `hybrid`
+mode (the default) both lists count; in `dense` mode BM25 only stands in for chunks that have no
+vector yet; `lexical` mode ranks by BM25 alone (to measure its share). Reciprocal
 rank fusion needs no score calibration between the two: a passage's fused score is
 sum(weight / (RRF_K + rank)) over the lists it appears in, the BM25 list weighted by
 `retrieval.lexical_weight`.

@@ -1,7 +1,7 @@
 """`council eval GOLD --out RESULTS [--compare SETTING=VALUE ...]`: every gold question through the
 assistant, one result line per question (the `ask --json` shape plus "id" and the "retrieved"
 sources), then the metrics. With `--compare`, the same questions also run under the changed
-settings (e.g. `retrieval.mode=hybrid`), their results go to RESULTS with `.compare` before the
+settings (e.g. `retrieval.mode=dense`), their results go to RESULTS with `.compare` before the
 suffix, and both configurations are printed side by side."""
 
 import json
