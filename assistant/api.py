@@ -10,7 +10,9 @@ from pathlib import Path
 from assistant.answer import ExtractiveAnswerer
 from assistant.catalog import Catalog
 from assistant.embeddings import build_embed_model
+from assistant.filters import NO_FILTERS, AppliedFilters, Filters, IndexFacets, no_documents_message
 from assistant.model import Answer
+from assistant.question_filters import filters_from_question
 from assistant.retrieval import CouncilRetriever
 from assistant.settings import Settings
 from assistant.store import IndexEmpty, VectorStore
@@ -25,6 +27,7 @@ class QuestionError(ValueError):
 @dataclass
 class CouncilAssistant:
     settings: Settings
+    catalog: Catalog
     retriever: CouncilRetriever
     answerer: ExtractiveAnswerer
 
@@ -32,10 +35,24 @@ class CouncilAssistant:
         """Load the embedding model now, so that the first question is not the slow one."""
         self.retriever.passages("Sitzung")
 
-    def ask(self, question: str) -> Answer:
+    def ask(self, question: str, filters: Filters = NO_FILTERS) -> Answer:
+        """Answer from the documents matching `filters` (chosen in the UI or CLI) and the filters
+        the question states. Chosen filters that match no document give an answer saying so;
+        the question's filters that match nothing are dropped, and the answer notes it."""
         started = time.perf_counter()
         question = check_question(question, self.settings.ui.max_question_chars)
-        passages = self.retriever.passages(question)
+        if not filters.empty and not self.catalog.has_matches(filters):
+            return Answer(
+                question=question,
+                text=no_documents_message(filters),
+                abstained=True,
+                citations=[],
+                retrieved=[],
+                seconds=time.perf_counter() - started,
+                filters=AppliedFilters(applied=filters),
+            )
+        applied = self.filters_for(question, filters)
+        passages = self.retriever.passages(question, applied.applied)
         extract = self.answerer.answer(question, passages)
         return Answer(
             question=question,
@@ -44,7 +61,28 @@ class CouncilAssistant:
             citations=extract.citations,
             retrieved=passages,
             seconds=time.perf_counter() - started,
+            filters=applied,
         )
+
+    def filters_for(self, question: str, chosen: Filters) -> AppliedFilters:
+        """`chosen` plus what the question adds, where that matches some document.
+
+        A filter misread from the question (a date that is a fact asked about, a person's title
+        taken for a committee) usually matches nothing; searching unfiltered then costs nothing
+        against not having read it, where abstaining would lose the answer."""
+        if not self.settings.retrieval.question_filters:
+            return AppliedFilters(applied=chosen)
+        stated = filters_from_question(question, self.catalog.facets(), chosen).without(chosen)
+        if stated.empty:
+            return AppliedFilters(applied=chosen)
+        combined = chosen.overridden_by(stated)
+        if self.catalog.has_matches(combined):
+            return AppliedFilters(applied=combined, from_question=stated)
+        return AppliedFilters(applied=chosen, unmatched=stated)
+
+    def facets(self) -> IndexFacets:
+        """The committees and document types the UI offers as filters."""
+        return self.catalog.facets()
 
 
 def check_question(question: str, max_chars: int) -> str:
@@ -66,6 +104,7 @@ def build_assistant(settings: Settings) -> CouncilAssistant:
     catalog = Catalog(settings.data_dir, create=False)
     return CouncilAssistant(
         settings=settings,
+        catalog=catalog,
         retriever=CouncilRetriever(catalog, vectors, embed_model, settings.retrieval),
         answerer=ExtractiveAnswerer(settings.answer),
     )

@@ -7,6 +7,8 @@ mode (the default) BM25 only stands in for chunks that have no vector yet; in `h
 both lists always count. Reciprocal rank fusion needs no score calibration between the two: a
 passage's fused score is sum(1 / (RRF_K + rank)) over the lists it appears in.
 
+Filters (committee, dates, type, TOP, Vorlage) restrict both searches inside their queries.
+
 `CouncilRetriever` is a llama-index `BaseRetriever` (it implements `_retrieve` only), so
 llama-index query engines can use it; our own services call `passages()` and get typed
 `Passage` values.
@@ -19,6 +21,7 @@ from llama_index.core.base.embeddings.base import BaseEmbedding
 from llama_index.core.schema import NodeWithScore, QueryBundle, TextNode
 
 from assistant.catalog import Catalog
+from assistant.filters import NO_FILTERS, Filters
 from assistant.intent import question_types, retrieval_query
 from assistant.model import Passage
 from assistant.settings import RetrievalSettings
@@ -43,16 +46,21 @@ class CouncilRetriever(BaseRetriever):
         self._embed_model = embed_model
         self._settings = settings
 
-    def passages(self, question: str) -> list[Passage]:
-        """The top-k passages; for a vote question also the vote records of the best documents,
-        which dense search alone ranks below forty paragraphs of debate on the same item."""
+    def passages(self, question: str, filters: Filters = NO_FILTERS) -> list[Passage]:
+        """The top-k passages among the chunks matching `filters`; for a vote question also the
+        vote records of the best documents, which dense search alone ranks below forty
+        paragraphs of debate on the same item.
+
+        Filters restrict each search itself (Chroma's ids, SQL on the catalog), so k passages
+        come back whenever k chunks match, however far down an unfiltered ranking they stand."""
         if self._catalog.count() == 0:
             raise IndexEmpty("The index is empty. Run `council ingest FOLDER` first.")
         k = self._settings.top_k
         vector = self._embed_model.get_query_embedding(retrieval_query(question))
-        dense = self._vectors.query(vector, k)
+        among = None if filters.empty else self._catalog.matching_keys(filters)
+        dense = self._vectors.query(vector, k, among)
         similarity = dict(dense)
-        lexical = [key for key, _ in self._catalog.lexical(retrieval_query(question), k)]
+        lexical = [key for key, _ in self._catalog.lexical(retrieval_query(question), k, filters)]
         similarity.update(
             self._vectors.similarities([key for key in lexical if key not in similarity], vector)
         )
@@ -67,7 +75,7 @@ class CouncilRetriever(BaseRetriever):
         best_sources = list(dict.fromkeys(p.source for p in found))[:VOTE_RECORD_SOURCES]
         records = [
             c
-            for c in self._catalog.chunks(self._catalog.keys_of_sources(best_sources)).values()
+            for c in self._catalog.chunks(self._catalog.keys_of_sources(best_sources, filters)).values()
             if c.key not in seen and VOTE_RECORD.search(c.text)
         ]
         scores = self._vectors.similarities([c.key for c in records], vector)

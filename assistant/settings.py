@@ -97,6 +97,12 @@ class RetrievalSettings(BaseModel):
         description="Passages handed to the answerer. Measured on the gold set: 8 gives 0.35 answer "
         "accuracy, 15 gives 0.44, 25 gives 0.42.",
     )
+    question_filters: bool = Field(
+        True,
+        description="Read filters from the question (committee, meeting date or month, 'letzte Sitzung', "
+        "TOP, Vorlage, 'laut Niederschrift') and search only the matching documents; where they match "
+        "nothing, search unfiltered and say so. Filters chosen in the UI or CLI apply either way.",
+    )
 
 
 class AnswerSettings(BaseModel):
