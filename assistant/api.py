@@ -37,8 +37,9 @@ class CouncilAssistant:
 
     def ask(self, question: str, filters: Filters = NO_FILTERS) -> Answer:
         """Answer from the documents matching `filters` (chosen in the UI or CLI) and the filters
-        the question states. Chosen filters that match no document give an answer saying so;
-        the question's filters that match nothing are dropped, and the answer notes it."""
+        the question states. Chosen filters that match no document give an answer saying so
+        (they are never dropped silently); the question's filters are dropped where they do not
+        hold up (`CouncilRetriever._settle`), and the answer notes it."""
         started = time.perf_counter()
         question = check_question(question, self.settings.ui.max_question_chars)
         if not filters.empty and not self.catalog.has_matches(filters):
@@ -51,34 +52,22 @@ class CouncilAssistant:
                 seconds=time.perf_counter() - started,
                 filters=AppliedFilters(applied=filters),
             )
-        applied = self.filters_for(question, filters)
-        passages = self.retriever.passages(question, applied.applied)
-        extract = self.answerer.answer(question, passages)
+        stated = (
+            filters_from_question(question, self.catalog.facets(), filters)
+            if self.settings.retrieval.question_filters
+            else NO_FILTERS
+        )
+        found = self.retriever.retrieve(question, filters, stated)
+        extract = self.answerer.answer(question, found.passages)
         return Answer(
             question=question,
             text=extract.text,
             abstained=extract.abstained,
             citations=extract.citations,
-            retrieved=passages,
+            retrieved=found.passages,
             seconds=time.perf_counter() - started,
-            filters=applied,
+            filters=found.filters,
         )
-
-    def filters_for(self, question: str, chosen: Filters) -> AppliedFilters:
-        """`chosen` plus what the question adds, where that matches some document.
-
-        A filter misread from the question (a date that is a fact asked about, a person's title
-        taken for a committee) usually matches nothing; searching unfiltered then costs nothing
-        against not having read it, where abstaining would lose the answer."""
-        if not self.settings.retrieval.question_filters:
-            return AppliedFilters(applied=chosen)
-        stated = filters_from_question(question, self.catalog.facets(), chosen).without(chosen)
-        if stated.empty:
-            return AppliedFilters(applied=chosen)
-        combined = chosen.overridden_by(stated)
-        if self.catalog.has_matches(combined):
-            return AppliedFilters(applied=combined, from_question=stated)
-        return AppliedFilters(applied=chosen, unmatched=stated)
 
     def facets(self) -> IndexFacets:
         """The committees and document types the UI offers as filters."""

@@ -13,6 +13,7 @@ files (a reprinted Niederschrift extract) matches if any of its placements does.
 import re
 from dataclasses import dataclass, fields, replace
 from datetime import date, timedelta
+from typing import Literal
 
 # An agenda item number as printed: "14", "15.1", "9.3.2".
 _ITEM_NUMBER = re.compile(r"\d{1,3}(?:\.\d{1,3})*")
@@ -105,27 +106,32 @@ NO_FILTERS = Filters()
 @dataclass(frozen=True)
 class AppliedFilters:
     """What a search was restricted to, and why: `applied` is what the store queries used,
-    `from_question` the part of it read from the question (the rest was chosen explicitly), and
-    `unmatched` what the question named but no document in the index matches; the search ran
-    without it, and `note()` says so."""
+    `from_question` the part of it read from the question (the rest was chosen in the UI or
+    CLI), and `dropped` what the question named but the search ran without, because no document
+    matches it (`reason` "nothing") or because its documents are much farther from the question
+    than others ("far"); `note()` says so."""
 
     applied: Filters = NO_FILTERS
     from_question: Filters = NO_FILTERS
-    unmatched: Filters = NO_FILTERS
+    dropped: Filters = NO_FILTERS
+    reason: Literal["nothing", "far"] | None = None
 
     def note(self) -> str | None:
-        if self.unmatched.empty:
+        if self.dropped.empty:
             return None
-        return (
-            f"Hinweis: Zu {self.unmatched.describe()} (aus der Frage) gibt es keine Dokumente im Index; "
-            "gesucht wurde ohne diese Einschränkung."
+        named = f"{self.dropped.describe()} (aus der Frage)"
+        why = (
+            f"Zu {named} gibt es keine Dokumente im Index"
+            if self.reason == "nothing"
+            else f"Die Dokumente zu {named} passen deutlich schlechter zur Frage als andere"
         )
+        return f"Hinweis: {why}; gesucht wurde ohne diese Einschränkung."
 
     def to_json(self) -> dict:
         return {
             "applied": self.applied.to_json(),
             "from_question": self.from_question.to_json(),
-            "unmatched": self.unmatched.to_json(),
+            "dropped": self.dropped.to_json(),
             "note": self.note(),
         }
 
