@@ -168,6 +168,36 @@ def _known(name: str, values: tuple[str, ...]) -> str:
     return next((v for v in values if v.casefold() == wanted), " ".join(name.split()))
 
 
+def filters_from_input(
+    facets: IndexFacets,
+    *,
+    committee: str | None = None,
+    date_from: str | None = None,
+    date_to: str | None = None,
+    doc_type: str | None = None,
+    agenda_item: str | None = None,
+    vorlage: str | None = None,
+) -> Filters:
+    """Filters as typed in the CLI or the web form (empty strings: not set), in the index's
+    spelling. Raises `FilterError` with a German message for a value that cannot be read.
+
+    >>> filters_from_input(IndexFacets(committees=("Gemeinderat",)), committee="gemeinderat",
+    ...     date_from="2024", agenda_item="TOP 14").describe()
+    'Ausschuss Gemeinderat, ab 01.01.2024, TOP 14'
+    """
+    item = (
+        re.sub(r"^(?:TOP|Tagesordnungspunkt)\s*", "", agenda_item.strip(), flags=re.I) if agenda_item else ""
+    )
+    return Filters(
+        committee=facets.committee(committee) if committee and committee.strip() else None,
+        date_from=parse_day(date_from, end=False) if date_from and date_from.strip() else None,
+        date_to=parse_day(date_to, end=True) if date_to and date_to.strip() else None,
+        doc_type=facets.doc_type(doc_type) if doc_type and doc_type.strip() else None,
+        agenda_item=item or None,
+        vorlage=vorlage.strip() if vorlage and vorlage.strip() else None,
+    )
+
+
 def parse_day(text: str, *, end: bool) -> date:
     """A date bound as a user types it: "2024-10-22", "22.10.2024", a month ("2024-10",
     "10.2024") or a year ("2021"). A month or year is its first day as a start (`end=False`)
