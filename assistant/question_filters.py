@@ -69,13 +69,20 @@ _LATEST = re.compile(
     re.I,
 )
 _MEETING_WORD = re.compile(r"[Ss]itzung|\btagte\b|\bmeeting\b|\bsession\b", re.I)
+# An agenda item or Vorlage number after its keyword, with the numbers listed after it ("TOP 11
+# und 23", "TOP 9.1 bis 9.3", "Vorlagen 2024/0932 und 2024/0915"): more than one, no filter.
+_ITEM_NUMBER = r"\d{1,3}(?:\.\d{1,3})*"
+_VORLAGE_NUMBER = r"\d{1,4}/\d{2,4}(?:/\d{1,4})?"
+_LISTED = r"(?:\s*(?:,|und|and|bis|to|sowie|oder|or)\s*(?:TOP\s*)?{})*"
 _ITEM = re.compile(
-    r"\b(?:TOP|Tagesordnungspunkte?s?|(?:agenda\s+)?item)\s*(?:Nr\.?\s*|No\.?\s*)?(\d{1,3}(?:\.\d{1,3})*)\b"
-    r"|\bPunkt\s+(\d{1,3}(?:\.\d{1,3})*)\s+der\s+Tagesordnung",
+    rf"\b(?:TOP|Tagesordnungspunkte?s?|(?:agenda\s+)?items?)\s*(?:Nr\.?\s*|No\.?\s*)?"
+    rf"({_ITEM_NUMBER}{_LISTED.format(_ITEM_NUMBER)})\b"
+    rf"|\bPunkt\s+({_ITEM_NUMBER})\s+der\s+Tagesordnung",
     re.I,
 )
 _VORLAGE = re.compile(
-    r"\b(?:(?:Beschluss|Informations)?[Vv]orlage|Drucksache)(?:\s*-?\s*Nr\.?)?\s*:?\s*(\d{1,4}/\d{2,4}(?:/\d{1,4})?)\b"
+    r"\b(?:(?:Beschluss|Informations)?[Vv]orlagen?|Drucksachen?)(?:\s*-?\s*Nr\.?)?\s*:?\s*"
+    rf"({_VORLAGE_NUMBER}{_LISTED.format(_VORLAGE_NUMBER)})\b"
 )
 # Document types, by the words that name them after "laut", "in der" …, to the index's labels.
 _TYPE_WORDS = [
@@ -131,8 +138,10 @@ date_to=datetime.date(2024, 11, 5), doc_type=None, agenda_item=None, vorlage=Non
         date_from=first,
         date_to=last,
         doc_type=_doc_type(question, facets.doc_types),
-        agenda_item=_single(m[1] or m[2] for m in _ITEM.finditer(question)),
-        vorlage=_single(m[1] for m in _VORLAGE.finditer(question)),
+        agenda_item=_single(
+            n for m in _ITEM.finditer(question) for n in re.findall(_ITEM_NUMBER, m[1] or m[2])
+        ),
+        vorlage=_single(n for m in _VORLAGE.finditer(question) for n in re.findall(_VORLAGE_NUMBER, m[1])),
     )
 
 
