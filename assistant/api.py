@@ -57,7 +57,7 @@ class CouncilAssistant:
             if self.settings.retrieval.question_filters
             else NO_FILTERS
         )
-        found = self.retriever.retrieve(question, filters, stated)
+        found = self.retriever.search(question, filters, stated)
         extract = self.answerer.answer(question, found.passages)
         return Answer(
             question=question,

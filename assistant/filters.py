@@ -119,13 +119,15 @@ class AppliedFilters:
     def note(self) -> str | None:
         if self.dropped.empty:
             return None
-        named = f"{self.dropped.describe()} (aus der Frage)"
         why = (
-            f"Zu {named} gibt es keine Dokumente im Index"
+            "kein Dokument im Index ist so verzeichnet"
             if self.reason == "nothing"
-            else f"Die Dokumente zu {named} passen deutlich schlechter zur Frage als andere"
+            else "die so verzeichneten Dokumente passen deutlich schlechter zur Frage als andere"
         )
-        return f"Hinweis: {why}; gesucht wurde ohne diese Einschränkung."
+        return (
+            f"Hinweis: Die Frage nennt {self.dropped.describe()}; {why}, "
+            "daher wurde ohne diese Einschränkung gesucht."
+        )
 
     def to_json(self) -> dict:
         return {

@@ -54,11 +54,9 @@ class CouncilRetriever(BaseRetriever):
 
     def passages(self, question: str, filters: Filters = NO_FILTERS) -> list[Passage]:
         """The top-k passages among the chunks matching `filters`."""
-        return self.retrieve(question, filters).passages
+        return self.search(question, filters).passages
 
-    def retrieve(
-        self, question: str, chosen: Filters = NO_FILTERS, stated: Filters = NO_FILTERS
-    ) -> Retrieved:
+    def search(self, question: str, chosen: Filters = NO_FILTERS, stated: Filters = NO_FILTERS) -> Retrieved:
         """The top-k passages among the chunks matching the filters `chosen` in the UI or CLI
         and, where they hold up, those `stated` in the question (see `_settle`); for a vote
         question also the vote records of the best documents, which dense search alone ranks

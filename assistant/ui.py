@@ -95,7 +95,7 @@ def build_ui(assistant: CouncilAssistant) -> gr.Blocks:
         doc_type = gr.Dropdown(
             _choices("Alle Dokumenttypen", facets.doc_types), value=ALL, label="Dokumenttyp", render=False
         )
-        filters = [
+        filters: list[str | gr.components.Component] = [
             committee,
             gr.Textbox("", label="Sitzung von", placeholder="TT.MM.JJJJ, MM.JJJJ oder JJJJ", render=False),
             gr.Textbox("", label="Sitzung bis", placeholder="TT.MM.JJJJ, MM.JJJJ oder JJJJ", render=False),

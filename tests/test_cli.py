@@ -88,7 +88,7 @@ def test_ask_says_when_the_filters_match_nothing(small_index: Path):
         "--data-dir",
         str(small_index),
     )
-    assert "Hinweis: Zu Ausschuss Gemeinderat, Datum 03.03.2022 (aus der Frage) gibt es keine Dokumente" in (
+    assert "Hinweis: Die Frage nennt Ausschuss Gemeinderat, Datum 03.03.2022; kein Dokument im Index" in (
         question.stdout
     )
 

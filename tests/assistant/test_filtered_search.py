@@ -123,6 +123,11 @@ def test_a_filtered_search_returns_k_passages_when_the_best_are_all_elsewhere(sm
     assert len(found) == 3 and {p.committee for p in found} == {"County Council"}
 
 
+def test_llama_index_retrieval_still_goes_through_the_retriever(small_index):
+    nodes = retriever(small_index, top_k=2).retrieve("Welche Hebesätze gelten nach der Grundsteuerreform?")
+    assert len(nodes) == 2 and nodes[0].node.metadata["committee"] == "Gemeinderat"
+
+
 def test_the_vector_search_among_given_chunks_is_exact(small_index):
     config = Settings(data_dir=small_index)
     model = build_embed_model(config.embedding)
@@ -181,7 +186,7 @@ def test_question_filters_that_match_nothing_are_dropped_with_a_note(assistant):
     assert answer.filters.dropped == Filters(
         committee="Sozialausschuss", date_from=date(2022, 3, 3), date_to=date(2022, 3, 3)
     )
-    assert "Ausschuss Sozialausschuss, Datum 03.03.2022 (aus der Frage) gibt es keine Dokumente" in (
+    assert "Die Frage nennt Ausschuss Sozialausschuss, Datum 03.03.2022; kein Dokument" in (
         answer.filters.note() or ""
     )
     assert any(p.source == METTMANN for p in answer.retrieved)  # searched as if unfiltered
@@ -189,10 +194,10 @@ def test_question_filters_that_match_nothing_are_dropped_with_a_note(assistant):
 
 def test_question_filters_whose_passages_are_far_from_the_question_are_dropped(small_index):
     question = "Welche Städte haben im Gemeinderat am 22.10.2024 KOMM-AN NRW Mittel beantragt?"
-    kept = retriever(small_index).retrieve(question, stated=Filters(committee="Gemeinderat"))
+    kept = retriever(small_index).search(question, stated=Filters(committee="Gemeinderat"))
     assert kept.filters.applied == Filters(committee="Gemeinderat")
     # every Gemeinderat passage is farther from KOMM-AN than the Mettmann one outside the filter
-    strict = retriever(small_index, filter_doubt_gap=0.0).retrieve(
+    strict = retriever(small_index, filter_doubt_gap=0.0).search(
         question, stated=Filters(committee="Gemeinderat")
     )
     assert strict.filters.applied.empty and strict.filters.reason == "far"

@@ -98,11 +98,11 @@ def test_the_note_says_which_question_filters_were_dropped_and_why():
     assert AppliedFilters().note() is None
     nothing = AppliedFilters(dropped=dropped, reason="nothing").note()
     assert nothing == (
-        "Hinweis: Zu Ausschuss Stadtrat, Datum 22.10.2024 (aus der Frage) gibt es keine Dokumente im Index; "
-        "gesucht wurde ohne diese Einschränkung."
+        "Hinweis: Die Frage nennt Ausschuss Stadtrat, Datum 22.10.2024; kein Dokument im Index ist so "
+        "verzeichnet, daher wurde ohne diese Einschränkung gesucht."
     )
     far = AppliedFilters(dropped=dropped, reason="far").note()
-    assert far is not None and "passen deutlich schlechter zur Frage als andere" in far
+    assert far is not None and "die so verzeichneten Dokumente passen deutlich schlechter zur Frage" in far
     as_json = AppliedFilters(applied=Filters(vorlage="2024/1049"), from_question=Filters(vorlage="2024/1049"))
     assert as_json.to_json() == {
         "applied": {"vorlage": "2024/1049"},
