@@ -13,7 +13,7 @@ from assistant.text import detect_language
 
 QUESTION_TYPES = {
     "vote": re.compile(
-        r"abstimm|abgestimmt|stimmen|stimmverh|votum|gegenstimm|enthaltung|einstimmig|mehrheit|\bvot(e|ed|es|ing)\b",
+        r"abstimm|abgestimmt|stimmen|\bstimmte\b|zugestimmt|stimmverh|votum|gegenstimm|enthaltung|einstimmig|mehrheit|\bvot(e|ed|es|ing)\b(?!\s+in\b)",
         re.I,
     ),
     "number": re.compile(

@@ -54,7 +54,7 @@ def _german_result(m: re.Match[str]) -> _Found:
 
 
 def _ratio(m: re.Match[str]) -> _Found:
-    # Erlangen "(Abstimmung 9:0 Stimmen)"
+    # Erlangen "(Abstimmung 9:0 Stimmen)", "stellt mit 8 zu 0 Stimmen folgenden Antrag"
     yes, no = int(m.group(1)), int(m.group(2))
     return _Found(
         m.start(), Vote("approved" if yes > no else "rejected", _squash(m.group(0)), yes=yes, no=no), 3
@@ -157,6 +157,7 @@ _PATTERNS: list[tuple[re.Pattern[str], Callable[[re.Match[str]], _Found]]] = [
         _german_result,
     ),
     (re.compile(r"\bAbstimmung:?\s*(\d{1,3})\s*:\s*(\d{1,3})(?:\s*Stimmen)?"), _ratio),
+    (re.compile(r"\b(\d{1,3})\s+zu\s+(\d{1,3})\s+Stimmen\b"), _ratio),
     (
         re.compile(
             r"[^.\n]{0,60}?\b(?:einstimmig|mehrheitlich)\b[^.\n]{0,60}?"

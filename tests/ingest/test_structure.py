@@ -300,6 +300,7 @@ def test_kent_amendment_votes_are_parsed_with_their_counts():
         ("Mehrheitliche Zustimmung (43 JA-Stimmen, 5 Nein-Stimmen)", "approved", 43, 5, None, False),
         ("Ziffer 2: einstimmige Zustimmung (geänderter Text) (45 Ja)", "approved", 45, None, None, True),
         ("wird modifiziert nochmals gestellt (Abstimmung 9:0 Stimmen ).", "approved", 9, 0, None, False),
+        ("Der Stadtteilbeirat stellt mit 8 zu 0 Stimmen folgenden Antrag:", "approved", 8, 0, None, False),
         ("Abstimmung: Antrag wurde einstimmig angenommen.", "approved", None, None, None, True),
         (
             "Der Stadtteilbeirat Büchenbach spricht sich mit 8 Stimmen einstimmig für die 3 Projekte aus.",
