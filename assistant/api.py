@@ -10,7 +10,9 @@ from pathlib import Path
 from assistant.answer import ExtractiveAnswerer
 from assistant.catalog import Catalog
 from assistant.embeddings import build_embed_model
+from assistant.filters import NO_FILTERS, AppliedFilters, Filters, IndexFacets, no_documents_message
 from assistant.model import Answer
+from assistant.question_filters import filters_from_question
 from assistant.retrieval import CouncilRetriever
 from assistant.settings import Settings
 from assistant.store import IndexEmpty, VectorStore
@@ -25,6 +27,7 @@ class QuestionError(ValueError):
 @dataclass
 class CouncilAssistant:
     settings: Settings
+    catalog: Catalog
     retriever: CouncilRetriever
     answerer: ExtractiveAnswerer
 
@@ -32,19 +35,43 @@ class CouncilAssistant:
         """Load the embedding model now, so that the first question is not the slow one."""
         self.retriever.passages("Sitzung")
 
-    def ask(self, question: str) -> Answer:
+    def ask(self, question: str, filters: Filters = NO_FILTERS) -> Answer:
+        """Answer from the documents matching `filters` (chosen in the UI or CLI) and the filters
+        the question states. Chosen filters that match no document give an answer saying so
+        (they are never dropped silently); the question's filters are dropped where they do not
+        hold up (`CouncilRetriever._settle`), and the answer notes it."""
         started = time.perf_counter()
         question = check_question(question, self.settings.ui.max_question_chars)
-        passages = self.retriever.passages(question)
-        extract = self.answerer.answer(question, passages)
+        if not filters.empty and not self.catalog.has_matches(filters):
+            return Answer(
+                question=question,
+                text=no_documents_message(filters),
+                abstained=True,
+                citations=[],
+                retrieved=[],
+                seconds=time.perf_counter() - started,
+                filters=AppliedFilters(applied=filters),
+            )
+        stated = (
+            filters_from_question(question, self.catalog.facets(), filters)
+            if self.settings.retrieval.question_filters
+            else NO_FILTERS
+        )
+        found = self.retriever.search(question, filters, stated)
+        extract = self.answerer.answer(question, found.passages)
         return Answer(
             question=question,
             text=extract.text,
             abstained=extract.abstained,
             citations=extract.citations,
-            retrieved=passages,
+            retrieved=found.passages,
             seconds=time.perf_counter() - started,
+            filters=found.filters,
         )
+
+    def facets(self) -> IndexFacets:
+        """The committees and document types the UI offers as filters."""
+        return self.catalog.facets()
 
 
 def check_question(question: str, max_chars: int) -> str:
@@ -66,6 +93,7 @@ def build_assistant(settings: Settings) -> CouncilAssistant:
     catalog = Catalog(settings.data_dir, create=False)
     return CouncilAssistant(
         settings=settings,
+        catalog=catalog,
         retriever=CouncilRetriever(catalog, vectors, embed_model, settings.retrieval),
         answerer=ExtractiveAnswerer(settings.answer),
     )

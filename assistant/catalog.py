@@ -10,11 +10,15 @@ vectors follow.
 The lexical index is analysed as `assistant/lexical.py` describes; the compound part vocabulary
 it uses is the `lexicon` table, learned from the stored passages (`Catalog.reanalyse`).
 
+Every placement also has a row of facets (committee, meeting day, document type, agenda items,
+Vorlage numbers) that filters are evaluated on in SQL (`matching_keys`, `lexical`), so that
+filtering happens inside the queries and a duplicated chunk matches through any of its files.
+
 Duplicates are stored once. A chunk's key is the hash of its normalised text, so the same text
 in several files (Kent minutes reprinted in later agenda packs, the Karlsruhe Niederschrift
 extract attached to several Vorlagen) is one chunk with several placements: one lexical entry,
 one vector, cited with all its sources. Its primary placement (the first source in path order)
-gives the metadata it is embedded and filtered with.
+gives the metadata it is embedded with.
 """
 
 import dataclasses
@@ -24,19 +28,24 @@ import re
 import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
+from assistant.filters import NO_FILTERS, Filters, IndexFacets
 from assistant.lexical import ANALYSIS_VERSION, FTS_TOKENIZER, Analyzer, corpus_part_counts
 from assistant.model import Passage
 from assistant.store import IndexEmpty, StoreError
+from ingest.doc_types import MEETING_DOC_TYPES
 from ingest.model import AgendaItem, Chunk, CouncilDocument, Section, SourceRecord, Vote
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
 # The compound part vocabulary is learned again (and every passage re-analysed) once the index
 # has grown to this many times the passages it was learned from: amortised linear work, and a
 # vocabulary learned from the first few files does not stay.
 LEXICON_GROWTH = 2
+# Document types that record a meeting: the latest of them dates a committee's latest meeting.
+_MEETING_RECORDS = tuple(sorted(MEETING_DOC_TYPES | {"minutes", "agenda"}))
 
 _SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -50,6 +59,13 @@ CREATE TABLE IF NOT EXISTS placements (
     PRIMARY KEY (source, idx)
 );
 CREATE INDEX IF NOT EXISTS placements_key ON placements (key);
+CREATE TABLE IF NOT EXISTS facets (
+    source TEXT NOT NULL, idx INTEGER NOT NULL, key TEXT NOT NULL, committee TEXT, day INTEGER,
+    doc_type TEXT, items TEXT NOT NULL, vorlagen TEXT NOT NULL, PRIMARY KEY (source, idx)
+);
+CREATE INDEX IF NOT EXISTS facets_key ON facets (key);
+CREATE INDEX IF NOT EXISTS facets_committee ON facets (committee, day);
+CREATE INDEX IF NOT EXISTS facets_day ON facets (day);
 CREATE VIRTUAL TABLE IF NOT EXISTS lexical USING fts5 (key UNINDEXED, terms, tokenize="{FTS_TOKENIZER}");
 CREATE TABLE IF NOT EXISTS lexicon (term TEXT PRIMARY KEY, count INTEGER NOT NULL);
 """
@@ -146,6 +162,8 @@ class Catalog:
         if version is None:
             self._set_meta("schema", SCHEMA_VERSION)
             self._set_meta("analysis", f"{ANALYSIS_VERSION}:0")  # current, no vocabulary learned yet
+        elif version == "1":
+            self._add_facets()
         elif version != SCHEMA_VERSION:
             raise StoreError(
                 f"The index in {data_dir} has catalog schema {version}, this version needs {SCHEMA_VERSION}: "
@@ -196,26 +214,66 @@ class Catalog:
     def all_chunks(self) -> list[StoredChunk]:
         return list(self.chunks(sorted(self.keys())).values())
 
-    def lexical(self, question: str, k: int) -> list[tuple[str, float]]:
-        """(key, BM25 score) of the k best chunks for the question, best first (higher is better)."""
+    def lexical(self, question: str, k: int, filters: Filters = NO_FILTERS) -> list[tuple[str, float]]:
+        """(key, BM25 score) of the k best chunks for the question among those matching
+        `filters`, best first (higher is better)."""
         expression = self._analysis().match_expression(question)
         if expression is None:
             return []
+        condition, args = _facet_condition(filters)
+        restrict = "" if filters.empty else f"AND key IN (SELECT key FROM facets WHERE {condition}) "
         rows = self._db.execute(
-            "SELECT key, bm25(lexical) AS score FROM lexical WHERE lexical MATCH ? ORDER BY score LIMIT ?",
-            (expression, k),
+            f"SELECT key, bm25(lexical) AS score FROM lexical WHERE lexical MATCH ? {restrict}"
+            "ORDER BY score LIMIT ?",
+            (expression, *args, k),
         )
         return [(key, -float(score)) for key, score in rows]
 
-    def keys_of_sources(self, sources: Iterable[str]) -> list[str]:
+    def keys_of_sources(self, sources: Iterable[str], filters: Filters = NO_FILTERS) -> list[str]:
+        """The chunks these files place, in file order, where the placement matches `filters`."""
         unique = list(dict.fromkeys(sources))
         if not unique:
             return []
         marks = ",".join("?" * len(unique))
+        condition, args = _facet_condition(filters)
         rows = self._db.execute(
-            f"SELECT DISTINCT key FROM placements WHERE source IN ({marks}) ORDER BY source, idx", unique
+            f"SELECT key FROM facets WHERE source IN ({marks}) AND {condition} ORDER BY source, idx",
+            (*unique, *args),
         )
-        return [k for (k,) in rows]
+        return list(dict.fromkeys(k for (k,) in rows))
+
+    def matching_keys(self, filters: Filters) -> list[str]:
+        """Every chunk with a placement that matches `filters` (all its fields at once)."""
+        condition, args = _facet_condition(filters)
+        return [k for (k,) in self._db.execute(f"SELECT DISTINCT key FROM facets WHERE {condition}", args)]
+
+    def has_matches(self, filters: Filters) -> bool:
+        condition, args = _facet_condition(filters)
+        return (
+            self._db.execute(f"SELECT 1 FROM facets WHERE {condition} LIMIT 1", args).fetchone() is not None
+        )
+
+    def facets(self) -> IndexFacets:
+        """The committees and document types in the index, and each committee's latest meeting."""
+        committees = self._db.execute(
+            "SELECT DISTINCT committee FROM facets WHERE committee IS NOT NULL ORDER BY committee"
+        )
+        doc_types = self._db.execute(
+            "SELECT DISTINCT doc_type FROM facets WHERE doc_type IS NOT NULL ORDER BY doc_type"
+        )
+        marks = ",".join("?" * len(_MEETING_RECORDS))
+        latest = self._db.execute(
+            f"SELECT committee, MAX(day) FROM facets WHERE day IS NOT NULL AND doc_type IN ({marks}) "
+            "GROUP BY committee",
+            _MEETING_RECORDS,
+        ).fetchall()
+        by_committee = [(c, _date_of(day)) for c, day in latest if c is not None]
+        overall = [(None, _date_of(max(day for _, day in latest)))] if latest else []
+        return IndexFacets(
+            committees=tuple(c for (c,) in committees),
+            doc_types=tuple(t for (t,) in doc_types),
+            latest_meeting=tuple(by_committee + overall),
+        )
 
     # --- writing ------------------------------------------------------------------------------
 
@@ -225,6 +283,7 @@ class Catalog:
         with self._transaction():
             old = self._keys_of(doc.source)
             self._db.execute("DELETE FROM placements WHERE source = ?", (doc.source,))
+            self._db.execute("DELETE FROM facets WHERE source = ?", (doc.source,))
             self._db.execute(
                 "INSERT OR REPLACE INTO files (source, file_hash, doc, pages) VALUES (?, ?, ?, ?)",
                 (doc.source, file_hash, _doc_json(doc), len(doc.pages)),
@@ -244,6 +303,7 @@ class Catalog:
                         chunk.section,
                     ),
                 )
+                self._insert_facets(doc, chunk.index, key, chunk.section)
                 self._db.execute("INSERT OR IGNORE INTO chunks (key, text) VALUES (?, ?)", (key, chunk.text))
             self._drop_orphans(old)
             self._write_lexical(old | {chunk_key(chunk.text) for chunk in chunks})
@@ -254,6 +314,7 @@ class Catalog:
             with self._transaction():
                 old = self._keys_of(source)
                 self._db.execute("DELETE FROM placements WHERE source = ?", (source,))
+                self._db.execute("DELETE FROM facets WHERE source = ?", (source,))
                 self._db.execute("DELETE FROM files WHERE source = ?", (source,))
                 self._drop_orphans(old)
                 self._write_lexical(old)  # a shared chunk may now have another primary file
@@ -322,6 +383,43 @@ class Catalog:
         if (self._meta("analysis") or "").partition(":")[0] != ANALYSIS_VERSION:
             self.reanalyse()
 
+    def _insert_facets(self, doc: CouncilDocument, index: int, key: str, section: int | None) -> None:
+        item = doc.sections[section].item if section is not None and section < len(doc.sections) else None
+        record = doc.record
+        numbers = [
+            item.number if item else None,
+            record.agenda_item.number if record and record.agenda_item else None,
+        ]
+        items = dict.fromkeys(n for x in numbers if x for n in re.findall(r"\d+(?:[.\-/]\d+)*", x))
+        vorlagen = dict.fromkeys(v for v in (doc.vorlage, record.paper_reference if record else None) if v)
+        day = doc.meeting_date
+        self._db.execute(
+            "INSERT INTO facets VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                doc.source,
+                index,
+                key,
+                doc.committee,
+                int(day.replace("-", "")) if day and re.fullmatch(r"\d{4}-\d{2}-\d{2}", day) else None,
+                doc.doc_type,
+                f" {' '.join(items)} ",
+                f" {' '.join(vorlagen)} ",
+            ),
+        )
+
+    def _add_facets(self) -> None:
+        """Schema 1 → 2: facet rows for the placements of a catalog written before filters."""
+        with self._transaction():
+            self._db.execute("DELETE FROM facets")
+            for source, raw in self._db.execute("SELECT source, doc FROM files").fetchall():
+                doc = _doc_from_json(raw)
+                rows = self._db.execute(
+                    "SELECT idx, key, section FROM placements WHERE source = ?", (source,)
+                )
+                for index, key, section in rows.fetchall():
+                    self._insert_facets(doc, index, key, section)
+            self._set_meta("schema", SCHEMA_VERSION)
+
     def _drop_orphans(self, candidates: set[str]) -> None:
         """Chunks no file places any more leave the catalog and the lexical index."""
         for key in candidates:
@@ -351,6 +449,45 @@ class _Transaction:
 
     def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
         self._db.execute("ROLLBACK" if exc_type else "COMMIT")
+
+
+def _facet_condition(filters: Filters) -> tuple[str, list[Any]]:
+    """An SQL condition on the facets table for `filters`, with its arguments ("1": no filter).
+
+    An agenda item matches its sub-items: "15" matches a placement filed under "15" or "15.1".
+    Items (a section's and the registry's, compound numbers such as Cleveland's "528-16" whole)
+    and Vorlage numbers are stored space-delimited (" 15 15.1 "), so a match is a
+    substring test on whole numbers."""
+    clauses: list[str] = []
+    args: list[Any] = []
+    if filters.committee is not None:
+        clauses.append("committee = ?")
+        args.append(filters.committee)
+    if filters.date_from is not None:
+        clauses.append("day >= ?")
+        args.append(int(filters.date_from.strftime("%Y%m%d")))
+    if filters.date_to is not None:
+        clauses.append("day <= ?")
+        args.append(int(filters.date_to.strftime("%Y%m%d")))
+    if filters.doc_type is not None:
+        clauses.append("doc_type = ?")
+        args.append(filters.doc_type)
+    if filters.agenda_item is not None:
+        # the item, its sub-items, and the items above it, which hold it where a file is not
+        # divided finer ("TOP 22.1" stands in the minutes of TOP 22)
+        parts = filters.agenda_item.split(".")
+        above = [f" {'.'.join(parts[:i])} " for i in range(1, len(parts))]
+        wanted = [f" {filters.agenda_item} ", f" {filters.agenda_item}.", *above]
+        clauses.append("(" + " OR ".join("instr(items, ?) > 0" for _ in wanted) + ")")
+        args += wanted
+    if filters.vorlage is not None:
+        clauses.append("instr(vorlagen, ?) > 0")
+        args.append(f" {filters.vorlage} ")
+    return " AND ".join(clauses) or "1", args
+
+
+def _date_of(day: int) -> date:
+    return date(day // 10000, day // 100 % 100, day % 100)
 
 
 def _placement(row: Sequence[Any]) -> Placement:

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from assistant.api import QuestionError, build_assistant, ingest
 from assistant.embeddings import BackendMissing
+from assistant.filters import FilterError, filters_from_input
 from assistant.model import Answer
 from assistant.settings import Settings
 from assistant.store import StoreError
@@ -40,6 +41,16 @@ def main(argv: list[str] | None = None) -> int:
     p_ask = sub.add_parser("ask", help="answer one question with citations")
     p_ask.add_argument("question")
     p_ask.add_argument("--json", action="store_true", help="print one JSON object (for scripts)")
+    filters = p_ask.add_argument_group(
+        "filters",
+        "search only documents matching all of these (dates: 2024-10-22, 22.10.2024, 10.2024, 2024)",
+    )
+    filters.add_argument("--committee", metavar="NAME", help="committee as in the index, e.g. Gemeinderat")
+    filters.add_argument("--from", dest="date_from", metavar="DATE", help="meetings on or after DATE")
+    filters.add_argument("--to", dest="date_to", metavar="DATE", help="meetings on or before DATE")
+    filters.add_argument("--type", dest="doc_type", metavar="TYPE", help="document type, e.g. Niederschrift")
+    filters.add_argument("--top", dest="agenda_item", metavar="N", help="agenda item (TOP), e.g. 14 or 15.1")
+    filters.add_argument("--vorlage", metavar="NUMBER", help="Vorlage number, e.g. 2024/1049")
 
     p_eval = sub.add_parser("eval", help="run a gold question file and print metrics")
     p_eval.add_argument("gold", type=Path)
@@ -68,7 +79,7 @@ def main(argv: list[str] | None = None) -> int:
             case "ingest":
                 return _ingest(settings, args)
             case "ask":
-                return _ask(settings, args.question, args.json)
+                return _ask(settings, args)
             case "eval":
                 from eval.runner import CompareError, run_eval
 
@@ -89,7 +100,14 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("\nAbgebrochen. Ein erneuter Aufruf setzt dort fort, wo dieser aufgehört hat.", file=sys.stderr)
         return 130
-    except (StoreError, BackendMissing, QuestionError, FileNotFoundError, NotADirectoryError) as exc:
+    except (
+        StoreError,
+        BackendMissing,
+        QuestionError,
+        FilterError,
+        FileNotFoundError,
+        NotADirectoryError,
+    ) as exc:
         print(f"Fehler: {exc}", file=sys.stderr)
         return 1
     return 1
@@ -140,9 +158,19 @@ def _grouped(label: str, notes: list[FileNote]) -> list[str]:
     return [f"  {label} {count} file(s): {reason}" for reason, count in by_reason.most_common()]
 
 
-def _ask(settings: Settings, question: str, as_json: bool) -> int:
-    answer = build_assistant(settings).ask(question)
-    if as_json:
+def _ask(settings: Settings, args: argparse.Namespace) -> int:
+    assistant = build_assistant(settings)
+    filters = filters_from_input(
+        assistant.facets(),
+        committee=args.committee,
+        date_from=args.date_from,
+        date_to=args.date_to,
+        doc_type=args.doc_type,
+        agenda_item=args.agenda_item,
+        vorlage=args.vorlage,
+    )
+    answer = assistant.ask(args.question, filters)
+    if args.json:
         print(json.dumps(answer.to_json(), ensure_ascii=False))
     else:
         print(format_answer(answer))
@@ -151,6 +179,11 @@ def _ask(settings: Settings, question: str, as_json: bool) -> int:
 
 def format_answer(answer: Answer) -> str:
     lines = [answer.text]
+    applied = answer.filters.applied
+    if answer.retrieved and not applied.empty:
+        lines.append(f"(Gefiltert: {applied.describe()})")
+    if note := answer.filters.note():
+        lines.append(note)
     if answer.citations:
         lines.append("\nQuellen:")
     for c in answer.citations:

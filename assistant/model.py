@@ -1,7 +1,8 @@
 """Typed values that cross the assistant's boundaries: retrieved passages, citations, answers."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from assistant.filters import AppliedFilters
 from ingest.model import AgendaItem, SourceRecord, Vote
 
 _OUTCOME_DE = {
@@ -121,6 +122,7 @@ class Answer:
     citations: list[Citation]
     retrieved: list[Passage]  # everything retrieval returned, best first (for evaluation)
     seconds: float
+    filters: AppliedFilters = field(default_factory=AppliedFilters)  # what the search was restricted to
 
     def to_json(self) -> dict:
         """The `council ask --json` shape, which evaluation scripts depend on. Keys are only ever
@@ -131,6 +133,7 @@ class Answer:
             "abstained": self.abstained,
             "citations": [c.to_json() for c in self.citations],
             "seconds": round(self.seconds, 3),
+            "filters": self.filters.to_json(),
         }
 
 

@@ -5,7 +5,10 @@ The catalog (`assistant/catalog.py`) is the source of truth for chunks and their
 collection is derived from it. Each vector's id is the chunk key and its metadata carries a
 `version` (hash of the embedded input and the filter fields), so an ingest can tell which vectors
 are missing or stale and which belong to chunks that are gone, and bring the collection in line.
-The metadata also holds the fields retrieval filters on (source, committee, date, type, Vorlage).
+The metadata also holds the chunk's primary council fields (source, committee, date, type, Vorlage)
+for anyone reading the collection directly; filters are not evaluated on them but on the
+catalog's facets, which cover every file a duplicated chunk stands in, and reach the vector
+search as the ids it may return (`query(..., among=...)`).
 """
 
 from collections.abc import Iterable, Sequence
@@ -110,14 +113,28 @@ class VectorStore:
             for key, meta in zip(got["ids"], got["metadatas"] or [], strict=True)
         }
 
-    def query(self, vector: Sequence[float], k: int) -> list[tuple[str, float]]:
-        """(chunk key, cosine similarity) of the k nearest vectors, best first."""
+    def query(
+        self, vector: Sequence[float], k: int, among: Sequence[str] | None = None
+    ) -> list[tuple[str, float]]:
+        """(chunk key, cosine similarity) of the k nearest vectors, best first; with `among`, the
+        k nearest of those chunks only (the HNSW search itself is restricted to them, so k come
+        back whenever k of them have vectors)."""
         n = self.count()
-        if n == 0:
+        if n == 0 or (among is not None and not among):
             return []
-        got = self._collection.query(
-            query_embeddings=[list(vector)], n_results=min(k, n), include=["distances"]
-        )
+        from chromadb.errors import ChromaError
+
+        query = {"query_embeddings": [list(vector)], "n_results": min(k, n), "include": ["distances"]}
+        try:
+            got = self._collection.query(**query, ids=None if among is None else list(among))
+        except ChromaError:
+            if among is None:
+                raise
+            # Chroma refuses ids it does not hold: chunks whose vectors an ingest has not written yet.
+            stored = self._collection.get(ids=list(among), include=[])["ids"]
+            if not stored:
+                return []
+            got = self._collection.query(**query, ids=stored)
         return [(key, 1.0 - float(d)) for key, d in zip(got["ids"][0], got["distances"][0], strict=True)]
 
     def similarities(self, keys: Sequence[str], vector: Sequence[float]) -> dict[str, float]:

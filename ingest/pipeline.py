@@ -39,7 +39,7 @@ from ingest.structure import VOTE_RECORD
 
 # Part of every file's fingerprint: raise it when reading or chunking changes, and the next
 # ingest re-parses every file (vectors of unchanged chunk texts are kept).
-INGEST_VERSION = 8
+INGEST_VERSION = 9
 
 
 @dataclass(frozen=True)

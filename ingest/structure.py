@@ -15,6 +15,7 @@ from ingest.sections import agenda_sections
 from ingest.votes import find_decision, parse_vote
 
 __all__ = [
+    "MONTHS",
     "VOTE_RECORD",
     "agenda_sections",
     "build_document",
@@ -31,7 +32,8 @@ __all__ = [
 
 HEAD_CHARS = 3000
 
-_MONTHS = {
+# Month names and abbreviations (German and English) → month number.
+MONTHS = {
     "januar": 1,
     "jänner": 1,
     "februar": 2,
@@ -69,7 +71,7 @@ _MONTHS = {
     "dec": 12,
     "dez": 12,
 }
-_MONTH = "|".join(sorted(_MONTHS, key=len, reverse=True))
+_MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
 _DATE_PATTERNS = [
     # 08.02.2021, 8. 2. 2021, and PDF spacing artifacts: "19 .11 .2024"
     (re.compile(r"\b(\d{1,2})\s?\.\s?(\d{1,2})\s?\.\s?((?:19|20)\d{2})\b"), ("d", "m", "y")),
@@ -181,7 +183,7 @@ def _dates_at(text: str) -> list[tuple[int, str]]:
 
 
 def _iso(parts: dict[str, str]) -> str | None:
-    month = int(parts["m"]) if "m" in parts else _MONTHS.get(parts["M"].lower())
+    month = int(parts["m"]) if "m" in parts else MONTHS.get(parts["M"].lower())
     try:
         return date(int(parts["y"]), month or 0, int(parts["d"])).isoformat()
     except ValueError:

@@ -24,7 +24,7 @@ def test_ask_json_has_the_documented_shape(small_index: Path):
     )
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
-    assert set(data) == {"question", "answer", "abstained", "citations", "seconds"}
+    assert set(data) == {"question", "answer", "abstained", "citations", "seconds", "filters"}
     assert data["abstained"] is False and "Hilden" in data["answer"]
     citation = data["citations"][0]
     assert {"n", "source", "page", "paragraph", "text", "score"} <= set(citation)  # stable keys
@@ -40,6 +40,63 @@ def test_ask_plain_text_lists_sources(small_index: Path):
     )
     assert result.returncode == 0
     assert "Quellen:" in result.stdout and "[1] " + METTMANN in result.stdout
+
+
+def test_ask_with_filters_reports_them_in_json(small_index: Path):
+    result = council(
+        "ask",
+        "Welche Städte haben KOMM-AN NRW Mittel beantragt?",
+        "--committee",
+        "sozialausschuss",
+        "--from",
+        "2021",
+        "--to",
+        "28.02.2021",
+        "--type",
+        "Beratungsergebnis",
+        "--top",
+        "10",
+        "--vorlage",
+        "50/004/2021",
+        "--json",
+        "--data-dir",
+        str(small_index),
+    )
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["filters"]["applied"] == {
+        "committee": "Sozialausschuss",
+        "date_from": "2021-01-01",
+        "date_to": "2021-02-28",
+        "doc_type": "Beratungsergebnis",
+        "agenda_item": "10",
+        "vorlage": "50/004/2021",
+    }
+    assert data["filters"]["from_question"] == {} and data["filters"]["note"] is None
+    assert "Hilden" in data["answer"] and {c["source"] for c in data["citations"]} == {METTMANN}
+
+
+def test_ask_says_when_the_filters_match_nothing(small_index: Path):
+    result = council(
+        "ask", "Wer leitete die Sitzung?", "--committee", "Kreistag", "--data-dir", str(small_index)
+    )
+    assert result.returncode == 0
+    assert "Zu den gewählten Filtern (Ausschuss Kreistag) gibt es keine Dokumente im Index." in result.stdout
+    question = council(
+        "ask",
+        "Was beschloss der Gemeinderat am 3. März 2022 zur Grundsteuer?",
+        "--data-dir",
+        str(small_index),
+    )
+    assert "Hinweis: Die Frage nennt Ausschuss Gemeinderat, Datum 03.03.2022; kein Dokument im Index" in (
+        question.stdout
+    )
+
+
+def test_ask_with_an_unreadable_date_exits_1_with_one_line(small_index: Path):
+    result = council("ask", "Wer?", "--from", "gestern", "--data-dir", str(small_index))
+    assert result.returncode == 1 and result.stderr.startswith("Fehler: „gestern“ ist kein Datum")
+    assert "Traceback" not in result.stderr
 
 
 def test_ingest_exit_codes_and_report(tmp_path: Path):

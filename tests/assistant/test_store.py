@@ -12,6 +12,7 @@ import pytest
 
 from assistant.api import build_assistant, ingest
 from assistant.embeddings import build_embed_model
+from assistant.filters import Filters
 from assistant.settings import Settings, StoreSettings
 from assistant.store import IndexEmpty, StoreError, VectorStore
 from tests.conftest import SMALL_SET, free_port, mirror
@@ -100,6 +101,17 @@ def test_chroma_server_serves_the_same_answers_as_the_embedded_store(tmp_path, c
         assert [p.chunk_id for p in a.retrieved] == [p.chunk_id for p in b.retrieved]
         assert a.text == b.text
     assert "Erkrath" in over_http.ask(QUESTIONS[0]).text
+
+    # filters reach the server as the ids the search may return; ids without a vector are passed over
+    chosen = Filters(committee="County Council")
+    a, b = over_http.ask(QUESTIONS[1], chosen), embedded.ask(QUESTIONS[1], chosen)
+    assert [p.chunk_id for p in a.retrieved] == [p.chunk_id for p in b.retrieved]
+    assert {p.committee for p in a.retrieved} == {"County Council"}
+    model = build_embed_model(server_settings.embedding)
+    store = VectorStore(server_settings.store, server_settings.data_dir, model.model_id, create=False)
+    keys = over_http.catalog.matching_keys(chosen)
+    q = model.get_query_embedding(QUESTIONS[1])
+    assert store.query(q, 5, [*keys, "not-embedded-yet"]) == store.query(q, 5, keys)
     assert ingest(server_settings, folder, progress=False).embedded == 0
 
 
