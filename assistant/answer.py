@@ -43,14 +43,13 @@ import math
 import re
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 from assistant.intent import question_types
 from assistant.model import Citation, Passage
 from assistant.settings import AnswerSettings
 from assistant.text import LIST_ITEM, Language, content_terms, detect_language, sentence_spans
 from ingest.structure import VOTE_RECORD, find_dates, parse_vote
-from ingest.votes import find_votes
+from ingest.votes import FoundVote, find_votes
 
 ABSTAIN = {
     "de": "Dazu finde ich in den vorliegenden Dokumenten keine Angabe.",
@@ -312,10 +311,10 @@ def _best_vote(
     return best
 
 
-def _vote_runs(found: list[Any]) -> list[list[Any]]:
+def _vote_runs(found: list[FoundVote]) -> list[list[FoundVote]]:
     """Votes grouped as they are recorded: the lines of one German result block ("TOP 14: …",
     "TOP 14.1 …", "Ziffer 2: …") form one run; every other vote stands alone."""
-    runs: list[list[Any]] = []
+    runs: list[list[FoundVote]] = []
     for f in found:
         if runs and f.listed and runs[-1][-1].listed and f.start - runs[-1][-1].start < _RESULT_LINE_CHARS:
             runs[-1].append(f)
@@ -324,7 +323,7 @@ def _vote_runs(found: list[Any]) -> list[list[Any]]:
     return runs
 
 
-def _vote_span(text: str, run: list[Any], since: int) -> tuple[int, int]:
+def _vote_span(text: str, run: list[FoundVote], since: int) -> tuple[int, int]:
     """Where a run of votes stands in the text: from the first line to the end of the last, and
     for a roll call from its "For (n)" line on."""
     end = text.find("\n", run[-1].start)

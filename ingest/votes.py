@@ -21,7 +21,7 @@ DECISION_CHARS = 300
 
 
 @dataclass(frozen=True)
-class _Found:
+class FoundVote:
     start: int
     vote: Vote
     strength: int  # 3: a stated result, 2: a result word, 1: inferred from the decision text
@@ -43,25 +43,25 @@ def _counts(text: str) -> dict[str, int | None]:
     }
 
 
-def _german_result(m: re.Match[str]) -> _Found:
+def _german_result(m: re.Match[str]) -> FoundVote:
     # "Einstimmige Zustimmung (43 Ja, 2 Enthaltungen)", "mehrheitliche Ablehnung (5 Ja, 42 Nein)"
     outcome: Outcome = "approved" if m.group("dir").lower() == "zustimmung" else "rejected"
     counts = _counts(m.group("tail"))
     unanimous = m.group("kind").lower().startswith("ein")
-    return _Found(
+    return FoundVote(
         m.start(), Vote(outcome, _squash(m.group(0)), unanimous=unanimous, **counts), 3, listed=True
     )
 
 
-def _ratio(m: re.Match[str]) -> _Found:
+def _ratio(m: re.Match[str]) -> FoundVote:
     # Erlangen "(Abstimmung 9:0 Stimmen)", "stellt mit 8 zu 0 Stimmen folgenden Antrag"
     yes, no = int(m.group(1)), int(m.group(2))
-    return _Found(
+    return FoundVote(
         m.start(), Vote("approved" if yes > no else "rejected", _squash(m.group(0)), yes=yes, no=no), 3
     )
 
 
-def _german_word(m: re.Match[str]) -> _Found:
+def _german_word(m: re.Match[str]) -> FoundVote:
     # "Der Antrag wird einstimmig angenommen.", "mehrheitlich abgelehnt", "mit 8 Stimmen einstimmig"
     phrase = m.group(0)
     rejected = re.search(r"abgelehnt|Ablehnung|dagegen", phrase, re.I)
@@ -72,14 +72,14 @@ def _german_word(m: re.Match[str]) -> _Found:
         yes=int(yes.group(1)) if yes else None,
         unanimous=bool(re.search(r"einstimmig", phrase, re.I)),
     )
-    return _Found(m.start(), vote, 2)
+    return FoundVote(m.start(), vote, 2)
 
 
-def _outcome_word(outcome: Outcome, strength: int) -> Callable[[re.Match[str]], _Found]:
-    return lambda m: _Found(m.start(), Vote(outcome, _squash(m.group(0))), strength)
+def _outcome_word(outcome: Outcome, strength: int) -> Callable[[re.Match[str]], FoundVote]:
+    return lambda m: FoundVote(m.start(), Vote(outcome, _squash(m.group(0))), strength)
 
 
-def _roll_call(m: re.Match[str], text: str, since: int) -> _Found:
+def _roll_call(m: re.Match[str], text: str, since: int) -> FoundVote:
     # Kent: "For (12)" … "Against (42)" … "Abstain (7)" … "Amendment lost." — the counts stand
     # before the result line, separated by the lists of names.
     window = text[max(since, m.start() - 4000) : m.start()]
@@ -94,13 +94,13 @@ def _roll_call(m: re.Match[str], text: str, since: int) -> _Found:
     phrase = " … ".join([*parts, _squash(m.group(0))])
     unanimous = bool(re.search(r"unanimous", m.group(0), re.I))
     amendment = m.group("subject").lower().startswith("amendment")
-    return _Found(m.start(), Vote(outcome, phrase, yes, no, abstain, unanimous), 3, amendment)
+    return FoundVote(m.start(), Vote(outcome, phrase, yes, no, abstain, unanimous), 3, amendment)
 
 
-def _resolved(m: re.Match[str]) -> _Found:
+def _resolved(m: re.Match[str]) -> FoundVote:
     # Kent "RESOLVED that the Leader's report be noted." / "RESOLVED that Cabinet agree to …"
     noted = re.search(r"\bnote[sd]?\b", m.group(0)) and not re.search(r"\b(agree|approve|adopt)", m.group(0))
-    return _Found(m.start(), Vote("noted" if noted else "approved", _squash(m.group(0))), 1)
+    return FoundVote(m.start(), Vote("noted" if noted else "approved", _squash(m.group(0))), 1)
 
 
 _PORTLAND_DISPOSITION: list[tuple[str, Outcome]] = [
@@ -113,7 +113,7 @@ _PORTLAND_DISPOSITION: list[tuple[str, Outcome]] = [
 ]
 
 
-def _portland(m: re.Match[str]) -> _Found:
+def _portland(m: re.Match[str]) -> FoundVote:
     # "(Y-5) CONFIRMED", "(Y-5) 184349" (the ordinance number it passed as), "(Y-4; N-1)"
     outcome: Outcome = "approved"
     for pattern, word in _PORTLAND_DISPOSITION:
@@ -121,33 +121,35 @@ def _portland(m: re.Match[str]) -> _Found:
             outcome = word
     yes = int(m.group("y")) if m.group("y") else None
     no = int(m.group("n")) if m.group("n") else (0 if yes is not None else None)
-    return _Found(m.start(), Vote(outcome, _squash(m.group(0)), yes=yes, no=no), 3 if yes is not None else 2)
+    strength = 3 if yes is not None else 2
+    return FoundVote(m.start(), Vote(outcome, _squash(m.group(0)), yes=yes, no=no), strength)
 
 
-def _cleveland(m: re.Match[str]) -> _Found:
+def _cleveland(m: re.Match[str]) -> FoundVote:
     # "Passed. Yeas 15. Nays 0.", "Adopted.", "Received.", "Referred to Committee on Finance."
     word = m.group("word")
     outcomes: dict[str, Outcome] = {"Passed": "approved", "Adopted": "approved", "Received": "noted"}
     outcome = outcomes.get(word, "referred")
     yes = int(m.group("yeas")) if m.group("yeas") else None
     no = int(m.group("nays")) if m.group("nays") else None
-    return _Found(m.start(), Vote(outcome, _squash(m.group(0)), yes=yes, no=no), 3 if yes is not None else 2)
+    strength = 3 if yes is not None else 2
+    return FoundVote(m.start(), Vote(outcome, _squash(m.group(0)), yes=yes, no=no), strength)
 
 
-def _portland_bare(m: re.Match[str]) -> _Found:
+def _portland_bare(m: re.Match[str]) -> FoundVote:
     # A disposition without a roll call: "PASSED TO SECOND READING", "REFERRED TO COMMISSIONER …"
     outcome = next(o for p, o in _PORTLAND_DISPOSITION if re.match(p, m.group("disp")))
-    return _Found(m.start(), Vote(outcome, _squash(m.group(0))), 2)
+    return FoundVote(m.start(), Vote(outcome, _squash(m.group(0))), 2)
 
 
-def _cleveland_any(m: re.Match[str]) -> _Found:
+def _cleveland_any(m: re.Match[str]) -> FoundVote:
     if m.group("word2"):
-        return _Found(m.start(), Vote("referred", _squash(m.group(0))), 2)
+        return FoundVote(m.start(), Vote("referred", _squash(m.group(0))), 2)
     return _cleveland(m)
 
 
 # (pattern, handler). Handlers turn a match into a found vote.
-_PATTERNS: list[tuple[re.Pattern[str], Callable[[re.Match[str]], _Found]]] = [
+_PATTERNS: list[tuple[re.Pattern[str], Callable[[re.Match[str]], FoundVote]]] = [
     (
         re.compile(
             r"\b(?P<kind>einstimmige?|mehrheitliche?)\s+(?P<dir>Zustimmung|Ablehnung)\b\.?"
@@ -190,7 +192,7 @@ _PATTERNS: list[tuple[re.Pattern[str], Callable[[re.Match[str]], _Found]]] = [
             r"\b(?:carried|agreed)\s+unanimously\b|\bunanimously\s+(?:agreed|resolved|approved|carried)\b",
             re.I,
         ),
-        lambda m: _Found(m.start(), Vote("approved", _squash(m.group(0)), unanimous=True), 2),
+        lambda m: FoundVote(m.start(), Vote("approved", _squash(m.group(0)), unanimous=True), 2),
     ),
     (
         re.compile(
@@ -221,7 +223,7 @@ _ROLL_CALL_RESULT = re.compile(
 )
 
 
-def find_votes(text: str) -> list[_Found]:
+def find_votes(text: str) -> list[FoundVote]:
     """Every vote or result phrase in `text`, in text order."""
     found = [handler(m) for pattern, handler in _PATTERNS for m in pattern.finditer(text)]
     previous = 0
@@ -231,7 +233,7 @@ def find_votes(text: str) -> list[_Found]:
     # One phrase can match two patterns ("einstimmige Zustimmung" and the word pattern): keep
     # the stronger reading of each stretch of text.
     found.sort(key=lambda f: (f.start, -f.strength))
-    out: list[_Found] = []
+    out: list[FoundVote] = []
     for f in found:
         if out and f.start < out[-1].start + len(out[-1].vote.text) and f.strength <= out[-1].strength:
             continue

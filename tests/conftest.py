@@ -9,7 +9,12 @@ from pathlib import Path
 import pytest
 
 from assistant.api import ingest
+from assistant.catalog import Catalog
 from assistant.settings import Settings
+from ingest.chunking import chunk_document
+from ingest.model import CouncilDocument
+from ingest.readers import read_pages
+from ingest.structure import build_document
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT.parent / "shared" / "corpus"
@@ -59,3 +64,21 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def parsed(source: str, as_source: str | None = None) -> tuple[CouncilDocument, list]:
+    """A corpus file read, structured and chunked as ingest does it."""
+    pages, warnings = read_pages(CORPUS / source, 2**30)
+    doc = build_document(as_source or source, pages, warnings)
+    return doc, chunk_document(doc, 1200, 2000)
+
+
+@pytest.fixture()
+def catalog(tmp_path):
+    """A catalog holding the Mettmann Beratungsergebnis and the Karlsruhe TOP 14 minutes."""
+    catalog = Catalog(tmp_path, create=True)
+    for source in (METTMANN, KARLSRUHE_TOP14):
+        doc, chunks = parsed(source)
+        catalog.replace_file(doc, chunks, f"hash-{source}")
+    yield catalog
+    catalog.close()

@@ -6,30 +6,8 @@ from the stored texts when its analysis or its compound vocabulary is out of dat
 import dataclasses
 import re
 
-import pytest
-
 from assistant.catalog import LEXICON_GROWTH, Catalog, chunk_key
-from ingest.chunking import chunk_document
-from ingest.model import CouncilDocument
-from ingest.readers import read_pages
-from ingest.structure import build_document
-from tests.conftest import CORPUS, ERLANGEN_SATZUNG_2026, KARLSRUHE_TOP14, KENT_FEB, METTMANN
-
-
-def parsed(source: str, as_source: str | None = None) -> tuple[CouncilDocument, list]:
-    pages, warnings = read_pages(CORPUS / source, 2**30)
-    doc = build_document(as_source or source, pages, warnings)
-    return doc, chunk_document(doc, 1200, 2000)
-
-
-@pytest.fixture()
-def catalog(tmp_path):
-    catalog = Catalog(tmp_path, create=True)
-    for source in (METTMANN, KARLSRUHE_TOP14):
-        doc, chunks = parsed(source)
-        catalog.replace_file(doc, chunks, f"hash-{source}")
-    yield catalog
-    catalog.close()
+from tests.conftest import ERLANGEN_SATZUNG_2026, KARLSRUHE_TOP14, KENT_FEB, METTMANN, parsed
 
 
 def test_documents_round_trip_with_their_structure(catalog):

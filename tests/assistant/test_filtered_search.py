@@ -17,20 +17,9 @@ from assistant.filters import Filters, no_documents_message
 from assistant.retrieval import CouncilRetriever
 from assistant.settings import RetrievalSettings, Settings
 from assistant.store import VectorStore
-from tests.assistant.test_catalog import parsed
-from tests.conftest import KARLSRUHE_TOP14, KENT_FEB, METTMANN
+from tests.conftest import KARLSRUHE_TOP14, KENT_FEB, METTMANN, parsed
 
 # --- the catalog's facets ---------------------------------------------------------------------
-
-
-@pytest.fixture()
-def catalog(tmp_path):
-    catalog = Catalog(tmp_path, create=True)
-    for source in (METTMANN, KARLSRUHE_TOP14):
-        doc, chunks = parsed(source)
-        catalog.replace_file(doc, chunks, f"hash-{source}")
-    yield catalog
-    catalog.close()
 
 
 def test_facets_list_the_committees_types_and_latest_meetings(catalog):
