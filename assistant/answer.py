@@ -172,7 +172,7 @@ class ExtractiveAnswerer:
             for a, b in sentence_spans(p.text)
         ]
         weights = _idf(q_terms, [c.terms for c in candidates])
-        meta_terms = [set(content_terms(_metadata_text(p), language)) for p in passages]
+        meta_terms = [set(content_terms(metadata_text(p), language)) for p in passages]
         context_terms = [
             set(content_terms(p.text, language)) | meta for p, meta in zip(passages, meta_terms, strict=True)
         ]
@@ -192,7 +192,7 @@ class ExtractiveAnswerer:
             sentence = passages[c.passage].text[c.start : c.end]
             # Words the passage's document already accounts for (committee, date, agenda item)
             # locate the answer; the sentence itself must carry the rest of the question.
-            rest = [t for t in q_terms if not _matches(t, meta_terms[c.passage])] or q_terms
+            rest = [t for t in q_terms if not term_matches(t, meta_terms[c.passage])] or q_terms
             coverage = _covered(rest, weights, c.terms)
             c.score = 0.3 * coverage + 0.5 * context[c.passage] + 0.3 * nearness[c.passage]
             if asks_decision and passages[c.passage].doc_type in _RECORD_TYPES:
@@ -231,11 +231,11 @@ class ExtractiveAnswerer:
         # A date in the question is a premise: "am 19. November 2024" is not answered by the
         # minutes of 22 October, however well they match otherwise.
         asked_dates = find_dates(question)
-        if asked_dates and not any(asked_dates & _dates_of(passages[i]) for i in used):
+        if asked_dates and not any(asked_dates & dates_of(passages[i]) for i in used):
             return Extract(ABSTAIN[language], [], True)
         # So is every number the question names (a year, an item, a file number): "im Jahr 2023"
         # is not answered by passages that never mention 2023.
-        quoted = "\n".join(passages[i].text + "\n" + _metadata_text(passages[i]) for i in used)
+        quoted = "\n".join(passages[i].text + "\n" + metadata_text(passages[i]) for i in used)
         if any(not re.search(rf"(?<![\d/-])0*{n}(?![\d/-])", quoted) for n in _NUMBER.findall(question)):
             return Extract(ABSTAIN[language], [], True)
         if required == "vote":
@@ -258,13 +258,13 @@ class ExtractiveAnswerer:
         do not ("wie viele Mitglieder … und wie oft …" needs two), or that score nearly as well
         and add words of their own (lists spread over sentences), at most `max_sentences`."""
         chosen = [best]
-        covered = {t for t in q_terms if _matches(t, best.terms)}
+        covered = {t for t in q_terms if term_matches(t, best.terms)}
         for c in sorted(candidates, key=lambda c: c.score, reverse=True):
             if len(chosen) >= self._settings.max_sentences or c.score < 0.5 * best.score:
                 break
             if c is best or any(_similar(c.terms, o.terms) for o in chosen):
                 continue
-            new = [t for t in q_terms if t not in covered and _matches(t, c.terms)]
+            new = [t for t in q_terms if t not in covered and term_matches(t, c.terms)]
             gain = sum(weights[t] for t in new) / sum(weights.values())
             if gain >= 0.15 or c.score >= 0.9 * best.score:
                 chosen.append(c)
@@ -307,7 +307,7 @@ def _best_vote(
             if best is None or score > best.score:
                 label = f"{p.agenda_item.label()}: " if p.agenda_item else ""
                 shown = p.text[start:end] if len(run) > 1 else vote.text
-                best = _Candidate(i, start, end, before, score, summary=label + _one_line(shown))
+                best = _Candidate(i, start, end, before, score, summary=label + one_line(shown))
     return best
 
 
@@ -351,7 +351,7 @@ def _other_parts(
         if passages[c.passage].source == p.source
         and passages[c.passage].agenda_item == p.agenda_item
         and not VOTE_RECORD.search(passages[c.passage].text[c.start : c.end])
-        and any(_matches(t, c.terms) for t in q_terms)
+        and any(term_matches(t, c.terms) for t in q_terms)
     ]
     return same_item[:1]
 
@@ -370,7 +370,7 @@ def _with_neighbours(
     the question best: "Eine Antragsstellung ist bis Ende Februar 2025 möglich." follows the
     sentence on the start date, the reason ("nach angemessener Frist von fünf Jahren") precedes
     the year 2029."""
-    covered = {t for t in q_terms if any(_matches(t, c.terms) for c in chosen)}
+    covered = {t for t in q_terms if any(term_matches(t, c.terms) for c in chosen)}
     widened = []
     for c in chosen:
         same = [o for o in candidates if o.passage == c.passage]
@@ -382,7 +382,7 @@ def _with_neighbours(
                 continue
             n = same[j]
             sentence = text[n.start : n.end]
-            new = {t for t in q_terms if t not in covered and _matches(t, n.terms)}
+            new = {t for t in q_terms if t not in covered and term_matches(t, n.terms)}
             typed = any(_answers_type(t, sentence, q_numbers) for t in wanted if t in _SENTENCE_HAS)
             if not _is_fragment(sentence) and not _REPORTED_QUESTION.search(sentence) and (new or typed):
                 covered |= new
@@ -424,14 +424,14 @@ def _compose(chosen: list[_Candidate], passages: list[Passage]) -> Extract:
     for c in chosen:
         p = passages[c.passage]
         end = _with_announced_items(p.text, c.start, c.end)
-        q_start, q_end = _quote_span(p, c.start, end)
+        q_start, q_end = quote_span(p, c.start, end)
         inside = [i for i, (j, a, b) in enumerate(spans, 1) if j == c.passage and a <= c.start and end <= b]
         n = inside[0] if inside else 0
         if not n:
             spans.append((c.passage, q_start, q_end))
             n = len(spans)
             citations.append(_citation(n, p, q_start, q_end))
-        parts.append(f"{c.summary or _one_line(p.text[c.start : end])} [{n}]")
+        parts.append(f"{c.summary or one_line(p.text[c.start : end])} [{n}]")
     return Extract(" ".join(parts), citations, False)
 
 
@@ -456,7 +456,7 @@ def _with_announced_items(text: str, start: int, end: int) -> int:
     return following[0][1] if following and sentence.endswith(":") else end
 
 
-def _quote_span(p: Passage, start: int, end: int) -> tuple[int, int]:
+def quote_span(p: Passage, start: int, end: int) -> tuple[int, int]:
     """The whole paragraphs holding text[start:end]; a short first paragraph comes with the one
     before it, as headings like "Ergänzende Ausführungen der Verwaltung:" give a quote context."""
     starts = [*p.paragraph_starts, len(p.text)]
@@ -473,10 +473,10 @@ def _citation(n: int, p: Passage, start: int, end: int) -> Citation:
 
 def _idf(q_terms: list[str], sentences: list[set[str]]) -> dict[str, float]:
     n = len(sentences)
-    return {t: math.log(1 + (n + 1) / (1 + sum(_matches(t, s) for s in sentences))) for t in q_terms}
+    return {t: math.log(1 + (n + 1) / (1 + sum(term_matches(t, s) for s in sentences))) for t in q_terms}
 
 
-def _matches(term: str, terms: set[str]) -> bool:
+def term_matches(term: str, terms: set[str]) -> bool:
     """A question term is found if present, as the head or start of a compound ("stadt" in
     "stadtverwalt", "mittel" in "fordermittel"), or as a longer form of a stem of 5+ letters
     ("besteht" / "besteh")."""
@@ -494,7 +494,7 @@ def _matches(term: str, terms: set[str]) -> bool:
 
 def _covered(q_terms: list[str], weights: dict[str, float], terms: set[str]) -> float:
     total = sum(weights.values())
-    return sum(weights[t] for t in q_terms if _matches(t, terms)) / total if total else 0.0
+    return sum(weights[t] for t in q_terms if term_matches(t, terms)) / total if total else 0.0
 
 
 def _answers_type(kind: str, sentence: str, q_numbers: set[str]) -> bool:
@@ -531,11 +531,11 @@ def _vote_block(c: _Candidate, candidates: list[_Candidate], passages: list[Pass
     return _Candidate(c.passage, near[0].start, near[-1].end, c.terms, c.score)
 
 
-def _dates_of(p: Passage) -> set[str]:
+def dates_of(p: Passage) -> set[str]:
     return find_dates(p.text) | ({p.meeting_date} if p.meeting_date else set())
 
 
-def _metadata_text(p: Passage) -> str:
+def metadata_text(p: Passage) -> str:
     parts = [p.title, p.subject or "", p.committee or "", p.vorlage or ""]
     if p.agenda_item:
         parts.append(p.agenda_item.label())
@@ -545,5 +545,5 @@ def _metadata_text(p: Passage) -> str:
     return "\n".join(parts)
 
 
-def _one_line(text: str) -> str:
+def one_line(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()

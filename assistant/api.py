@@ -4,14 +4,18 @@ else constructs them.
 """
 
 import time
-from dataclasses import dataclass
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from assistant.answer import ExtractiveAnswerer
 from assistant.catalog import Catalog
+from assistant.chat import Condensed, Turn, condense
 from assistant.embeddings import build_embed_model
 from assistant.filters import NO_FILTERS, AppliedFilters, Filters, IndexFacets, no_documents_message
-from assistant.model import Answer
+from assistant.generate import Generated, GenerativeAnswerer
+from assistant.llm import build_llm
+from assistant.model import Answer, Delta
 from assistant.question_filters import filters_from_question
 from assistant.retrieval import CouncilRetriever
 from assistant.settings import Settings
@@ -30,20 +34,36 @@ class CouncilAssistant:
     catalog: Catalog
     retriever: CouncilRetriever
     answerer: ExtractiveAnswerer
+    generator: GenerativeAnswerer | None = None  # None: llm.mode "none", extractive answers only
 
     def warm_up(self) -> None:
         """Load the embedding model now, so that the first question is not the slow one."""
         self.retriever.passages("Sitzung")
 
-    def ask(self, question: str, filters: Filters = NO_FILTERS) -> Answer:
+    def ask(self, question: str, filters: Filters = NO_FILTERS, history: Sequence[Turn] = ()) -> Answer:
+        """The answer to `question` (a follow-up to `history`, if any); see `stream`."""
+        answer = None
+        for event in self.stream(question, filters, history):
+            if isinstance(event, Answer):
+                answer = event
+        assert answer is not None, "stream() always ends with the answer"
+        return answer
+
+    def stream(
+        self, question: str, filters: Filters = NO_FILTERS, history: Sequence[Turn] = ()
+    ) -> Iterator[Delta | Answer]:
         """Answer from the documents matching `filters` (chosen in the UI or CLI) and the filters
-        the question states. Chosen filters that match no document give an answer saying so
-        (they are never dropped silently); the question's filters are dropped where they do not
-        hold up (`CouncilRetriever._settle`), and the answer notes it."""
+        the question states: the LLM's text as it comes (`Delta`, unchecked), then the `Answer`,
+        whose text is what was verified (or the extractive answer).
+
+        Chosen filters that match no document give an answer saying so (they are never dropped
+        silently); the question's filters, and the focus a follow-up carries from the previous
+        turn, are dropped where they do not hold up (`CouncilRetriever._settle`), and the answer
+        notes it."""
         started = time.perf_counter()
         question = check_question(question, self.settings.ui.max_question_chars)
         if not filters.empty and not self.catalog.has_matches(filters):
-            return Answer(
+            yield Answer(
                 question=question,
                 text=no_documents_message(filters),
                 abstained=True,
@@ -52,22 +72,39 @@ class CouncilAssistant:
                 seconds=time.perf_counter() - started,
                 filters=AppliedFilters(applied=filters),
             )
+            return
+        condensed = self._condense(question, list(history))
         stated = (
-            filters_from_question(question, self.catalog.facets(), filters)
+            condensed.focus.overridden_by(
+                filters_from_question(condensed.question, self.catalog.facets(), filters)
+            )
             if self.settings.retrieval.question_filters
             else NO_FILTERS
         )
-        found = self.retriever.search(question, filters, stated)
-        extract = self.answerer.answer(question, found.passages)
-        return Answer(
+        found = self.retriever.search(condensed.question, filters, stated)
+        extract = self.answerer.answer(condensed.question, found.passages)
+        result = Generated.of(extract)
+        if self.generator is not None and found.passages:
+            result = yield from self.generator.stream(condensed.question, found.passages, extract)
+        yield Answer(
             question=question,
-            text=extract.text,
-            abstained=extract.abstained,
-            citations=extract.citations,
+            text=result.text,
+            abstained=result.abstained,
+            citations=result.citations,
             retrieved=found.passages,
             seconds=time.perf_counter() - started,
             filters=found.filters,
+            generation=result.generation,
+            standalone=condensed.question if condensed.follow_up else None,
         )
+
+    def _condense(self, question: str, history: list[Turn]) -> Condensed:
+        condensed = condense(question, history)
+        if condensed.follow_up and self.generator is not None:
+            rewritten = self.generator.condense(question, history)
+            if rewritten:
+                return replace(condensed, question=rewritten)
+        return condensed
 
     def facets(self) -> IndexFacets:
         """The committees and document types the UI offers as filters."""
@@ -91,11 +128,13 @@ def build_assistant(settings: Settings) -> CouncilAssistant:
     embed_model = build_embed_model(settings.embedding)
     vectors = VectorStore(settings.store, settings.data_dir, embed_model.model_id, create=False)
     catalog = Catalog(settings.data_dir, create=False)
+    llm = build_llm(settings.llm, settings.data_dir)
     return CouncilAssistant(
         settings=settings,
         catalog=catalog,
         retriever=CouncilRetriever(catalog, vectors, embed_model, settings.retrieval),
         answerer=ExtractiveAnswerer(settings.answer),
+        generator=None if llm is None else GenerativeAnswerer(llm, embed_model, settings.llm),
     )
 
 

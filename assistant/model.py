@@ -1,6 +1,7 @@
 """Typed values that cross the assistant's boundaries: retrieved passages, citations, answers."""
 
 from dataclasses import dataclass, field
+from typing import Literal
 
 from assistant.filters import AppliedFilters
 from ingest.model import AgendaItem, SourceRecord, Vote
@@ -115,6 +116,35 @@ class Citation:
 
 
 @dataclass(frozen=True)
+class Generation:
+    """How the answer text came about. `extractive`: quoted sentences, no LLM. `generated`: the
+    LLM's answer, each sentence checked against the passages it cites; `removed` holds the
+    sentences that did not hold up and were taken out. `fallback`: the LLM was asked but its
+    answer did not hold up (or the server failed), so the extractive answer is given; `note`
+    says why, in German, for the reader."""
+
+    mode: Literal["extractive", "generated", "fallback"] = "extractive"
+    note: str | None = None
+    removed: tuple[str, ...] = ()
+    kept: int = 0  # generated sentences kept
+    tokens: int = 0  # tokens the LLM generated
+    seconds: float = 0.0  # time spent generating (and verifying)
+
+    def to_json(self) -> dict:
+        return {
+            "mode": self.mode,
+            "note": self.note,
+            "removed_sentences": list(self.removed),
+            "kept_sentences": self.kept,
+            "tokens": self.tokens,
+            "seconds": round(self.seconds, 3),
+        }
+
+
+EXTRACTIVE = Generation()
+
+
+@dataclass(frozen=True)
 class Answer:
     question: str
     text: str
@@ -123,6 +153,8 @@ class Answer:
     retrieved: list[Passage]  # everything retrieval returned, best first (for evaluation)
     seconds: float
     filters: AppliedFilters = field(default_factory=AppliedFilters)  # what the search was restricted to
+    generation: Generation = EXTRACTIVE
+    standalone: str | None = None  # a follow-up as it was searched, made standalone from the chat history
 
     def to_json(self) -> dict:
         """The `council ask --json` shape, which evaluation scripts depend on. Keys are only ever
@@ -134,7 +166,16 @@ class Answer:
             "citations": [c.to_json() for c in self.citations],
             "seconds": round(self.seconds, 3),
             "filters": self.filters.to_json(),
+            "generation": self.generation.to_json(),
+            "standalone_question": self.standalone,
         }
+
+
+@dataclass(frozen=True)
+class Delta:
+    """A piece of answer text as the LLM streams it (before verification)."""
+
+    text: str
 
 
 def vote_summary(vote: Vote) -> str:

