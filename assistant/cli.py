@@ -1,4 +1,4 @@
-"""`council` — ingest, ask, eval, serve.
+"""`council` — ingest, ask, draft, eval, serve.
 
 Exit status: 0 success; 2 ingest finished but some files failed (the rest are indexed);
 1 the command itself could not run (the reason is printed as one line, no traceback);
@@ -13,9 +13,10 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from assistant.api import QuestionError, build_assistant, ingest
+from assistant.api import CouncilAssistant, QuestionError, build_assistant, ingest
+from assistant.draft import InquiryError, draft_answer, read_inquiry
 from assistant.embeddings import BackendMissing
-from assistant.filters import FilterError, filters_from_input
+from assistant.filters import FilterError, Filters, filters_from_input
 from assistant.model import Answer
 from assistant.settings import Settings
 from assistant.store import StoreError
@@ -41,16 +42,16 @@ def main(argv: list[str] | None = None) -> int:
     p_ask = sub.add_parser("ask", help="answer one question with citations")
     p_ask.add_argument("question")
     p_ask.add_argument("--json", action="store_true", help="print one JSON object (for scripts)")
-    filters = p_ask.add_argument_group(
-        "filters",
-        "search only documents matching all of these (dates: 2024-10-22, 22.10.2024, 10.2024, 2024)",
+    _add_filter_options(p_ask)
+
+    p_draft = sub.add_parser(
+        "draft", help="draft an answer to an inquiry (Anfrage): cited, with the passages grouped by meeting"
     )
-    filters.add_argument("--committee", metavar="NAME", help="committee as in the index, e.g. Gemeinderat")
-    filters.add_argument("--from", dest="date_from", metavar="DATE", help="meetings on or after DATE")
-    filters.add_argument("--to", dest="date_to", metavar="DATE", help="meetings on or before DATE")
-    filters.add_argument("--type", dest="doc_type", metavar="TYPE", help="document type, e.g. Niederschrift")
-    filters.add_argument("--top", dest="agenda_item", metavar="N", help="agenda item (TOP), e.g. 14 or 15.1")
-    filters.add_argument("--vorlage", metavar="NUMBER", help="Vorlage number, e.g. 2024/1049")
+    p_draft.add_argument("file", type=Path, help="the inquiry (.txt, .md, .pdf or .html)")
+    p_draft.add_argument("--out", type=Path, metavar="DRAFT.md", help="write the draft as Markdown")
+    p_draft.add_argument("--docx", type=Path, metavar="DRAFT.docx", help="write the draft as a Word document")
+    p_draft.add_argument("--json", action="store_true", help="print one JSON object (for scripts)")
+    _add_filter_options(p_draft)
 
     p_eval = sub.add_parser("eval", help="run a gold question file and print metrics")
     p_eval.add_argument("gold", type=Path)
@@ -66,7 +67,7 @@ def main(argv: list[str] | None = None) -> int:
     p_serve.add_argument("--host")
     p_serve.add_argument("--port", type=int)
 
-    for p in (p_ingest, p_ask, p_eval, p_serve):
+    for p in (p_ingest, p_ask, p_draft, p_eval, p_serve):
         p.add_argument("--data-dir", type=Path, help="index location (default ./data or COUNCIL_DATA_DIR)")
 
     args = parser.parse_args(argv)
@@ -80,6 +81,8 @@ def main(argv: list[str] | None = None) -> int:
                 return _ingest(settings, args)
             case "ask":
                 return _ask(settings, args)
+            case "draft":
+                return _draft(settings, args)
             case "eval":
                 from eval.runner import CompareError, run_eval
 
@@ -104,6 +107,7 @@ def main(argv: list[str] | None = None) -> int:
         StoreError,
         BackendMissing,
         QuestionError,
+        InquiryError,
         FilterError,
         FileNotFoundError,
         NotADirectoryError,
@@ -158,9 +162,22 @@ def _grouped(label: str, notes: list[FileNote]) -> list[str]:
     return [f"  {label} {count} file(s): {reason}" for reason, count in by_reason.most_common()]
 
 
-def _ask(settings: Settings, args: argparse.Namespace) -> int:
-    assistant = build_assistant(settings)
-    filters = filters_from_input(
+def _add_filter_options(parser: argparse.ArgumentParser) -> None:
+    filters = parser.add_argument_group(
+        "filters",
+        "search only documents matching all of these (dates: 2024-10-22, 22.10.2024, 10.2024, 2024)",
+    )
+    filters.add_argument("--committee", metavar="NAME", help="committee as in the index, e.g. Gemeinderat")
+    filters.add_argument("--from", dest="date_from", metavar="DATE", help="meetings on or after DATE")
+    filters.add_argument("--to", dest="date_to", metavar="DATE", help="meetings on or before DATE")
+    filters.add_argument("--type", dest="doc_type", metavar="TYPE", help="document type, e.g. Niederschrift")
+    filters.add_argument("--top", dest="agenda_item", metavar="N", help="agenda item (TOP), e.g. 14 or 15.1")
+    filters.add_argument("--vorlage", metavar="NUMBER", help="Vorlage number, e.g. 2024/1049")
+
+
+def _filters(assistant: CouncilAssistant, args: argparse.Namespace) -> Filters:
+    """The filters given with `_add_filter_options`, checked against the index's facets."""
+    return filters_from_input(
         assistant.facets(),
         committee=args.committee,
         date_from=args.date_from,
@@ -169,11 +186,40 @@ def _ask(settings: Settings, args: argparse.Namespace) -> int:
         agenda_item=args.agenda_item,
         vorlage=args.vorlage,
     )
-    answer = assistant.ask(args.question, filters)
+
+
+def _ask(settings: Settings, args: argparse.Namespace) -> int:
+    assistant = build_assistant(settings)
+    answer = assistant.ask(args.question, _filters(assistant, args))
     if args.json:
         print(json.dumps(answer.to_json(), ensure_ascii=False))
     else:
         print(format_answer(answer))
+    return 0
+
+
+def _draft(settings: Settings, args: argparse.Namespace) -> int:
+    inquiry = read_inquiry(args.file)  # before loading the index: a wrong file fails at once
+    assistant = build_assistant(settings)
+    draft = draft_answer(assistant, inquiry, _filters(assistant, args))
+    written = []
+    try:
+        if args.out is not None:
+            args.out.write_text(draft.to_markdown(), encoding="utf-8")
+            written.append(args.out)
+        if args.docx is not None:
+            draft.to_docx(args.docx)
+            written.append(args.docx)
+    except OSError as exc:
+        raise InquiryError(
+            f"Der Entwurf kann nicht gespeichert werden ({exc.filename or ''}: {exc.strerror or exc})."
+        ) from None
+    if args.json:
+        print(json.dumps(draft.to_json(), ensure_ascii=False))
+    elif not written:
+        print(draft.to_markdown(), end="")
+    for path in written:
+        print(f"Antwortentwurf gespeichert: {path}", file=sys.stderr if args.json else sys.stdout)
     return 0
 
 
