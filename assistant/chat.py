@@ -80,14 +80,11 @@ class Turn:
     @classmethod
     def from_json(cls, data: dict) -> "Turn":
         """A turn as `to_json` writes it; `focus` and `standalone_question` may be left out."""
-        focus = data.get("focus") or {}
         return cls(
             question=str(data["question"]),
             answer=str(data.get("answer", "")),
             standalone=data.get("standalone_question"),
-            focus=Filters(
-                **{k: date.fromisoformat(v) if k.startswith("date_") else v for k, v in focus.items()}
-            ),
+            focus=Filters.from_json(data.get("focus") or {}),
         )
 
 

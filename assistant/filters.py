@@ -13,7 +13,7 @@ files (a reprinted Niederschrift extract) matches if any of its placements does.
 import re
 from dataclasses import dataclass, fields, replace
 from datetime import date, timedelta
-from typing import Literal
+from typing import Any, Literal
 
 # An agenda item number as printed: "14", "15.1", "9.3.2".
 _ITEM_NUMBER = re.compile(r"\d{1,3}(?:\.\d{1,3})*")
@@ -89,6 +89,20 @@ class Filters:
         if self.vorlage:
             parts.append(f"Vorlage {self.vorlage}")
         return ", ".join(parts)
+
+    @classmethod
+    def from_json(cls, data: dict) -> "Filters":
+        """What `to_json` wrote; an unknown field or a date that is not ISO is a `FilterError`."""
+        names = {f.name for f in fields(cls)}
+        if unknown := set(data) - names:
+            raise FilterError(f"Unbekannte Filter: {', '.join(sorted(unknown))}")
+        values: dict[str, Any] = {
+            k: date.fromisoformat(v) if k.startswith("date_") and v else v for k, v in data.items()
+        }
+        try:
+            return cls(**values)
+        except (TypeError, ValueError) as exc:
+            raise FilterError(f"Filter nicht lesbar: {exc}") from exc
 
     def to_json(self) -> dict:
         """Only the fields set; dates as ISO strings."""

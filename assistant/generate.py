@@ -100,14 +100,17 @@ class GenerativeAnswerer:
             )
             return Generated.of(extract, Generation("fallback", note, removed, 0, tokens, seconds))
         answer_text, citations = _compose(kept, shown)
-        note = None
+        removal = None
         if removed:
-            note = (
+            removal = (
                 f"{len(removed)} von {len(checked)} Sätzen der generierten Antwort waren nicht durch die "
                 "zitierten Textstellen belegt und wurden entfernt."
             )
         return Generated(
-            answer_text, citations, False, Generation("generated", note, removed, len(kept), tokens, seconds)
+            answer_text,
+            citations,
+            False,
+            Generation("generated", removal, removed, len(kept), tokens, seconds),
         )
 
     def condense(self, question: str, history: list[Turn]) -> str | None:
@@ -180,8 +183,8 @@ def _compose(kept: list[Checked], passages: list[Passage]) -> tuple[str, list[Ci
             spans.setdefault(n, []).append((a, b))
         refs = [numbers.setdefault(n, len(numbers) + 1) for n, _, _ in c.evidence]
         body = c.claim.text.rstrip()
-        end = body[-1] if body[-1:] in ".!?" else "."
-        parts.append(f"{body.rstrip('.!?')} {''.join(f'[{r}]' for r in dict.fromkeys(refs))}{end}")
+        stop = body[-1] if body[-1:] in ".!?" else "."
+        parts.append(f"{body.rstrip('.!?')} {''.join(f'[{r}]' for r in dict.fromkeys(refs))}{stop}")
     citations = []
     for n, new in sorted(numbers.items(), key=lambda item: item[1]):
         p = passages[n - 1]

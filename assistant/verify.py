@@ -27,7 +27,7 @@ import numpy as np
 
 from assistant.answer import dates_of, metadata_text, term_matches
 from assistant.model import Passage
-from assistant.text import content_terms, detect_language, sentence_spans
+from assistant.text import Language, content_terms, detect_language, sentence_spans
 from ingest.structure import find_dates
 
 _MARKERS = re.compile(r"(?:\s*\[\s*\d{1,2}(?:\s*[,;]\s*\d{1,2})*\s*\])+")
@@ -157,7 +157,7 @@ def _missing_numbers(sentence: str, context: str, sources: list[Passage]) -> str
     return None
 
 
-def _missing_names(sentence: str, known: set[str], language: str) -> str | None:
+def _missing_names(sentence: str, known: set[str], language: Language) -> str | None:
     """The first capitalised word after the first word that is not among the passages' (or the
     question's) terms, compared as stems: "Städte" matches "Stadt", "Hildens" "Hilden"."""
     for word in _WORD.findall(sentence)[1:]:

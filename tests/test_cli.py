@@ -24,7 +24,17 @@ def test_ask_json_has_the_documented_shape(small_index: Path):
     )
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
-    assert set(data) == {"question", "answer", "abstained", "citations", "seconds", "filters"}
+    assert set(data) == {
+        "question",
+        "answer",
+        "abstained",
+        "citations",
+        "seconds",
+        "filters",
+        "generation",
+        "standalone_question",
+    }
+    assert data["generation"]["mode"] == "extractive" and data["standalone_question"] is None
     assert data["abstained"] is False and "Hilden" in data["answer"]
     citation = data["citations"][0]
     assert {"n", "source", "page", "paragraph", "text", "score"} <= set(citation)  # stable keys
