@@ -7,8 +7,7 @@ two sentences), sentences after the last marker cite nothing and are unsupported
 A sentence is supported by its cited passages (their text plus metadata: title, committee,
 meeting date, agenda item, Vorlage) when
 - every number in it occurs there (digits compared without separators, dates in any spelling),
-- every capitalised word that is not its first word occurs there or in the question (German
-  capitalises nouns, so this holds the nouns and names of the sentence to the passage: a city
+- every capitalised word occurs there or in the question (German capitalises nouns, so this holds the nouns and names of the sentence to the passage: a city
   the passage does not name fails however well the rest matches), and
 - at least `min_support` of its content words occur there, or its embedding is at least
   `min_similarity` near one of the passage's sentences (a paraphrase).
@@ -158,9 +157,11 @@ def _missing_numbers(sentence: str, context: str, sources: list[Passage]) -> str
 
 
 def _missing_names(sentence: str, known: set[str], language: Language) -> str | None:
-    """The first capitalised word after the first word that is not among the passages' (or the
-    question's) terms, compared as stems: "Städte" matches "Stadt", "Hildens" "Hilden"."""
-    for word in _WORD.findall(sentence)[1:]:
+    """The first capitalised word that is not among the passages' (or the question's) terms,
+    compared as stems: "Städte" matches "Stadt", "Hildens" "Hilden". The first word of the
+    sentence counts too (a sentence may start with a name); a capitalised function word ("Die",
+    "Im") has no content term and passes."""
+    for word in _WORD.findall(sentence):
         if not word[0].isupper():
             continue
         terms = content_terms(word, language)  # stopwords ("Die", "The") give none

@@ -7,6 +7,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from assistant.model import EXTRACTIVE, Generation
+
 Expected = list[str | list[str]]
 
 
@@ -30,6 +32,7 @@ class Outcome:
     citations: list[tuple[tuple[str, ...], str]]  # per citation: its files (a duplicate: all), the quote
     retrieved: list[tuple[str, ...]]  # sources of each retrieved passage, best first
     seconds: float
+    generation: Generation = EXTRACTIVE  # how the answer text came about (LLM or extractive)
 
     @property
     def cited(self) -> set[str]:
@@ -121,6 +124,10 @@ class Metrics:
     citation_precision: float  # of the citations in answers to answerable questions, share that support them
     p50_seconds: float
     p95_seconds: float
+    generated: float  # share of questions whose answer is the LLM's (verified) text
+    fallback: float  # share where the LLM's answer did not hold up or failed: extractive answer instead
+    removed_sentences: float  # of the generated sentences, share removed by verification
+    tokens_per_second: float  # LLM tokens generated per second of generation (and verification)
 
 
 def compute(outcomes: Sequence[Outcome]) -> Metrics:
@@ -144,7 +151,21 @@ def compute(outcomes: Sequence[Outcome]) -> Metrics:
         citation_precision=_share(flag for o in answerable for flag in o.supported_citations()),
         p50_seconds=_quantile(seconds, 0.5),
         p95_seconds=_quantile(seconds, 0.95),
+        generated=_share(o.generation.mode == "generated" for o in outcomes),
+        fallback=_share(o.generation.mode == "fallback" for o in outcomes),
+        removed_sentences=_share(
+            flag
+            for o in outcomes
+            for flag in [True] * len(o.generation.removed) + [False] * o.generation.kept
+        ),
+        tokens_per_second=_rate(
+            sum(o.generation.tokens for o in outcomes), sum(o.generation.seconds for o in outcomes)
+        ),
     )
+
+
+def _rate(amount: float, seconds: float) -> float:
+    return amount / seconds if seconds else 0.0
 
 
 def _share(flags) -> float:
@@ -173,6 +194,9 @@ def _rows(metrics: Metrics) -> list[tuple[str, str]]:
         ("citation precision", f"{metrics.citation_precision:.3f}"),
         ("latency p50 s", f"{metrics.p50_seconds:.3f}"),
         ("latency p95 s", f"{metrics.p95_seconds:.3f}"),
+        ("LLM answers kept / fallback", f"{metrics.generated:.3f} / {metrics.fallback:.3f}"),
+        ("generated sentences removed", f"{metrics.removed_sentences:.3f}"),
+        ("LLM tokens/s", f"{metrics.tokens_per_second:.1f}"),
     ]
 
 

@@ -51,6 +51,7 @@ def evaluate(assistant: CouncilAssistant, gold: list[GoldQuestion], out_path: Pa
                     citations=[(c.passage.sources, c.text) for c in answer.citations],
                     retrieved=[p.sources for p in answer.retrieved],
                     seconds=answer.seconds,
+                    generation=answer.generation,
                 )
             )
     return outcomes
