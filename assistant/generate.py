@@ -26,7 +26,7 @@ from assistant.chat import Turn
 from assistant.model import EXTRACTIVE, Citation, Delta, Generation, Passage
 from assistant.prompts import load_prompt
 from assistant.settings import LLMSettings
-from assistant.text import detect_language
+from assistant.text import content_terms, detect_language
 from assistant.verify import Checked, Verifier
 
 log = logging.getLogger(__name__)
@@ -115,7 +115,11 @@ class GenerativeAnswerer:
 
     def condense(self, question: str, history: list[Turn]) -> str | None:
         """The follow-up rewritten as a standalone question by the LLM; None when that fails or
-        gives nothing usable (the caller then carries the previous turn's topic in words)."""
+        gives nothing usable (the caller then carries the previous turn's topic in words).
+
+        Usable: one question (ends with "?") that keeps a content word of the follow-up (if it has
+        any) and takes one from the previous question; a small model that echoes its instructions or answers
+        instead of rewriting gives neither."""
         language = detect_language(question)
         recent = history[-3:]
         lines = [
@@ -130,7 +134,14 @@ class GenerativeAnswerer:
             log.warning("LLM condense failed: %s: %s", exc.__class__.__name__, exc)
             return None
         first = one_line(text.strip().splitlines()[0] if text.strip() else "")
-        return first if 5 <= len(first) <= 400 else None
+        terms, own = set(content_terms(first, language)), set(content_terms(question, language))
+        usable = (
+            first.endswith("?")
+            and len(first) <= 400
+            and (terms & own or not own)
+            and terms & set(content_terms(history[-1].searched, language))
+        )
+        return first if usable else None
 
 
 def prompt_passages(passages: list[Passage], extract: Extract, limit: int) -> list[Passage]:

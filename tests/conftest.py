@@ -4,8 +4,13 @@ Every data path points into tmp dirs (autouse), so no test touches ./data."""
 
 import os
 import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 
 from assistant.api import ingest
@@ -58,6 +63,39 @@ def small_index(tmp_path_factory) -> Path:
     report = ingest(Settings(data_dir=base / "data"), mirror(SMALL_SET, base / "corpus"), progress=False)
     assert report.exit_code == 0 and report.indexed == len(SMALL_SET)
     return base / "data"
+
+
+@pytest.fixture(scope="session")
+def llm_server(tmp_path_factory) -> Iterator[str]:
+    """A real llama.cpp server (OpenAI-compatible, on 127.0.0.1) running the bundled Gemma 3 270M
+    GGUF, started as `council llm-server` in its own process; yields its /v1 base URL."""
+    data = tmp_path_factory.mktemp("llm")
+    port = free_port()
+    log = (data / "server.log").open("w")
+    server = subprocess.Popen(
+        [sys.executable, "-m", "assistant.cli", "llm-server", "--port", str(port), "--data-dir", str(data)],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        cwd=ROOT,
+    )
+    base_url = f"http://127.0.0.1:{port}/v1"
+    deadline = time.monotonic() + 300  # the first start assembles and checks the 250 MB model
+    while True:
+        if server.poll() is not None:
+            raise RuntimeError(f"llm-server exited: {(data / 'server.log').read_text()[-2000:]}")
+        try:
+            if httpx.get(f"{base_url}/models", timeout=2).status_code == 200:
+                break
+        except httpx.HTTPError:
+            pass
+        if time.monotonic() > deadline:
+            server.kill()
+            raise RuntimeError("llm-server did not answer within 300 s")
+        time.sleep(1)
+    yield base_url
+    server.terminate()
+    server.wait(timeout=30)
+    log.close()
 
 
 def free_port() -> int:
