@@ -164,7 +164,7 @@ class LLMSettings(BaseModel):
         4096, ge=512, description="Context size the model is run with (local) or has."
     )
     threads: int = Field(0, ge=0, description="local: CPU threads for llama.cpp; 0: one per CPU.")
-    max_tokens: int = Field(320, ge=16, le=4096, description="Tokens generated per answer at most.")
+    max_tokens: int = Field(200, ge=16, le=4096, description="Tokens generated per answer at most.")
     temperature: float = Field(
         0.0, ge=0, le=2, description="Sampling temperature; 0 answers deterministically."
     )
@@ -173,7 +173,7 @@ class LLMSettings(BaseModel):
     )
     retries: int = Field(1, ge=0, le=5, description="Retries of a failed LLM request before falling back.")
     max_passages: int = Field(
-        6, ge=1, le=20, description="Numbered passages put in the prompt (the best of the retrieved ones)."
+        5, ge=1, le=20, description="Numbered passages put in the prompt (the best of the retrieved ones)."
     )
     passage_chars: int = Field(
         900, ge=200, description="Each passage in the prompt is cut to about this many characters."
