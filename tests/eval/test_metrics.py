@@ -1,9 +1,11 @@
 """Metric definitions on hand-made outcomes (pure functions: no index needed)."""
 
 import math
+from dataclasses import replace
 
 import pytest
 
+from assistant.model import Generation
 from eval.metrics import GoldQuestion, Outcome, compute
 
 GOLD = GoldQuestion(
@@ -52,3 +54,17 @@ def test_compare_overrides_are_validated_before_anything_runs():
     for bad in ("retrieval.mode=fuzzy", "retrieval.nope=1", "nosection.x=1", "retrieval.top_k"):
         with pytest.raises(CompareError, match="--compare"):
             with_overrides(Settings(), [bad])
+
+
+def test_generation_figures_count_kept_and_fallen_back_answers_removed_sentences_and_token_rate():
+    base = outcome([("a.txt",)], [])
+    runs = [
+        replace(base, generation=Generation("generated", None, ("weg (ohne Quellenangabe)",), 3, 40, 2.0)),
+        replace(base, generation=Generation("fallback", "…", ("a (x)", "b (y)"), 0, 60, 3.0)),
+        base,  # extractive: no LLM figures
+    ]
+    metrics = compute(runs)
+    assert metrics.generated == pytest.approx(1 / 3) and metrics.fallback == pytest.approx(1 / 3)
+    assert metrics.removed_sentences == pytest.approx(3 / 6)  # 3 removed of 3 kept + 3 removed
+    assert metrics.tokens_per_second == pytest.approx(100 / 5)
+    assert compute([base]).tokens_per_second == 0.0 and compute([base]).removed_sentences == 0.0
