@@ -6,7 +6,7 @@ CORPUS ?= ../shared/corpus
 EVAL_DATA ?= data/shared-corpus
 PYTHON ?= python3
 
-.PHONY: run test lint eval bench clean ocr
+.PHONY: run test lint eval bench clean ocr browser
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,24 @@ ocr:
 	$$sudo apt-get update -qq >/dev/null && \
 	$$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
 		$(OCR_PACKAGES) >/dev/null || echo "$$hint"
+
+# Chromium (Debian's package) for tests/test_browser.py, driven by Playwright's Python API; Playwright's
+# own browser download is never used. Installed with apt-get like `ocr`; elsewhere a hint is printed.
+BROWSER_PACKAGES := chromium
+
+browser:
+	@if command -v chromium >/dev/null 2>&1; then exit 0; fi; \
+	hint="Hinweis: Chromium fehlt (für tests/test_browser.py). Bitte installieren: apt-get install $(BROWSER_PACKAGES)"; \
+	if ! command -v apt-get >/dev/null 2>&1; then echo "$$hint"; exit 0; fi; \
+	sudo=""; \
+	if [ "$$(id -u)" != 0 ]; then \
+		if command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then sudo="sudo -n"; \
+		else echo "$$hint"; exit 0; fi; \
+	fi; \
+	echo "Installing $(BROWSER_PACKAGES)"; \
+	$$sudo apt-get update -qq >/dev/null && \
+	$$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+		$(BROWSER_PACKAGES) >/dev/null || echo "$$hint"
 
 run: $(VENV)/.installed-run ocr
 	$(PY) app.py

@@ -1,4 +1,5 @@
-"""`make run`: index the bundled sample corpus if the index is empty, then serve the web chat."""
+"""`make run`: index the bundled sample corpus if the index is empty, then serve the web chat and the
+HTTP API (`assistant/web.py`)."""
 
 import sys
 from pathlib import Path
@@ -6,7 +7,7 @@ from pathlib import Path
 from assistant.api import index_is_empty, ingest
 from assistant.cli import format_report
 from assistant.settings import Settings
-from assistant.ui import serve
+from assistant.web import banner, serve
 
 SAMPLE_CORPUS = Path(__file__).resolve().parent / "sample_corpus"
 
@@ -18,7 +19,7 @@ def main() -> int:
             f"Der Index in {settings.data_dir} ist leer; lese die Beispieldokumente aus {SAMPLE_CORPUS} ein."
         )
         print(format_report(ingest(settings, SAMPLE_CORPUS, exclude=("SOURCES.md",))))
-    print(f"Web-Chat: http://{settings.ui.host}:{settings.ui.port}")
+    print(banner(settings), flush=True)
     serve(settings)
     return 0
 

@@ -63,7 +63,7 @@ def main(argv: list[str] | None = None) -> int:
         help="also run with these settings changed (e.g. retrieval.mode=dense) and print both side by side",
     )
 
-    p_serve = sub.add_parser("serve", help="start the web chat")
+    p_serve = sub.add_parser("serve", help="start the web chat and the HTTP API (/api/ask, /api/chat)")
     p_serve.add_argument("--host")
     p_serve.add_argument("--port", type=int)
 
@@ -92,12 +92,13 @@ def main(argv: list[str] | None = None) -> int:
                     print(f"Fehler: {exc}", file=sys.stderr)
                     return 1
             case "serve":
-                from assistant.ui import serve
+                from assistant.web import banner, serve
 
                 if args.host:
                     settings.ui.host = args.host
                 if args.port:
                     settings.ui.port = args.port
+                print(banner(settings), flush=True)
                 serve(settings)
                 return 0
     except KeyboardInterrupt:
