@@ -10,6 +10,7 @@ import json
 import logging
 import re
 import sys
+import threading
 from collections import Counter
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from assistant.api import CouncilAssistant, QuestionError, build_assistant, inge
 from assistant.draft import InquiryError, draft_answer, read_inquiry
 from assistant.embeddings import BackendMissing
 from assistant.filters import FilterError, Filters, filters_from_input
+from assistant.llm import LocalServer, ModelFileError
 from assistant.model import Answer
 from assistant.settings import Settings
 from assistant.store import StoreError
@@ -67,7 +69,15 @@ def main(argv: list[str] | None = None) -> int:
     p_serve.add_argument("--host")
     p_serve.add_argument("--port", type=int)
 
-    for p in (p_ingest, p_ask, p_draft, p_eval, p_serve):
+    p_llm = sub.add_parser(
+        "llm-server",
+        help="run a GGUF model as an OpenAI-compatible llama.cpp server (for llm.mode openai)",
+    )
+    p_llm.add_argument("--host", default="127.0.0.1")
+    p_llm.add_argument("--port", type=int, default=8080)
+    p_llm.add_argument("--model", help="GGUF file (default: the bundled Gemma 3 270M, sha256-checked)")
+
+    for p in (p_ingest, p_ask, p_draft, p_eval, p_serve, p_llm):
         p.add_argument("--data-dir", type=Path, help="index location (default ./data or COUNCIL_DATA_DIR)")
 
     args = parser.parse_args(argv)
@@ -91,6 +101,8 @@ def main(argv: list[str] | None = None) -> int:
                 except CompareError as exc:
                     print(f"Fehler: {exc}", file=sys.stderr)
                     return 1
+            case "llm-server":
+                return _llm_server(settings, args)
             case "serve":
                 from assistant.web import banner, serve
 
@@ -107,6 +119,7 @@ def main(argv: list[str] | None = None) -> int:
     except (
         StoreError,
         BackendMissing,
+        ModelFileError,
         QuestionError,
         InquiryError,
         FilterError,
@@ -116,6 +129,16 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Fehler: {exc}", file=sys.stderr)
         return 1
     return 1
+
+
+def _llm_server(settings: Settings, args: argparse.Namespace) -> int:
+    """Serve until interrupted. The model file is assembled into the data dir's models/ folder."""
+    if args.model:
+        settings.llm.model_path = args.model
+    server = LocalServer.start(settings.llm, settings.data_dir, port=args.port, host=args.host)
+    print(f"llama.cpp-Server für {server.model_name}: {server.base_url}", flush=True)
+    threading.Event().wait()  # the server runs in its own threads; Ctrl-C ends this one
+    return 0
 
 
 def _ingest(settings: Settings, args: argparse.Namespace) -> int:

@@ -7,8 +7,9 @@ two sentences), sentences after the last marker cite nothing and are unsupported
 A sentence is supported by its cited passages (their text plus metadata: title, committee,
 meeting date, agenda item, Vorlage) when
 - every number in it occurs there (digits compared without separators, dates in any spelling),
-- every capitalised word occurs there or in the question (German capitalises nouns, so this holds the nouns and names of the sentence to the passage: a city
-  the passage does not name fails however well the rest matches), and
+- every capitalised word occurs there or in the question (German capitalises nouns, so this
+  holds the nouns and names of the sentence to the passage: a city the passage does not name
+  fails however well the rest matches), and
 - at least `min_support` of its content words occur there, or its embedding is at least
   `min_similarity` near one of the passage's sentences (a paraphrase).
 
