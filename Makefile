@@ -6,7 +6,7 @@ CORPUS ?= ../shared/corpus
 EVAL_DATA ?= data/shared-corpus
 PYTHON ?= python3
 
-.PHONY: run test lint eval bench clean ocr browser
+.PHONY: run test lint eval eval-llm bench clean ocr browser
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -21,42 +21,35 @@ $(VENV)/.installed-test: pyproject.toml | $(VENV)/bin/python
 	$(PY) -m pip install --quiet -e '.[test]'
 	touch $@ $(VENV)/.installed-run
 
-# Tesseract (German and English) reads PDF pages that are only images. Installed with apt-get
-# (as root, or with password-less sudo); elsewhere a hint is printed and ingest warns per page.
+# Debian packages the tests and OCR need, installed with apt-get (as root, or with password-less
+# sudo) when $(1), a shell test, fails; elsewhere a hint is printed. Arguments: test, packages, hint.
+define apt_install
+	@if $(1); then exit 0; fi; \
+	hint="Hinweis: $(3) Bitte installieren: apt-get install $(2)"; \
+	if ! command -v apt-get >/dev/null 2>&1; then echo "$$hint"; exit 0; fi; \
+	sudo=""; \
+	if [ "$$(id -u)" != 0 ]; then \
+		if command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then sudo="sudo -n"; \
+		else echo "$$hint"; exit 0; fi; \
+	fi; \
+	echo "Installing $(2)"; \
+	$$sudo apt-get update -qq >/dev/null && \
+	$$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+		$(2) >/dev/null || echo "$$hint"
+endef
+
+# Tesseract (German and English) reads PDF pages that are only images; without it ingest warns per page.
 OCR_PACKAGES := tesseract-ocr tesseract-ocr-deu tesseract-ocr-eng
+HAS_OCR := command -v tesseract >/dev/null 2>&1 && tesseract --list-langs 2>/dev/null | grep -qx deu \
+	&& tesseract --list-langs 2>/dev/null | grep -qx eng
 
 ocr:
-	@if command -v tesseract >/dev/null 2>&1 && tesseract --list-langs 2>/dev/null | grep -qx deu \
-		&& tesseract --list-langs 2>/dev/null | grep -qx eng; then exit 0; fi; \
-	hint="Hinweis: OCR nicht verfügbar. Bitte installieren: apt-get install $(OCR_PACKAGES)"; \
-	if ! command -v apt-get >/dev/null 2>&1; then echo "$$hint"; exit 0; fi; \
-	sudo=""; \
-	if [ "$$(id -u)" != 0 ]; then \
-		if command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then sudo="sudo -n"; \
-		else echo "$$hint"; exit 0; fi; \
-	fi; \
-	echo "Installing $(OCR_PACKAGES)"; \
-	$$sudo apt-get update -qq >/dev/null && \
-	$$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-		$(OCR_PACKAGES) >/dev/null || echo "$$hint"
+	$(call apt_install,$(HAS_OCR),$(OCR_PACKAGES),OCR nicht verfügbar.)
 
-# Chromium (Debian's package) for tests/test_browser.py, driven by Playwright's Python API; Playwright's
-# own browser download is never used. Installed with apt-get like `ocr`; elsewhere a hint is printed.
-BROWSER_PACKAGES := chromium
-
+# Chromium (Debian's package) for tests/test_browser.py, driven by Playwright's Python API;
+# Playwright's own browser download is never used.
 browser:
-	@if command -v chromium >/dev/null 2>&1; then exit 0; fi; \
-	hint="Hinweis: Chromium fehlt (für tests/test_browser.py). Bitte installieren: apt-get install $(BROWSER_PACKAGES)"; \
-	if ! command -v apt-get >/dev/null 2>&1; then echo "$$hint"; exit 0; fi; \
-	sudo=""; \
-	if [ "$$(id -u)" != 0 ]; then \
-		if command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then sudo="sudo -n"; \
-		else echo "$$hint"; exit 0; fi; \
-	fi; \
-	echo "Installing $(BROWSER_PACKAGES)"; \
-	$$sudo apt-get update -qq >/dev/null && \
-	$$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-		$(BROWSER_PACKAGES) >/dev/null || echo "$$hint"
+	$(call apt_install,command -v chromium >/dev/null 2>&1,chromium,Chromium fehlt (für tests/test_browser.py).)
 
 run: $(VENV)/.installed-run ocr
 	$(PY) app.py
@@ -73,6 +66,12 @@ eval: $(VENV)/.installed-run ocr
 	$(COUNCIL) ingest $(CORPUS) --data-dir $(EVAL_DATA) --prune --exclude SOURCES.md --exclude sources.csv
 	$(COUNCIL) eval eval/gold.jsonl --out results/gold.jsonl --data-dir $(EVAL_DATA)
 	$(COUNCIL) eval $(CORPUS)/../eval/dev.jsonl --out results/dev.jsonl --data-dir $(EVAL_DATA)
+
+# The gold set answered extractively and by the bundled LLM (llm.mode local: Gemma 3 270M in-process),
+# side by side: accuracy, citation precision, removed sentences, latency, tokens/s (about an hour on 2 cores).
+eval-llm: $(VENV)/.installed-test ocr
+	$(COUNCIL) ingest $(CORPUS) --data-dir $(EVAL_DATA) --prune --exclude SOURCES.md --exclude sources.csv
+	$(COUNCIL) eval eval/gold.jsonl --out results/gold-llm.jsonl --data-dir $(EVAL_DATA) --compare llm.mode=local
 
 # Ingest of the whole shared corpus into a fresh dir (tens of minutes), then ask latency on the eval index.
 bench: $(VENV)/.installed-run ocr
