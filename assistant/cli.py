@@ -254,6 +254,8 @@ def format_answer(answer: Answer) -> str:
         lines.append(f"(Gefiltert: {applied.describe()})")
     if note := answer.filters.note():
         lines.append(note)
+    if answer.generation.note:
+        lines.append(answer.generation.note)
     if answer.citations:
         lines.append("\nQuellen:")
     for c in answer.citations:

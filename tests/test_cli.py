@@ -5,7 +5,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.conftest import METTMANN, mirror
+from tests.conftest import METTMANN, free_port, mirror
 
 
 def council(*args: str) -> subprocess.CompletedProcess:
@@ -130,3 +130,16 @@ def test_command_that_cannot_run_exits_1_with_one_line(tmp_path: Path):
     assert "council ingest" in empty.stderr and "Traceback" not in empty.stderr
     long = council("ask", "x" * 10_000, "--data-dir", str(tmp_path / "data"))
     assert long.returncode == 1 and "Traceback" not in long.stderr
+
+
+def test_ask_with_the_llm_server_down_answers_from_the_quotes_and_says_so(small_index: Path, monkeypatch):
+    monkeypatch.setenv("COUNCIL_LLM__MODE", "openai")
+    monkeypatch.setenv("COUNCIL_LLM__BASE_URL", f"http://127.0.0.1:{free_port()}/v1")
+    monkeypatch.setenv("COUNCIL_LLM__TIMEOUT_S", "5")
+    monkeypatch.setenv("COUNCIL_LLM__RETRIES", "0")
+    result = council(
+        "ask", "Welche Städte haben 2021 KOMM-AN NRW Mittel beantragt?", "--data-dir", str(small_index)
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Hilden" in result.stdout and "Das Sprachmodell ist nicht erreichbar" in result.stdout
+    assert "Traceback" not in result.stderr
