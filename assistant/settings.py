@@ -179,12 +179,13 @@ class LLMSettings(BaseModel):
         900, ge=200, description="Each passage in the prompt is cut to about this many characters."
     )
     min_support: float = Field(
-        0.5,
+        0.6,
         ge=0,
         le=1,
-        description="A generated sentence is supported when this share of its content words occurs in a "
-        "passage it cites, or its embedding is at least min_similarity near a sentence there; its numbers "
-        "and names must occur in the cited passage either way.",
+        description="A generated sentence is supported when this share of the content words it adds to "
+        "the question occurs in one place (a sentence and its neighbours) of a passage it cites, or its "
+        "embedding is at least min_similarity near a sentence there; its numbers and names must occur in "
+        "the cited passage either way.",
     )
     min_similarity: float = Field(
         0.86,

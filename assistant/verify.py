@@ -10,8 +10,12 @@ meeting date, agenda item, Vorlage) when
 - every capitalised word occurs there or in the question (German capitalises nouns, so this
   holds the nouns and names of the sentence to the passage: a city the passage does not name
   fails however well the rest matches), and
-- at least `min_support` of its content words occur there, or its embedding is at least
-  `min_similarity` near one of the passage's sentences (a paraphrase).
+- at least `min_support` of the content words it adds to the question occur in one place of a
+  cited passage (a sentence with its neighbours and the passage's metadata), or its embedding
+  is at least `min_similarity` near one of the passage's sentences (a paraphrase). Measured on
+  the gold set with Gemma 3 270M, words counted over a whole passage let instruction echoes
+  through ("You are the council information assistant [1]." matched "council" in the question
+  and "information" in a URL): the words a sentence adds must stand together, and 0.6 of them.
 
 Worked example, passage [1] "Die Städte Erkrath, Heiligenhaus und Hilden haben Mittel
 beantragt.": "Erkrath und Hilden haben Mittel beantragt [1]." is supported; "Ratingen hat
@@ -110,30 +114,50 @@ class Verifier:
         spans = [(n, a, b) for n, p in zip(cited, sources, strict=True) for a, b in sentence_spans(p.text)]
         if not terms or not spans:
             return Checked(claim, "enthält keine prüfbare Aussage")
-        overlap = [
-            _share(terms, set(content_terms(passages[n - 1].text[a:b], language))) for n, a, b in spans
-        ]
-        passage_share = _share(terms, context_terms)
-        if passage_share >= self._min_support:
-            best = max(range(len(spans)), key=overlap.__getitem__)
-            return Checked(claim, None, _evidence(spans, overlap, best))
+        asked = set(content_terms(question, language))
+        new = [t for t in terms if not term_matches(t, asked)] or terms  # what the sentence adds
+        sentence_terms = [set(content_terms(passages[n - 1].text[a:b], language)) for n, a, b in spans]
+        overlap = [_share(new, window) for window in _windows(spans, sentence_terms, passages, language)]
+        own = [_share(new, terms) for terms in sentence_terms]
+        # ties go to the sentence that holds the words itself, not to its neighbour
+        best = max(range(len(spans)), key=lambda i: (overlap[i], own[i]))
+        if overlap[best] >= self._min_support:
+            return Checked(claim, None, _evidence(spans, own, best))
         vectors = np.asarray(self._embed([claim.text, *(passages[n - 1].text[a:b] for n, a, b in spans)]))
         vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
         similarity = vectors[1:] @ vectors[0]
         best = int(similarity.argmax())
         if similarity[best] >= self._min_similarity:
             return Checked(claim, None, (spans[best],))
-        measured = f"Wortanteil {passage_share:.2f}, Ähnlichkeit {similarity[best]:.2f}"
+        measured = f"Wortanteil {max(overlap):.2f}, Ähnlichkeit {similarity[best]:.2f}"
         return Checked(claim, f"kaum durch {_refs(cited)} belegt ({measured})")
 
 
+def _windows(
+    spans: list[tuple[int, int, int]],
+    sentence_terms: list[set[str]],
+    passages: Sequence[Passage],
+    language: Language,
+) -> list[set[str]]:
+    """Per passage sentence, the terms of it, its neighbours in the same passage and that
+    passage's metadata: a claim must be supported where the passage says it, not by words
+    scattered over a page of minutes."""
+    metadata = {n: set(content_terms(metadata_text(passages[n - 1]), language)) for n, _, _ in spans}
+    windows = []
+    for i, (n, _, _) in enumerate(spans):
+        near = [j for j in (i - 1, i, i + 1) if 0 <= j < len(spans) and spans[j][0] == n]
+        windows.append(set().union(*(sentence_terms[j] for j in near)) | metadata[n])
+    return windows
+
+
 def _evidence(
-    spans: list[tuple[int, int, int]], overlap: list[float], best: int
+    spans: list[tuple[int, int, int]], own: list[float], best: int
 ) -> tuple[tuple[int, int, int], ...]:
-    """The best-matching sentence, and a neighbour of it in the same passage that matches nearly as well."""
+    """The best-matching sentence, and a neighbour of it in the same passage that holds nearly as
+    many of the claim's words itself (`own`: that share per sentence)."""
     n = spans[best][0]
     near = [i for i in (best - 1, best + 1) if 0 <= i < len(spans) and spans[i][0] == n]
-    also = [i for i in near if overlap[i] >= 0.8 * overlap[best] and overlap[i] > 0]
+    also = [i for i in near if own[i] >= 0.8 * own[best] and own[i] > 0]
     return tuple(spans[i] for i in sorted([best, *also[:1]]))
 
 

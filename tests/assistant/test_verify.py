@@ -5,7 +5,7 @@ import pytest
 
 from assistant.api import build_assistant
 from assistant.embeddings import build_embed_model
-from assistant.settings import EmbeddingSettings, Settings
+from assistant.settings import EmbeddingSettings, LLMSettings, Settings
 from assistant.verify import Claim, Verifier, claims
 from tests.conftest import METTMANN
 
@@ -37,7 +37,9 @@ def test_claims_pair_sentences_with_their_markers(answer, expected):
 
 
 def _check(komm_an, answer):
-    verifier = Verifier(build_embed_model(EmbeddingSettings()).get_text_embedding_batch, 0.5, 0.86)
+    defaults = LLMSettings()
+    embed = build_embed_model(EmbeddingSettings()).get_text_embedding_batch
+    verifier = Verifier(embed, defaults.min_support, defaults.min_similarity)
     return verifier.check(answer, QUESTION, komm_an)
 
 
@@ -56,6 +58,10 @@ def test_a_sentence_the_cited_passage_states_is_supported_with_its_evidence(komm
         ("Erkrath hat Mittel beantragt.", "ohne Quellenangabe"),
         ("Erkrath hat Mittel beantragt [40].", "nicht vorhandene Textstelle"),
         ("Es regnete gestern sehr stark [1].", "Ähnlichkeit"),  # no name, no number: the embedding decides
+        # the prompt's own instructions echoed by a small model (seen with Gemma 3 270M on the gold set)
+        ("You are the council information assistant [1].", "kaum durch [1] belegt"),
+        ("If two passages support a sentence, write [1].", "kaum durch [1] belegt"),
+        ("Die Textstellen beantworten die Frage, wenn sie Angaben dazu enthalten [1].", ""),
     ],
 )
 def test_a_sentence_the_cited_passage_does_not_state_is_not_supported(komm_an, answer, reason):
