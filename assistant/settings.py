@@ -183,15 +183,16 @@ class LLMSettings(BaseModel):
         ge=0,
         le=1,
         description="A generated sentence is supported when this share of the content words it adds to "
-        "the question occurs in one place (a sentence and its neighbours) of a passage it cites, or its "
+        "the question occurs in one place (a sentence and its neighbours) of a passage it cites and its "
         "embedding is at least min_similarity near a sentence there; its numbers and names must occur in "
-        "the cited passage either way.",
+        "the cited passage too.",
     )
     min_similarity: float = Field(
         0.86,
         ge=0,
         le=1,
-        description="Embedding support of a generated sentence (e5 cosine, see min_support).",
+        description="Embedding support of a generated sentence (e5 cosine, see min_support). Needed beside "
+        "the word check, not instead of it: a small model's echoes of its prompt reach 0.87 on the gold set.",
     )
 
 

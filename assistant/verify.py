@@ -11,11 +11,12 @@ meeting date, agenda item, Vorlage) when
   holds the nouns and names of the sentence to the passage: a city the passage does not name
   fails however well the rest matches), and
 - at least `min_support` of the content words it adds to the question occur in one place of a
-  cited passage (a sentence with its neighbours and the passage's metadata), or its embedding
-  is at least `min_similarity` near one of the passage's sentences (a paraphrase). Measured on
-  the gold set with Gemma 3 270M, words counted over a whole passage let instruction echoes
-  through ("You are the council information assistant [1]." matched "council" in the question
-  and "information" in a URL): the words a sentence adds must stand together, and 0.6 of them.
+  cited passage (a sentence with its neighbours and the passage's metadata), and its embedding
+  is at least `min_similarity` near a sentence of that place: words and meaning both. Measured
+  on the gold set with Gemma 3 270M, each alone let the model's echoes of its instructions
+  through: words counted over a whole passage ("You are the council information assistant [1]."
+  matched "council" in the question and "information" in a URL), and e5 alone (those echoes come
+  to 0.86 and 0.87 cosine to a sentence of some minutes, where they share no word).
 
 Worked example, passage [1] "Die Städte Erkrath, Heiligenhaus und Hilden haben Mittel
 beantragt.": "Erkrath und Hilden haben Mittel beantragt [1]." is supported; "Ratingen hat
@@ -119,17 +120,20 @@ class Verifier:
         sentence_terms = [set(content_terms(passages[n - 1].text[a:b], language)) for n, a, b in spans]
         overlap = [_share(new, window) for window in _windows(spans, sentence_terms, passages, language)]
         own = [_share(new, terms) for terms in sentence_terms]
-        # ties go to the sentence that holds the words itself, not to its neighbour
-        best = max(range(len(spans)), key=lambda i: (overlap[i], own[i]))
-        if overlap[best] >= self._min_support:
-            return Checked(claim, None, _evidence(spans, own, best))
         vectors = np.asarray(self._embed([claim.text, *(passages[n - 1].text[a:b] for n, a, b in spans)]))
         vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
         similarity = vectors[1:] @ vectors[0]
-        best = int(similarity.argmax())
-        if similarity[best] >= self._min_similarity:
-            return Checked(claim, None, (spans[best],))
-        measured = f"Wortanteil {max(overlap):.2f}, Ähnlichkeit {similarity[best]:.2f}"
+        near = [max(similarity[j] for j in _neighbours(spans, i)) for i in range(len(spans))]
+        held = [
+            i
+            for i in range(len(spans))
+            if overlap[i] >= self._min_support and near[i] >= self._min_similarity
+        ]
+        if held:
+            # the sentence that holds the words itself, and means the same, not its neighbour
+            best = max(held, key=lambda i: (own[i], similarity[i]))
+            return Checked(claim, None, _evidence(spans, own, best))
+        measured = f"Wortanteil {max(overlap):.2f}, Ähnlichkeit {max(similarity):.2f}"
         return Checked(claim, f"kaum durch {_refs(cited)} belegt ({measured})")
 
 
@@ -143,11 +147,15 @@ def _windows(
     passage's metadata: a claim must be supported where the passage says it, not by words
     scattered over a page of minutes."""
     metadata = {n: set(content_terms(metadata_text(passages[n - 1]), language)) for n, _, _ in spans}
-    windows = []
-    for i, (n, _, _) in enumerate(spans):
-        near = [j for j in (i - 1, i, i + 1) if 0 <= j < len(spans) and spans[j][0] == n]
-        windows.append(set().union(*(sentence_terms[j] for j in near)) | metadata[n])
-    return windows
+    return [
+        set().union(*(sentence_terms[j] for j in _neighbours(spans, i))) | metadata[spans[i][0]]
+        for i in range(len(spans))
+    ]
+
+
+def _neighbours(spans: list[tuple[int, int, int]], i: int) -> list[int]:
+    """Sentence i and the sentences before and after it in the same passage."""
+    return [j for j in (i - 1, i, i + 1) if 0 <= j < len(spans) and spans[j][0] == spans[i][0]]
 
 
 def _evidence(
