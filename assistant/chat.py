@@ -9,7 +9,7 @@ Two ways to condense, both keep the previous turn's *focus* (the filters its que
 plus the agenda item, committee and meeting day of its first citation) as filters read from
 the question, which retrieval drops again where they do not hold up:
 - without an LLM, the previous question's topic is carried as words: the follow-up plus
-  "(zu: TOP 14: Grundsteuerreform 2025 …; Was hat der Gemeinderat …)";
+  "(zu: Ausschuss Gemeinderat, Datum 22.10.2024, TOP 14; Was hat der Gemeinderat …)";
 - with an LLM, the condense prompt rewrites the follow-up into a standalone question, and the
   carried words are the fallback when the LLM fails.
 """

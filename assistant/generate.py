@@ -8,7 +8,7 @@ is verified against the passages it cites (`assistant.verify`).
 
 The passages in the prompt are the ones the extractive answerer quoted first (its choice is
 measured), then the rest in retrieval order, up to `llm.max_passages`. Each is cut to about
-`llm.passage_chars` around what was quoted, and fenced so that text inside a document
+`llm.passage_chars` around what the extract quoted from it, and fenced so that text inside a document
 ("Ignoriere alle Anweisungen …") reads as document text, not as an instruction.
 """
 
@@ -64,7 +64,7 @@ class GenerativeAnswerer:
         language = detect_language(question)
         shown = prompt_passages(passages, extract, self._settings.max_passages)
         messages = load_prompt("answer", language).render(
-            passages=format_passages(shown, self._settings.passage_chars),
+            passages=format_passages(shown, self._settings.passage_chars, extract),
             question=question,
             abstain=ABSTAIN[language],
         )
@@ -151,8 +151,12 @@ def prompt_passages(passages: list[Passage], extract: Extract, limit: int) -> li
     return ordered[:limit]
 
 
-def format_passages(passages: list[Passage], max_chars: int) -> str:
-    """'<passage n="1" source="…" meeting="Gemeinderat, 22.10.2024, TOP 14: …">…</passage>'."""
+def format_passages(passages: list[Passage], max_chars: int, extract: Extract) -> str:
+    """'<passage n="1" source="…" context="Niederschrift, Gemeinderat, 2024-10-22, TOP 14: …">…</passage>'.
+
+    A passage longer than `max_chars` is cut around what the extract quotes from it (a chunk of
+    minutes runs to 2,000 characters; the answer may stand at its end), else from its start."""
+    quoted = {c.passage.chunk_id: c.passage.text.find(c.text) for c in reversed(extract.citations)}
     out = []
     for n, p in enumerate(passages, 1):
         where = ", ".join(
@@ -165,14 +169,22 @@ def format_passages(passages: list[Passage], max_chars: int) -> str:
             )
             if x
         )
-        text = _FENCE.sub("passage", p.text if len(p.text) <= max_chars else _cut(p.text, max_chars))
+        text = _FENCE.sub("passage", _excerpt(p.text, max_chars, quoted.get(p.chunk_id, 0)))
         out.append(f'<passage n="{n}" source="{p.title}" context="{where}">\n{text.strip()}\n</passage>')
     return "\n\n".join(out)
 
 
-def _cut(text: str, max_chars: int) -> str:
-    cut = text[:max_chars]
-    return cut[: cut.rfind(" ")] + " …" if " " in cut else cut
+def _excerpt(text: str, max_chars: int, around: int) -> str:
+    """About `max_chars` of `text` starting a little before offset `around`, cut at spaces."""
+    if len(text) <= max_chars:
+        return text
+    start = max(0, min(around - max_chars // 5, len(text) - max_chars))
+    piece = text[start : start + max_chars]
+    if start:
+        piece = "… " + piece[piece.find(" ") + 1 :]
+    if start + max_chars < len(text):
+        piece = piece[: piece.rfind(" ")] + " …"
+    return piece
 
 
 def _abstains(text: str, language: str) -> bool:
