@@ -1,13 +1,13 @@
 """`make run`: index the bundled sample corpus if the index is empty, then serve the web chat and the
-HTTP API (`assistant/web.py`)."""
+HTTP API (`assistant/interfaces/http.py`)."""
 
 import sys
 from pathlib import Path
 
-from assistant.api import index_is_empty, ingest
-from assistant.cli import format_report
-from assistant.settings import Settings
-from assistant.web import banner, serve
+from assistant.core.settings import Settings
+from assistant.interfaces.cli import format_report
+from assistant.interfaces.http import banner, serve
+from assistant.service.council import index_is_empty, ingest
 
 SAMPLE_CORPUS = Path(__file__).resolve().parent / "sample_corpus"
 

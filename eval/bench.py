@@ -7,9 +7,9 @@ import statistics
 import time
 from pathlib import Path
 
-from assistant.api import build_assistant
-from assistant.catalog import Catalog
-from assistant.settings import Settings
+from assistant.core.settings import Settings
+from assistant.index.catalog import Catalog
+from assistant.service.council import build_assistant
 from eval.metrics import load_gold
 
 

@@ -12,10 +12,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from assistant.api import ingest
-from assistant.catalog import Catalog
-from assistant.embeddings import build_embed_model
-from assistant.settings import Settings
+from assistant.core.settings import Settings
+from assistant.index.catalog import Catalog
+from assistant.index.embeddings import build_embed_model
+from assistant.service.council import ingest
 
 EXCLUDE = ("SOURCES.md", "sources.csv")
 

@@ -13,8 +13,8 @@ import math
 import tempfile
 from pathlib import Path
 
-from assistant.api import build_assistant
-from assistant.settings import Settings
+from assistant.core.settings import Settings
+from assistant.service.council import build_assistant
 from eval.metrics import Metrics, Outcome, compute, load_gold
 from eval.runner import evaluate, with_overrides
 

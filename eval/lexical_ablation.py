@@ -15,10 +15,10 @@ import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
-from assistant.catalog import Catalog, StoredChunk
-from assistant.intent import retrieval_query
-from assistant.lexical import FTS_TOKENIZER, Analyzer, corpus_part_counts
-from assistant.text import content_terms, detect_language
+from assistant.answering.question import retrieval_query
+from assistant.core.text import content_terms, detect_language
+from assistant.index.catalog import Catalog, StoredChunk
+from assistant.index.lexical import FTS_TOKENIZER, Analyzer, corpus_part_counts
 from eval.metrics import GoldQuestion, Outcome, compute, load_gold
 
 TOP_K = 15

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from assistant.model import EXTRACTIVE, Generation
+from assistant.core.answers import EXTRACTIVE, Generation
 
 Expected = list[str | list[str]]
 

@@ -1,6 +1,6 @@
 """Compare PDF text extractors over every PDF under a corpus folder: extraction artifacts,
 seconds, pages, letters and paragraphs. Figures, not pass/fail; they chose pdfium for
-`ingest/pdf.py`.
+`ingest/readers/pdf.py`.
 
     python -m eval.pdf_extractors --corpus ../shared/corpus pypdf pypdf-layout pdfium ingest
 
@@ -16,7 +16,8 @@ from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
-from assistant.text import clean_text, mark_paragraphs, paragraph_spans
+from assistant.core.text import paragraph_spans
+from ingest.readers.cleanup import clean_text, mark_paragraphs
 
 # Each pattern is an artifact seen in the corpus output of some extractor.
 _NOT_CONJUNCTION = r"(?!(?:und|oder|bzw|sowie|als|bis|noch|wie)\b)"
@@ -77,7 +78,7 @@ def _pdfminer(path: Path) -> list[str]:
 
 
 def _ingest(path: Path) -> list[str]:
-    from ingest.pdf import read_pdf_pages
+    from ingest.readers.pdf import read_pdf_pages
 
     return [clean_text(page.text) for page in read_pdf_pages(path)]
 

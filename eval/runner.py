@@ -11,8 +11,8 @@ from pathlib import Path
 from pydantic import ValidationError
 from tqdm import tqdm
 
-from assistant.api import CouncilAssistant, build_assistant
-from assistant.settings import Settings
+from assistant.core.settings import Settings
+from assistant.service.council import CouncilAssistant, build_assistant
 from eval.metrics import GoldQuestion, Metrics, Outcome, compute, format_comparison, format_table, load_gold
 
 

@@ -7,14 +7,14 @@ space. Chunks never span pages, so a citation's page is exact, and never span tw
 chunk ends where the next section of `doc.sections` starts, even inside a paragraph (Portland
 prints its items inline, "… (Y-5) CONFIRMED *42 Accept …"). Each chunk records its section.
 
-A chunk's identity in the index is the hash of its text (`assistant.catalog.chunk_key`), so the
+A chunk's identity in the index is the hash of its text (`assistant.index.catalog.chunk_key`), so the
 same text in two files is stored once.
 """
 
 import bisect
 
-from assistant.text import paragraph_spans, sentence_spans
-from ingest.model import Chunk, CouncilDocument
+from assistant.core.documents import Chunk, CouncilDocument
+from assistant.core.text import paragraph_spans, sentence_spans
 
 
 def chunk_document(doc: CouncilDocument, target_chars: int, max_chars: int) -> list[Chunk]:

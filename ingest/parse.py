@@ -5,10 +5,10 @@ workers start fast."""
 from dataclasses import dataclass
 from pathlib import Path
 
+from assistant.core.documents import Chunk, CouncilDocument, SourceRecord
 from ingest.chunking import chunk_document
-from ingest.model import Chunk, CouncilDocument, SourceRecord
-from ingest.ocr import OcrOptions
 from ingest.readers import ReadError, read_pages
+from ingest.readers.ocr import OcrOptions
 from ingest.registry import apply_record
 from ingest.structure import build_document
 

@@ -29,13 +29,13 @@ from typing import Any
 from llama_index.core.base.embeddings.base import BaseEmbedding
 from tqdm import tqdm
 
-from assistant.catalog import Catalog, StoredChunk
-from assistant.store import VectorStore
-from ingest.ocr import OcrOptions
+from assistant.core.votes import VOTE_RECORD
+from assistant.index.catalog import Catalog, StoredChunk
+from assistant.index.vectors import VectorStore
 from ingest.parse import Parsed, ParseJob, parse_file
 from ingest.readers import SUPPORTED_SUFFIXES
+from ingest.readers.ocr import OcrOptions
 from ingest.registry import read_registries
-from ingest.structure import VOTE_RECORD
 
 # Part of every file's fingerprint: raise it when reading or chunking changes, and the next
 # ingest re-parses every file (vectors of unchanged chunk texts are kept).

@@ -23,8 +23,8 @@ agenda items.
 import re
 from dataclasses import dataclass
 
-from ingest.model import AgendaItem, Page, Section
-from ingest.votes import find_decision, parse_vote
+from assistant.core.documents import AgendaItem, Page, Section
+from assistant.core.votes import find_decision, parse_vote
 
 TITLE_CHARS = 200
 # A sub-item heading ("Punkt 14.1 …") this close after its parent's heading is part of the

@@ -7,20 +7,17 @@ Beratungsergebnisse and Vorlagen print their metadata.
 """
 
 import re
-from datetime import date
 from pathlib import PurePosixPath
 
-from ingest.model import CouncilDocument, Page
+from assistant.core.dates import dates_at
+from assistant.core.documents import CouncilDocument, Page
+from assistant.core.votes import find_decision, parse_vote
 from ingest.sections import agenda_sections
-from ingest.votes import find_decision, parse_vote
 
 __all__ = [
-    "MONTHS",
-    "VOTE_RECORD",
     "agenda_sections",
     "build_document",
     "document_title",
-    "find_dates",
     "find_decision",
     "parse_committee",
     "parse_date",
@@ -32,79 +29,11 @@ __all__ = [
 
 HEAD_CHARS = 3000
 
-# Month names and abbreviations (German and English) → month number.
-MONTHS = {
-    "januar": 1,
-    "jänner": 1,
-    "februar": 2,
-    "märz": 3,
-    "maerz": 3,
-    "april": 4,
-    "mai": 5,
-    "juni": 6,
-    "juli": 7,
-    "august": 8,
-    "september": 9,
-    "oktober": 10,
-    "november": 11,
-    "dezember": 12,
-    "january": 1,
-    "february": 2,
-    "march": 3,
-    "may": 5,
-    "june": 6,
-    "july": 7,
-    "october": 10,
-    "december": 12,
-    "jan": 1,
-    "feb": 2,
-    "mar": 3,
-    "apr": 4,
-    "jun": 6,
-    "jul": 7,
-    "aug": 8,
-    "sep": 9,
-    "sept": 9,
-    "oct": 10,
-    "okt": 10,
-    "nov": 11,
-    "dec": 12,
-    "dez": 12,
-}
-_MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
-_DATE_PATTERNS = [
-    # 08.02.2021, 8. 2. 2021, and PDF spacing artifacts: "19 .11 .2024"
-    (re.compile(r"\b(\d{1,2})\s?\.\s?(\d{1,2})\s?\.\s?((?:19|20)\d{2})\b"), ("d", "m", "y")),
-    # 22. Oktober 2024, "22 . Januar 2020"
-    (re.compile(rf"\b(\d{{1,2}})\s?\.\s*({_MONTH})\s+((?:19|20)\d{{2}})\b", re.I), ("d", "M", "y")),
-    # 13 February 2025, 13th February, 2025, 12TH DAY OF JANUARY, 2011
-    (
-        re.compile(
-            rf"\b(\d{{1,2}})(?:st|nd|rd|th)?(?:\s+day\s+of)?\s+({_MONTH}),?\s+((?:19|20)\d{{2}})\b", re.I
-        ),
-        ("d", "M", "y"),
-    ),
-    # February 13, 2025
-    (
-        re.compile(rf"\b({_MONTH})\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+((?:19|20)\d{{2}})\b", re.I),
-        ("M", "d", "y"),
-    ),
-    # 2021-02-08
-    (re.compile(r"\b((?:19|20)\d{2})-(\d{2})-(\d{2})\b"), ("y", "m", "d")),
-]
 # Words that introduce the date of the meeting rather than the date a document was printed.
 _MEETING_MARKER = re.compile(
     r"(?:\bam\b|\bvom\b|Sitzung|Besprechung|Termin|\bheld\b|meeting|Tagung|Datum)", re.I
 )
 
-# A recorded vote: counts ("25 Ja, 22 Nein", "For (12)", "mit 8 Stimmen") or a formal outcome
-# ("einstimmig", "zur Kenntnis genommen", "Motion carried", Portland's "Y-5").
-VOTE_RECORD = re.compile(
-    r"\b\d+\s*(Ja|Nein)\b|\b\d+\s*Enthaltung|\b\d+\s+(Gegen)?[Ss]timmen|(einstimmig|mehrheitlich)e?\s+(Zustimmung|Ablehnung)"
-    r"|\beinstimmig\b|\bmehrheitlich\b|zur Kenntnis genommen"
-    r"|\b(For|Against|Abstain(ed)?)\b\W{0,3}\d+|\bcarried\b|\bunanimous|\bY-\d+",
-    re.I,
-)
 _VORLAGE = re.compile(r"Vorlage(?:\s*-?\s*Nr\.?)?\s*:?\s*(\d{1,4}/\d{2,4}(?:/\d{1,4})?)\b")
 
 _GENITIVE = {
@@ -154,40 +83,13 @@ def parse_date(text: str) -> str | None:
     >>> parse_date("held at County Hall, Maidstone on Thursday, 13 February 2025.")
     '2025-02-13'
     """
-    found = sorted(_dates_at(text))
+    found = sorted(dates_at(text))
     if not found:
         return None
     for start, iso in found:
         if _MEETING_MARKER.search(text[max(0, start - 120) : start]):
             return iso
     return found[0][1]
-
-
-def find_dates(text: str) -> set[str]:
-    """Every full date written in `text`, as ISO strings, whatever its spelling.
-
-    >>> sorted(find_dates("am 22.10.2024 und am 19. November 2024"))
-    ['2024-10-22', '2024-11-19']
-    """
-    return {iso for _, iso in _dates_at(text)}
-
-
-def _dates_at(text: str) -> list[tuple[int, str]]:
-    found = []
-    for pattern, order in _DATE_PATTERNS:
-        for m in pattern.finditer(text):
-            iso = _iso(dict(zip(order, m.groups(), strict=True)))
-            if iso:
-                found.append((m.start(), iso))
-    return found
-
-
-def _iso(parts: dict[str, str]) -> str | None:
-    month = int(parts["m"]) if "m" in parts else MONTHS.get(parts["M"].lower())
-    try:
-        return date(int(parts["y"]), month or 0, int(parts["d"])).isoformat()
-    except ValueError:
-        return None
 
 
 def parse_committee(text: str) -> str | None:

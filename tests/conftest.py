@@ -13,11 +13,11 @@ from pathlib import Path
 import httpx
 import pytest
 
-from assistant.api import ingest
-from assistant.catalog import Catalog
-from assistant.settings import Settings
+from assistant.core.documents import CouncilDocument
+from assistant.core.settings import Settings
+from assistant.index.catalog import Catalog
+from assistant.service.council import ingest
 from ingest.chunking import chunk_document
-from ingest.model import CouncilDocument
 from ingest.readers import read_pages
 from ingest.structure import build_document
 
@@ -73,7 +73,16 @@ def llm_server(tmp_path_factory) -> Iterator[str]:
     port = free_port()
     log = (data / "server.log").open("w")
     server = subprocess.Popen(
-        [sys.executable, "-m", "assistant.cli", "llm-server", "--port", str(port), "--data-dir", str(data)],
+        [
+            sys.executable,
+            "-m",
+            "assistant.interfaces.cli",
+            "llm-server",
+            "--port",
+            str(port),
+            "--data-dir",
+            str(data),
+        ],
         stdout=log,
         stderr=subprocess.STDOUT,
         cwd=ROOT,

@@ -35,7 +35,16 @@ def test_eval_over_dev_questions_prints_metrics_and_writes_results(tmp_path: Pat
     folder = mirror(files, tmp_path / "corpus")
     data = str(tmp_path / "data")
     ingest = subprocess.run(
-        [sys.executable, "-m", "assistant.cli", "ingest", str(folder), "--data-dir", data, "--quiet"],
+        [
+            sys.executable,
+            "-m",
+            "assistant.interfaces.cli",
+            "ingest",
+            str(folder),
+            "--data-dir",
+            data,
+            "--quiet",
+        ],
         capture_output=True,
         text=True,
     )
@@ -45,7 +54,7 @@ def test_eval_over_dev_questions_prints_metrics_and_writes_results(tmp_path: Pat
     command = [
         sys.executable,
         "-m",
-        "assistant.cli",
+        "assistant.interfaces.cli",
         "eval",
         str(DEV_GOLD),
         "--out",

@@ -5,7 +5,7 @@ from dataclasses import replace
 
 import pytest
 
-from assistant.model import Generation
+from assistant.core.answers import Generation
 from eval.metrics import GoldQuestion, Outcome, compute
 
 GOLD = GoldQuestion(
@@ -46,7 +46,7 @@ def test_citation_precision_counts_quotes_that_carry_an_answer_or_come_from_a_go
 
 
 def test_compare_overrides_are_validated_before_anything_runs():
-    from assistant.settings import Settings
+    from assistant.core.settings import Settings
     from eval.runner import CompareError, with_overrides
 
     variant = with_overrides(Settings(), ["retrieval.mode=hybrid", "retrieval.top_k=5"])

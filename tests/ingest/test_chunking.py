@@ -4,7 +4,7 @@ import itertools
 
 import pytest
 
-from assistant.text import paragraph_spans, sentence_spans
+from assistant.core.text import paragraph_spans, sentence_spans
 from ingest.chunking import chunk_document
 from ingest.readers import read_pages
 from ingest.structure import build_document

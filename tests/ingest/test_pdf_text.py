@@ -4,10 +4,10 @@ table-driven cases for the clean-up rules."""
 
 import pytest
 
-from assistant.text import clean_text, paragraph_spans, repair_artifacts, sentence_spans, strip_running_lines
-from ingest import pdf
+from assistant.core.text import paragraph_spans, sentence_spans
 from ingest.chunking import chunk_document
-from ingest.readers import read_pages
+from ingest.readers import pdf, read_pages
+from ingest.readers.cleanup import clean_text, repair_artifacts, strip_running_lines
 from ingest.structure import build_document
 from tests.conftest import CORPUS, KARLSRUHE_TOP14, METTMANN
 

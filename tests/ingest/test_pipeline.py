@@ -12,11 +12,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from assistant.api import build_assistant, ingest
-from assistant.catalog import Catalog
-from assistant.embeddings import build_embed_model
-from assistant.settings import Settings
-from assistant.store import VectorStore
+from assistant.core.settings import Settings
+from assistant.index.catalog import Catalog
+from assistant.index.embeddings import build_embed_model
+from assistant.index.vectors import VectorStore
+from assistant.service.council import build_assistant, ingest
 from tests.conftest import (
     CORPUS,
     ERLANGEN_IMAGE_ONLY,
@@ -144,7 +144,7 @@ def test_a_file_that_turns_corrupt_leaves_the_index(tmp_path):
 def test_interrupted_ingest_then_rerun_equals_one_clean_run(tmp_path, how):
     files = [KENT_FEB, KARLSRUHE_TOP14, ERLANGEN_NIEDERSCHRIFT, METTMANN]
     folder = copy_files(files, tmp_path / "corpus")
-    command = [sys.executable, "-m", "assistant.cli", "ingest", str(folder), "--quiet"]
+    command = [sys.executable, "-m", "assistant.interfaces.cli", "ingest", str(folder), "--quiet"]
 
     clean_dir, broken_dir = tmp_path / "clean", tmp_path / "broken"
     subprocess.run([*command, "--data-dir", str(clean_dir)], check=True, capture_output=True)

@@ -7,9 +7,9 @@ from pathlib import Path
 import pypdf
 import pytest
 
-from assistant.settings import Settings
-from ingest.ocr import OcrOptions
+from assistant.core.settings import Settings
 from ingest.readers import ReadError, read_pages
+from ingest.readers.ocr import OcrOptions
 from tests.conftest import CORPUS, ERLANGEN_IMAGE_ONLY, KENT_FEB, METTMANN
 
 ERLANGEN_STELLUNGNAHME = (

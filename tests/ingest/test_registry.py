@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from ingest.doc_types import DOC_TYPES, doc_type_for
+from assistant.core.doc_types import DOC_TYPES, doc_type_for
 from ingest.readers import read_pages
 from ingest.registry import apply_record, read_registries
-from ingest.registry_ris import ris_file_name
+from ingest.registry.ris import ris_file_name
 from ingest.structure import build_document
 from tests.conftest import CORPUS
 

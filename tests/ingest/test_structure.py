@@ -2,10 +2,10 @@
 
 import pytest
 
+from assistant.core.votes import find_votes
 from ingest.readers import read_pages
 from ingest.sections import section_text
 from ingest.structure import build_document, parse_date, parse_vote
-from ingest.votes import find_votes
 from tests.conftest import (
     CORPUS,
     ERLANGEN_NIEDERSCHRIFT,

@@ -1,0 +1,549 @@
+"""The extractive answerer: no LLM. It picks the sentences of the retrieved passages that answer
+the question, quotes them verbatim with numbered citations, and abstains when the passages do
+not cover what was asked.
+
+How a sentence is scored: 0.3 × its own coverage + 0.5 × its passage's context coverage +
+0.3 × its passage's nearness to the question, so the passage that matches the question best
+supplies the answer (measured on the gold set: answer accuracy 0.43 with the sentence's own
+coverage weighted most, 0.53 passage first):
+- coverage: the weighted share of the question's content words found in the sentence. Weights
+  are inverse document frequencies over all candidate sentences, so a rare word ("KOMM-AN",
+  "Grundsteuerreform") counts more than one found everywhere ("Stadt"). German compounds match
+  by their head or stem: "Städte" ↔ "Stadtverwaltungen", "Mittel" ↔ "Fördermittel". Words the
+  passage's metadata already accounts for (committee, date, agenda item) do not count against
+  a sentence: "am 22.10.2024 im Gemeinderat" locates the vote line, it is not repeated in it.
+- context: the same share over the whole passage and its metadata.
+- nearness: how much less similar to the question than the nearest passage, in e5 cosine × 10.
+- answer type: a question asking "how many", "when", "who/which" or "how was voted" prefers
+  sentences carrying a number, a date, names or a vote result that the question does not; for
+  vote, number and date questions the lead sentence must carry one.
+- for decision and vote questions, minutes outrank the proposals that preceded them.
+- reported questions ("bittet um Mitteilung, welche …", "asked whether …") restate the
+  question rather than answer it, and headings and header rows carry no answer: both are scored
+  down.
+
+What the answer holds:
+- the best sentence, widened by the sentence before or after it where that carries the kind of
+  fact asked for or question words the answer lacks;
+- further sentences that cover question words the first does not, or score nearly as well;
+- for vote questions, the parsed result (`assistant.core.votes.find_votes`) of the best-matching agenda
+  item, headed by that item: a whole result block ("TOP 14: … TOP 14.1: …") or a roll call
+  ("For (57) … Against (0) … Abstain (2) … Motion carried"), plus the decision sentence of the
+  same item.
+
+The assistant abstains when no sentence carries the required kind of fact, when the best
+passage is far from the question in the embedding space (`min_passage_score`), when the
+passages of the answer cover less than `min_coverage` of the question (0.5; on the gold set
+0.4–0.55 give the same accuracy, 0.6 and above lose more answers than they gain abstentions),
+or when a date or number the question names (a year, an item, a file number) is not in them:
+then it says so and asserts nothing.
+"""
+
+import math
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from assistant.answering.question import question_types
+from assistant.core.answers import Citation, Passage
+from assistant.core.dates import find_dates
+from assistant.core.settings import AnswerSettings
+from assistant.core.text import LIST_ITEM, Language, content_terms, detect_language, sentence_spans
+from assistant.core.votes import VOTE_RECORD, FoundVote, find_votes, parse_vote
+
+ABSTAIN = {
+    "de": "Dazu finde ich in den vorliegenden Dokumenten keine Angabe.",
+    "en": "The documents available to me do not answer this question.",
+}
+
+_SENTENCE_HAS = {
+    "vote": VOTE_RECORD,
+    "number": re.compile(
+        r"\b(?:ein|zwei|drei|vier|fünf|sechs|sieben|acht|neun|zehn|elf|zwölf|zwanzig|hundert)(?:mal|fach)?\b"
+        r"|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|hundred|once|twice)\b",
+        re.I,
+    ),
+    "date": re.compile(
+        r"\b\d{1,2}\.\s?\d{1,2}\.\s?\d{2,4}\b|\b\d{1,2}\.?\s+(Jan|Feb|Mär|Apr|Mai|May|Jun|Jul|Aug|Sep|Okt|Oct|Nov|Dez|Dec)"
+        r"|\b(Januar|Februar|März|April|Mai|Juni|Juli|August|September|Oktober|November|Dezember|January"
+        r"|February|March|June|July|October|December)\s+\d{4}\b|\b(?:Jahr(?:es)?|bis|ab|seit|in|until|since|by)\s+(?:19|20)\d{2}\b",
+        re.I,
+    ),
+    "names": re.compile(r"[A-ZÄÖÜ][\wäöüß.-]+(?:,\s*[A-ZÄÖÜ][\wäöüß.-]+)*,?\s+(und|and|sowie)\s+[A-ZÄÖÜ]"),
+}
+# Words that name the kind of fact asked for, not the topic ("Stimmenverhältnis", "wie oft",
+# "Anzahl"): the answer-type check stands in for them, so they do not count in coverage.
+_FRAME_TERM = re.compile(
+    r"^(?:viel|oft|anzahl|hoch|hoh|betrag|summ|many|much|often|number|amount|stimm|abstimm|abgestimmt"
+    r"|stimmenverh|ja-stimm|nein-stimm|gegenstimm|vote|vot|beschl|ergebnis|result|datum|date|nam)"
+)
+# Question types the lead sentence of an answer must satisfy, the first that applies: a vote
+# question is not answered by a sentence without a vote result ("wie viele Ja-Stimmen" wants the
+# vote line, not any number), a "how many" question not by one without a number. Measured on the
+# gold set: putting "number" first loses three vote questions to win one ("how many people voted").
+_STRICT_TYPES = ("vote", "number", "date")
+# A sentence that announces a list which follows it.
+_ANNOUNCES_LIST = re.compile(
+    r"\bfolgende[nmrs]?\b|\bwie folgt\b|\bfollowing\b|\bas follows\b"
+    r"|\b(?:zwei|drei|vier|fünf|two|three|four|five)\s+(?:Bedingungen|Punkte|Forderungen|Maßnahmen|Anträge|Projekte|conditions|points|items|measures)\b",
+    re.I,
+)
+MAX_LIST_ITEMS = 8
+# Cosine similarities of e5 to a question spread over about 0.1 among the retrieved passages:
+# ten times the gap to the nearest passage puts nearness on the scale of word coverage (0–1).
+_NEARNESS_SCALE = 10.0
+# Numbers and identifiers as written in questions: "2023", "TOP 14", "50/004/2021", "518-16".
+_NUMBER = re.compile(r"(?<![\d/-])[1-9]\d*(?:[/-]\d+)*(?![\d/-])")
+_VOTE_COUNT = re.compile(
+    r"\b\d+\s*(?:Ja|Nein)\b|\b\d+\s*Enthaltung|\b\d+\s+(?:Gegen)?[Ss]timmen|\b(?:For|Against|Abstain)\b\W{0,3}\d+"
+)
+# One part of a vote recorded line by line, as English minutes do: "For (12)" … "Against (42)".
+# A question about what a body decided or whom it elected.
+_DECISION = re.compile(
+    r"beschlossen|beschließt|beschluss|gewählt|genehmigt|entschieden|verwiesen|zugestimmt"
+    r"|\b(?:decided|resolved|agreed|elected|approved|adopted|referred)\b",
+    re.I,
+)
+# Document types that record decisions (minutes), as ingest.structure names them.
+_RECORD_TYPES = {"Niederschrift", "Beratungsergebnis", "minutes"}
+# A question about an amendment, not the motion it amends.
+_AMENDMENT = re.compile(r"\bamendment|änderungsantrag|ergänzungsantrag", re.I)
+# How far before a vote line the motion it decides is looked for.
+_VOTE_CONTEXT_CHARS = 800
+# Lines of one result block follow each other closely.
+_RESULT_LINE_CHARS = 200
+_SPLIT_VOTE = re.compile(r"\b(?:For|Against|Abstain(?:ed)?)\b\W{0,3}\d+")
+_REPORTED_QUESTION = re.compile(
+    r"\?|\bbittet\b[^.]*\bum\b|\bfragt\b|\berkundigt sich\b|\bwelche[nmrs]?\b|\bwie viele\b|\bob\b"
+    r"|\basked\b|\bwhether\b|\bhow many\b",
+    re.I,
+)
+_ENUMERATION = re.compile(r"^\s*(?:\(\d{1,2}\)|\d{1,2}[.)]|[a-z]\)|\([a-z]\)|§\s*\d+)\s*")
+_MONTHS_DE = [
+    "Januar",
+    "Februar",
+    "März",
+    "April",
+    "Mai",
+    "Juni",
+    "Juli",
+    "August",
+    "September",
+    "Oktober",
+    "November",
+    "Dezember",
+]
+
+
+@dataclass
+class _Candidate:
+    passage: int  # index into the passages
+    start: int
+    end: int
+    terms: set[str]
+    score: float = 0.0
+    typed: bool = True  # carries the kind of fact asked for (vote result, number, date)
+    summary: str | None = None  # shown instead of the quoted span (a roll call without its names)
+
+
+@dataclass(frozen=True)
+class Extract:
+    """An extractive answer: text with [n] markers and its citations, or an abstention."""
+
+    text: str
+    citations: list[Citation]
+    abstained: bool
+
+
+class ExtractiveAnswerer:
+    def __init__(self, settings: AnswerSettings):
+        self._settings = settings
+
+    def answer(self, question: str, passages: list[Passage]) -> Extract:
+        language = detect_language(question)
+        terms = list(dict.fromkeys(content_terms(question, language)))
+        q_terms = [t for t in terms if not _FRAME_TERM.match(t)] or terms
+        if not passages or not q_terms:
+            return Extract(ABSTAIN[language], [], True)
+
+        candidates = [
+            _Candidate(i, a, b, set(content_terms(p.text[a:b], language)))
+            for i, p in enumerate(passages)
+            for a, b in sentence_spans(p.text)
+        ]
+        weights = _idf(q_terms, [c.terms for c in candidates])
+        meta_terms = [set(content_terms(metadata_text(p), language)) for p in passages]
+        context_terms = [
+            set(content_terms(p.text, language)) | meta for p, meta in zip(passages, meta_terms, strict=True)
+        ]
+        context = [_covered(q_terms, weights, terms) for terms in context_terms]
+        # How much closer than the best passage each one is in the embedding space, on the scale
+        # of question-word coverage: 0 for the nearest, -0.5 for one 0.05 further away.
+        best_similarity = max((p.score for p in passages if p.score is not None), default=0.0)
+        nearness = [
+            _NEARNESS_SCALE * ((p.score if p.score is not None else best_similarity - 0.05) - best_similarity)
+            for p in passages
+        ]
+        wanted = question_types(question)
+        asks_decision = "vote" in wanted or bool(_DECISION.search(question))
+        q_numbers = set(re.findall(r"\d+", question))
+        required = next((t for t in _STRICT_TYPES if t in wanted), None)
+        for c in candidates:
+            sentence = passages[c.passage].text[c.start : c.end]
+            # Words the passage's document already accounts for (committee, date, agenda item)
+            # locate the answer; the sentence itself must carry the rest of the question.
+            rest = [t for t in q_terms if not term_matches(t, meta_terms[c.passage])] or q_terms
+            coverage = _covered(rest, weights, c.terms)
+            c.score = 0.3 * coverage + 0.5 * context[c.passage] + 0.3 * nearness[c.passage]
+            if asks_decision and passages[c.passage].doc_type in _RECORD_TYPES:
+                c.score += 0.1  # what was decided is recorded in the minutes, not in the proposal
+            c.typed = required is None or _answers_type(required, sentence, q_numbers)
+            if not c.typed:
+                c.score *= 0.5
+            elif any(_answers_type(t, sentence, q_numbers) for t in wanted):
+                c.score += 0.2
+                if required == "vote" and _VOTE_COUNT.search(sentence):
+                    c.score += 0.1  # the formal record with counts, not the chair's summary
+            if _REPORTED_QUESTION.search(sentence):
+                c.score *= 0.6
+            if _is_fragment(sentence):
+                c.score *= 0.5
+
+        # The answer's lead sentence must be of the kind asked for (a vote result, a number);
+        # further sentences may answer other parts of the question.
+        best = max((c for c in candidates if c.typed), key=lambda c: c.score, default=None)
+        if best is None or best.score <= 0.0 or self._far(passages):
+            return Extract(ABSTAIN[language], [], True)
+        chosen = self._choose(candidates, best, q_terms, weights)
+        if required == "vote":
+            # The parsed result (whole result block, agenda item) replaces a sentence that holds a
+            # result too ("Das ist eine mehrheitliche Zustimmung."), and one that merely reads like
+            # one unless that scores clearly better: such sentences get bonuses for their kind and
+            # counts (0.3) that votes do not need.
+            holds_vote = bool(find_votes(passages[best.passage].text[best.start : best.end]))
+            vote = _best_vote(question, passages, q_terms, weights, context, nearness, language)
+            if vote is not None and (holds_vote or vote.score + 0.3 >= best.score):
+                chosen = [vote, *_other_parts(vote, chosen, candidates, passages, q_terms)]
+        used = {c.passage for c in chosen}
+        support = set().union(*(context_terms[i] for i in used))
+        if _covered(q_terms, weights, support) < self._settings.min_coverage:
+            return Extract(ABSTAIN[language], [], True)
+        # A date in the question is a premise: "am 19. November 2024" is not answered by the
+        # minutes of 22 October, however well they match otherwise.
+        asked_dates = find_dates(question)
+        if asked_dates and not any(asked_dates & dates_of(passages[i]) for i in used):
+            return Extract(ABSTAIN[language], [], True)
+        # So is every number the question names (a year, an item, a file number): "im Jahr 2023"
+        # is not answered by passages that never mention 2023.
+        quoted = "\n".join(passages[i].text + "\n" + metadata_text(passages[i]) for i in used)
+        if any(not re.search(rf"(?<![\d/-])0*{n}(?![\d/-])", quoted) for n in _NUMBER.findall(question)):
+            return Extract(ABSTAIN[language], [], True)
+        if required == "vote":
+            chosen = [c if c.summary else _vote_block(c, candidates, passages) for c in chosen]
+            extract = _compose(chosen, passages)
+            return _with_registry_conflict(extract, language)
+        chosen = _with_neighbours(chosen, candidates, passages, q_terms, wanted, q_numbers)
+        return _compose(chosen, passages)
+
+    def _far(self, passages: list[Passage]) -> bool:
+        """The nearest passage is too far from the question in the embedding space. Passages whose
+        vectors are not computed yet (found lexically during an ingest) do not decide this."""
+        scores = [p.score for p in passages if p.score is not None]
+        return bool(scores) and max(scores) < self._settings.min_passage_score
+
+    def _choose(
+        self, candidates: list[_Candidate], best: _Candidate, q_terms: list[str], weights: dict[str, float]
+    ) -> list[_Candidate]:
+        """The best sentence, then, greedily, sentences that cover question words the chosen ones
+        do not ("wie viele Mitglieder … und wie oft …" needs two), or that score nearly as well
+        and add words of their own (lists spread over sentences), at most `max_sentences`."""
+        chosen = [best]
+        covered = {t for t in q_terms if term_matches(t, best.terms)}
+        for c in sorted(candidates, key=lambda c: c.score, reverse=True):
+            if len(chosen) >= self._settings.max_sentences or c.score < 0.5 * best.score:
+                break
+            if c is best or any(_similar(c.terms, o.terms) for o in chosen):
+                continue
+            new = [t for t in q_terms if t not in covered and term_matches(t, c.terms)]
+            gain = sum(weights[t] for t in new) / sum(weights.values())
+            if gain >= 0.15 or c.score >= 0.9 * best.score:
+                chosen.append(c)
+                covered.update(new)
+        return chosen
+
+
+def _best_vote(
+    question: str,
+    passages: list[Passage],
+    q_terms: list[str],
+    weights: dict[str, float],
+    context: list[float],
+    nearness: list[float],
+    language: Language,
+) -> _Candidate | None:
+    """The vote result that answers a vote question, as the parser of the ingest reads it
+    (`find_votes`): German result lines, Kent roll calls, Portland "(Y-5)", Cleveland "Yeas 15".
+
+    A vote line names no topic, so it is scored by its passage (coverage and nearness, as
+    sentences are) and by the text before it in the passage, where the motion or amendment it
+    decides is stated. Votes with counts are preferred; votes on amendments only when the
+    question asks about one. Sub-items recorded in one result block ("Punkt 9.1: … Punkt 9.2: …")
+    are answered together."""
+    asks_amendment = bool(_AMENDMENT.search(question))
+    best: _Candidate | None = None
+    for i, p in enumerate(passages):
+        previous_end = 0
+        for run in _vote_runs([f for f in find_votes(p.text) if f.strength >= 2]):
+            start, end = _vote_span(p.text, run, previous_end)
+            motion = p.text[max(previous_end, start - _VOTE_CONTEXT_CHARS) : start]
+            before = set(content_terms(motion, language))
+            score = 0.3 * _covered(q_terms, weights, before) + 0.5 * context[i] + 0.3 * nearness[i]
+            vote = run[0].vote
+            if vote.yes is not None or vote.no is not None:
+                score += 0.1
+            if run[0].amendment != asks_amendment:
+                score -= 0.2
+            previous_end = end
+            if best is None or score > best.score:
+                label = f"{p.agenda_item.label()}: " if p.agenda_item else ""
+                shown = p.text[start:end] if len(run) > 1 else vote.text
+                best = _Candidate(i, start, end, before, score, summary=label + one_line(shown))
+    return best
+
+
+def _vote_runs(found: list[FoundVote]) -> list[list[FoundVote]]:
+    """Votes grouped as they are recorded: the lines of one German result block ("TOP 14: …",
+    "TOP 14.1 …", "Ziffer 2: …") form one run; every other vote stands alone."""
+    runs: list[list[FoundVote]] = []
+    for f in found:
+        if runs and f.listed and runs[-1][-1].listed and f.start - runs[-1][-1].start < _RESULT_LINE_CHARS:
+            runs[-1].append(f)
+        else:
+            runs.append([f])
+    return runs
+
+
+def _vote_span(text: str, run: list[FoundVote], since: int) -> tuple[int, int]:
+    """Where a run of votes stands in the text: from the first line to the end of the last, and
+    for a roll call from its "For (n)" line on."""
+    end = text.find("\n", run[-1].start)
+    end = len(text) if end < 0 else end
+    roll_call = list(re.finditer(r"^[ \t]*For\s*\(\d+\)", text[since : run[0].start], re.M))
+    if roll_call:
+        return since + roll_call[-1].start(), end
+    return text.rfind("\n", since, run[0].start) + 1 or since, end
+
+
+def _other_parts(
+    vote: _Candidate,
+    chosen: list[_Candidate],
+    candidates: list[_Candidate],
+    passages: list[Passage],
+    q_terms: list[str],
+) -> list[_Candidate]:
+    """Besides the vote, the best sentence on what was decided, from the same document and
+    agenda item: "Welcher Zuschuss wurde freigegeben, und wie viele Ja-Stimmen gab es?" asks
+    for both."""
+    p = passages[vote.passage]
+    same_item = [
+        c
+        for c in [*chosen, *sorted(candidates, key=lambda c: c.score, reverse=True)]
+        if passages[c.passage].source == p.source
+        and passages[c.passage].agenda_item == p.agenda_item
+        and not VOTE_RECORD.search(passages[c.passage].text[c.start : c.end])
+        and any(term_matches(t, c.terms) for t in q_terms)
+    ]
+    return same_item[:1]
+
+
+def _with_neighbours(
+    chosen: list[_Candidate],
+    candidates: list[_Candidate],
+    passages: list[Passage],
+    q_terms: list[str],
+    wanted: list[str],
+    q_numbers: set[str],
+) -> list[_Candidate]:
+    """Each chosen sentence widened by the sentence before and after it where they carry what the
+    question asks and the chosen ones lack: a fact of the kind asked for (a number, a date, names)
+    or a question word not yet covered. The answer often stands next to the sentence that matches
+    the question best: "Eine Antragsstellung ist bis Ende Februar 2025 möglich." follows the
+    sentence on the start date, the reason ("nach angemessener Frist von fünf Jahren") precedes
+    the year 2029."""
+    covered = {t for t in q_terms if any(term_matches(t, c.terms) for c in chosen)}
+    widened = []
+    for c in chosen:
+        same = [o for o in candidates if o.passage == c.passage]
+        i = same.index(c)
+        text = passages[c.passage].text
+        first, last = i, i
+        for j in (i - 1, i + 1):
+            if not 0 <= j < len(same) or any(o is same[j] for o in chosen):
+                continue
+            n = same[j]
+            sentence = text[n.start : n.end]
+            new = {t for t in q_terms if t not in covered and term_matches(t, n.terms)}
+            typed = any(_answers_type(t, sentence, q_numbers) for t in wanted if t in _SENTENCE_HAS)
+            if not _is_fragment(sentence) and not _REPORTED_QUESTION.search(sentence) and (new or typed):
+                covered |= new
+                first, last = min(first, j), max(last, j)
+        widened.append(_Candidate(c.passage, same[first].start, same[last].end, c.terms, c.score))
+    return widened
+
+
+def _with_registry_conflict(extract: Extract, language: str) -> Extract:
+    """Where the registry (OParl) records another result for the cited agenda item than the
+    document's own text, the answer says which source says what, and lets the reader judge.
+    Example, Karlsruhe TOP 5: the Niederschrift records "Einstimmige Zustimmung (43 Ja,
+    2 Enthaltungen)", the OParl meeting data "mehrheitlich zugestimmt"."""
+    for c in extract.citations:
+        p = c.passage
+        registry_vote = parse_vote(p.record.result) if p.record and p.record.result else None
+        if p.vote is None or registry_vote is None or p.record is None:
+            continue
+        if (registry_vote.outcome, registry_vote.unanimous) == (p.vote.outcome, p.vote.unanimous):
+            continue
+        document = p.doc_type or ("Dokument" if language == "de" else "document")
+        note = (
+            f"Abweichend davon nennen die {p.record.registry}-Sitzungsdaten als Ergebnis "
+            f"„{p.record.result}“; die {document} [{c.n}] hält „{p.vote.text}“ fest."
+            if language == "de"
+            else f"Note: the {p.record.registry} meeting data record the result as "
+            f"“{p.record.result}”, while the {document} [{c.n}] records “{p.vote.text}”."
+        )
+        return Extract(f"{extract.text} {note}", extract.citations, extract.abstained)
+    return extract
+
+
+def _compose(chosen: list[_Candidate], passages: list[Passage]) -> Extract:
+    """Answer text with a citation marker after each sentence. One citation per distinct quoted
+    span; a sentence inside an already quoted span reuses its number."""
+    citations: list[Citation] = []
+    spans: list[tuple[int, int, int]] = []  # (passage, quote start, quote end) per citation
+    parts = []
+    for c in chosen:
+        p = passages[c.passage]
+        end = _with_announced_items(p.text, c.start, c.end)
+        q_start, q_end = quote_span(p, c.start, end)
+        inside = [i for i, (j, a, b) in enumerate(spans, 1) if j == c.passage and a <= c.start and end <= b]
+        n = inside[0] if inside else 0
+        if not n:
+            spans.append((c.passage, q_start, q_end))
+            n = len(spans)
+            citations.append(_citation(n, p, q_start, q_end))
+        parts.append(f"{c.summary or one_line(p.text[c.start : end])} [{n}]")
+    return Extract(" ".join(parts), citations, False)
+
+
+def _with_announced_items(text: str, start: int, end: int) -> int:
+    """Where an answer sentence ends once what it announces is included: the list items after
+    "… um folgende Straßenzüge ergänzt werden." or "… drei Bedingungen genannt:", or the one
+    sentence after a lead-in like "Abstimmungsergebnis:"."""
+    sentence = text[start:end].rstrip()
+    if not (sentence.endswith(":") or _ANNOUNCES_LIST.search(sentence)):
+        return end
+    following = [(a, b) for a, b in sentence_spans(text) if a >= end]
+    items = []
+    for a, b in following[:MAX_LIST_ITEMS]:
+        if not LIST_ITEM.match(text[a:b]):
+            break
+        paragraph_end = text.find("\n\n", a, b)  # the last item's "sentence" may run on
+        items.append(b if paragraph_end < 0 else paragraph_end)
+        if paragraph_end >= 0:
+            break
+    if items:
+        return items[-1]
+    return following[0][1] if following and sentence.endswith(":") else end
+
+
+def quote_span(p: Passage, start: int, end: int) -> tuple[int, int]:
+    """The whole paragraphs holding text[start:end]; a short first paragraph comes with the one
+    before it, as headings like "Ergänzende Ausführungen der Verwaltung:" give a quote context."""
+    starts = [*p.paragraph_starts, len(p.text)]
+    first = max(j for j in range(len(p.paragraph_starts)) if starts[j] <= start)
+    last = max(j for j in range(len(p.paragraph_starts)) if starts[j] < end)
+    if first > 0 and starts[first + 1] - starts[first] < 200:
+        first -= 1
+    return starts[first], starts[last + 1]
+
+
+def _citation(n: int, p: Passage, start: int, end: int) -> Citation:
+    return Citation(n=n, passage=p, paragraph=p.paragraph_at(start), text=p.text[start:end].strip())
+
+
+def _idf(q_terms: list[str], sentences: list[set[str]]) -> dict[str, float]:
+    n = len(sentences)
+    return {t: math.log(1 + (n + 1) / (1 + sum(term_matches(t, s) for s in sentences))) for t in q_terms}
+
+
+def term_matches(term: str, terms: set[str]) -> bool:
+    """A question term is found if present, as the head or start of a compound ("stadt" in
+    "stadtverwalt", "mittel" in "fordermittel"), or as a longer form of a stem of 5+ letters
+    ("besteht" / "besteh")."""
+    if term in terms:
+        return True
+    if len(term) < 5 or term[0].isdigit():
+        return False
+    return any(
+        (t.endswith(term) or t.startswith(term))
+        if len(t) > len(term)
+        else (len(t) >= 5 and term.startswith(t))
+        for t in terms
+    )
+
+
+def _covered(q_terms: list[str], weights: dict[str, float], terms: set[str]) -> float:
+    total = sum(weights.values())
+    return sum(weights[t] for t in q_terms if term_matches(t, terms)) / total if total else 0.0
+
+
+def _answers_type(kind: str, sentence: str, q_numbers: set[str]) -> bool:
+    sentence = _ENUMERATION.sub("", sentence)  # "(2) Für die Stadtteile …" is no number answer
+    if kind == "number" and set(re.findall(r"\d+", sentence)) - q_numbers:
+        return True
+    return bool(_SENTENCE_HAS[kind].search(sentence))
+
+
+def _is_fragment(sentence: str) -> bool:
+    """Headings, table cells and header rows carry no answer on their own: "Gemeinderat
+    22.10.2024 33 Ö Kenntnisnahme", "Vorsitzender Stadtteilbeirat", "Abstain (1)". A sentence has
+    at least two lower-case words (articles, prepositions, verbs); table rows such as "Stadt
+    Monheim a.R.: Leitung des Bereiches Kinder, Jugend und Familie" do too, and lists of names
+    ("Mayor Adams, Commissioners Fish, Fritz, Leonard") are answers to "who" questions."""
+    if sentence.isupper():  # "CITY OF PORTLAND, OREGON OFFICIAL MINUTES"
+        return True
+    return len(re.findall(r"(?<![\w-])[a-zäöüß]{2,}\b", sentence)) < 2 and sentence.count(", ") < 2
+
+
+def _similar(a: set[str], b: set[str]) -> bool:
+    return len(a & b) >= 0.8 * min(len(a), len(b))
+
+
+def _vote_block(c: _Candidate, candidates: list[_Candidate], passages: list[Passage]) -> _Candidate:
+    """A vote recorded over several lines ("For (12)", names, "Against (42)", names,
+    "Abstain (7)") is one answer: widen the sentence to the neighbouring vote lines."""
+    text = passages[c.passage].text
+    if not _SPLIT_VOTE.search(text[c.start : c.end]):
+        return c
+    same = [o for o in candidates if o.passage == c.passage]
+    i = same.index(c)
+    near = [o for j, o in enumerate(same) if abs(j - i) <= 4 and _SPLIT_VOTE.search(text[o.start : o.end])]
+    return _Candidate(c.passage, near[0].start, near[-1].end, c.terms, c.score)
+
+
+def dates_of(p: Passage) -> set[str]:
+    return find_dates(p.text) | ({p.meeting_date} if p.meeting_date else set())
+
+
+def metadata_text(p: Passage) -> str:
+    parts = [p.title, p.subject or "", p.committee or "", p.vorlage or ""]
+    if p.agenda_item:
+        parts.append(p.agenda_item.label())
+    if p.meeting_date:
+        d = date.fromisoformat(p.meeting_date)
+        parts.append(f"{d:%d.%m.%Y} {d.day}. {_MONTHS_DE[d.month - 1]} {d.year} {d:%d %B %Y}")
+    return "\n".join(parts)
+
+
+def one_line(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()

@@ -1,0 +1,266 @@
+"""Filters read from a question: "am 22.10.2024", "im Oktober 2024", "letzte Sitzung",
+"im Haupt- und Finanzausschuss", "TOP 14", "Vorlage 2024/1049", "laut Niederschrift" — German
+and English.
+
+A wrong filter hides the answer, so the reading is conservative:
+- A date filters only where it dates what the question asks about. A date after "bis", "ab",
+  "seit", "until", "since" … is a fact asked about ("Bis wann galt der Vertrag …"), not the
+  meeting's date, and is ignored. A question naming two dates that do not nest ("im Januar
+  2020 … am 20. Oktober 2020") asks about two meetings and gets no date filter; nested ones
+  ("for January 2011 at the January 12, 2011 session") give the narrower. Paired years
+  ("Niederschriften 2020/2021") count against other dates but filter nothing themselves, and a
+  bare year ("Grundsteuerreform 2025") is a name, not a date; only "im Jahr 2023" / "in 2012" is.
+- A committee is taken only as the index spells it (inflected: "des Stadtteilbeirats
+  Büchenbach", "Gemeinderatssitzung") and only where the question is about a meeting (it also
+  names a date, "Sitzung" or "meeting"): "Aus wie vielen Mitgliedern besteht ein
+  Stadtteilbeirat?" is about the body, and its answer stands in a Satzung of no committee. Two
+  committees named: none.
+- A document type only after "laut", "in der", "according to the" …: "mit dem Antrag X" names
+  the topic, and its answer stands in the minutes.
+- An agenda item or Vorlage number only after its keyword, and only when there is one.
+
+`CouncilAssistant.ask` falls back to an unfiltered search when what the question names matches
+nothing in the index (and says so), so a misread filter costs a note, not the answer.
+"""
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from assistant.core.dates import MONTHS
+from assistant.core.filters import Filters, IndexFacets, month_end
+
+_YEAR = r"(?:19|20)\d{2}"
+_MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
+_DAY_MONTH_YEAR = [
+    # 22.10.2024
+    (re.compile(rf"\b(\d{{1,2}})\.\s?(\d{{1,2}})\.\s?({_YEAR})\b"), ("d", "m", "y")),
+    # 22. Oktober 2024, 13 February 2025, 13th February, 2025
+    (
+        re.compile(rf"\b(\d{{1,2}})(?:\.|st|nd|rd|th)?\s*({_MONTH})\b\.?,?\s+({_YEAR})\b", re.I),
+        ("d", "M", "y"),
+    ),
+    # April 25, 2016
+    (re.compile(rf"\b({_MONTH})\b\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+({_YEAR})\b", re.I), ("M", "d", "y")),
+    # 2024-10-22
+    (re.compile(rf"\b({_YEAR})-(\d{{2}})-(\d{{2}})\b"), ("y", "m", "d")),
+]
+_MONTH_YEAR = re.compile(rf"\b({_MONTH})\b\.?\s+({_YEAR})\b", re.I)
+_MARKED_YEAR = re.compile(rf"\b(?:im\s+Jahre?|in\s+the\s+year|in|during)\s+({_YEAR})\b(?![-/–]\d)", re.I)
+_YEAR_PAIR = re.compile(rf"\b({_YEAR})\s*(?:/|-|–|und|bis|and|to)\s*({_YEAR})\b", re.I)
+# One end of a range: a full date, a month with or without its year, or a year.
+_END = (
+    rf"(?:\d{{1,2}}\.\s?\d{{1,2}}\.\s?{_YEAR}|(?:\d{{1,2}}\.?\s*)?(?:{_MONTH})\b\.?(?:\s+{_YEAR})?|{_YEAR})"
+)
+_RANGE = re.compile(
+    rf"\b(?:zwischen|between)\s+({_END})\s+(?:und|and)\s+({_END})\b"
+    rf"|\b(?:von|vom|from)\s+({_END})\s+(?:bis(?:\s+(?:zum|einschließlich))?|to|until|till)\s+({_END})\b",
+    re.I,
+)
+# The word before a date that makes it a fact asked about rather than the date of the meeting.
+_FACT_WORD = re.compile(
+    r"\b(?:bis|ab|seit|vor|nach|spätestens|frühestens|zum|für|until|till|by|before|after|since|from|for)"
+    r"(?:\s+(?:dem|den|der|zum|the))?\s*$",
+    re.I,
+)
+_LATEST = re.compile(
+    r"\b(?:letzte[nmrs]?|jüngste[nmrs]?|neueste[nmrs]?)\s+(?:\w+\s+){0,2}?\w*[Ss]itzung"
+    r"|\b(?:last|latest|most\s+recent)\s+(?:\w+\s+){0,3}?meeting",
+    re.I,
+)
+_MEETING_WORD = re.compile(r"[Ss]itzung|\btagte\b|\bmeeting\b|\bsession\b", re.I)
+# An agenda item or Vorlage number after its keyword, with the numbers listed after it ("TOP 11
+# und 23", "TOP 9.1 bis 9.3", "Vorlagen 2024/0932 und 2024/0915"): more than one, no filter.
+_ITEM_NUMBER = r"\d{1,3}(?:\.\d{1,3})*"
+_VORLAGE_NUMBER = r"\d{1,4}/\d{2,4}(?:/\d{1,4})?"
+_LISTED = r"(?:\s*(?:,|und|and|bis|to|sowie|oder|or)\s*(?:TOP\s*)?{})*"
+_ITEM = re.compile(
+    rf"\b(?:TOP|Tagesordnungspunkte?s?|(?:agenda\s+)?items?)\s*(?:Nr\.?\s*|No\.?\s*)?"
+    rf"({_ITEM_NUMBER}{_LISTED.format(_ITEM_NUMBER)})\b"
+    rf"|\bPunkt\s+({_ITEM_NUMBER})\s+der\s+Tagesordnung",
+    re.I,
+)
+_VORLAGE = re.compile(
+    r"\b(?:(?:Beschluss|Informations)?[Vv]orlagen?|Drucksachen?)(?:\s*-?\s*Nr\.?)?\s*:?\s*"
+    rf"({_VORLAGE_NUMBER}{_LISTED.format(_VORLAGE_NUMBER)})\b"
+)
+# Document types, by the words that name them after "laut", "in der" …, to the index's labels.
+_TYPE_WORDS = [
+    (r"Niederschrift(?:en)?|(?:Sitzungs)?[Pp]rotokoll(?:s|en|e)?", "Niederschrift"),
+    (r"Beratungsergebnis(?:ses)?", "Beratungsergebnis"),
+    (r"(?:Beschluss|Informations)?[Vv]orlage", "Vorlage"),
+    (r"Stellungnahme", "Stellungnahme"),
+    (r"Anfrage", "Anfrage"),
+    (r"Einladung|Tagesordnung", "Einladung"),
+    (r"minutes", "minutes"),
+    (r"agenda", "agenda"),
+]
+_TYPE_MARKER = re.compile(
+    r"\b(?i:laut|lt\.|gemäß|in|im|aus)\s+(?:de[rmn]|einer|einem)?\s*("
+    + "|".join(p for p, _ in _TYPE_WORDS)
+    + r")\b"
+    r"|\b(?i:according\s+to|in|from)\s+the\s+((?i:minutes|agenda))\b"
+)
+# Words of a committee's name that are not inflected.
+_FIXED_WORDS = {"und", "für", "of", "the", "and", "city"}
+
+
+@dataclass(frozen=True)
+class _Span:
+    """A date expression in the question: where it stands and the days it covers."""
+
+    start: int
+    end: int
+    first: date
+    last: date
+    filters: bool = True  # False: counts against other dates but filters nothing itself
+
+
+def filters_from_question(question: str, facets: IndexFacets, explicit: Filters | None = None) -> Filters:
+    """The filters a question states, in the index's values.
+
+    `explicit` are the filters chosen in the UI or CLI: their committee decides which
+    committee's latest meeting "letzte Sitzung" means.
+
+    >>> facets = IndexFacets(committees=("Gemeinderat", "Haupt- und Finanzausschuss"))
+    >>> filters_from_question("Wer leitete den Haupt- und Finanzausschuss am 5. November 2024?", facets)
+    Filters(committee='Haupt- und Finanzausschuss', date_from=datetime.date(2024, 11, 5), \
+date_to=datetime.date(2024, 11, 5), doc_type=None, agenda_item=None, vorlage=None)
+    """
+    first, last = _meeting_dates(question)
+    committee = _committee(question, facets.committees)
+    if committee and first is None and not _MEETING_WORD.search(question):
+        committee = None
+    if first is None and _LATEST.search(question):
+        first = last = facets.latest(committee or (explicit.committee if explicit else None))
+    return Filters(
+        committee=committee,
+        date_from=first,
+        date_to=last,
+        doc_type=_doc_type(question, facets.doc_types),
+        agenda_item=_single(
+            n for m in _ITEM.finditer(question) for n in re.findall(_ITEM_NUMBER, m[1] or m[2])
+        ),
+        vorlage=_single(n for m in _VORLAGE.finditer(question) for n in re.findall(_VORLAGE_NUMBER, m[1])),
+    )
+
+
+def _meeting_dates(question: str) -> tuple[date, date] | tuple[None, None]:
+    """The days the question's meeting date covers (see the module docstring)."""
+    spans = [s for s in _date_spans(question) if not _FACT_WORD.search(question[: s.start])]
+    candidates = [s for s in spans if s.filters]
+    if not candidates:
+        return None, None
+    narrowest = min(candidates, key=lambda s: s.last - s.first)
+    if all(s.first <= narrowest.first and narrowest.last <= s.last for s in spans):
+        return narrowest.first, narrowest.last
+    return None, None
+
+
+def _date_spans(question: str) -> list[_Span]:
+    """Every date expression, longest readings first: a range, then full dates, months, marked
+    years and paired years, each only where no earlier reading covers its text."""
+    found: list[_Span] = []
+
+    def free(m: re.Match) -> bool:
+        return not any(s.start < m.end() and m.start() < s.end for s in found)
+
+    for m in _RANGE.finditer(question):
+        a, b = (m[1], m[2]) if m[1] else (m[3], m[4])
+        end = _term(b, None)
+        start = _term(a, end[1].year if end else None)
+        if start and end and start[0] <= end[1]:
+            found.append(_Span(m.start(), m.end(), start[0], end[1]))
+    for pattern, order in _DAY_MONTH_YEAR:
+        for m in pattern.finditer(question):
+            day = _day(dict(zip(order, m.groups(), strict=True)))
+            if day and free(m):
+                found.append(_Span(m.start(), m.end(), day, day))
+    for m in _MONTH_YEAR.finditer(question):
+        if free(m):
+            month, year = MONTHS[m[1].lower()], int(m[2])
+            found.append(_Span(m.start(), m.end(), date(year, month, 1), month_end(year, month)))
+    for m in _MARKED_YEAR.finditer(question):
+        if free(m):
+            found.append(_Span(m.start(1), m.end(), date(int(m[1]), 1, 1), date(int(m[1]), 12, 31)))
+    for m in _YEAR_PAIR.finditer(question):
+        if free(m) and m[1] < m[2]:
+            found.append(_Span(m.start(), m.end(), date(int(m[1]), 1, 1), date(int(m[2]), 12, 31), False))
+    return found
+
+
+def _term(text: str, year: int | None) -> tuple[date, date] | None:
+    """The days one end of a range covers; a month without a year takes the range's year
+    ("zwischen März und Juni 2025")."""
+    text = " ".join(text.split())
+    for pattern, order in _DAY_MONTH_YEAR:
+        if m := pattern.fullmatch(text):
+            day = _day(dict(zip(order, m.groups(), strict=True)))
+            return (day, day) if day else None
+    if m := re.fullmatch(rf"(?:\d{{1,2}}\.?\s*)?({_MONTH})\.?(?:\s+({_YEAR}))?", text, re.I):
+        y = int(m[2]) if m[2] else year
+        if y is None:
+            return None
+        month = MONTHS[m[1].lower()]
+        return date(y, month, 1), month_end(y, month)
+    if re.fullmatch(_YEAR, text):
+        return date(int(text), 1, 1), date(int(text), 12, 31)
+    return None
+
+
+def _day(parts: dict[str, str]) -> date | None:
+    month = int(parts["m"]) if "m" in parts else MONTHS.get(parts["M"].lower())
+    try:
+        return date(int(parts["y"]), month or 0, int(parts["d"]))
+    except ValueError:
+        return None
+
+
+def _committee(question: str, committees: tuple[str, ...]) -> str | None:
+    """The one committee of the index the question names; a name inside a longer one that is
+    also named ("Finanzausschuss" in "Haupt- und Finanzausschuss") does not count, and a name
+    that begins a longer one of the index is too vague to filter by."""
+    found = []
+    for name in committees:
+        for pattern in _committee_patterns(name):
+            found += [(m.start(), m.end(), name) for m in pattern.finditer(question)]
+    named = {
+        name
+        for start, end, name in found
+        if not any(s <= start and end <= e and (e - s) > (end - start) for s, e, _ in found)
+    }
+    if len(named) != 1:
+        return None
+    name = named.pop()
+    # "Stadtteilbeirat" alone, where the index also has "Stadtteilbeirat Büchenbach", is any of them
+    return None if any(other.startswith(name + " ") for other in committees) else name
+
+
+def _committee_patterns(name: str) -> list[re.Pattern]:
+    """How a question may write a committee's name: each word inflected ("Stadtteilbeirats",
+    "Ausschusses", "Council's") or joined to "Sitzung" ("Gemeinderatssitzung"); English "Council
+    of the City of Cleveland" also as "Cleveland City Council"."""
+    words = []
+    for word in name.split():
+        if word.lower() in _FIXED_WORDS or word.endswith("-"):
+            words.append(re.escape(word))
+        else:
+            words.append(re.escape(word) + r"(?:e?s|e|en|n|'s)?(?:-?sitzung(?:en)?)?")
+    patterns = [r"\s+".join(words)]
+    if m := re.fullmatch(r"Council of the City of (\w+)", name):
+        patterns.append(rf"{re.escape(m[1])}\s+City\s+Council")
+    return [re.compile(rf"(?<![\w-]){p}(?![\w-])", re.I) for p in patterns]
+
+
+def _doc_type(question: str, known: tuple[str, ...]) -> str | None:
+    labels = set()
+    for m in _TYPE_MARKER.finditer(question):
+        word = m[1] or m[2]
+        labels.add(next(label for pattern, label in _TYPE_WORDS if re.fullmatch(pattern, word, re.I)))
+    label = labels.pop() if len(labels) == 1 else None
+    return label if label in known else None
+
+
+def _single(values) -> str | None:
+    distinct = set(values)
+    return distinct.pop() if len(distinct) == 1 else None

@@ -1,0 +1,204 @@
+"""Typed values that cross the assistant's boundaries: retrieved passages, citations, answers."""
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from assistant.core.documents import AgendaItem, SourceRecord, Vote
+from assistant.core.filters import AppliedFilters
+
+_OUTCOME_DE = {
+    "approved": "angenommen",
+    "rejected": "abgelehnt",
+    "noted": "zur Kenntnis genommen",
+    "referred": "verwiesen",
+    "deferred": "vertagt",
+    "withdrawn": "zurückgezogen",
+}
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A stored chunk as retrieval returns it, with everything a citation needs."""
+
+    chunk_id: str
+    source: str
+    title: str
+    committee: str | None
+    meeting_date: str | None
+    vorlage: str | None
+    subject: str | None
+    page: int | None
+    paragraph: int
+    paragraph_starts: tuple[int, ...]
+    start: int  # offset of the chunk in its page's text
+    text: str
+    score: float | None  # cosine similarity to the question; None while the chunk has no vector yet
+    doc_type: str | None = None
+    agenda_item: AgendaItem | None = None  # the agenda item this chunk belongs to
+    vote: Vote | None = None  # the vote result its agenda item records in this document
+    decision: str | None = None  # the Beschluss of its agenda item, as printed
+    also_in: tuple[str, ...] = ()  # other files with the same text (duplicates are stored once)
+    record: SourceRecord | None = None  # registry metadata (OParl) of the primary file
+
+    def paragraph_at(self, offset: int) -> int:
+        """Paragraph number (within the page) of the character at `offset` in this chunk."""
+        index = sum(1 for s in self.paragraph_starts if s <= offset) - 1
+        return self.paragraph + max(index, 0)
+
+    @property
+    def sources(self) -> tuple[str, ...]:
+        return (self.source, *self.also_in)
+
+
+@dataclass(frozen=True)
+class Citation:
+    n: int
+    passage: Passage
+    paragraph: int | None
+    text: str  # the quoted passage, verbatim from the page text
+
+    @property
+    def source(self) -> str:
+        return self.passage.source
+
+    @property
+    def page(self) -> int | None:
+        return self.passage.page
+
+    def location(self) -> list[str]:
+        """Where the quote stands, for people: ['Niederschrift', 'Sozialausschuss', '08.02.2021',
+        'TOP 10: …', 'Vorlage 50/004/2021', 'Seite 2', 'Absatz 7'] (only what is known)."""
+        p = self.passage
+        day = _german_date(p.meeting_date)
+        item = p.agenda_item.label() if p.agenda_item else p.subject
+        parts = (
+            p.doc_type,
+            p.committee,
+            day,
+            item,
+            f"Vorlage {p.vorlage}" if p.vorlage else None,
+            f"Seite {p.page}" if p.page else None,
+            f"Absatz {self.paragraph}" if self.paragraph else None,
+        )
+        return [x for x in parts if x]
+
+    def notes(self) -> list[str]:
+        """What else a reader should know about this source: the recorded vote, what the
+        registry says where it differs, and the other files holding the same text."""
+        p = self.passage
+        out = []
+        if p.vote is not None:
+            out.append(f"Abstimmungsergebnis laut {p.doc_type or 'Dokument'}: {vote_summary(p.vote)}")
+        if p.record is not None and p.record.result:
+            out.append(f"Ergebnis laut {p.record.registry}-Sitzungsdaten: {p.record.result}")
+        if p.also_in:
+            out.append("Gleicher Text auch in: " + ", ".join(p.also_in))
+        return out
+
+    def to_json(self) -> dict:
+        p = self.passage
+        return {
+            "n": self.n,
+            "source": p.source,
+            "page": p.page,
+            "paragraph": self.paragraph,
+            "text": self.text,
+            "score": None if p.score is None else round(p.score, 4),
+            "also_in": list(p.also_in),
+            "doc_type": p.doc_type,
+            "committee": p.committee,
+            "meeting_date": p.meeting_date,
+            "vorlage": p.vorlage,
+            "agenda_item": None if p.agenda_item is None else p.agenda_item.label(),
+            "vote": None if p.vote is None else _vote_json(p.vote),
+            "registry_result": p.record.result if p.record else None,
+        }
+
+
+@dataclass(frozen=True)
+class Generation:
+    """How the answer text came about. `extractive`: quoted sentences, no LLM. `generated`: the
+    LLM's answer, each sentence checked against the passages it cites; `removed` holds the
+    sentences that did not hold up and were taken out. `fallback`: the LLM was asked but its
+    answer did not hold up (or the server failed), so the extractive answer is given; `note`
+    says why, in German, for the reader."""
+
+    mode: Literal["extractive", "generated", "fallback"] = "extractive"
+    note: str | None = None
+    removed: tuple[str, ...] = ()
+    kept: int = 0  # generated sentences kept
+    tokens: int = 0  # tokens the LLM generated
+    seconds: float = 0.0  # time spent generating (and verifying)
+
+    def to_json(self) -> dict:
+        return {
+            "mode": self.mode,
+            "note": self.note,
+            "removed_sentences": list(self.removed),
+            "kept_sentences": self.kept,
+            "tokens": self.tokens,
+            "seconds": round(self.seconds, 3),
+        }
+
+
+EXTRACTIVE = Generation()
+
+
+@dataclass(frozen=True)
+class Answer:
+    question: str
+    text: str
+    abstained: bool
+    citations: list[Citation]
+    retrieved: list[Passage]  # everything retrieval returned, best first (for evaluation)
+    seconds: float
+    filters: AppliedFilters = field(default_factory=AppliedFilters)  # what the search was restricted to
+    generation: Generation = EXTRACTIVE
+    standalone: str | None = None  # a follow-up as it was searched, made standalone from the chat history
+
+    def to_json(self) -> dict:
+        """The `council ask --json` shape, which evaluation scripts depend on. Keys are only ever
+        added, never renamed or removed."""
+        return {
+            "question": self.question,
+            "answer": self.text,
+            "abstained": self.abstained,
+            "citations": [c.to_json() for c in self.citations],
+            "seconds": round(self.seconds, 3),
+            "filters": self.filters.to_json(),
+            "generation": self.generation.to_json(),
+            "standalone_question": self.standalone,
+        }
+
+
+@dataclass(frozen=True)
+class Delta:
+    """A piece of answer text as the LLM streams it (before verification)."""
+
+    text: str
+
+
+def vote_summary(vote: Vote) -> str:
+    """'einstimmig angenommen (43 Ja, 2 Enthaltungen)'."""
+    counts = [
+        f"{n} {label}"
+        for n, label in ((vote.yes, "Ja"), (vote.no, "Nein"), (vote.abstain, "Enthaltungen"))
+        if n is not None
+    ]
+    words = ("einstimmig " if vote.unanimous else "") + _OUTCOME_DE[vote.outcome]
+    return f"{words} ({', '.join(counts)})" if counts else words
+
+
+def _vote_json(vote: Vote) -> dict:
+    return {
+        "outcome": vote.outcome,
+        "yes": vote.yes,
+        "no": vote.no,
+        "abstain": vote.abstain,
+        "unanimous": vote.unanimous,
+        "text": vote.text,
+    }
+
+
+def _german_date(iso: str | None) -> str | None:
+    return ".".join(reversed(iso.split("-"))) if iso else None

@@ -1,0 +1,112 @@
+"""The typed values that cross the ingest stages: pages of a file, the council document, its chunks."""
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+# What a vote or decision came to. German and English records map onto the same words:
+# "Einstimmige Zustimmung" / "Motion carried" → approved, "zur Kenntnis genommen" → noted.
+Outcome = Literal["approved", "rejected", "noted", "referred", "deferred", "withdrawn"]
+
+
+@dataclass(frozen=True)
+class Page:
+    """Text of one page after clean-up. `number` is 1-based for paged formats (PDF), None otherwise."""
+
+    number: int | None
+    text: str
+
+
+@dataclass(frozen=True)
+class AgendaItem:
+    """An agenda item (TOP) as printed: number "14" or "3.1", and its title."""
+
+    number: str
+    title: str
+
+    def label(self) -> str:
+        return f"TOP {self.number}: {self.title}" if self.title else f"TOP {self.number}"
+
+
+@dataclass(frozen=True)
+class Vote:
+    """A decision or vote result stated in the text, e.g. "Einstimmige Zustimmung (43 Ja,
+    2 Enthaltungen)" → Vote("approved", yes=43, abstain=2, unanimous=True, text=...).
+    Counts are None where the text gives none."""
+
+    outcome: Outcome
+    text: str  # the phrase as printed
+    yes: int | None = None
+    no: int | None = None
+    abstain: int | None = None
+    unanimous: bool = False
+
+
+@dataclass(frozen=True)
+class Section:
+    """The part of a document that belongs to one agenda item: it starts at offset `start` of
+    page `pages[page_index]` and runs to the start of the next section. `item` is None for text
+    before the first agenda item (a header, the attendance list). `decision` is the Beschluss
+    as printed (its first sentences), `vote` the result stated in this section."""
+
+    page_index: int
+    start: int
+    item: AgendaItem | None
+    decision: str | None = None
+    vote: Vote | None = None
+
+
+@dataclass(frozen=True)
+class SourceRecord:
+    """What a registry (OParl paper/meeting JSON, a RIS index) says about one file, kept apart
+    from what the file's own text says, so that both can be shown where they disagree."""
+
+    registry: str  # e.g. "OParl", names the origin in citations
+    paper_reference: str | None = None  # "2024/0868"
+    paper_title: str | None = None
+    paper_type: str | None = None  # "Beschlussvorlage", "Antrag", …
+    paper_date: str | None = None  # ISO
+    file_name: str | None = None  # the registry's name of the file, e.g. "Protokoll GR 22.10.2024 TOP 22"
+    doc_type: str | None = None  # the file's document type, derived from its registry name
+    body: str | None = None  # "Gemeinderat"
+    meeting_name: str | None = None  # "3. Plenarsitzung des Gemeinderates"
+    meeting_date: str | None = None  # ISO
+    agenda_item: AgendaItem | None = None
+    result: str | None = None  # the meeting record's result, e.g. "mehrheitlich zugestimmt"
+    consultations: tuple[str, ...] = ()  # "Gemeinderat 22.10.2024 (Beschlussfassung)"
+    url: str | None = None  # where the original file can be downloaded
+    registry_file: str | None = None  # the registry file it was read from, e.g. "docs/papers/48935.json"
+
+
+@dataclass(frozen=True)
+class CouncilDocument:
+    source: str  # path relative to the ingested folder, with forward slashes
+    title: str
+    committee: str | None
+    meeting_date: str | None  # ISO yyyy-mm-dd
+    vorlage: str | None  # paper number as printed, e.g. "50/004/2021"
+    subject: str | None  # agenda item or subject line, e.g. "TOP 14: Grundsteuerreform 2025 – …"
+    pages: list[Page]
+    warnings: list[str] = field(default_factory=list)
+    # Niederschrift, Beratungsergebnis, Vorlage, Antrag, Anfrage, Stellungnahme, Satzung,
+    # Einladung, Anlage; minutes, agenda, report for English documents
+    doc_type: str | None = None
+    sections: list[Section] = field(default_factory=list)  # in text order; empty: one undivided part
+    record: SourceRecord | None = None  # registry metadata (OParl) for this file, if any
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """A run of whole paragraphs of one page. `start`/`end` are offsets into that page's text, so
+    `page.text[start:end] == text`; `paragraph_starts` are the chunk-relative offsets of its
+    paragraphs, numbered from `paragraph` (1-based within the page). `section` indexes
+    `doc.sections` (the agenda item the chunk belongs to); None where the document has none."""
+
+    source: str
+    index: int  # position within the document
+    page: int | None
+    paragraph: int
+    paragraph_starts: tuple[int, ...]
+    start: int
+    end: int
+    text: str
+    section: int | None = None  # index into the document's sections

@@ -1,0 +1,252 @@
+"""Text rules shared by ingest and answering: paragraph and sentence spans, and the term analysis
+used to match questions against sentences (German and English)."""
+
+import functools
+import re
+from typing import Literal
+
+import Stemmer
+
+Language = Literal["de", "en"]
+
+def paragraph_spans(text: str) -> list[tuple[int, int]]:
+    """Spans of the paragraphs of `text`: blocks separated by blank lines, whitespace trimmed."""
+    spans = []
+    for m in re.finditer(r"\S(?:.|\n(?![ \t]*\n))*", text):
+        start, end = m.start(), m.end()
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        spans.append((start, end))
+    return spans
+
+
+# --- sentences --------------------------------------------------------------------------------
+
+_ABBREVIATIONS = {
+    # German
+    "abs",
+    "abschn",
+    "anl",
+    "art",
+    "bzw",
+    "ca",
+    "dr",
+    "evtl",
+    "ggf",
+    "gem",
+    "hr",
+    "fr",
+    "inkl",
+    "lfd",
+    "max",
+    "min",
+    "mio",
+    "mrd",
+    "nr",
+    "prof",
+    "rd",
+    "s",
+    "sog",
+    "str",
+    "tsd",
+    "usw",
+    "vgl",
+    "z",
+    "b",
+    "d",
+    "h",
+    "i",
+    "v",
+    "m",
+    "u",
+    "a",
+    "o",
+    "ziff",
+    "top",
+    "bspw",
+    "zzgl",
+    "einschl",
+    "jh",
+    "kap",
+    "ka",
+    "se",
+    "sb",
+    "ob",
+    "stv",
+    "vors",
+    "geb",
+    "tel",
+    "bzgl",
+    "zb",
+    "etc",
+    # English
+    "mr",
+    "mrs",
+    "ms",
+    "st",
+    "no",
+    "vs",
+    "cllr",
+    "jr",
+    "sr",
+    "co",
+    "inc",
+    "ltd",
+    "dept",
+    "approx",
+}
+# Longer "sentences" are document headers, tables or lists without punctuation; they are split
+# into their lines.
+LONG_SENTENCE = 400
+_SENTENCE_END = re.compile(r"[.!?](?:[\"'“”»)]*)(?=\s+[\"'„“»(]?[A-ZÄÖÜ0-9•–§-])")
+# The start of a list item or agenda line. PDFs set bullets in symbol fonts that pypdf reads as
+# private-use characters (U+F0B7 and kin).
+LIST_ITEM = re.compile(
+    r"\s*(?:[•▪●◦*–\-➢►✓\uf0a7\uf0b7\uf0d8\uf076\uf0fc]\s|\d{1,2}[.)]\s|[a-z][.)]\s|\(\d{1,2}\)|\([a-z]\)"
+    r"|§\s*\d|TOP\b|Punkt \d|Ziffer \d)"
+)
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """Spans of the sentences of `text`, whitespace trimmed.
+
+    A sentence ends at `.`, `!` or `?` before an upper-case letter or digit, unless the word
+    before the dot is an abbreviation ("Dr.", "Nr.", "z. B.") or a one- or two-digit ordinal
+    ("22. Oktober", "3. Plenarsitzung"). A line break also ends a sentence after `:` `;` or
+    `)`, before a list item or agenda line, around table rows (lines with tabs), and at a blank
+    line unless the next paragraph starts in lower case: minutes put votes, tables and headings
+    ("Erläuterungen") on lines of their own without a full stop. A run of more than
+    `LONG_SENTENCE` characters without an end is split into its lines.
+
+    >>> t = "Die Sitzung am 22. Oktober leitete Dr. Mentrup. Abstimmungsergebnis:\\nTOP 14: Zustimmung"
+    >>> [t[a:b] for a, b in sentence_spans(t)]
+    ['Die Sitzung am 22. Oktober leitete Dr. Mentrup.', 'Abstimmungsergebnis:', 'TOP 14: Zustimmung']
+    """
+    cuts = set()
+    for m in _SENTENCE_END.finditer(text):
+        if text[m.start()] == ".":
+            word = re.search(r"([\wäöüßÄÖÜ]+)$", text[max(0, m.start() - 20) : m.start()])
+            if word and (word.group(1).lower() in _ABBREVIATIONS or re.fullmatch(r"\d{1,2}", word.group(1))):
+                continue
+        cuts.add(m.end())
+    pos = 0
+    lines = text.split("\n")
+    for i, line in enumerate(lines[:-1]):
+        pos += len(line) + 1
+        stripped = line.rstrip()
+        following = lines[i + 1]
+        if (
+            stripped.endswith((":", ";", ")"))
+            or (not stripped and not following[:1].islower())  # a paragraph gap, not a page-layout break
+            or "\t" in line
+            or "\t" in following
+            or LIST_ITEM.match(following)
+        ):
+            cuts.add(pos)
+    start = 0
+    for cut in [*sorted(cuts), len(text)]:
+        if cut - start > LONG_SENTENCE:  # headers and tables run on without punctuation: one line each
+            cuts.update(start + m.end() for m in re.finditer(r"\n", text[start:cut]))
+        start = cut
+    spans = []
+    start = 0
+    for cut in [*sorted(cuts), len(text)]:
+        a, b = start, cut
+        while a < b and text[a].isspace():
+            a += 1
+        while b > a and text[b - 1].isspace():
+            b -= 1
+        if b > a:
+            spans.append((a, b))
+        start = cut
+    return spans
+
+
+# --- terms ------------------------------------------------------------------------------------
+
+_STOPWORDS_DE = set(
+    """
+    aber alle allem allen aller alles als also am an ander andere anderen auch auf aus bei bin bis bist
+    da damit dann das dass daß dem den denen der deren des dessen die dies diese diesem diesen dieser
+    dieses doch dort du durch ein eine einem einen einer eines er es etwas euch euer für gegen gewesen
+    hab habe haben hat hatte hatten hier hin hinter ich ihm ihn ihnen ihr ihre im in indem ins ist
+    jede jedem jeden jeder jedes jene jetzt kann kein keine können könnte machen man manche mein mit
+    muss musste nach nicht nichts noch nun nur ob oder ohne sehr sein seine sich sie sind so solche
+    soll sollte sondern sonst über um und uns unter viel vom von vor war waren warum was weg weil
+    welche welchem welchen welcher welches wenn wer werde werden wie wieder will wir wird wo wollen
+    worden wurde wurden zu zum zur zwar zwischen wann wieso weshalb wofür wozu womit wodurch worauf
+    wieviel wie viele gibt gab es ja nein bitte mir mich meine einmal hatte hätte wäre würde darüber
+    mehr beide beiden genau laut etwa bzw sowie jeweils insgesamt
+    """.split()
+)
+_STOPWORDS_EN = set(
+    """
+    a about above after again against all am an and any are as at be because been before being below
+    between both but by can could did do does doing down during each few for from further had has
+    have having he her here hers herself him himself his how i if in into is it its itself just me
+    more most my myself no nor not now of off on once only or other our ours out over own same she
+    should so some such than that the their theirs them then there these they this those through to
+    too under until up very was we were what when where which while who whom why will with would you
+    your yours many much did does tell please
+    """.split()
+)
+# Function words of both languages, unstemmed: what `content_terms` drops.
+FUNCTION_WORDS = frozenset(_STOPWORDS_DE | _STOPWORDS_EN)
+_TOKEN = re.compile(r"\d+(?:[./,:-]\d+)*|[^\W\d_]+(?:-[^\W\d_]+)*", re.UNICODE)
+
+
+def detect_language(text: str) -> Language:
+    """German or English by counting function words: questions are short, so this is enough."""
+    words = [w.lower() for w in _TOKEN.findall(text)]
+    de = sum(w in _STOPWORDS_DE for w in words) + sum(ch in "äöüß" for ch in text.lower())
+    en = sum(w in _STOPWORDS_EN for w in words)
+    return "en" if en > de else "de"
+
+
+def words(text: str) -> list[str]:
+    """The tokens `content_terms` looks at, in order: words (hyphenated ones whole) and numbers
+    with their separators ("50/004/2021").
+
+    >>> words("Vorlage 50/004/2021: KOMM-AN NRW")
+    ['Vorlage', '50/004/2021', 'KOMM-AN', 'NRW']
+    """
+    return _TOKEN.findall(text)
+
+
+@functools.cache
+def _stemmer(language: Language) -> Stemmer.Stemmer:
+    return Stemmer.Stemmer("german" if language == "de" else "english")
+
+
+def content_terms(text: str, language: Language) -> list[str]:
+    """Stemmed content words of `text`, in order: stopwords dropped, numbers and identifiers
+    ("50/004/2021", "25") kept whole, hyphenated words kept whole and also split.
+
+    >>> content_terms("Welche Städte haben KOMM-AN NRW 2021 beantragt?", "de")
+    ['stadt', 'komm-an', 'komm', 'nrw', '2021', 'beantragt']
+    """
+    stopwords = _stopwords(language)
+    stem = _stemmer(language).stemWord
+    terms = []
+    for token in _TOKEN.findall(text):
+        lower = token.lower()
+        if lower[0].isdigit():
+            terms.append(lower)
+            continue
+        if lower in stopwords or len(lower) < 2:
+            continue
+        if "-" in lower:
+            terms.append(lower)
+            terms.extend(stem(part) for part in lower.split("-") if len(part) > 1 and part not in stopwords)
+        else:
+            stemmed = stem(lower)
+            if stemmed not in stopwords:
+                terms.append(stemmed)
+    return terms
+
+
+@functools.cache
+def _stopwords(language: Language) -> frozenset[str]:
+    """Stopwords of both languages (questions mix them with English titles), plain and stemmed,
+    so that inflected forms ("vielen", "welchem") are dropped too."""
+    return frozenset(FUNCTION_WORDS | set(_stemmer(language).stemWords(list(FUNCTION_WORDS))))

@@ -1,0 +1,533 @@
+"""The catalog: every indexed file, its council metadata, its chunks and a BM25 lexical index, in
+one SQLite file under the data dir. It is the index's source of truth; the Chroma collection
+(`assistant/index/vectors.py`) holds the vectors and is brought in line with the catalog by each ingest.
+
+Why SQLite: a file's chunks, placements and lexical terms are replaced in one transaction, so a
+crash or Ctrl-C leaves the previous or the new state of each file, never a mix; FTS5 gives BM25
+that updates incrementally; and documents are searchable as soon as they are parsed, while their
+vectors follow.
+
+The lexical index is analysed as `assistant/index/lexical.py` describes; the compound part vocabulary
+it uses is the `lexicon` table, learned from the stored passages (`Catalog.reanalyse`).
+
+Every placement also has a row of facets (committee, meeting day, document type, agenda items,
+Vorlage numbers) that filters are evaluated on in SQL (`matching_keys`, `lexical`), so that
+filtering happens inside the queries and a duplicated chunk matches through any of its files.
+
+Duplicates are stored once. A chunk's key is the hash of its normalised text, so the same text
+in several files (Kent minutes reprinted in later agenda packs, the Karlsruhe Niederschrift
+extract attached to several Vorlagen) is one chunk with several placements: one lexical entry,
+one vector, cited with all its sources. Its primary placement (the first source in path order)
+gives the metadata it is embedded with.
+"""
+
+import dataclasses
+import hashlib
+import json
+import re
+import sqlite3
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from assistant.core.answers import Passage
+from assistant.core.doc_types import MEETING_DOC_TYPES
+from assistant.core.documents import AgendaItem, Chunk, CouncilDocument, Section, SourceRecord, Vote
+from assistant.core.filters import NO_FILTERS, Filters, IndexFacets
+from assistant.index.lexical import ANALYSIS_VERSION, FTS_TOKENIZER, Analyzer, corpus_part_counts
+from assistant.index.vectors import IndexEmpty, StoreError
+
+SCHEMA_VERSION = "2"
+# The compound part vocabulary is learned again (and every passage re-analysed) once the index
+# has grown to this many times the passages it was learned from: amortised linear work, and a
+# vocabulary learned from the first few files does not stay.
+LEXICON_GROWTH = 2
+# Document types that record a meeting: the latest of them dates a committee's latest meeting.
+_MEETING_RECORDS = tuple(sorted(MEETING_DOC_TYPES | {"minutes", "agenda"}))
+
+_SCHEMA = f"""
+CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS files (
+    source TEXT PRIMARY KEY, file_hash TEXT NOT NULL, doc TEXT NOT NULL, pages INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS chunks (key TEXT PRIMARY KEY, text TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS placements (
+    source TEXT NOT NULL, idx INTEGER NOT NULL, key TEXT NOT NULL, page INTEGER,
+    paragraph INTEGER NOT NULL, paragraph_starts TEXT NOT NULL, start INTEGER NOT NULL, section INTEGER,
+    PRIMARY KEY (source, idx)
+);
+CREATE INDEX IF NOT EXISTS placements_key ON placements (key);
+CREATE TABLE IF NOT EXISTS facets (
+    source TEXT NOT NULL, idx INTEGER NOT NULL, key TEXT NOT NULL, committee TEXT, day INTEGER,
+    doc_type TEXT, items TEXT NOT NULL, vorlagen TEXT NOT NULL, PRIMARY KEY (source, idx)
+);
+CREATE INDEX IF NOT EXISTS facets_key ON facets (key);
+CREATE INDEX IF NOT EXISTS facets_committee ON facets (committee, day);
+CREATE INDEX IF NOT EXISTS facets_day ON facets (day);
+CREATE VIRTUAL TABLE IF NOT EXISTS lexical USING fts5 (key UNINDEXED, terms, tokenize="{FTS_TOKENIZER}");
+CREATE TABLE IF NOT EXISTS lexicon (term TEXT PRIMARY KEY, count INTEGER NOT NULL);
+"""
+
+
+@dataclass(frozen=True)
+class Placement:
+    """Where a chunk's text stands in one file."""
+
+    source: str
+    index: int  # chunk position within the document
+    page: int | None
+    paragraph: int
+    paragraph_starts: tuple[int, ...]
+    start: int
+    section: int | None
+
+
+@dataclass(frozen=True)
+class StoredChunk:
+    """A chunk with its document and where it stands; `placements[0]` is the primary one."""
+
+    key: str
+    text: str
+    placements: tuple[Placement, ...]
+    doc: CouncilDocument  # the primary placement's document (without pages)
+
+    @property
+    def primary(self) -> Placement:
+        return self.placements[0]
+
+    @property
+    def section(self) -> Section | None:
+        i = self.primary.section
+        return self.doc.sections[i] if i is not None and i < len(self.doc.sections) else None
+
+    def passage(self, score: float | None) -> Passage:
+        p, doc, section = self.primary, self.doc, self.section
+        return Passage(
+            chunk_id=self.key,
+            source=p.source,
+            title=doc.title,
+            committee=doc.committee,
+            meeting_date=doc.meeting_date,
+            vorlage=doc.vorlage,
+            subject=doc.subject,
+            page=p.page,
+            paragraph=p.paragraph,
+            paragraph_starts=p.paragraph_starts,
+            start=p.start,
+            text=self.text,
+            score=score,
+            doc_type=doc.doc_type,
+            agenda_item=section.item if section else None,
+            vote=section.vote if section else None,
+            decision=section.decision if section else None,
+            also_in=tuple(dict.fromkeys(x.source for x in self.placements[1:] if x.source != p.source)),
+            record=doc.record,
+        )
+
+    def embedding_input(self) -> str:
+        """What is embedded and indexed for BM25: the text under a short header naming the
+        document and agenda item, so that a vote line ("Einstimmige Zustimmung (46 Ja)") is found
+        by its agenda item."""
+        section = self.section
+        item = section.item.label() if section and section.item else self.doc.subject
+        parts = (self.doc.title, item, self.doc.committee, self.doc.meeting_date)
+        header = " · ".join(dict.fromkeys(x for x in parts if x))
+        return f"{header[:300]}\n\n{self.text}"
+
+
+def chunk_key(text: str) -> str:
+    """Content key of a chunk: the same words give the same key, whatever the file, the
+    whitespace or the case (Kent's reprinted minutes differ only in bytes)."""
+    normalised = " ".join(re.findall(r"\w+", text.lower()))
+    return hashlib.sha1(normalised.encode()).hexdigest()[:20]
+
+
+class Catalog:
+    def __init__(self, data_dir: Path, *, create: bool):
+        path = data_dir / "catalog.sqlite"
+        if not create and not path.exists():
+            raise IndexEmpty(f"No index in {data_dir}. Run `council ingest FOLDER --data-dir {data_dir}`.")
+        data_dir.mkdir(parents=True, exist_ok=True)
+        try:
+            self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=NORMAL")
+            self._db.executescript(_SCHEMA)
+        except sqlite3.Error as exc:
+            raise StoreError(f"Cannot open the catalog {path}: {exc}") from exc
+        self._analyzer: tuple[str | None, Analyzer] | None = None  # (the analysis stamp it was loaded at, it)
+        version = self._meta("schema")
+        if version is None:
+            self._set_meta("schema", SCHEMA_VERSION)
+            self._set_meta("analysis", f"{ANALYSIS_VERSION}:0")  # current, no vocabulary learned yet
+        elif version == "1":
+            self._add_facets()
+        elif version != SCHEMA_VERSION:
+            raise StoreError(
+                f"The index in {data_dir} has catalog schema {version}, this version needs {SCHEMA_VERSION}: "
+                "ingest into a new data dir."
+            )
+
+    def close(self) -> None:
+        self._db.close()
+
+    # --- reading ------------------------------------------------------------------------------
+
+    def file_hashes(self) -> dict[str, str]:
+        return dict(self._db.execute("SELECT source, file_hash FROM files"))
+
+    def count(self) -> int:
+        """Distinct chunks (a duplicate text counts once)."""
+        return int(self._db.execute("SELECT COUNT(*) FROM chunks").fetchone()[0])
+
+    def keys(self) -> set[str]:
+        return {k for (k,) in self._db.execute("SELECT key FROM chunks")}
+
+    def chunks(self, keys: Sequence[str]) -> dict[str, StoredChunk]:
+        """The chunks with these keys (unknown keys are left out)."""
+        found: dict[str, StoredChunk] = {}
+        docs: dict[str, CouncilDocument] = {}
+        unique = list(dict.fromkeys(keys))
+        for i in range(0, len(unique), 500):
+            part = unique[i : i + 500]
+            marks = ",".join("?" * len(part))
+            texts = dict(self._db.execute(f"SELECT key, text FROM chunks WHERE key IN ({marks})", part))
+            placements: dict[str, list[Placement]] = {}
+            for key, *row in self._db.execute(
+                "SELECT key, source, idx, page, paragraph, paragraph_starts, start, section FROM placements "
+                f"WHERE key IN ({marks}) ORDER BY source, idx",
+                part,
+            ):
+                placements.setdefault(key, []).append(_placement(row))
+            for key, text in texts.items():
+                where = placements.get(key)
+                if not where:
+                    continue
+                source = where[0].source
+                if source not in docs:
+                    docs[source] = self._doc(source)
+                found[key] = StoredChunk(key, text, tuple(where), docs[source])
+        return found
+
+    def all_chunks(self) -> list[StoredChunk]:
+        return list(self.chunks(sorted(self.keys())).values())
+
+    def lexical(self, question: str, k: int, filters: Filters = NO_FILTERS) -> list[tuple[str, float]]:
+        """(key, BM25 score) of the k best chunks for the question among those matching
+        `filters`, best first (higher is better)."""
+        expression = self._analysis().match_expression(question)
+        if expression is None:
+            return []
+        condition, args = _facet_condition(filters)
+        restrict = "" if filters.empty else f"AND key IN (SELECT key FROM facets WHERE {condition}) "
+        rows = self._db.execute(
+            f"SELECT key, bm25(lexical) AS score FROM lexical WHERE lexical MATCH ? {restrict}"
+            "ORDER BY score LIMIT ?",
+            (expression, *args, k),
+        )
+        return [(key, -float(score)) for key, score in rows]
+
+    def keys_of_sources(self, sources: Iterable[str], filters: Filters = NO_FILTERS) -> list[str]:
+        """The chunks these files place, in file order, where the placement matches `filters`."""
+        unique = list(dict.fromkeys(sources))
+        if not unique:
+            return []
+        marks = ",".join("?" * len(unique))
+        condition, args = _facet_condition(filters)
+        rows = self._db.execute(
+            f"SELECT key FROM facets WHERE source IN ({marks}) AND {condition} ORDER BY source, idx",
+            (*unique, *args),
+        )
+        return list(dict.fromkeys(k for (k,) in rows))
+
+    def matching_keys(self, filters: Filters) -> list[str]:
+        """Every chunk with a placement that matches `filters` (all its fields at once)."""
+        condition, args = _facet_condition(filters)
+        return [k for (k,) in self._db.execute(f"SELECT DISTINCT key FROM facets WHERE {condition}", args)]
+
+    def has_matches(self, filters: Filters) -> bool:
+        condition, args = _facet_condition(filters)
+        return (
+            self._db.execute(f"SELECT 1 FROM facets WHERE {condition} LIMIT 1", args).fetchone() is not None
+        )
+
+    def facets(self) -> IndexFacets:
+        """The committees and document types in the index, and each committee's latest meeting."""
+        committees = self._db.execute(
+            "SELECT DISTINCT committee FROM facets WHERE committee IS NOT NULL ORDER BY committee"
+        )
+        doc_types = self._db.execute(
+            "SELECT DISTINCT doc_type FROM facets WHERE doc_type IS NOT NULL ORDER BY doc_type"
+        )
+        marks = ",".join("?" * len(_MEETING_RECORDS))
+        latest = self._db.execute(
+            f"SELECT committee, MAX(day) FROM facets WHERE day IS NOT NULL AND doc_type IN ({marks}) "
+            "GROUP BY committee",
+            _MEETING_RECORDS,
+        ).fetchall()
+        by_committee = [(c, _date_of(day)) for c, day in latest if c is not None]
+        overall = [(None, _date_of(max(day for _, day in latest)))] if latest else []
+        return IndexFacets(
+            committees=tuple(c for (c,) in committees),
+            doc_types=tuple(t for (t,) in doc_types),
+            latest_meeting=tuple(by_committee + overall),
+        )
+
+    # --- writing ------------------------------------------------------------------------------
+
+    def replace_file(self, doc: CouncilDocument, chunks: Sequence[Chunk], file_hash: str) -> None:
+        """Make the catalog hold exactly `chunks` for this file, in one transaction."""
+        self._reanalyse_if_outdated()
+        with self._transaction():
+            old = self._keys_of(doc.source)
+            self._db.execute("DELETE FROM placements WHERE source = ?", (doc.source,))
+            self._db.execute("DELETE FROM facets WHERE source = ?", (doc.source,))
+            self._db.execute(
+                "INSERT OR REPLACE INTO files (source, file_hash, doc, pages) VALUES (?, ?, ?, ?)",
+                (doc.source, file_hash, _doc_json(doc), len(doc.pages)),
+            )
+            for chunk in chunks:
+                key = chunk_key(chunk.text)
+                self._db.execute(
+                    "INSERT INTO placements VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        doc.source,
+                        chunk.index,
+                        key,
+                        chunk.page,
+                        chunk.paragraph,
+                        ",".join(map(str, chunk.paragraph_starts)),
+                        chunk.start,
+                        chunk.section,
+                    ),
+                )
+                self._insert_facets(doc, chunk.index, key, chunk.section)
+                self._db.execute("INSERT OR IGNORE INTO chunks (key, text) VALUES (?, ?)", (key, chunk.text))
+            self._drop_orphans(old)
+            self._write_lexical(old | {chunk_key(chunk.text) for chunk in chunks})
+
+    def delete_sources(self, sources: Iterable[str]) -> None:
+        self._reanalyse_if_outdated()
+        for source in sources:
+            with self._transaction():
+                old = self._keys_of(source)
+                self._db.execute("DELETE FROM placements WHERE source = ?", (source,))
+                self._db.execute("DELETE FROM facets WHERE source = ?", (source,))
+                self._db.execute("DELETE FROM files WHERE source = ?", (source,))
+                self._drop_orphans(old)
+                self._write_lexical(old)  # a shared chunk may now have another primary file
+
+    def reanalyse(self) -> int:
+        """Learn the compound part vocabulary from the stored passages and re-analyse the lexical
+        index from them, when the analysis (`ANALYSIS_VERSION`) changed or the index has grown to
+        `LEXICON_GROWTH` times the passages the vocabulary was learned from. Chunk texts are
+        stored, so nothing is parsed or embedded again. Returns the passages re-analysed (0: the
+        index was up to date). Between two re-analyses new passages are analysed with the stored
+        vocabulary, and so are questions: index and questions always agree."""
+        version, _, basis = (self._meta("analysis") or "").partition(":")
+        count = self.count()
+        if count == 0 or (version == ANALYSIS_VERSION and count < LEXICON_GROWTH * int(basis or 0)):
+            return 0
+        with self._transaction():
+            chunks = self.all_chunks()
+            counts = corpus_part_counts(chunk.text for chunk in chunks)
+            analyzer = Analyzer(counts)
+            rowids = dict(self._db.execute("SELECT key, rowid FROM chunks"))
+            self._db.execute("DELETE FROM lexicon")
+            self._db.executemany("INSERT INTO lexicon VALUES (?, ?)", counts.items())
+            self._db.execute("DELETE FROM lexical")
+            self._db.executemany(
+                "INSERT INTO lexical (rowid, key, terms) VALUES (?, ?, ?)",
+                ((rowids[c.key], c.key, analyzer.index_terms(c.embedding_input())) for c in chunks),
+            )
+            self._set_meta("analysis", f"{ANALYSIS_VERSION}:{len(chunks)}")
+        return len(chunks)
+
+    # --- internals ----------------------------------------------------------------------------
+
+    def _analysis(self) -> Analyzer:
+        """The analyzer of the stored vocabulary, loaded again only when an ingest (here or in
+        another process) has re-analysed the index."""
+        stamp = self._meta("analysis")
+        if self._analyzer is None or self._analyzer[0] != stamp:
+            counts = dict(self._db.execute("SELECT term, count FROM lexicon"))
+            self._analyzer = (stamp, Analyzer(counts))
+        return self._analyzer[1]
+
+    def _transaction(self) -> "_Transaction":
+        return _Transaction(self._db)
+
+    def _keys_of(self, source: str) -> set[str]:
+        return {k for (k,) in self._db.execute("SELECT key FROM placements WHERE source = ?", (source,))}
+
+    def _write_lexical(self, keys: set[str]) -> None:
+        """(Re)index these chunks for BM25 from what is also embedded: the text under its primary
+        placement's header (title, agenda item, body, date), so that "Stadtteilbeirat am 24.04.2024"
+        finds every passage of those minutes, not only the one that names the date. Chunks no
+        longer stored are skipped."""
+        analyzer = self._analysis()
+        for key, chunk in self.chunks(sorted(keys)).items():
+            rowid = self._rowid(key)
+            self._db.execute("DELETE FROM lexical WHERE rowid = ?", (rowid,))
+            terms = analyzer.index_terms(chunk.embedding_input())
+            self._db.execute("INSERT INTO lexical (rowid, key, terms) VALUES (?, ?, ?)", (rowid, key, terms))
+
+    def _rowid(self, key: str) -> int:
+        """A chunk's lexical entry has the chunk's rowid, so it is found without scanning the
+        index (`reanalyse` lays an index out so; an older one is re-analysed before any write)."""
+        return int(self._db.execute("SELECT rowid FROM chunks WHERE key = ?", (key,)).fetchone()[0])
+
+    def _reanalyse_if_outdated(self) -> None:
+        if (self._meta("analysis") or "").partition(":")[0] != ANALYSIS_VERSION:
+            self.reanalyse()
+
+    def _insert_facets(self, doc: CouncilDocument, index: int, key: str, section: int | None) -> None:
+        item = doc.sections[section].item if section is not None and section < len(doc.sections) else None
+        record = doc.record
+        numbers = [
+            item.number if item else None,
+            record.agenda_item.number if record and record.agenda_item else None,
+        ]
+        items = dict.fromkeys(n for x in numbers if x for n in re.findall(r"\d+(?:[.\-/]\d+)*", x))
+        vorlagen = dict.fromkeys(v for v in (doc.vorlage, record.paper_reference if record else None) if v)
+        day = doc.meeting_date
+        self._db.execute(
+            "INSERT INTO facets VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                doc.source,
+                index,
+                key,
+                doc.committee,
+                int(day.replace("-", "")) if day and re.fullmatch(r"\d{4}-\d{2}-\d{2}", day) else None,
+                doc.doc_type,
+                f" {' '.join(items)} ",
+                f" {' '.join(vorlagen)} ",
+            ),
+        )
+
+    def _add_facets(self) -> None:
+        """Schema 1 → 2: facet rows for the placements of a catalog written before filters."""
+        with self._transaction():
+            self._db.execute("DELETE FROM facets")
+            for source, raw in self._db.execute("SELECT source, doc FROM files").fetchall():
+                doc = _doc_from_json(raw)
+                rows = self._db.execute(
+                    "SELECT idx, key, section FROM placements WHERE source = ?", (source,)
+                )
+                for index, key, section in rows.fetchall():
+                    self._insert_facets(doc, index, key, section)
+            self._set_meta("schema", SCHEMA_VERSION)
+
+    def _drop_orphans(self, candidates: set[str]) -> None:
+        """Chunks no file places any more leave the catalog and the lexical index."""
+        for key in candidates:
+            if self._db.execute("SELECT 1 FROM placements WHERE key = ? LIMIT 1", (key,)).fetchone():
+                continue
+            self._db.execute("DELETE FROM lexical WHERE rowid = ?", (self._rowid(key),))
+            self._db.execute("DELETE FROM chunks WHERE key = ?", (key,))
+
+    def _doc(self, source: str) -> CouncilDocument:
+        row = self._db.execute("SELECT doc FROM files WHERE source = ?", (source,)).fetchone()
+        return _doc_from_json(row[0])
+
+    def _meta(self, name: str) -> str | None:
+        row = self._db.execute("SELECT value FROM meta WHERE name = ?", (name,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def _set_meta(self, name: str, value: str) -> None:
+        self._db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (name, value))
+
+
+class _Transaction:
+    def __init__(self, db: sqlite3.Connection):
+        self._db = db
+
+    def __enter__(self) -> None:
+        self._db.execute("BEGIN IMMEDIATE")
+
+    def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
+        self._db.execute("ROLLBACK" if exc_type else "COMMIT")
+
+
+def _facet_condition(filters: Filters) -> tuple[str, list[Any]]:
+    """An SQL condition on the facets table for `filters`, with its arguments ("1": no filter).
+
+    An agenda item matches its sub-items: "15" matches a placement filed under "15" or "15.1".
+    Items (a section's and the registry's, compound numbers such as Cleveland's "528-16" whole)
+    and Vorlage numbers are stored space-delimited (" 15 15.1 "), so a match is a
+    substring test on whole numbers."""
+    clauses: list[str] = []
+    args: list[Any] = []
+    if filters.committee is not None:
+        clauses.append("committee = ?")
+        args.append(filters.committee)
+    if filters.date_from is not None:
+        clauses.append("day >= ?")
+        args.append(int(filters.date_from.strftime("%Y%m%d")))
+    if filters.date_to is not None:
+        clauses.append("day <= ?")
+        args.append(int(filters.date_to.strftime("%Y%m%d")))
+    if filters.doc_type is not None:
+        clauses.append("doc_type = ?")
+        args.append(filters.doc_type)
+    if filters.agenda_item is not None:
+        # the item, its sub-items, and the items above it, which hold it where a file is not
+        # divided finer ("TOP 22.1" stands in the minutes of TOP 22)
+        parts = filters.agenda_item.split(".")
+        above = [f" {'.'.join(parts[:i])} " for i in range(1, len(parts))]
+        wanted = [f" {filters.agenda_item} ", f" {filters.agenda_item}.", *above]
+        clauses.append("(" + " OR ".join("instr(items, ?) > 0" for _ in wanted) + ")")
+        args += wanted
+    if filters.vorlage is not None:
+        clauses.append("instr(vorlagen, ?) > 0")
+        args.append(f" {filters.vorlage} ")
+    return " AND ".join(clauses) or "1", args
+
+
+def _date_of(day: int) -> date:
+    return date(day // 10000, day // 100 % 100, day % 100)
+
+
+def _placement(row: Sequence[Any]) -> Placement:
+    source, index, page, paragraph, starts, start, section = row
+    return Placement(
+        source=source,
+        index=int(index),
+        page=page,
+        paragraph=int(paragraph),
+        paragraph_starts=tuple(int(x) for x in str(starts).split(",")),
+        start=int(start),
+        section=section,
+    )
+
+
+def _doc_json(doc: CouncilDocument) -> str:
+    """The document's metadata as JSON (its pages stay out: the chunks carry the text)."""
+    data = dataclasses.asdict(dataclasses.replace(doc, pages=[]))
+    return json.dumps(data, ensure_ascii=False)
+
+
+def _doc_from_json(raw: str) -> CouncilDocument:
+    data = json.loads(raw)
+    data["sections"] = [_section(s) for s in data.get("sections", [])]
+    record = data.get("record")
+    if record is not None:
+        item = record.get("agenda_item")
+        record["agenda_item"] = AgendaItem(**item) if item else None
+        record["consultations"] = tuple(record.get("consultations", ()))
+        data["record"] = SourceRecord(**record)
+    return CouncilDocument(**data)
+
+
+def _section(data: dict[str, Any]) -> Section:
+    item = data.get("item")
+    vote = data.get("vote")
+    return Section(
+        page_index=data["page_index"],
+        start=data["start"],
+        item=AgendaItem(**item) if item else None,
+        decision=data.get("decision"),
+        vote=Vote(**vote) if vote else None,
+    )

@@ -1,0 +1,173 @@
+"""The Chroma collection that holds the chunks' vectors: embedded on disk under the data dir by
+default, or a Chroma server (`chroma run`) when scaled out.
+
+The catalog (`assistant/index/catalog.py`) is the source of truth for chunks and their metadata; this
+collection is derived from it. Each vector's id is the chunk key and its metadata carries a
+`version` (hash of the embedded input and the filter fields), so an ingest can tell which vectors
+are missing or stale and which belong to chunks that are gone, and bring the collection in line.
+The metadata also holds the chunk's primary council fields (source, committee, date, type, Vorlage)
+for anyone reading the collection directly; filters are not evaluated on them but on the
+catalog's facets, which cover every file a duplicated chunk stands in, and reach the vector
+search as the ids it may return (`query(..., among=...)`).
+"""
+
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from assistant.core.settings import StoreSettings
+
+
+class StoreError(RuntimeError):
+    """The index cannot be used as asked; the message says what to do."""
+
+
+class IndexModelMismatch(StoreError):
+    pass
+
+
+class IndexEmpty(StoreError):
+    pass
+
+
+class VectorStore:
+    def __init__(self, settings: StoreSettings, data_dir: Path, model_id: str, *, create: bool):
+        import chromadb
+        from chromadb.config import Settings as ChromaSettings
+
+        chroma_settings = ChromaSettings(anonymized_telemetry=False)
+        self._where = (
+            f"{settings.host}:{settings.port} (Chroma server)" if settings.mode == "http" else str(data_dir)
+        )
+        try:
+            if settings.mode == "http":
+                self._client = chromadb.HttpClient(
+                    host=settings.host, port=settings.port, settings=chroma_settings
+                )
+                self._client.heartbeat()
+            else:
+                if not create and not (data_dir / "chroma").exists():
+                    raise IndexEmpty(
+                        f"No index in {data_dir}. Run `council ingest FOLDER --data-dir {data_dir}`."
+                    )
+                data_dir.mkdir(parents=True, exist_ok=True)
+                self._client = chromadb.PersistentClient(
+                    path=str(data_dir / "chroma"), settings=chroma_settings
+                )
+        except StoreError:
+            raise
+        except Exception as exc:
+            hint = (
+                f"start it with `chroma run --path DIR --host {settings.host} --port {settings.port}`"
+                if settings.mode == "http"
+                else "check that the data dir is writable and not used by another Chroma version"
+            )
+            raise StoreError(f"Cannot open the index at {self._where}: {exc}; {hint}.") from exc
+        self._collection = self._open_collection(settings, model_id, create)
+
+    def _open_collection(self, settings: StoreSettings, model_id: str, create: bool) -> Any:
+        from chromadb.errors import NotFoundError
+
+        try:
+            collection = self._client.get_collection(settings.collection, embedding_function=None)
+        except (NotFoundError, ValueError) as exc:
+            if not create:
+                raise IndexEmpty(
+                    f"The index at {self._where} has no collection '{settings.collection}'. "
+                    "Run `council ingest FOLDER` first."
+                ) from exc
+            return self._client.create_collection(
+                settings.collection,
+                embedding_function=None,
+                metadata={"embedding_model": model_id},
+                configuration={
+                    "hnsw": {
+                        "space": "cosine",
+                        "ef_search": settings.ef_search,
+                        "ef_construction": settings.ef_construction,
+                        "max_neighbors": settings.max_neighbors,
+                    }
+                },
+            )
+        built_with = (collection.metadata or {}).get("embedding_model")
+        if built_with != model_id:
+            raise IndexModelMismatch(
+                f"The index at {self._where} was built with the embedding model '{built_with}', "
+                f"but the settings select '{model_id}'. Use the same model "
+                "(COUNCIL_EMBEDDING__BACKEND / COUNCIL_EMBEDDING__MODEL) or ingest into a new data dir."
+            )
+        return collection
+
+    # --- reading ------------------------------------------------------------------------------
+
+    def count(self) -> int:
+        return int(self._collection.count())
+
+    def versions(self) -> dict[str, str]:
+        """The `version` of every stored vector, by chunk key."""
+        got = self._collection.get(include=["metadatas"])
+        return {
+            key: str((meta or {}).get("version", ""))
+            for key, meta in zip(got["ids"], got["metadatas"] or [], strict=True)
+        }
+
+    def query(
+        self, vector: Sequence[float], k: int, among: Sequence[str] | None = None
+    ) -> list[tuple[str, float]]:
+        """(chunk key, cosine similarity) of the k nearest vectors, best first; with `among`, the
+        k nearest of those chunks only (the HNSW search itself is restricted to them, so k come
+        back whenever k of them have vectors)."""
+        n = self.count()
+        if n == 0 or (among is not None and not among):
+            return []
+        from chromadb.errors import ChromaError
+
+        query = {"query_embeddings": [list(vector)], "n_results": min(k, n), "include": ["distances"]}
+        try:
+            got = self._collection.query(**query, ids=None if among is None else list(among))
+        except ChromaError:
+            if among is None:
+                raise
+            # Chroma refuses ids it does not hold: chunks whose vectors an ingest has not written yet.
+            stored = self._collection.get(ids=list(among), include=[])["ids"]
+            if not stored:
+                return []
+            got = self._collection.query(**query, ids=stored)
+        return [(key, 1.0 - float(d)) for key, d in zip(got["ids"][0], got["distances"][0], strict=True)]
+
+    def similarities(self, keys: Sequence[str], vector: Sequence[float]) -> dict[str, float]:
+        """Cosine similarity of `vector` to the stored vectors of these chunks (all vectors are
+        normalised, so it is the dot product); chunks without a vector yet are left out."""
+        if not keys:
+            return {}
+        got = self._collection.get(ids=list(dict.fromkeys(keys)), include=["embeddings"])
+        query = np.asarray(vector)
+        return {
+            key: float(np.dot(np.asarray(emb), query))
+            for key, emb in zip(got["ids"], got["embeddings"], strict=True)
+        }
+
+    def all_vectors(self) -> tuple[list[str], list[list[float]]]:
+        """Every chunk key with its vector (for exact-search checks of the HNSW index)."""
+        got = self._collection.get(include=["embeddings"])
+        return list(got["ids"]), [[float(x) for x in v] for v in got["embeddings"]]
+
+    # --- writing ------------------------------------------------------------------------------
+
+    def upsert(
+        self, keys: Sequence[str], vectors: Sequence[Sequence[float]], metadatas: Sequence[dict[str, Any]]
+    ) -> None:
+        batch = max(1, min(self._client.get_max_batch_size(), 1000))
+        for i in range(0, len(keys), batch):
+            self._collection.upsert(
+                ids=list(keys[i : i + batch]),
+                embeddings=[list(v) for v in vectors[i : i + batch]],
+                metadatas=[{k: v for k, v in m.items() if v is not None} for m in metadatas[i : i + batch]],
+            )
+
+    def delete(self, keys: Iterable[str]) -> None:
+        unique = list(dict.fromkeys(keys))
+        for i in range(0, len(unique), 1000):
+            self._collection.delete(ids=unique[i : i + 1000])

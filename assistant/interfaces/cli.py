@@ -1,0 +1,272 @@
+"""`council` — ingest, ask, draft, eval, serve.
+
+Exit status: 0 success; 2 ingest finished but some files failed (the rest are indexed);
+1 the command itself could not run (the reason is printed as one line, no traceback);
+130 interrupted (re-running resumes where it stopped).
+"""
+
+import argparse
+import json
+import logging
+import re
+import sys
+import threading
+from collections import Counter
+from pathlib import Path
+
+from assistant.answering.draft import InquiryError
+from assistant.answering.llm import LocalServer, ModelFileError
+from assistant.core.answers import Answer
+from assistant.core.filters import FilterError, Filters, filters_from_input
+from assistant.core.settings import Settings
+from assistant.index.embeddings import BackendMissing
+from assistant.index.vectors import StoreError
+from assistant.service.council import CouncilAssistant, QuestionError, build_assistant, ingest
+from assistant.service.inquiry import read_inquiry
+from ingest.pipeline import FileNote, IngestReport
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="council", description="Cited answers over council documents.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p_ingest = sub.add_parser("ingest", help="index a folder (or a file) of council documents")
+    p_ingest.add_argument("path", type=Path)
+    p_ingest.add_argument("--prune", action="store_true", help="remove files from the index that are gone")
+    p_ingest.add_argument(
+        "--exclude",
+        action="append",
+        default=[],
+        metavar="GLOB",
+        help="leave out files matching GLOB (relative path or file name); repeatable",
+    )
+    p_ingest.add_argument("--quiet", action="store_true", help="no progress bars")
+
+    p_ask = sub.add_parser("ask", help="answer one question with citations")
+    p_ask.add_argument("question")
+    p_ask.add_argument("--json", action="store_true", help="print one JSON object (for scripts)")
+    _add_filter_options(p_ask)
+
+    p_draft = sub.add_parser(
+        "draft", help="draft an answer to an inquiry (Anfrage): cited, with the passages grouped by meeting"
+    )
+    p_draft.add_argument("file", type=Path, help="the inquiry (.txt, .md, .pdf or .html)")
+    p_draft.add_argument("--out", type=Path, metavar="DRAFT.md", help="write the draft as Markdown")
+    p_draft.add_argument("--docx", type=Path, metavar="DRAFT.docx", help="write the draft as a Word document")
+    p_draft.add_argument("--json", action="store_true", help="print one JSON object (for scripts)")
+    _add_filter_options(p_draft)
+
+    p_eval = sub.add_parser("eval", help="run a gold question file and print metrics")
+    p_eval.add_argument("gold", type=Path)
+    p_eval.add_argument("--out", type=Path, required=True, help="results, one JSON line per question")
+    p_eval.add_argument(
+        "--compare",
+        nargs="+",
+        metavar="SETTING=VALUE",
+        help="also run with these settings changed (e.g. retrieval.mode=dense) and print both side by side",
+    )
+
+    p_serve = sub.add_parser("serve", help="start the web chat and the HTTP API (/api/ask, /api/chat)")
+    p_serve.add_argument("--host")
+    p_serve.add_argument("--port", type=int)
+
+    p_llm = sub.add_parser(
+        "llm-server",
+        help="run a GGUF model as an OpenAI-compatible llama.cpp server (for llm.mode openai)",
+    )
+    p_llm.add_argument("--host", default="127.0.0.1")
+    p_llm.add_argument("--port", type=int, default=8080)
+    p_llm.add_argument("--model", help="GGUF file (default: the bundled Gemma 3 270M, sha256-checked)")
+
+    for p in (p_ingest, p_ask, p_draft, p_eval, p_serve, p_llm):
+        p.add_argument("--data-dir", type=Path, help="index location (default ./data or COUNCIL_DATA_DIR)")
+
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    settings = Settings()
+    if args.data_dir is not None:
+        settings.data_dir = args.data_dir
+    try:
+        match args.command:
+            case "ingest":
+                return _ingest(settings, args)
+            case "ask":
+                return _ask(settings, args)
+            case "draft":
+                return _draft(settings, args)
+            case "eval":
+                from eval.runner import CompareError, run_eval
+
+                try:
+                    return run_eval(settings, args.gold, args.out, args.compare)
+                except CompareError as exc:
+                    print(f"Fehler: {exc}", file=sys.stderr)
+                    return 1
+            case "llm-server":
+                return _llm_server(settings, args)
+            case "serve":
+                from assistant.interfaces.http import banner, serve
+
+                if args.host:
+                    settings.ui.host = args.host
+                if args.port:
+                    settings.ui.port = args.port
+                print(banner(settings), flush=True)
+                serve(settings)
+                return 0
+    except KeyboardInterrupt:
+        print("\nAbgebrochen. Ein erneuter Aufruf setzt dort fort, wo dieser aufgehört hat.", file=sys.stderr)
+        return 130
+    except (
+        StoreError,
+        BackendMissing,
+        ModelFileError,
+        QuestionError,
+        InquiryError,
+        FilterError,
+        FileNotFoundError,
+        NotADirectoryError,
+    ) as exc:
+        print(f"Fehler: {exc}", file=sys.stderr)
+        return 1
+    return 1
+
+
+def _llm_server(settings: Settings, args: argparse.Namespace) -> int:
+    """Serve until interrupted. The model file is assembled into the data dir's models/ folder."""
+    if args.model:
+        settings.llm.model_path = args.model
+    server = LocalServer.start(settings.llm, settings.data_dir, port=args.port, host=args.host)
+    print(f"llama.cpp-Server für {server.model_name}: {server.base_url}", flush=True)
+    threading.Event().wait()  # the server runs in its own threads; Ctrl-C ends this one
+    return 0
+
+
+def _ingest(settings: Settings, args: argparse.Namespace) -> int:
+    if not args.path.exists():
+        raise FileNotFoundError(f"{args.path} does not exist")
+    report = ingest(
+        settings,
+        args.path,
+        prune=args.prune,
+        exclude=tuple(args.exclude),
+        progress=False if args.quiet else None,
+    )
+    print(format_report(report))
+    return report.exit_code
+
+
+def format_report(r: IngestReport) -> str:
+    lines = [
+        f"Files: {r.files} seen, {r.indexed} indexed, {r.unchanged} unchanged, {len(r.metadata)} read as "
+        f"metadata, {len(r.skipped)} skipped, {len(r.failed)} failed",
+        f"Pages: {r.pages}  Chunks written: {r.chunks}  Distinct chunks in index: {r.index_chunks} "
+        f"(newly embedded: {r.embedded}; duplicates and unchanged texts reuse stored vectors)",
+    ]
+    if r.reanalysed:
+        lines.append(f"Lexical index re-analysed: {r.reanalysed} chunks (compound vocabulary learned anew)")
+    lines += _grouped("metadata", r.metadata)
+    lines += _grouped("skipped ", r.skipped)
+    lines += [f"  FAILED   {n.source}: {n.reason}" for n in r.failed]
+    lines += [f"  warning  {n.source}: {n.reason}" for n in r.warnings]
+    lines += [f"  removed  {s}" for s in r.removed]
+    if r.stale:
+        lines.append(
+            f"  {len(r.stale)} file(s) in the index no longer exist; run with --prune to remove them"
+        )
+    lines.append(f"Seconds: {r.seconds:.1f} (searchable after {r.searchable_seconds:.1f})")
+    return "\n".join(lines)
+
+
+def _grouped(label: str, notes: list[FileNote]) -> list[str]:
+    """One line per file, or per reason when there are many (a folder of OParl JSON beside the
+    texts should not bury the failures)."""
+    if len(notes) <= 5:
+        return [f"  {label} {n.source}: {n.reason}" for n in notes]
+    by_reason = Counter(re.split(r"\s[\d(]", n.reason, maxsplit=1)[0] for n in notes)
+    return [f"  {label} {count} file(s): {reason}" for reason, count in by_reason.most_common()]
+
+
+def _add_filter_options(parser: argparse.ArgumentParser) -> None:
+    filters = parser.add_argument_group(
+        "filters",
+        "search only documents matching all of these (dates: 2024-10-22, 22.10.2024, 10.2024, 2024)",
+    )
+    filters.add_argument("--committee", metavar="NAME", help="committee as in the index, e.g. Gemeinderat")
+    filters.add_argument("--from", dest="date_from", metavar="DATE", help="meetings on or after DATE")
+    filters.add_argument("--to", dest="date_to", metavar="DATE", help="meetings on or before DATE")
+    filters.add_argument("--type", dest="doc_type", metavar="TYPE", help="document type, e.g. Niederschrift")
+    filters.add_argument("--top", dest="agenda_item", metavar="N", help="agenda item (TOP), e.g. 14 or 15.1")
+    filters.add_argument("--vorlage", metavar="NUMBER", help="Vorlage number, e.g. 2024/1049")
+
+
+def _filters(assistant: CouncilAssistant, args: argparse.Namespace) -> Filters:
+    """The filters given with `_add_filter_options`, checked against the index's facets."""
+    return filters_from_input(
+        assistant.facets(),
+        committee=args.committee,
+        date_from=args.date_from,
+        date_to=args.date_to,
+        doc_type=args.doc_type,
+        agenda_item=args.agenda_item,
+        vorlage=args.vorlage,
+    )
+
+
+def _ask(settings: Settings, args: argparse.Namespace) -> int:
+    assistant = build_assistant(settings)
+    answer = assistant.ask(args.question, _filters(assistant, args))
+    if args.json:
+        print(json.dumps(answer.to_json(), ensure_ascii=False))
+    else:
+        print(format_answer(answer))
+    return 0
+
+
+def _draft(settings: Settings, args: argparse.Namespace) -> int:
+    inquiry = read_inquiry(args.file)  # before loading the index: a wrong file fails at once
+    assistant = build_assistant(settings)
+    draft = assistant.draft(inquiry, _filters(assistant, args))
+    written = []
+    try:
+        if args.out is not None:
+            args.out.write_text(draft.to_markdown(), encoding="utf-8")
+            written.append(args.out)
+        if args.docx is not None:
+            draft.to_docx(args.docx)
+            written.append(args.docx)
+    except OSError as exc:
+        raise InquiryError(
+            f"Der Entwurf kann nicht gespeichert werden ({exc.filename or ''}: {exc.strerror or exc})."
+        ) from None
+    if args.json:
+        print(json.dumps(draft.to_json(), ensure_ascii=False))
+    elif not written:
+        print(draft.to_markdown(), end="")
+    for path in written:
+        print(f"Antwortentwurf gespeichert: {path}", file=sys.stderr if args.json else sys.stdout)
+    return 0
+
+
+def format_answer(answer: Answer) -> str:
+    lines = [answer.text]
+    applied = answer.filters.applied
+    if answer.retrieved and not applied.empty:
+        lines.append(f"(Gefiltert: {applied.describe()})")
+    if note := answer.filters.note():
+        lines.append(note)
+    if answer.generation.note:
+        lines.append(answer.generation.note)
+    if answer.citations:
+        lines.append("\nQuellen:")
+    for c in answer.citations:
+        where = ", ".join(c.location())
+        quote = " ".join(c.text.split())
+        lines.append(f"[{c.n}] {c.source} ({where})\n    „{quote[:400]}{'…' if len(quote) > 400 else ''}“")
+        lines += [f"    {note}" for note in c.notes()]
+    lines.append(f"({answer.seconds:.2f} s)")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,180 @@
+"""What the web chat, the CLI and evaluation scripts call. `build_assistant(settings)` and
+`ingest(settings, path)` wire the embedding model, the store, retrieval and the answerer; nothing
+else constructs them.
+"""
+
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from assistant.answering.chat import Condensed, Turn, condense
+from assistant.answering.draft import Draft, compose_draft, questions_of
+from assistant.answering.extractive import ExtractiveAnswerer
+from assistant.answering.generative import Generated, GenerativeAnswerer
+from assistant.answering.llm import build_llm
+from assistant.answering.question_filters import filters_from_question
+from assistant.answering.retrieval import CouncilRetriever
+from assistant.core.answers import Answer, Delta
+from assistant.core.filters import NO_FILTERS, AppliedFilters, Filters, IndexFacets, no_documents_message
+from assistant.core.settings import Settings
+from assistant.index.catalog import Catalog
+from assistant.index.embeddings import build_embed_model
+from assistant.index.vectors import IndexEmpty, VectorStore
+from ingest.pipeline import IngestReport, ingest_path
+from ingest.readers.ocr import OcrOptions
+
+
+class QuestionError(ValueError):
+    """A question that cannot be asked as given; the message is meant for the user (German)."""
+
+
+@dataclass
+class CouncilAssistant:
+    settings: Settings
+    catalog: Catalog
+    retriever: CouncilRetriever
+    answerer: ExtractiveAnswerer
+    generator: GenerativeAnswerer | None = None  # None: llm.mode "none", extractive answers only
+
+    def warm_up(self) -> None:
+        """Load the embedding model now, so that the first question is not the slow one."""
+        self.retriever.passages("Sitzung")
+
+    def ask(self, question: str, filters: Filters = NO_FILTERS, history: Sequence[Turn] = ()) -> Answer:
+        """The answer to `question` (a follow-up to `history`, if any); see `stream`."""
+        answer = None
+        for event in self.stream(question, filters, history):
+            if isinstance(event, Answer):
+                answer = event
+        assert answer is not None, "stream() always ends with the answer"
+        return answer
+
+    def stream(
+        self, question: str, filters: Filters = NO_FILTERS, history: Sequence[Turn] = ()
+    ) -> Iterator[Delta | Answer]:
+        """Answer from the documents matching `filters` (chosen in the UI or CLI) and the filters
+        the question states: the LLM's text as it comes (`Delta`, unchecked), then the `Answer`,
+        whose text is what was verified (or the extractive answer).
+
+        Chosen filters that match no document give an answer saying so (they are never dropped
+        silently); the question's filters, and the focus a follow-up carries from the previous
+        turn, are dropped where they do not hold up (`CouncilRetriever._settle`), and the answer
+        notes it."""
+        started = time.perf_counter()
+        question = check_question(question, self.settings.ui.max_question_chars)
+        if not filters.empty and not self.catalog.has_matches(filters):
+            yield Answer(
+                question=question,
+                text=no_documents_message(filters),
+                abstained=True,
+                citations=[],
+                retrieved=[],
+                seconds=time.perf_counter() - started,
+                filters=AppliedFilters(applied=filters),
+            )
+            return
+        condensed = self._condense(question, list(history))
+        stated = (
+            condensed.focus.overridden_by(
+                filters_from_question(condensed.question, self.catalog.facets(), filters)
+            )
+            if self.settings.retrieval.question_filters
+            else NO_FILTERS
+        )
+        found = self.retriever.search(condensed.question, filters, stated)
+        extract = self.answerer.answer(condensed.question, found.passages)
+        result = Generated.of(extract)
+        if self.generator is not None and found.passages:
+            result = yield from self.generator.stream(condensed.question, found.passages, extract)
+        yield Answer(
+            question=question,
+            text=result.text,
+            abstained=result.abstained,
+            citations=result.citations,
+            retrieved=found.passages,
+            seconds=time.perf_counter() - started,
+            filters=found.filters,
+            generation=result.generation,
+            standalone=condensed.question if condensed.follow_up else None,
+        )
+
+    def _condense(self, question: str, history: list[Turn]) -> Condensed:
+        condensed = condense(question, history)
+        if condensed.follow_up and self.generator is not None:
+            rewritten = self.generator.condense(question, history)
+            if rewritten:
+                return replace(condensed, question=rewritten)
+        return condensed
+
+    def draft(self, inquiry: str, filters: Filters = NO_FILTERS) -> Draft:
+        """A cited answer draft for an inquiry (Anfrage): each of its questions answered as `ask`
+        answers it, composed as `assistant.answering.draft` describes. Raises `InquiryError` for
+        an inquiry that cannot be drafted (empty, overlong, no question)."""
+        found, notes = questions_of(inquiry, self.settings.ui.max_question_chars)
+        answers = [self.ask(question, filters) for _, question in found]
+        return compose_draft(inquiry, found, answers, notes)
+
+    def facets(self) -> IndexFacets:
+        """The committees and document types the UI offers as filters."""
+        return self.catalog.facets()
+
+
+def check_question(question: str, max_chars: int) -> str:
+    question = " ".join(question.split())
+    if not question:
+        raise QuestionError("Bitte geben Sie eine Frage ein.")
+    if len(question) > max_chars:
+        raise QuestionError(
+            f"Die Frage ist zu lang ({len(question)} Zeichen, höchstens {max_chars}). "
+            "Bitte fassen Sie sie kürzer."
+        )
+    return question
+
+
+def build_assistant(settings: Settings) -> CouncilAssistant:
+    """The assistant over an existing index (raises `IndexEmpty` if there is none)."""
+    embed_model = build_embed_model(settings.embedding)
+    vectors = VectorStore(settings.store, settings.data_dir, embed_model.model_id, create=False)
+    catalog = Catalog(settings.data_dir, create=False)
+    llm = build_llm(settings.llm, settings.data_dir)
+    return CouncilAssistant(
+        settings=settings,
+        catalog=catalog,
+        retriever=CouncilRetriever(catalog, vectors, embed_model, settings.retrieval),
+        answerer=ExtractiveAnswerer(settings.answer),
+        generator=None if llm is None else GenerativeAnswerer(llm, embed_model, settings.llm),
+    )
+
+
+def index_is_empty(settings: Settings) -> bool:
+    try:
+        return Catalog(settings.data_dir, create=False).count() == 0
+    except IndexEmpty:
+        return True
+
+
+def ingest(
+    settings: Settings,
+    path: Path,
+    *,
+    prune: bool = False,
+    exclude: tuple[str, ...] = (),
+    progress: bool | None = None,
+) -> IngestReport:
+    embed_model = build_embed_model(settings.embedding)
+    vectors = VectorStore(settings.store, settings.data_dir, embed_model.model_id, create=True)
+    return ingest_path(
+        path,
+        Catalog(settings.data_dir, create=True),
+        vectors,
+        embed_model,
+        chunk_chars=settings.ingest.chunk_chars,
+        max_chunk_chars=settings.ingest.max_chunk_chars,
+        max_file_bytes=int(settings.ingest.max_file_mb * 2**20),
+        ocr=OcrOptions.from_settings(settings.ingest),
+        workers=settings.ingest.workers,
+        prune=prune,
+        exclude=exclude,
+        progress=progress,
+    )

@@ -1,0 +1,19 @@
+"""What the registry files under an ingested folder say, as `read_registries` collects it."""
+
+from dataclasses import dataclass, field
+
+from assistant.core.documents import SourceRecord
+
+
+@dataclass(frozen=True)
+class Registry:
+    """The registry metadata found under an ingested folder (see ingest/registry/__init__.py).
+
+    `records`: described file's source (path relative to the folder, as CouncilDocument.source)
+    → its record. `used` and `problems`: registry file's source → a one-line description for the
+    ingest report ("OParl paper 2023/0835 (4 files)"), or the reason it could not be used."""
+
+    records: dict[str, SourceRecord] = field(default_factory=dict)
+    used: dict[str, str] = field(default_factory=dict)
+    problems: dict[str, str] = field(default_factory=dict)
+

@@ -1,0 +1,1 @@
+"""Prompt templates as package data (see README.md here); `assistant.answering.prompts` loads them."""

@@ -1,0 +1,134 @@
+"""The extractive answerer on hand-made passages: one behaviour each, no index needed."""
+
+from assistant.answering.extractive import ExtractiveAnswerer
+from assistant.core.answers import Passage
+from assistant.core.settings import AnswerSettings
+
+
+def passage(text: str, source: str = "doc.txt", score: float = 0.9, subject: str | None = None) -> Passage:
+    starts = [0] + [i + 2 for i in range(len(text)) if text.startswith("\n\n", i)]
+    return Passage(
+        chunk_id=source,
+        source=source,
+        title=source,
+        committee="Stadtteilbeirat",
+        meeting_date="2021-04-22",
+        vorlage=None,
+        subject=subject,
+        page=1,
+        paragraph=1,
+        paragraph_starts=tuple(starts),
+        start=0,
+        text=text,
+        score=score,
+    )
+
+
+def answer(question: str, *passages: Passage):
+    return ExtractiveAnswerer(AnswerSettings()).answer(question, list(passages))
+
+
+def test_an_announced_list_comes_with_its_items():
+    text = (
+        "Der Stadtteilbeirat beantragt die Erweiterung der Sozialen Stadt Büchenbach Nord.\n\n"
+        "Das Gebiet soll um folgende Straßenzüge ergänzt werden.\n"
+        "\uf0b7 Goldwitzer Straße\n\uf0b7 Sixtusstraße\n\uf0b7 Marienstraße\n\n"
+        "Die Verwaltung prüft den Antrag."
+    )
+    result = answer("Um welche Straßenzüge soll das Gebiet der Sozialen Stadt ergänzt werden?", passage(text))
+    for street in ("Goldwitzer", "Sixtus", "Marienstraße"):
+        assert street in result.text
+    assert "prüft" not in result.text
+
+
+def test_a_vote_recorded_line_by_line_is_answered_whole():
+    text = (
+        "The Chairman put the Labour Group's amendment to the vote and the voting was as follows:\n\n"
+        "For (12)\n\nMr Baldock, Mr Brady, Mr Campkin\n\nAgainst (42)\n\nMr Baker, Mr Bartlett\n\n"
+        "Abstain (7)\n\nMr Hook\n\nAmendment lost."
+    )
+    result = answer("How was the vote on the Labour amendment?", passage(text))
+    assert "For (12)" in result.text and "Against (42)" in result.text and "Abstain (7)" in result.text
+
+
+def test_the_reported_question_is_not_taken_for_the_answer():
+    text = (
+        "KA Serag bittet um Mitteilung, welche drei Städte Mittel über KOMM-AN NRW beantragt haben.\n\n"
+        "Im Förderjahr 2021 haben Erkrath, Heiligenhaus und Hilden Mittel über KOMM-AN NRW beantragt."
+    )
+    result = answer("Welche Städte haben Mittel über KOMM-AN NRW beantragt?", passage(text))
+    assert result.text.startswith("Im Förderjahr 2021")
+
+
+def test_a_vote_question_without_any_vote_record_abstains():
+    text = "Der Gemeinderat berät über die Grundsteuerreform. Stadtrat Müller begrüßt den Vorschlag."
+    result = answer("Wie wurde über die Grundsteuerreform abgestimmt?", passage(text))
+    assert result.abstained and result.citations == []
+
+
+def test_a_date_in_the_question_is_a_premise_the_source_must_meet():
+    text = "Abstimmungsergebnis: Der Gemeinderat stimmt dem Lärmaktionsplan mehrheitlich zu (41 Ja, 5 Nein)."
+    minutes = passage(text, subject="TOP 17: Lärmaktionsplan")  # meeting_date 2021-04-22
+    wrong_day = answer(
+        "Wie hat der Gemeinderat am 19. November 2024 über den Lärmaktionsplan abgestimmt?", minutes
+    )
+    assert wrong_day.abstained
+    right_day = answer("Wie hat der Gemeinderat am 22.04.2021 über den Lärmaktionsplan abgestimmt?", minutes)
+    assert "41 Ja, 5 Nein" in right_day.text
+
+
+def test_the_neighbouring_sentence_that_completes_the_answer_comes_with_it():
+    text = (
+        "Zeitplan\n\nDie Online-Antragsstellung für das Förderprogramm soll am 12. Januar 2025 "
+        "freigeschaltet werden. Eine Antragsstellung ist bis Ende Februar 2025 möglich. "
+        "Die Bescheide folgen nach Prüfung."
+    )
+    result = answer("Ab wann und bis wann kann man Anträge für das Förderprogramm stellen?", passage(text))
+    assert "12. Januar 2025" in result.text and "Ende Februar 2025" in result.text
+    assert "Bescheide" not in result.text
+
+
+def test_the_best_matching_passage_supplies_the_answer_not_a_stray_sentence():
+    """A sentence elsewhere that shares the question's words loses to the passage about the
+    question's subject as a whole."""
+    subject = passage(
+        "Die Stadtverwaltung will den Vertrag mit den E-Scooter-Anbietenden um ein weiteres Jahr "
+        "verlängern. Der Vertrag gilt derzeit bis 31. Oktober 2024. Die Anbietenden stimmen zu.",
+        source="vorlage.txt",
+        score=0.91,
+    )
+    stray = passage(
+        "Verträge mit Anbietenden werden jährlich geprüft; wie lange ein Vertrag gilt, steht im Anhang.",
+        source="anhang.txt",
+        score=0.86,
+    )
+    result = answer("Bis wann galt der Vertrag mit den E-Scooter-Anbietenden?", stray, subject)
+    assert "31. Oktober 2024" in result.text
+    assert {c.source for c in result.citations} == {"vorlage.txt"}
+
+
+def test_a_number_in_the_question_is_a_premise_too():
+    text = "Im Förderjahr 2021 haben Erkrath, Heiligenhaus und Hilden Mittel über KOMM-AN NRW beantragt."
+    assert answer("Welche Städte haben 2019 Mittel über KOMM-AN NRW beantragt?", passage(text)).abstained
+    right_year = answer("Welche Städte haben 2021 Mittel über KOMM-AN NRW beantragt?", passage(text))
+    assert "Hilden" in right_year.text
+
+
+def test_a_result_block_of_sub_items_is_answered_whole():
+    text = (
+        "Der Gemeinderat beschließt die Satzung zur Grundsteuerreform.\n\n"
+        "Abstimmungsergebnis:\n"
+        "TOP 14: mehrheitliche Zustimmung (25 Ja, 22 Nein)\n"
+        "TOP 14.1 mehrheitliche Ablehnung (5 Ja, 42 Nein)\n\n"
+        "Der Vorsitzende ruft Tagesordnungspunkt 14 auf. Das ist eine mehrheitliche Zustimmung."
+    )
+    result = answer("Wie wurde über die Grundsteuerreform abgestimmt?", passage(text))
+    assert "(25 Ja, 22 Nein)" in result.text and "(5 Ja, 42 Nein)" in result.text
+    assert not result.text.startswith("Das ist")
+
+
+def test_header_rows_are_no_answer():
+    header = "Gremien Termin TOP Ö / N Zuständigkeit\n\nGemeinderat 22.10.2024 33 Ö Kenntnisnahme\n\n"
+    text = header + "Eine Benennung ist frühestens ab dem Jahr 2029 möglich, fünf Jahre nach dem Tod."
+    result = answer("Ab wann ist eine Benennung frühestens möglich?", passage(text))
+    assert result.text.startswith("Eine Benennung ist frühestens ab dem Jahr 2029 möglich")

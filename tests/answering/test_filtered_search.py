@@ -1,0 +1,195 @@
+"""Filters applied inside the searches: the catalog's facets (SQL) for BM25 and for the keys the
+vector search may return, the real Chroma and e5 for the rest. A filtered search still returns k
+passages when the best unfiltered ones are all elsewhere; a duplicated chunk matches through any
+of its files; filters that match nothing are said so, never dropped silently."""
+
+import dataclasses
+import sqlite3
+from datetime import date
+
+import numpy as np
+import pytest
+
+from assistant.answering.retrieval import CouncilRetriever
+from assistant.core.filters import Filters, no_documents_message
+from assistant.core.settings import RetrievalSettings, Settings
+from assistant.index.catalog import Catalog, chunk_key
+from assistant.index.embeddings import build_embed_model
+from assistant.index.vectors import VectorStore
+from assistant.service.council import build_assistant
+from tests.conftest import KARLSRUHE_TOP14, KENT_FEB, METTMANN, parsed
+
+# --- the catalog's facets ---------------------------------------------------------------------
+
+
+def test_facets_list_the_committees_types_and_latest_meetings(catalog):
+    facets = catalog.facets()
+    assert facets.committees == ("Gemeinderat", "Sozialausschuss")
+    assert facets.doc_types == ("Beratungsergebnis", "Niederschrift")
+    assert facets.latest("Sozialausschuss") == date(2021, 2, 8)
+    assert facets.latest(None) == date(2024, 10, 22)
+
+
+def test_each_filter_selects_the_placements_that_meet_it(catalog):
+    def sources(filters: Filters) -> set[str]:
+        chunks = catalog.chunks(catalog.matching_keys(filters)).values()
+        return {c.primary.source for c in chunks}
+
+    assert sources(Filters(committee="Sozialausschuss")) == {METTMANN}
+    assert sources(Filters(date_from=date(2024, 1, 1))) == {KARLSRUHE_TOP14}
+    assert sources(Filters(date_from=date(2021, 2, 8), date_to=date(2021, 2, 8))) == {METTMANN}
+    assert sources(Filters(doc_type="Niederschrift")) == {KARLSRUHE_TOP14}
+    assert sources(Filters(vorlage="50/004/2021")) == {METTMANN}
+    assert sources(Filters(committee="Sozialausschuss", doc_type="Niederschrift")) == set()
+    assert not catalog.has_matches(Filters(committee="Gemeinderat", date_to=date(2020, 12, 31)))
+
+
+def test_agenda_items_match_their_sub_items_and_the_item_above_them(catalog):
+    top14 = set(catalog.matching_keys(Filters(agenda_item="14")))
+    assert top14 and top14 == set(catalog.keys_of_sources([KARLSRUHE_TOP14], Filters(agenda_item="14")))
+    # "TOP 14.1" stands in the minutes of TOP 14, which are not divided finer
+    assert set(catalog.matching_keys(Filters(agenda_item="14.1"))) == top14
+    assert set(catalog.matching_keys(Filters(agenda_item="10"))) <= set(catalog.keys_of_sources([METTMANN]))
+    assert not catalog.has_matches(Filters(agenda_item="1")) and not catalog.has_matches(
+        Filters(agenda_item="4")
+    )
+
+
+def test_a_duplicated_chunk_matches_through_any_of_its_files(catalog):
+    doc, chunks = parsed(METTMANN, as_source="kreistag/Auszug.txt")
+    copy = dataclasses.replace(doc, committee="Kreistag", meeting_date="2021-03-01")
+    catalog.replace_file(copy, chunks, "hash-copy")
+    key = chunk_key(chunks[0].text)
+    assert key in catalog.matching_keys(Filters(committee="Sozialausschuss"))
+    assert key in catalog.matching_keys(Filters(committee="Kreistag"))
+    # all fields of a filter hold for one and the same file
+    same_file = Filters(committee="Kreistag", date_from=date(2021, 2, 8), date_to=date(2021, 2, 8))
+    assert key not in catalog.matching_keys(same_file)
+    assert catalog.lexical("KOMM-AN NRW Erkrath", 5, Filters(committee="Kreistag"))
+
+
+def test_bm25_ranks_only_the_chunks_that_match(catalog):
+    unfiltered = catalog.lexical("Grundsteuer Hebesatz Stadt", 50)
+    assert {catalog.chunks([k])[k].primary.source for k, _ in unfiltered[:3]} == {KARLSRUHE_TOP14}
+    filtered = catalog.lexical("Grundsteuer Hebesatz Stadt", 3, Filters(committee="Sozialausschuss"))
+    assert filtered and {catalog.chunks([k])[k].primary.source for k, _ in filtered} == {METTMANN}
+
+
+def test_a_catalog_written_before_filters_gets_its_facets_on_opening(catalog, tmp_path):
+    before = set(catalog.matching_keys(Filters(committee="Gemeinderat", agenda_item="14")))
+    catalog.close()
+    db = sqlite3.connect(tmp_path / "catalog.sqlite")
+    db.execute("DELETE FROM facets")
+    db.execute("UPDATE meta SET value = '1' WHERE name = 'schema'")
+    db.commit()
+    db.close()
+    reopened = Catalog(tmp_path, create=False)
+    assert set(reopened.matching_keys(Filters(committee="Gemeinderat", agenda_item="14"))) == before
+    reopened.close()
+
+
+# --- the real vector store and assistant -------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def assistant(small_index):
+    return build_assistant(Settings(data_dir=small_index))
+
+
+def retriever(small_index, **settings) -> CouncilRetriever:
+    config = Settings(data_dir=small_index)
+    model = build_embed_model(config.embedding)
+    vectors = VectorStore(config.store, small_index, model.model_id, create=False)
+    return CouncilRetriever(Catalog(small_index, create=False), vectors, model, RetrievalSettings(**settings))
+
+
+def test_a_filtered_search_returns_k_passages_when_the_best_are_all_elsewhere(small_index):
+    search = retriever(small_index, top_k=3, mode="dense")  # the vector query: the best are all elsewhere
+    question = "Welche Hebesätze gelten nach der Grundsteuerreform?"
+    unfiltered = search.passages(question)
+    assert {p.committee for p in unfiltered} == {"Gemeinderat"}
+    found = search.passages(question, Filters(committee="County Council"))
+    assert len(found) == 3 and {p.committee for p in found} == {"County Council"}
+
+
+def test_llama_index_retrieval_still_goes_through_the_retriever(small_index):
+    nodes = retriever(small_index, top_k=2, mode="dense").retrieve(
+        "Welche Hebesätze gelten nach der Grundsteuerreform?"
+    )
+    assert len(nodes) == 2 and nodes[0].node.metadata["committee"] == "Gemeinderat"
+
+
+def test_the_vector_search_among_given_chunks_is_exact(small_index):
+    config = Settings(data_dir=small_index)
+    model = build_embed_model(config.embedding)
+    store = VectorStore(config.store, small_index, model.model_id, create=False)
+    keys = Catalog(small_index, create=False).matching_keys(Filters(committee="County Council"))
+    ids, vectors = store.all_vectors()
+    by_key = dict(zip(ids, np.asarray(vectors), strict=True))
+    q = np.asarray(model.get_query_embedding("Wie wurde über die Grundsteuerreform abgestimmt?"))
+    exact = sorted(keys, key=lambda k: -float(by_key[k] @ q))[:10]
+    assert [k for k, _ in store.query(q, 10, keys)] == exact
+    assert store.query(q, 10, []) == []
+    # a key without a vector yet (an ingest in progress) is passed over, not an error
+    assert [k for k, _ in store.query(q, 10, [*keys, "not-embedded-yet"])] == exact
+
+
+def test_vote_records_added_for_a_vote_question_meet_the_filters(small_index):
+    found = retriever(small_index).passages("How did the Council vote?", Filters(agenda_item="5"))
+    assert found and all(p.source == KENT_FEB and p.agenda_item.number == "5" for p in found)
+
+
+def test_chosen_filters_that_match_nothing_say_so(assistant):
+    chosen = Filters(committee="Sozialausschuss", date_from=date(2023, 1, 1))
+    answer = assistant.ask("Wer leitete die Sitzung?", chosen)
+    assert answer.text == no_documents_message(chosen)
+    assert "(Ausschuss Sozialausschuss, ab 01.01.2023) gibt es keine Dokumente im Index" in answer.text
+    assert answer.abstained and not answer.citations and not answer.retrieved
+    assert answer.filters.applied == chosen
+
+
+def test_question_filters_apply_and_are_reported(assistant):
+    answer = assistant.ask(
+        "Welche Städte haben im Sozialausschuss am 08.02.2021 KOMM-AN NRW Mittel beantragt?"
+    )
+    stated = Filters(committee="Sozialausschuss", date_from=date(2021, 2, 8), date_to=date(2021, 2, 8))
+    assert answer.filters.applied == stated and answer.filters.from_question == stated
+    assert {p.source for p in answer.retrieved} == {METTMANN} and "Hilden" in answer.text
+    assert answer.filters.note() is None
+
+
+def test_chosen_filters_win_over_the_question(assistant):
+    answer = assistant.ask(
+        "Was beschloss der Gemeinderat am 22.10.2024?", Filters(committee="County Council")
+    )
+    # the question's committee yields to the chosen one; its date, with that committee, matches nothing
+    assert answer.filters.applied == Filters(committee="County Council")
+    assert answer.filters.dropped == Filters(date_from=date(2024, 10, 22), date_to=date(2024, 10, 22))
+    assert answer.filters.reason == "nothing"
+    assert {p.committee for p in answer.retrieved} == {"County Council"}
+
+
+def test_question_filters_that_match_nothing_are_dropped_with_a_note(assistant):
+    answer = assistant.ask(
+        "Welche Städte haben im Sozialausschuss am 3. März 2022 KOMM-AN NRW Mittel beantragt?"
+    )
+    assert answer.filters.applied.empty and answer.filters.reason == "nothing"
+    assert answer.filters.dropped == Filters(
+        committee="Sozialausschuss", date_from=date(2022, 3, 3), date_to=date(2022, 3, 3)
+    )
+    assert "Die Frage nennt Ausschuss Sozialausschuss, Datum 03.03.2022; kein Dokument" in (
+        answer.filters.note() or ""
+    )
+    assert any(p.source == METTMANN for p in answer.retrieved)  # searched as if unfiltered
+
+
+def test_question_filters_whose_passages_are_far_from_the_question_are_dropped(small_index):
+    question = "Welche Städte haben im Gemeinderat am 22.10.2024 KOMM-AN NRW Mittel beantragt?"
+    kept = retriever(small_index).search(question, stated=Filters(committee="Gemeinderat"))
+    assert kept.filters.applied == Filters(committee="Gemeinderat")
+    # every Gemeinderat passage is farther from KOMM-AN than the Mettmann one outside the filter
+    strict = retriever(small_index, filter_doubt_gap=0.0).search(
+        question, stated=Filters(committee="Gemeinderat")
+    )
+    assert strict.filters.applied.empty and strict.filters.reason == "far"
+    assert strict.passages[0].source == METTMANN

@@ -1,0 +1,28 @@
+"""Question types (table-driven) and the query retrieval embeds for them."""
+
+import pytest
+
+from assistant.answering.question import question_types, retrieval_query
+
+CASES = [
+    ("Wie wurde über die Grundsteuerreform abgestimmt?", ["vote"]),
+    ("Mit wie vielen Ja-Stimmen wurde TOP 9 beschlossen?", ["vote", "number"]),
+    ("Aus wie vielen Mitgliedern besteht ein Stadtteilbeirat?", ["number"]),
+    ("Wann tagte der Sozialausschuss?", ["date"]),
+    ("Welche Städte haben Mittel beantragt?", ["names"]),
+    ("How did the County Council vote on the budget?", ["vote"]),
+    ("What total Council Tax requirement did Kent agree?", ["number"]),
+    ("Was steht in der Satzung über Ortsbeiräte?", []),
+]
+
+
+@pytest.mark.parametrize(("question", "kinds"), CASES)
+def test_question_types(question, kinds):
+    assert question_types(question) == kinds
+
+
+def test_vote_questions_are_searched_with_the_wording_of_vote_records():
+    assert "Abstimmungsergebnis" in retrieval_query("Wie wurde über die Grundsteuerreform abgestimmt?")
+    assert "For, Against" in retrieval_query("How did the council vote on the budget?")
+    plain = "Welche Städte haben Mittel beantragt?"
+    assert retrieval_query(plain) == plain

