@@ -285,7 +285,7 @@ def vector_metadata(chunk: StoredChunk) -> dict[str, Any]:
     return {
         "source": chunk.primary.source,
         "committee": doc.committee,
-        "meeting_date": doc.meeting_date,
+        "meeting_date": doc.meeting_date.isoformat() if doc.meeting_date else None,
         "doc_type": doc.doc_type,
         "vorlage": doc.vorlage,
         "agenda_item": section.item.number if section and section.item else None,

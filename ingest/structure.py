@@ -7,6 +7,7 @@ Beratungsergebnisse and Vorlagen print their metadata.
 """
 
 import re
+from datetime import date
 from pathlib import PurePosixPath
 
 from assistant.core.dates import dates_at
@@ -74,21 +75,21 @@ _COMMITTEE_PATTERNS = [
 ]
 
 
-def parse_date(text: str) -> str | None:
-    """The meeting date in `text` as ISO string: a date right after a word like "am", "Sitzung",
+def parse_date(text: str) -> date | None:
+    """The meeting date in `text`: a date right after a word like "am", "Sitzung",
     "held" wins over the first date (which is often the printing date).
 
     >>> parse_date("Erlangen, 20. Juli 2021\\nBesprechung am: 08. Juli 2021")
-    '2021-07-08'
+    datetime.date(2021, 7, 8)
     >>> parse_date("held at County Hall, Maidstone on Thursday, 13 February 2025.")
-    '2025-02-13'
+    datetime.date(2025, 2, 13)
     """
     found = sorted(dates_at(text))
     if not found:
         return None
-    for start, iso in found:
+    for start, day in found:
         if _MEETING_MARKER.search(text[max(0, start - 120) : start]):
-            return iso
+            return day
     return found[0][1]
 
 

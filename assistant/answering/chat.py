@@ -16,7 +16,6 @@ the question, which retrieval drops again where they do not hold up:
 
 import re
 from dataclasses import dataclass
-from datetime import date
 
 from assistant.core.answers import Answer
 from assistant.core.filters import NO_FILTERS, Filters
@@ -59,11 +58,10 @@ class Turn:
         focus = answer.filters.from_question
         if answer.citations and not answer.abstained:
             p = answer.citations[0].passage
-            day = date.fromisoformat(p.meeting_date) if p.meeting_date else None
             cited = Filters(
                 committee=p.committee,
-                date_from=day,
-                date_to=day,
+                date_from=p.meeting_date,
+                date_to=p.meeting_date,
                 agenda_item=p.agenda_item.number if p.agenda_item else None,
             )
             focus = cited.overridden_by(focus)

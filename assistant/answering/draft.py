@@ -20,9 +20,11 @@ the same question asked with its subject.
 
 import re
 from dataclasses import dataclass, replace
+from datetime import date
 from pathlib import Path
 
 from assistant.core.answers import Answer, Citation, Passage
+from assistant.core.dates import german
 from assistant.core.text import sentence_spans
 
 MAX_QUESTIONS = 10  # more are left out with a note: a longer inquiry is better split up
@@ -71,7 +73,7 @@ class InquiryError(ValueError):
 @dataclass(frozen=True)
 class MeetingGroup:
     label: str  # "Gemeinderat, 22.10.2024", or the document title when no meeting is known
-    meeting_date: str | None  # ISO; for a document group the document's own date, where known
+    meeting_date: date | None  # for a document group the document's own date, where known
     passages: list[Passage]  # every relevant passage of that meeting, best first
 
 
@@ -170,7 +172,7 @@ class Draft:
             "groups": [
                 {
                     "label": g.label,
-                    "meeting_date": g.meeting_date,
+                    "meeting_date": g.meeting_date.isoformat() if g.meeting_date else None,
                     "passages": [_passage_json(p, self.cited_as(p)) for p in g.passages],
                 }
                 for g in self.groups
@@ -394,10 +396,10 @@ def group_by_meeting(passages: list[Passage]) -> list[MeetingGroup]:
     groups: dict[tuple[str, ...], list[Passage]] = {}
     for p in passages:
         meeting = p.committee is not None and p.meeting_date is not None
-        key = ("meeting", p.committee or "", p.meeting_date or "") if meeting else ("document", p.source)
+        key = ("meeting", p.committee or "", str(p.meeting_date)) if meeting else ("document", p.source)
         groups.setdefault(key, []).append(p)
     order = list(groups)
-    day = {k: groups[k][0].meeting_date or "" for k in order}
+    day = {k: groups[k][0].meeting_date for k in order}
     dated = sorted((k for k in order if day[k]), key=lambda k: (day[k], -order.index(k)), reverse=True)
     undated = [k for k in order if not day[k]]
     return [_group(groups[k]) for k in dated + undated]
@@ -405,7 +407,7 @@ def group_by_meeting(passages: list[Passage]) -> list[MeetingGroup]:
 
 def _group(passages: list[Passage]) -> MeetingGroup:
     p = passages[0]
-    day = _german_date(p.meeting_date) if p.meeting_date else None
+    day = german(p.meeting_date) if p.meeting_date else None
     if p.committee and day:
         label = f"{p.committee}, {day}"
     else:
@@ -423,7 +425,7 @@ def _passage_json(p: Passage, cited_as: list[int]) -> dict:
         "paragraph": p.paragraph,
         "doc_type": p.doc_type,
         "committee": p.committee,
-        "meeting_date": p.meeting_date,
+        "meeting_date": p.meeting_date.isoformat() if p.meeting_date else None,
         "vorlage": p.vorlage,
         "agenda_item": None if p.agenda_item is None else p.agenda_item.label(),
         "text": p.text,
@@ -431,9 +433,6 @@ def _passage_json(p: Passage, cited_as: list[int]) -> dict:
         "cited_as": cited_as,
     }
 
-
-def _german_date(iso: str) -> str:
-    return ".".join(reversed(iso.split("-")))
 
 
 def _one_line(text: str) -> str:

@@ -531,7 +531,7 @@ def _vote_block(c: _Candidate, candidates: list[_Candidate], passages: list[Pass
     return _Candidate(c.passage, near[0].start, near[-1].end, c.terms, c.score)
 
 
-def dates_of(p: Passage) -> set[str]:
+def dates_of(p: Passage) -> set[date]:
     return find_dates(p.text) | ({p.meeting_date} if p.meeting_date else set())
 
 
@@ -540,7 +540,7 @@ def metadata_text(p: Passage) -> str:
     if p.agenda_item:
         parts.append(p.agenda_item.label())
     if p.meeting_date:
-        d = date.fromisoformat(p.meeting_date)
+        d = p.meeting_date
         parts.append(f"{d:%d.%m.%Y} {d.day}. {_MONTHS_DE[d.month - 1]} {d.year} {d:%d %B %Y}")
     return "\n".join(parts)
 

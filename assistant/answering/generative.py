@@ -164,7 +164,7 @@ def format_passages(passages: list[Passage], max_chars: int, extract: Extract) -
             for x in (
                 p.doc_type,
                 p.committee,
-                p.meeting_date,
+                p.meeting_date.isoformat() if p.meeting_date else None,
                 p.agenda_item.label() if p.agenda_item else None,
             )
             if x

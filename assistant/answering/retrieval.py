@@ -17,6 +17,7 @@ llama-index query engines can use it; our own services call `passages()` and get
 """
 
 from dataclasses import asdict, dataclass
+from datetime import date
 
 from llama_index.core.base.base_retriever import BaseRetriever
 from llama_index.core.base.embeddings.base import BaseEmbedding
@@ -135,12 +136,17 @@ class CouncilRetriever(BaseRetriever):
                 node=TextNode(
                     id_=p.chunk_id,
                     text=p.text,
-                    metadata={k: v for k, v in asdict(p).items() if k in _NODE_METADATA},
+                    metadata={k: _plain(v) for k, v in asdict(p).items() if k in _NODE_METADATA},
                 ),
                 score=p.score,
             )
             for p in self.passages(query_bundle.query_str)
         ]
+
+
+def _plain(value: object) -> object:
+    """A metadata value as llama-index nodes carry it: days as ISO text."""
+    return value.isoformat() if isinstance(value, date) else value
 
 
 def fuse(rankings: list[list[str]], weights: list[float] | None = None) -> list[str]:

@@ -1,8 +1,10 @@
 """Typed values that cross the assistant's boundaries: retrieved passages, citations, answers."""
 
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Literal
 
+from assistant.core.dates import german
 from assistant.core.documents import AgendaItem, SourceRecord, Vote
 from assistant.core.filters import AppliedFilters
 
@@ -24,7 +26,7 @@ class Passage:
     source: str
     title: str
     committee: str | None
-    meeting_date: str | None
+    meeting_date: date | None
     vorlage: str | None
     subject: str | None
     page: int | None
@@ -69,7 +71,7 @@ class Citation:
         """Where the quote stands, for people: ['Niederschrift', 'Sozialausschuss', '08.02.2021',
         'TOP 10: …', 'Vorlage 50/004/2021', 'Seite 2', 'Absatz 7'] (only what is known)."""
         p = self.passage
-        day = _german_date(p.meeting_date)
+        day = german(p.meeting_date) if p.meeting_date else None
         item = p.agenda_item.label() if p.agenda_item else p.subject
         parts = (
             p.doc_type,
@@ -107,7 +109,7 @@ class Citation:
             "also_in": list(p.also_in),
             "doc_type": p.doc_type,
             "committee": p.committee,
-            "meeting_date": p.meeting_date,
+            "meeting_date": p.meeting_date.isoformat() if p.meeting_date else None,
             "vorlage": p.vorlage,
             "agenda_item": None if p.agenda_item is None else p.agenda_item.label(),
             "vote": None if p.vote is None else _vote_json(p.vote),
@@ -199,6 +201,3 @@ def _vote_json(vote: Vote) -> dict:
         "text": vote.text,
     }
 
-
-def _german_date(iso: str | None) -> str | None:
-    return ".".join(reversed(iso.split("-"))) if iso else None

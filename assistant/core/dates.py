@@ -1,7 +1,10 @@
-"""Dates as council documents and questions write them, German and English."""
+"""Dates as council documents and questions write them, German and English. Inside the
+assistant a day is a `datetime.date`; it becomes text only where people or files read it
+(`german`, ISO in JSON).
+"""
 
 import re
-from datetime import date
+from datetime import date, datetime
 
 # Month names and abbreviations (German and English) → month number.
 MONTHS = {
@@ -64,28 +67,54 @@ _DATE_PATTERNS = [
     (re.compile(r"\b((?:19|20)\d{2})-(\d{2})-(\d{2})\b"), ("y", "m", "d")),
 ]
 
-def find_dates(text: str) -> set[str]:
-    """Every full date written in `text`, as ISO strings, whatever its spelling.
+def find_dates(text: str) -> set[date]:
+    """Every full date written in `text`, whatever its spelling.
 
     >>> sorted(find_dates("am 22.10.2024 und am 19. November 2024"))
-    ['2024-10-22', '2024-11-19']
+    [datetime.date(2024, 10, 22), datetime.date(2024, 11, 19)]
     """
-    return {iso for _, iso in dates_at(text)}
+    return {day for _, day in dates_at(text)}
 
 
-def dates_at(text: str) -> list[tuple[int, str]]:
+def dates_at(text: str) -> list[tuple[int, date]]:
+    """(offset, day) of every full date in `text`."""
     found = []
     for pattern, order in _DATE_PATTERNS:
         for m in pattern.finditer(text):
-            iso = _iso(dict(zip(order, m.groups(), strict=True)))
-            if iso:
-                found.append((m.start(), iso))
+            day = _day(dict(zip(order, m.groups(), strict=True)))
+            if day:
+                found.append((m.start(), day))
     return found
 
 
-def _iso(parts: dict[str, str]) -> str | None:
+def _day(parts: dict[str, str]) -> date | None:
     month = int(parts["m"]) if "m" in parts else MONTHS.get(parts["M"].lower())
     try:
-        return date(int(parts["y"]), month or 0, int(parts["d"])).isoformat()
+        return date(int(parts["y"]), month or 0, int(parts["d"]))
+    except ValueError:
+        return None
+
+
+def german(day: date) -> str:
+    """The day as German documents write it.
+
+    >>> german(date(2024, 10, 22))
+    '22.10.2024'
+    """
+    return f"{day:%d.%m.%Y}"
+
+
+def day_of(value: str | None, spelling: str = "%Y-%m-%d") -> date | None:
+    """The day a registry field names, or None where it names none: "2024-10-22T15:30:00+02:00"
+    → 2024-10-22; with `spelling` "%d.%m.%Y", "05.11.2024" → 2024-11-05.
+
+    >>> day_of("2024-10-22T15:30:00+02:00"), day_of("05.11.2024", "%d.%m.%Y"), day_of("bald")
+    (datetime.date(2024, 10, 22), datetime.date(2024, 11, 5), None)
+    """
+    if not value:
+        return None
+    length = len(datetime(2000, 1, 1).strftime(spelling))
+    try:
+        return datetime.strptime(value[:length], spelling).date()
     except ValueError:
         return None

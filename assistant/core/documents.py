@@ -1,6 +1,7 @@
 """The typed values that cross the ingest stages: pages of a file, the council document, its chunks."""
 
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Literal
 
 # What a vote or decision came to. German and English records map onto the same words:
@@ -64,12 +65,12 @@ class SourceRecord:
     paper_reference: str | None = None  # "2024/0868"
     paper_title: str | None = None
     paper_type: str | None = None  # "Beschlussvorlage", "Antrag", …
-    paper_date: str | None = None  # ISO
+    paper_date: date | None = None
     file_name: str | None = None  # the registry's name of the file, e.g. "Protokoll GR 22.10.2024 TOP 22"
     doc_type: str | None = None  # the file's document type, derived from its registry name
     body: str | None = None  # "Gemeinderat"
     meeting_name: str | None = None  # "3. Plenarsitzung des Gemeinderates"
-    meeting_date: str | None = None  # ISO
+    meeting_date: date | None = None
     agenda_item: AgendaItem | None = None
     result: str | None = None  # the meeting record's result, e.g. "mehrheitlich zugestimmt"
     consultations: tuple[str, ...] = ()  # "Gemeinderat 22.10.2024 (Beschlussfassung)"
@@ -82,7 +83,7 @@ class CouncilDocument:
     source: str  # path relative to the ingested folder, with forward slashes
     title: str
     committee: str | None
-    meeting_date: str | None  # ISO yyyy-mm-dd
+    meeting_date: date | None
     vorlage: str | None  # paper number as printed, e.g. "50/004/2021"
     subject: str | None  # agenda item or subject line, e.g. "TOP 14: Grundsteuerreform 2025 – …"
     pages: list[Page]

@@ -15,6 +15,8 @@ from dataclasses import dataclass, fields, replace
 from datetime import date, timedelta
 from typing import Any, Literal
 
+from assistant.core.dates import german
+
 # An agenda item number as printed: "14", "15.1", "9.3.2".
 _ITEM_NUMBER = re.compile(r"\d{1,3}(?:\.\d{1,3})*")
 
@@ -44,7 +46,7 @@ class Filters:
                 f"„{self.agenda_item}“ ist keine Nummer eines Tagesordnungspunkts (z. B. 14 oder 15.1)."
             )
         if self.date_from and self.date_to and self.date_from > self.date_to:
-            start, end = _german(self.date_from), _german(self.date_to)
+            start, end = german(self.date_from), german(self.date_to)
             raise FilterError(f"Der Zeitraum beginnt nach seinem Ende ({start} bis {end}).")
 
     @property
@@ -75,13 +77,13 @@ class Filters:
         if self.committee:
             parts.append(f"Ausschuss {self.committee}")
         if self.date_from and self.date_from == self.date_to:
-            parts.append(f"Datum {_german(self.date_from)}")
+            parts.append(f"Datum {german(self.date_from)}")
         elif self.date_from and self.date_to:
-            parts.append(f"Zeitraum {_german(self.date_from)} bis {_german(self.date_to)}")
+            parts.append(f"Zeitraum {german(self.date_from)} bis {german(self.date_to)}")
         elif self.date_from:
-            parts.append(f"ab {_german(self.date_from)}")
+            parts.append(f"ab {german(self.date_from)}")
         elif self.date_to:
-            parts.append(f"bis {_german(self.date_to)}")
+            parts.append(f"bis {german(self.date_to)}")
         if self.doc_type:
             parts.append(f"Dokumenttyp {self.doc_type}")
         if self.agenda_item:
@@ -244,6 +246,3 @@ def month_end(year: int, month: int) -> date:
     """
     return date(year + month // 12, month % 12 + 1, 1) - timedelta(days=1)
 
-
-def _german(day: date) -> str:
-    return f"{day:%d.%m.%Y}"

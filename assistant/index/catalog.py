@@ -23,7 +23,6 @@ gives the metadata it is embedded with.
 
 import dataclasses
 import hashlib
-import json
 import re
 import sqlite3
 from collections.abc import Iterable, Sequence
@@ -32,9 +31,11 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from pydantic import TypeAdapter
+
 from assistant.core.answers import Passage
 from assistant.core.doc_types import MEETING_DOC_TYPES
-from assistant.core.documents import AgendaItem, Chunk, CouncilDocument, Section, SourceRecord, Vote
+from assistant.core.documents import Chunk, CouncilDocument, Section
 from assistant.core.filters import NO_FILTERS, Filters, IndexFacets
 from assistant.index.lexical import ANALYSIS_VERSION, FTS_TOKENIZER, Analyzer, corpus_part_counts
 from assistant.index.vectors import IndexEmpty, StoreError
@@ -132,7 +133,8 @@ class StoredChunk:
         by its agenda item."""
         section = self.section
         item = section.item.label() if section and section.item else self.doc.subject
-        parts = (self.doc.title, item, self.doc.committee, self.doc.meeting_date)
+        day = self.doc.meeting_date
+        parts = (self.doc.title, item, self.doc.committee, day.isoformat() if day else None)
         header = " · ".join(dict.fromkeys(x for x in parts if x))
         return f"{header[:300]}\n\n{self.text}"
 
@@ -400,7 +402,7 @@ class Catalog:
                 index,
                 key,
                 doc.committee,
-                int(day.replace("-", "")) if day and re.fullmatch(r"\d{4}-\d{2}-\d{2}", day) else None,
+                _day_number(day) if day else None,
                 doc.doc_type,
                 f" {' '.join(items)} ",
                 f" {' '.join(vorlagen)} ",
@@ -465,10 +467,10 @@ def _facet_condition(filters: Filters) -> tuple[str, list[Any]]:
         args.append(filters.committee)
     if filters.date_from is not None:
         clauses.append("day >= ?")
-        args.append(int(filters.date_from.strftime("%Y%m%d")))
+        args.append(_day_number(filters.date_from))
     if filters.date_to is not None:
         clauses.append("day <= ?")
-        args.append(int(filters.date_to.strftime("%Y%m%d")))
+        args.append(_day_number(filters.date_to))
     if filters.doc_type is not None:
         clauses.append("doc_type = ?")
         args.append(filters.doc_type)
@@ -490,6 +492,11 @@ def _date_of(day: int) -> date:
     return date(day // 10000, day // 100 % 100, day % 100)
 
 
+def _day_number(day: date) -> int:
+    """A day as the facets table stores it, comparable in SQL: 2024-10-22 → 20241022."""
+    return day.year * 10000 + day.month * 100 + day.day
+
+
 def _placement(row: Sequence[Any]) -> Placement:
     source, index, page, paragraph, starts, start, section = row
     return Placement(
@@ -503,31 +510,14 @@ def _placement(row: Sequence[Any]) -> Placement:
     )
 
 
+# The one serialisation of the domain types: pydantic reads and writes the dataclasses as they are.
+_DOCUMENT = TypeAdapter(CouncilDocument)
+
+
 def _doc_json(doc: CouncilDocument) -> str:
     """The document's metadata as JSON (its pages stay out: the chunks carry the text)."""
-    data = dataclasses.asdict(dataclasses.replace(doc, pages=[]))
-    return json.dumps(data, ensure_ascii=False)
+    return _DOCUMENT.dump_json(dataclasses.replace(doc, pages=[])).decode()
 
 
 def _doc_from_json(raw: str) -> CouncilDocument:
-    data = json.loads(raw)
-    data["sections"] = [_section(s) for s in data.get("sections", [])]
-    record = data.get("record")
-    if record is not None:
-        item = record.get("agenda_item")
-        record["agenda_item"] = AgendaItem(**item) if item else None
-        record["consultations"] = tuple(record.get("consultations", ()))
-        data["record"] = SourceRecord(**record)
-    return CouncilDocument(**data)
-
-
-def _section(data: dict[str, Any]) -> Section:
-    item = data.get("item")
-    vote = data.get("vote")
-    return Section(
-        page_index=data["page_index"],
-        start=data["start"],
-        item=AgendaItem(**item) if item else None,
-        decision=data.get("decision"),
-        vote=Vote(**vote) if vote else None,
-    )
+    return _DOCUMENT.validate_json(raw)

@@ -25,10 +25,11 @@ import io
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import date
 from pathlib import PurePosixPath
 from typing import Any
 
+from assistant.core.dates import day_of, german
 from assistant.core.doc_types import doc_type_for
 from assistant.core.documents import AgendaItem, SourceRecord
 from ingest.registry.records import Registry
@@ -56,10 +57,10 @@ _PUBLICITY = re.compile(r"\s*\((?:nicht\s*)?öffentlich[^)]*\)", re.I)
 @dataclass(frozen=True)
 class _ProtocolName:
     """What a protocol file's name says: "Protokoll GR 22.10.2024 TOP 11_TOP 23" →
-    committee "Gemeinderat", date "2024-10-22", tops ("11", "23")."""
+    committee "Gemeinderat", day 2024-10-22, tops ("11", "23")."""
 
     committee: str | None
-    date: str | None
+    day: date | None
     tops: tuple[str, ...]
 
 
@@ -68,7 +69,7 @@ class _Meeting:
     url: str
     source: str
     name: str | None
-    date: str | None
+    day: date | None
     body: str | None  # the meeting name without "(öffentlich/nicht öffentlich)": "Gemeinderat"
     orgs: tuple[str, ...]
     items: dict[str, dict[str, Any]] = field(default_factory=dict)  # agenda item url → item
@@ -124,7 +125,7 @@ def _meetings(meetings: list[tuple[str, dict[str, Any]]]) -> dict[str, "_Meeting
             url=_str(data.get("id")) or source,
             source=source,
             name=name,
-            date=_iso(_str(data.get("start"))),
+            day=day_of(_str(data.get("start"))),
             body=_PUBLICITY.sub("", name).strip() or None if name else None,
             orgs=tuple(o for o in _list(data.get("organization")) if isinstance(o, str)),
         )
@@ -150,7 +151,7 @@ def _read_paper(
     source: str,
     paper: dict[str, Any],
     meetings: dict[str, _Meeting],
-    learned: dict[str, tuple[str, str]],
+    learned: dict[str, tuple[str, date]],
     org_names: dict[str, str],
     files: "_FileIndex",
     registry: Registry,
@@ -167,14 +168,14 @@ def _read_paper(
         )
         linked.append((meeting, item, c))
     # The meeting that decided the paper, where several known meetings heard it.
-    linked.sort(key=lambda x: (x[2].get("role") == "Entscheidung", x[0].date or ""), reverse=True)
+    linked.sort(key=lambda x: (x[2].get("role") == "Entscheidung", x[0].day or date.min), reverse=True)
     texts = tuple(t for c in consultations if (t := _consultation_text(c, meetings, learned, org_names)))
     of_paper = SourceRecord(
         registry="OParl",
         paper_reference=reference,
         paper_title=_str(paper.get("name")),
         paper_type=_str(paper.get("paperType")),
-        paper_date=_iso(_str(paper.get("date"))),
+        paper_date=day_of(_str(paper.get("date"))),
         consultations=texts,
         registry_file=source,
     )
@@ -254,7 +255,7 @@ def _meeting_fields(
         return dict(
             body=meeting.body,
             meeting_name=meeting.name,
-            meeting_date=meeting.date,
+            meeting_date=meeting.day,
             agenda_item=agenda,
             result=_str(item.get("result")) if item is not None else None,
         )
@@ -263,7 +264,7 @@ def _meeting_fields(
         return {}
     return dict(
         body=protocol.committee,
-        meeting_date=protocol.date,
+        meeting_date=protocol.day,
         agenda_item=AgendaItem(protocol.tops[0], "") if protocol.tops else None,
     )
 
@@ -320,7 +321,7 @@ def _read_manifest(
             paper_reference=row.get("paper_reference") or None,
             paper_title=row.get("paper_name") or None,
             paper_type=row.get("paper_type") or None,
-            paper_date=_iso(row.get("paper_date")),
+            paper_date=day_of(row.get("paper_date")),
             file_name=name,
             doc_type=doc_type_for(name) or "Anlage",
             url=row.get("download_url") or None,
@@ -337,10 +338,10 @@ def _read_manifest(
 
 
 def _meeting_on(protocol: _ProtocolName | None, meetings: dict[str, _Meeting]) -> _Meeting | None:
-    if protocol is None or protocol.date is None:
+    if protocol is None or protocol.day is None:
         return None
     for m in meetings.values():
-        if m.date == protocol.date and (protocol.committee is None or m.body in (None, protocol.committee)):
+        if m.day == protocol.day and (protocol.committee is None or m.body in (None, protocol.committee)):
             return m
     return None
 
@@ -354,31 +355,31 @@ def _protocol_name(name: str | None) -> _ProtocolName | None:
     """What a protocol file's name says; None for any other name.
 
     >>> _protocol_name("Protokoll_HA_05.11.2024_Sitzungseröffnung und TOP 1")
-    _ProtocolName(committee='Haupt- und Finanzausschuss', date='2024-11-05', tops=('1',))
+    _ProtocolName(committee='Haupt- und Finanzausschuss', day=datetime.date(2024, 11, 5), tops=('1',))
     """
     m = _PROTOCOL.match(name or "")
     if m is None:
         return None
-    date = _iso_german(m.group("date")) if m.group("date") else None
-    return _ProtocolName(COMMITTEE_ABBREVIATIONS.get(m.group("abbr")), date, tuple(_TOP.findall(name or "")))
+    day = day_of(m.group("date"), "%d.%m.%Y")
+    return _ProtocolName(COMMITTEE_ABBREVIATIONS.get(m.group("abbr")), day, tuple(_TOP.findall(name or "")))
 
 
 def _consultation_text(
     c: dict[str, Any],
     meetings: dict[str, _Meeting],
-    learned: dict[str, tuple[str, str]],
+    learned: dict[str, tuple[str, date]],
     org_names: dict[str, str],
 ) -> str | None:
     """ "Gemeinderat 22.10.2024 (Entscheidung)"; the body alone where the meeting is not known
     ("Gemeinderat (Behandlung)"), the role alone where the body is unknown too."""
     url = _str(c.get("meeting")) or ""
     orgs = [o for o in _list(c.get("organization")) if isinstance(o, str)]
-    body, date = next((org_names[o] for o in orgs if o in org_names), None), None
+    body, day = next((org_names[o] for o in orgs if o in org_names), None), None
     if meeting := meetings.get(url):
-        body, date = meeting.body, meeting.date
+        body, day = meeting.body, meeting.day
     elif url in learned:
-        body, date = learned[url]
-    head = " ".join(x for x in (body, _german(date) if date else None) if x)
+        body, day = learned[url]
+    head = " ".join(x for x in (body, german(day) if day else None) if x)
     role = _str(c.get("role"))
     if head:
         return f"{head} ({role})" if role else head
@@ -387,7 +388,7 @@ def _consultation_text(
 
 def _learn_meetings(
     papers: list[dict[str, Any]], known: dict[str, _Meeting], org_names: dict[str, str]
-) -> dict[str, tuple[str, str]]:
+) -> dict[str, tuple[str, date]]:
     """Committee and date of meetings without JSON, paired from the papers' own data: a paper
     heard in meeting 9533 of organization gr/32130 (the Gemeinderat) that holds a file
     "Protokoll GR 19.11.2024 TOP 1" was heard there on 19.11.2024. Pairs are taken only where
@@ -396,7 +397,7 @@ def _learn_meetings(
     from "Protokoll_HA_08.10.2024_TOP 2"). `org_names` grows by what is learned; a meeting paired
     with two different protocols is dropped.
 
-    Returns meeting url → (committee, ISO date)."""
+    Returns meeting url → (committee, day)."""
     open_papers = []
     for paper in papers:
         consults = {
@@ -405,21 +406,21 @@ def _learn_meetings(
             if isinstance(c, dict) and (url := _str(c.get("meeting"))) and url not in known
         }
         protocols = {
-            (p.committee, p.date)
+            (p.committee, p.day)
             for f in [paper.get("mainFile"), *_list(paper.get("auxiliaryFile"))]
             if isinstance(f, dict)
             and (p := _protocol_name(_str(f.get("name"))))
             and p.committee
-            and p.date
+            and p.day
             and _meeting_on(p, known) is None
         }
         if consults and protocols:
             open_papers.append((consults, protocols))
 
-    learned: dict[str, tuple[str, str]] = {}
+    learned: dict[str, tuple[str, date]] = {}
     conflicts: set[str] = set()
 
-    def learn(url: str, pair: tuple[str, str]) -> None:
+    def learn(url: str, pair: tuple[str, date]) -> None:
         if learned.setdefault(url, pair) != pair:
             conflicts.add(url)
 
@@ -501,24 +502,3 @@ def _str(value: object) -> str | None:
 
 def _list(value: object) -> list[Any]:
     return value if isinstance(value, list) else []
-
-
-def _iso(value: str | None) -> str | None:
-    """ "2024-10-22T15:30:00+02:00" → "2024-10-22"; None for what is no date."""
-    if not value:
-        return None
-    try:
-        return datetime.strptime(value[:10], "%Y-%m-%d").date().isoformat()
-    except ValueError:
-        return None
-
-
-def _iso_german(value: str) -> str | None:
-    try:
-        return datetime.strptime(value, "%d.%m.%Y").date().isoformat()
-    except ValueError:
-        return None
-
-
-def _german(iso: str) -> str:
-    return datetime.strptime(iso, "%Y-%m-%d").strftime("%d.%m.%Y")

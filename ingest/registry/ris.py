@@ -20,6 +20,7 @@ from pathlib import PurePosixPath
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
+from assistant.core.dates import day_of
 from assistant.core.doc_types import doc_type_for
 from assistant.core.documents import SourceRecord
 from ingest.registry.records import Registry
@@ -87,7 +88,7 @@ def read_ris(
                 registry="RIS",
                 file_name=title,
                 doc_type=doc_type_for(category) or doc_type_for(title),
-                meeting_date=_str(entry.get("date")),
+                meeting_date=day_of(_str(entry.get("date"))),
                 url=urljoin(host, href) if href and host else href,
                 registry_file=source,
             )

@@ -1,5 +1,7 @@
 """The extractive answerer on hand-made passages: one behaviour each, no index needed."""
 
+from datetime import date
+
 from assistant.answering.extractive import ExtractiveAnswerer
 from assistant.core.answers import Passage
 from assistant.core.settings import AnswerSettings
@@ -12,7 +14,7 @@ def passage(text: str, source: str = "doc.txt", score: float = 0.9, subject: str
         source=source,
         title=source,
         committee="Stadtteilbeirat",
-        meeting_date="2021-04-22",
+        meeting_date=date(2021, 4, 22),
         vorlage=None,
         subject=subject,
         page=1,

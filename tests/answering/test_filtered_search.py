@@ -57,7 +57,7 @@ def test_agenda_items_match_their_sub_items_and_the_item_above_them(catalog):
 
 def test_a_duplicated_chunk_matches_through_any_of_its_files(catalog):
     doc, chunks = parsed(METTMANN, as_source="kreistag/Auszug.txt")
-    copy = dataclasses.replace(doc, committee="Kreistag", meeting_date="2021-03-01")
+    copy = dataclasses.replace(doc, committee="Kreistag", meeting_date=date(2021, 3, 1))
     catalog.replace_file(copy, chunks, "hash-copy")
     key = chunk_key(chunks[0].text)
     assert key in catalog.matching_keys(Filters(committee="Sozialausschuss"))

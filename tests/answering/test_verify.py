@@ -1,6 +1,8 @@
 """Verification of generated sentences against the passages they cite, on real retrieved passages
 and the real e5 model (the embedding path)."""
 
+from datetime import date
+
 import pytest
 
 from assistant.answering.verify import Claim, Verifier, claims
@@ -70,7 +72,7 @@ def test_a_sentence_the_cited_passage_does_not_state_is_not_supported(komm_an, a
 
 
 def test_numbers_match_whatever_their_separators_and_dates_whatever_their_spelling(komm_an):
-    assert komm_an[0].meeting_date == "2021-02-08"
+    assert komm_an[0].meeting_date == date(2021, 2, 8)
     sentence = "Der Sozialausschuss erfuhr am 8. Februar 2021, dass Hilden Mittel beantragt hat [1]."
     [checked] = _check(komm_an, sentence)
     assert checked.supported, checked.reason

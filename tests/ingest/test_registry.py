@@ -5,6 +5,7 @@ import json
 import shutil
 import time
 from dataclasses import replace
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -91,7 +92,7 @@ def test_a_file_of_the_meeting_json_gets_its_meeting_and_consultations(corpus_re
     assert record.file_name == "Protokoll GR 22.10.2024 TOP 22"
     assert (record.meeting_name, record.meeting_date) == (
         "Gemeinderat (öffentlich/nicht öffentlich)",
-        "2024-10-22",
+        date(2024, 10, 22),
     )
     assert record.agenda_item is not None and record.agenda_item.title.startswith("Attraktivität der Stellen")
     assert record.consultations == (
@@ -99,7 +100,7 @@ def test_a_file_of_the_meeting_json_gets_its_meeting_and_consultations(corpus_re
         "Gemeinderat (Behandlung)",
         "Gemeinderat 22.10.2024 (Entscheidung)",
     )
-    assert record.paper_date == "2024-03-27"
+    assert record.paper_date == date(2024, 3, 27)
     assert record.url == "https://web1.karlsruhe.de/oparl/bodies/0001/downloadfiles/00662272.pdf"
     assert record.registry_file == f"{KA}/docs/papers/48935.json"
 
@@ -293,7 +294,7 @@ def test_apply_record_fills_what_the_text_left_empty(
     assert (doc.vorlage, doc.committee, doc.meeting_date, doc.doc_type) == (
         vorlage,
         committee,
-        meeting_date,
+        meeting_date and date.fromisoformat(meeting_date),
         doc_type,
     )
     assert (doc.subject or "").startswith(subject or "") and (doc.subject is None) == (subject is None)
@@ -340,7 +341,7 @@ def test_ris_entry_without_filename_still_finds_its_file(tmp_path):
 def test_ris_urls_take_the_host_from_the_agenda_list(corpus_registry):
     record = corpus_registry.records[f"{SBR}/2021-10-27_Anhang_Diakonische_Runde.pdf"]
     assert record.url == "https://ratsinfo.erlangen.de/getfile.asp?id=18219419&type=do"
-    assert (record.meeting_date, record.file_name) == ("2021-10-27", "Diakonische Runde")
+    assert (record.meeting_date, record.file_name) == (date(2021, 10, 27), "Diakonische Runde")
 
 
 @pytest.mark.parametrize(

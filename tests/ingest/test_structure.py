@@ -1,11 +1,13 @@
 """Council metadata, agenda items and votes parsed from real documents (table-driven)."""
 
+from datetime import date
+
 import pytest
 
-from assistant.core.votes import find_votes
+from assistant.core.votes import find_votes, parse_vote
 from ingest.readers import read_pages
 from ingest.sections import section_text
-from ingest.structure import build_document, parse_date, parse_vote
+from ingest.structure import build_document, parse_date
 from tests.conftest import (
     CORPUS,
     ERLANGEN_NIEDERSCHRIFT,
@@ -66,7 +68,7 @@ def test_document_metadata(source, committee, meeting_date, vorlage, subject):
     doc = build_document(source, pages, warnings)
     assert (doc.committee, doc.meeting_date, doc.vorlage, doc.subject) == (
         committee,
-        meeting_date,
+        meeting_date and date.fromisoformat(meeting_date),
         vorlage,
         subject,
     )
@@ -85,7 +87,7 @@ def test_document_metadata(source, committee, meeting_date, vorlage, subject):
     ],
 )
 def test_dates(text, iso):
-    assert parse_date(text) == iso
+    assert parse_date(text) == (iso and date.fromisoformat(iso))
 
 
 # --- document type, agenda items, votes ------------------------------------------------------
@@ -185,7 +187,7 @@ AGENDA = [
 )
 def test_agenda_items(source, committee, meeting_date, numbers):
     doc = _document(source)
-    assert (doc.committee, doc.meeting_date) == (committee, meeting_date)
+    assert (doc.committee, doc.meeting_date) == (committee, meeting_date and date.fromisoformat(meeting_date))
     assert [s.item.number for s in doc.sections if s.item] == numbers
     if numbers:
         # the head before the first item is a section of its own, and sections are in text order

@@ -1,6 +1,8 @@
 """How the web chat renders answers (source chips, the copy text) and finds the conversation's
 turns in the chat history; the served chat is in tests/test_ui.py and tests/test_browser.py."""
 
+from datetime import date
+
 from assistant.answering.chat import Turn
 from assistant.core.answers import Answer, Citation, Generation, Passage
 from assistant.core.documents import AgendaItem, Vote
@@ -12,7 +14,7 @@ PASSAGE = Passage(
     source="karlsruhe/niederschrift.txt",
     title="Niederschrift 3. Plenarsitzung",
     committee="Gemeinderat",
-    meeting_date="2024-10-22",
+    meeting_date=date(2024, 10, 22),
     vorlage="2024/0868",
     subject=None,
     page=3,
