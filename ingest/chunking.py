@@ -14,6 +14,7 @@ same text in two files is stored once.
 import bisect
 
 from assistant.core.documents import Chunk, CouncilDocument
+from assistant.core.facts import read_facts
 from assistant.core.text import paragraph_spans, sentence_spans
 
 
@@ -131,4 +132,5 @@ def _make_chunk(
         end=end,
         text=page_text[start:end],
         section=section,
+        facts=read_facts(page_text[start:end]),
     )

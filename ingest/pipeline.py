@@ -29,7 +29,6 @@ from typing import Any
 from llama_index.core.base.embeddings.base import BaseEmbedding
 from tqdm import tqdm
 
-from assistant.core.votes import VOTE_RECORD
 from assistant.index.catalog import Catalog, StoredChunk
 from assistant.index.vectors import VectorStore
 from ingest.parse import Parsed, ParseJob, parse_file
@@ -39,7 +38,7 @@ from ingest.registry import read_registries
 
 # Part of every file's fingerprint: raise it when reading or chunking changes, and the next
 # ingest re-parses every file (vectors of unchanged chunk texts are kept).
-INGEST_VERSION = 9
+INGEST_VERSION = 10
 
 
 @dataclass(frozen=True)
@@ -57,6 +56,7 @@ class IngestReport:
     chunks: int = 0  # chunks of the files indexed in this run (a duplicate text counts per file)
     characters: int = 0  # characters of those chunks
     embedded: int = 0  # distinct texts embedded in this run (duplicates and unchanged texts reuse vectors)
+    relabelled: int = 0  # vectors kept whose metadata was rewritten (their chunk's file or agenda item)
     index_chunks: int = 0  # distinct chunks in the index after the run
     reanalysed: int = 0  # chunks whose lexical terms were analysed again (see Catalog.reanalyse)
     metadata: list[FileNote] = field(default_factory=list)  # registry files read as metadata
@@ -190,10 +190,20 @@ def _store(parsed: Parsed, catalog: Catalog, embedder: "_Embedder", report: Inge
     embedder.submit(list(catalog.chunks(keys).values()))
 
 
+@dataclass(frozen=True)
+class _Work:
+    key: str
+    text: str  # what is embedded
+    meta: dict[str, Any]  # the vector's metadata, its `version` among it
+    embed: bool  # False: the stored vector is current, only its metadata is rewritten
+
+
 class _Embedder:
     """Embeds chunks on a background thread while files are still being parsed. Work arrives as
-    stored chunks; those whose vector is missing or stale (by `version`) are embedded in batches
-    of the model's batch size, each distinct key once."""
+    stored chunks; those whose vector is missing or stale (by `version`, the hash of what is
+    embedded) are embedded in batches of the model's batch size, each distinct key once. A
+    current vector whose metadata changed (the chunk's primary file, its agenda item) keeps its
+    vector and gets the new metadata."""
 
     def __init__(
         self, vectors: VectorStore, embed_model: BaseEmbedding, report: IngestReport, progress: bool | None
@@ -201,9 +211,9 @@ class _Embedder:
         self._vectors = vectors
         self._model = embed_model
         self._report = report
-        self._versions = vectors.versions()
-        self._queued: dict[str, str] = {}  # key → version queued
-        self._queue: queue.Queue[tuple[str, str, str, dict[str, Any]] | None] = queue.Queue()
+        self._stored = vectors.metadatas()
+        self._queued: dict[str, dict[str, Any]] = {}  # key → metadata queued
+        self._queue: queue.Queue[_Work | None] = queue.Queue()
         self._stopping = threading.Event()
         self._thread = threading.Thread(target=self._run, name="embedder", daemon=True)
         self._error: BaseException | None = None
@@ -217,15 +227,20 @@ class _Embedder:
         work = []
         for chunk in chunks:
             text = chunk.embedding_input()
-            meta = vector_metadata(chunk)
-            version = hashlib.sha1(f"{text}\x00{sorted(meta.items())}".encode()).hexdigest()[:16]
-            if self._versions.get(chunk.key) == version or self._queued.get(chunk.key) == version:
+            meta = vector_metadata(chunk) | {"version": _version(text)}
+            written = {k: v for k, v in meta.items() if v is not None}  # Chroma keeps no None values
+            stored = self._stored.get(chunk.key)
+            if self._queued.get(chunk.key, stored) == written:
                 continue
-            self._queued[chunk.key] = version
-            meta["version"] = version
-            work.append((chunk.key, version, text, meta))
-        if work:
-            self._bar.total += len(work)
+            current = stored is not None and stored.get("version") in (
+                meta["version"],
+                _legacy_version(text, chunk),
+            )
+            self._queued[chunk.key] = written
+            work.append(_Work(chunk.key, text, meta, embed=not current))
+        embedding = sum(w.embed for w in work)
+        if embedding:
+            self._bar.total += embedding
             self._bar.refresh()
         for item in work:
             self._queue.put(item)
@@ -245,14 +260,14 @@ class _Embedder:
         self._bar.close()
 
     def stored_keys(self) -> set[str]:
-        return set(self._versions)
+        return set(self._stored)
 
     def _run(self) -> None:
         batch_size = max(1, self._model.embed_batch_size)
         done = False
         try:
             while not done and not self._stopping.is_set():
-                batch: list[tuple[str, str, str, dict[str, Any]]] = []
+                batch: list[_Work] = []
                 item = self._queue.get()
                 while item is not None:
                     batch.append(item)
@@ -264,23 +279,30 @@ class _Embedder:
                         break
                 done = item is None
                 if batch:
-                    self._embed(batch)
+                    self._write(batch)
         except BaseException as exc:  # surfaced by finish()
             self._error = exc
 
-    def _embed(self, batch: list[tuple[str, str, str, dict[str, Any]]]) -> None:
+    def _write(self, batch: list[_Work]) -> None:
         started = time.monotonic()
-        vectors = self._model.get_text_embedding_batch([text for _, _, text, _ in batch])
-        self._vectors.upsert([key for key, *_ in batch], vectors, [meta for *_, meta in batch])
-        for key, version, _, _ in batch:
-            self._versions[key] = version
+        embed = [w for w in batch if w.embed]
+        relabel = [w for w in batch if not w.embed]
+        if embed:
+            vectors = self._model.get_text_embedding_batch([w.text for w in embed])
+            self._vectors.upsert([w.key for w in embed], vectors, [w.meta for w in embed])
+        if relabel:
+            self._vectors.relabel([w.key for w in relabel], [w.meta for w in relabel])
+        for w in batch:
+            self._stored[w.key] = {k: v for k, v in w.meta.items() if v is not None}
         self.busy_seconds += time.monotonic() - started
-        self._report.embedded += len(batch)
-        self._bar.update(len(batch))
+        self._report.embedded += len(embed)
+        self._report.relabelled += len(relabel)
+        self._bar.update(len(embed))
 
 
 def vector_metadata(chunk: StoredChunk) -> dict[str, Any]:
-    """The fields a vector is filtered by (its primary placement's document and section)."""
+    """The council fields a vector carries for anyone reading the collection directly (its
+    primary placement's document and section; filters are evaluated on the catalog)."""
     doc, section = chunk.doc, chunk.section
     return {
         "source": chunk.primary.source,
@@ -289,8 +311,20 @@ def vector_metadata(chunk: StoredChunk) -> dict[str, Any]:
         "doc_type": doc.doc_type,
         "vorlage": doc.vorlage,
         "agenda_item": section.item.number if section and section.item else None,
-        "has_vote": bool(VOTE_RECORD.search(chunk.text)),
     }
+
+
+def _version(text: str) -> str:
+    """What a stored vector was computed from: the hash of the embedded text."""
+    return hashlib.sha1(text.encode()).hexdigest()[:16]
+
+
+def _legacy_version(text: str, chunk: StoredChunk) -> str:
+    """The version an index written before catalog schema 3 stored: the hash of the embedded text
+    and of the metadata then written (`has_vote` among it). Such a vector is current where its
+    text is, so bringing an older index up to date rewrites metadata and embeds nothing."""
+    meta = vector_metadata(chunk) | {"has_vote": chunk.facts.has_vote}
+    return hashlib.sha1(f"{text}\x00{sorted(meta.items())}".encode()).hexdigest()[:16]
 
 
 def _fingerprint(data: bytes, options: str, chunk_chars: int, max_chunk_chars: int) -> str:

@@ -10,7 +10,7 @@ import re
 from datetime import date
 from pathlib import PurePosixPath
 
-from assistant.core.dates import dates_at
+from assistant.core.dates import date_mentions
 from assistant.core.documents import CouncilDocument, Page
 from assistant.core.votes import find_decision, parse_vote
 from ingest.sections import agenda_sections
@@ -84,13 +84,13 @@ def parse_date(text: str) -> date | None:
     >>> parse_date("held at County Hall, Maidstone on Thursday, 13 February 2025.")
     datetime.date(2025, 2, 13)
     """
-    found = sorted(dates_at(text))
+    found = date_mentions(text, months=False)
     if not found:
         return None
-    for start, day in found:
-        if _MEETING_MARKER.search(text[max(0, start - 120) : start]):
-            return day
-    return found[0][1]
+    for m in found:
+        if _MEETING_MARKER.search(text[max(0, m.start - 120) : m.start]):
+            return m.first
+    return found[0].first
 
 
 def parse_committee(text: str) -> str | None:

@@ -26,10 +26,10 @@ What the answer holds:
 - the best sentence, widened by the sentence before or after it where that carries the kind of
   fact asked for or question words the answer lacks;
 - further sentences that cover question words the first does not, or score nearly as well;
-- for vote questions, the parsed result (`assistant.core.votes.find_votes`) of the best-matching agenda
-  item, headed by that item: a whole result block ("TOP 14: … TOP 14.1: …") or a roll call
-  ("For (57) … Against (0) … Abstain (2) … Motion carried"), plus the decision sentence of the
-  same item.
+- for vote questions, the parsed result (`Passage.facts.votes`, read at ingest by
+  `assistant.core.votes.find_votes`) of the best-matching agenda item, headed by that item: a
+  whole result block ("TOP 14: … TOP 14.1: …") or a roll call ("For (57) … Against (0) …
+  Abstain (2) … Motion carried"), plus the decision sentence of the same item.
 
 The assistant abstains when no sentence carries the required kind of fact, when the best
 passage is far from the question in the embedding space (`min_passage_score`), when the
@@ -46,27 +46,22 @@ from datetime import date
 
 from assistant.answering.question import question_types
 from assistant.core.answers import Citation, Passage
-from assistant.core.dates import find_dates
+from assistant.core.dates import find_dates, german, german_long
 from assistant.core.settings import AnswerSettings
 from assistant.core.text import LIST_ITEM, Language, content_terms, detect_language, sentence_spans
-from assistant.core.votes import VOTE_RECORD, FoundVote, find_votes, parse_vote
+from assistant.core.votes import FoundVote
 
 ABSTAIN = {
     "de": "Dazu finde ich in den vorliegenden Dokumenten keine Angabe.",
     "en": "The documents available to me do not answer this question.",
 }
 
+# What makes a sentence carry a number or names (votes and dates it carries are read at ingest:
+# `Passage.facts`).
 _SENTENCE_HAS = {
-    "vote": VOTE_RECORD,
     "number": re.compile(
         r"\b(?:ein|zwei|drei|vier|fünf|sechs|sieben|acht|neun|zehn|elf|zwölf|zwanzig|hundert)(?:mal|fach)?\b"
         r"|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|hundred|once|twice)\b",
-        re.I,
-    ),
-    "date": re.compile(
-        r"\b\d{1,2}\.\s?\d{1,2}\.\s?\d{2,4}\b|\b\d{1,2}\.?\s+(Jan|Feb|Mär|Apr|Mai|May|Jun|Jul|Aug|Sep|Okt|Oct|Nov|Dez|Dec)"
-        r"|\b(Januar|Februar|März|April|Mai|Juni|Juli|August|September|Oktober|November|Dezember|January"
-        r"|February|March|June|July|October|December)\s+\d{4}\b|\b(?:Jahr(?:es)?|bis|ab|seit|in|until|since|by)\s+(?:19|20)\d{2}\b",
         re.I,
     ),
     "names": re.compile(r"[A-ZÄÖÜ][\wäöüß.-]+(?:,\s*[A-ZÄÖÜ][\wäöüß.-]+)*,?\s+(und|and|sowie)\s+[A-ZÄÖÜ]"),
@@ -94,10 +89,6 @@ MAX_LIST_ITEMS = 8
 _NEARNESS_SCALE = 10.0
 # Numbers and identifiers as written in questions: "2023", "TOP 14", "50/004/2021", "518-16".
 _NUMBER = re.compile(r"(?<![\d/-])[1-9]\d*(?:[/-]\d+)*(?![\d/-])")
-_VOTE_COUNT = re.compile(
-    r"\b\d+\s*(?:Ja|Nein)\b|\b\d+\s*Enthaltung|\b\d+\s+(?:Gegen)?[Ss]timmen|\b(?:For|Against|Abstain)\b\W{0,3}\d+"
-)
-# One part of a vote recorded line by line, as English minutes do: "For (12)" … "Against (42)".
 # A question about what a body decided or whom it elected.
 _DECISION = re.compile(
     r"beschlossen|beschließt|beschluss|gewählt|genehmigt|entschieden|verwiesen|zugestimmt"
@@ -112,27 +103,12 @@ _AMENDMENT = re.compile(r"\bamendment|änderungsantrag|ergänzungsantrag", re.I)
 _VOTE_CONTEXT_CHARS = 800
 # Lines of one result block follow each other closely.
 _RESULT_LINE_CHARS = 200
-_SPLIT_VOTE = re.compile(r"\b(?:For|Against|Abstain(?:ed)?)\b\W{0,3}\d+")
 _REPORTED_QUESTION = re.compile(
     r"\?|\bbittet\b[^.]*\bum\b|\bfragt\b|\berkundigt sich\b|\bwelche[nmrs]?\b|\bwie viele\b|\bob\b"
     r"|\basked\b|\bwhether\b|\bhow many\b",
     re.I,
 )
 _ENUMERATION = re.compile(r"^\s*(?:\(\d{1,2}\)|\d{1,2}[.)]|[a-z]\)|\([a-z]\)|§\s*\d+)\s*")
-_MONTHS_DE = [
-    "Januar",
-    "Februar",
-    "März",
-    "April",
-    "Mai",
-    "Juni",
-    "Juli",
-    "August",
-    "September",
-    "Oktober",
-    "November",
-    "Dezember",
-]
 
 
 @dataclass
@@ -197,12 +173,13 @@ class ExtractiveAnswerer:
             c.score = 0.3 * coverage + 0.5 * context[c.passage] + 0.3 * nearness[c.passage]
             if asks_decision and passages[c.passage].doc_type in _RECORD_TYPES:
                 c.score += 0.1  # what was decided is recorded in the minutes, not in the proposal
-            c.typed = required is None or _answers_type(required, sentence, q_numbers)
+            p = passages[c.passage]
+            c.typed = required is None or _answers_type(required, p, c.start, c.end, q_numbers)
             if not c.typed:
                 c.score *= 0.5
-            elif any(_answers_type(t, sentence, q_numbers) for t in wanted):
+            elif any(_answers_type(t, p, c.start, c.end, q_numbers) for t in wanted):
                 c.score += 0.2
-                if required == "vote" and _VOTE_COUNT.search(sentence):
+                if required == "vote" and p.facts.marked("vote_count", c.start, c.end):
                     c.score += 0.1  # the formal record with counts, not the chair's summary
             if _REPORTED_QUESTION.search(sentence):
                 c.score *= 0.6
@@ -220,7 +197,7 @@ class ExtractiveAnswerer:
             # result too ("Das ist eine mehrheitliche Zustimmung."), and one that merely reads like
             # one unless that scores clearly better: such sentences get bonuses for their kind and
             # counts (0.3) that votes do not need.
-            holds_vote = bool(find_votes(passages[best.passage].text[best.start : best.end]))
+            holds_vote = bool(passages[best.passage].facts.votes_in(best.start, best.end))
             vote = _best_vote(question, passages, q_terms, weights, context, nearness, language)
             if vote is not None and (holds_vote or vote.score + 0.3 >= best.score):
                 chosen = [vote, *_other_parts(vote, chosen, candidates, passages, q_terms)]
@@ -293,8 +270,8 @@ def _best_vote(
     best: _Candidate | None = None
     for i, p in enumerate(passages):
         previous_end = 0
-        for run in _vote_runs([f for f in find_votes(p.text) if f.strength >= 2]):
-            start, end = _vote_span(p.text, run, previous_end)
+        for run in _vote_runs([f for f in p.facts.votes if f.strength >= 2]):
+            start, end = _vote_span(p, run, previous_end)
             motion = p.text[max(previous_end, start - _VOTE_CONTEXT_CHARS) : start]
             before = set(content_terms(motion, language))
             score = 0.3 * _covered(q_terms, weights, before) + 0.5 * context[i] + 0.3 * nearness[i]
@@ -323,14 +300,15 @@ def _vote_runs(found: list[FoundVote]) -> list[list[FoundVote]]:
     return runs
 
 
-def _vote_span(text: str, run: list[FoundVote], since: int) -> tuple[int, int]:
+def _vote_span(p: Passage, run: list[FoundVote], since: int) -> tuple[int, int]:
     """Where a run of votes stands in the text: from the first line to the end of the last, and
     for a roll call from its "For (n)" line on."""
+    text = p.text
     end = text.find("\n", run[-1].start)
     end = len(text) if end < 0 else end
-    roll_call = list(re.finditer(r"^[ \t]*For\s*\(\d+\)", text[since : run[0].start], re.M))
+    roll_call = p.facts.mark_starts("roll_call_start", since, run[0].start)
     if roll_call:
-        return since + roll_call[-1].start(), end
+        return roll_call[-1], end
     return text.rfind("\n", since, run[0].start) + 1 or since, end
 
 
@@ -350,7 +328,7 @@ def _other_parts(
         for c in [*chosen, *sorted(candidates, key=lambda c: c.score, reverse=True)]
         if passages[c.passage].source == p.source
         and passages[c.passage].agenda_item == p.agenda_item
-        and not VOTE_RECORD.search(passages[c.passage].text[c.start : c.end])
+        and not passages[c.passage].facts.marked("vote", c.start, c.end)
         and any(term_matches(t, c.terms) for t in q_terms)
     ]
     return same_item[:1]
@@ -383,7 +361,7 @@ def _with_neighbours(
             n = same[j]
             sentence = text[n.start : n.end]
             new = {t for t in q_terms if t not in covered and term_matches(t, n.terms)}
-            typed = any(_answers_type(t, sentence, q_numbers) for t in wanted if t in _SENTENCE_HAS)
+            typed = any(_answers_type(t, passages[n.passage], n.start, n.end, q_numbers) for t in wanted)
             if not _is_fragment(sentence) and not _REPORTED_QUESTION.search(sentence) and (new or typed):
                 covered |= new
                 first, last = min(first, j), max(last, j)
@@ -398,7 +376,7 @@ def _with_registry_conflict(extract: Extract, language: str) -> Extract:
     2 Enthaltungen)", the OParl meeting data "mehrheitlich zugestimmt"."""
     for c in extract.citations:
         p = c.passage
-        registry_vote = parse_vote(p.record.result) if p.record and p.record.result else None
+        registry_vote = p.record.result_vote if p.record else None
         if p.vote is None or registry_vote is None or p.record is None:
             continue
         if (registry_vote.outcome, registry_vote.unanimous) == (p.vote.outcome, p.vote.unanimous):
@@ -497,11 +475,18 @@ def _covered(q_terms: list[str], weights: dict[str, float], terms: set[str]) -> 
     return sum(weights[t] for t in q_terms if term_matches(t, terms)) / total if total else 0.0
 
 
-def _answers_type(kind: str, sentence: str, q_numbers: set[str]) -> bool:
-    sentence = _ENUMERATION.sub("", sentence)  # "(2) Für die Stadtteile …" is no number answer
-    if kind == "number" and set(re.findall(r"\d+", sentence)) - q_numbers:
-        return True
-    return bool(_SENTENCE_HAS[kind].search(sentence))
+def _answers_type(kind: str, p: Passage, start: int, end: int, q_numbers: set[str]) -> bool:
+    """Whether p.text[start:end] carries the kind of fact asked for (see `question_types`)."""
+    if enumeration := _ENUMERATION.match(p.text[start:end]):  # "(2) Für die Stadtteile …" is no number
+        start += enumeration.end()
+    match kind:
+        case "vote":
+            return p.facts.marked("vote", start, end)
+        case "date":
+            return p.facts.marked("time", start, end)
+        case "number" if set(re.findall(r"\d+", p.text[start:end])) - q_numbers:
+            return True
+    return bool(_SENTENCE_HAS[kind].search(p.text[start:end]))
 
 
 def _is_fragment(sentence: str) -> bool:
@@ -522,17 +507,17 @@ def _similar(a: set[str], b: set[str]) -> bool:
 def _vote_block(c: _Candidate, candidates: list[_Candidate], passages: list[Passage]) -> _Candidate:
     """A vote recorded over several lines ("For (12)", names, "Against (42)", names,
     "Abstain (7)") is one answer: widen the sentence to the neighbouring vote lines."""
-    text = passages[c.passage].text
-    if not _SPLIT_VOTE.search(text[c.start : c.end]):
+    facts = passages[c.passage].facts
+    if not facts.marked("roll_call", c.start, c.end):
         return c
     same = [o for o in candidates if o.passage == c.passage]
     i = same.index(c)
-    near = [o for j, o in enumerate(same) if abs(j - i) <= 4 and _SPLIT_VOTE.search(text[o.start : o.end])]
+    near = [o for j, o in enumerate(same) if abs(j - i) <= 4 and facts.marked("roll_call", o.start, o.end)]
     return _Candidate(c.passage, near[0].start, near[-1].end, c.terms, c.score)
 
 
 def dates_of(p: Passage) -> set[date]:
-    return find_dates(p.text) | ({p.meeting_date} if p.meeting_date else set())
+    return set(p.facts.dates) | ({p.meeting_date} if p.meeting_date else set())
 
 
 def metadata_text(p: Passage) -> str:
@@ -541,7 +526,7 @@ def metadata_text(p: Passage) -> str:
         parts.append(p.agenda_item.label())
     if p.meeting_date:
         d = p.meeting_date
-        parts.append(f"{d:%d.%m.%Y} {d.day}. {_MONTHS_DE[d.month - 1]} {d.year} {d:%d %B %Y}")
+        parts.append(f"{german(d)} {german_long(d)} {d:%d %B %Y}")
     return "\n".join(parts)
 
 

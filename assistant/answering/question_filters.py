@@ -27,30 +27,14 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from assistant.core.dates import MONTHS
-from assistant.core.filters import Filters, IndexFacets, month_end
+from assistant.core.dates import MONTH, YEAR, date_mentions, month_of, month_period, read_date
+from assistant.core.filters import Filters, IndexFacets
 
-_YEAR = r"(?:19|20)\d{2}"
-_MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
-_DAY_MONTH_YEAR = [
-    # 22.10.2024
-    (re.compile(rf"\b(\d{{1,2}})\.\s?(\d{{1,2}})\.\s?({_YEAR})\b"), ("d", "m", "y")),
-    # 22. Oktober 2024, 13 February 2025, 13th February, 2025
-    (
-        re.compile(rf"\b(\d{{1,2}})(?:\.|st|nd|rd|th)?\s*({_MONTH})\b\.?,?\s+({_YEAR})\b", re.I),
-        ("d", "M", "y"),
-    ),
-    # April 25, 2016
-    (re.compile(rf"\b({_MONTH})\b\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+({_YEAR})\b", re.I), ("M", "d", "y")),
-    # 2024-10-22
-    (re.compile(rf"\b({_YEAR})-(\d{{2}})-(\d{{2}})\b"), ("y", "m", "d")),
-]
-_MONTH_YEAR = re.compile(rf"\b({_MONTH})\b\.?\s+({_YEAR})\b", re.I)
-_MARKED_YEAR = re.compile(rf"\b(?:im\s+Jahre?|in\s+the\s+year|in|during)\s+({_YEAR})\b(?![-/–]\d)", re.I)
-_YEAR_PAIR = re.compile(rf"\b({_YEAR})\s*(?:/|-|–|und|bis|and|to)\s*({_YEAR})\b", re.I)
+_MARKED_YEAR = re.compile(rf"\b(?:im\s+Jahre?|in\s+the\s+year|in|during)\s+({YEAR})\b(?![-/–]\d)", re.I)
+_YEAR_PAIR = re.compile(rf"\b({YEAR})\s*(?:/|-|–|und|bis|and|to)\s*({YEAR})\b", re.I)
 # One end of a range: a full date, a month with or without its year, or a year.
 _END = (
-    rf"(?:\d{{1,2}}\.\s?\d{{1,2}}\.\s?{_YEAR}|(?:\d{{1,2}}\.?\s*)?(?:{_MONTH})\b\.?(?:\s+{_YEAR})?|{_YEAR})"
+    rf"(?:\d{{1,2}}\.\s?\d{{1,2}}\.\s?{YEAR}|(?:\d{{1,2}}\.?\s*)?(?:{MONTH})\b\.?(?:\s+{YEAR})?|{YEAR})"
 )
 _RANGE = re.compile(
     rf"\b(?:zwischen|between)\s+({_END})\s+(?:und|and)\s+({_END})\b"
@@ -171,15 +155,9 @@ def _date_spans(question: str) -> list[_Span]:
         start = _term(a, end[1].year if end else None)
         if start and end and start[0] <= end[1]:
             found.append(_Span(m.start(), m.end(), start[0], end[1]))
-    for pattern, order in _DAY_MONTH_YEAR:
-        for m in pattern.finditer(question):
-            day = _day(dict(zip(order, m.groups(), strict=True)))
-            if day and free(m):
-                found.append(_Span(m.start(), m.end(), day, day))
-    for m in _MONTH_YEAR.finditer(question):
-        if free(m):
-            month, year = MONTHS[m[1].lower()], int(m[2])
-            found.append(_Span(m.start(), m.end(), date(year, month, 1), month_end(year, month)))
+    for d in date_mentions(question):
+        if not any(s.start < d.end and d.start < s.end for s in found):
+            found.append(_Span(d.start, d.end, d.first, d.last))
     for m in _MARKED_YEAR.finditer(question):
         if free(m):
             found.append(_Span(m.start(1), m.end(), date(int(m[1]), 1, 1), date(int(m[1]), 12, 31)))
@@ -193,27 +171,15 @@ def _term(text: str, year: int | None) -> tuple[date, date] | None:
     """The days one end of a range covers; a month without a year takes the range's year
     ("zwischen März und Juni 2025")."""
     text = " ".join(text.split())
-    for pattern, order in _DAY_MONTH_YEAR:
-        if m := pattern.fullmatch(text):
-            day = _day(dict(zip(order, m.groups(), strict=True)))
-            return (day, day) if day else None
-    if m := re.fullmatch(rf"(?:\d{{1,2}}\.?\s*)?({_MONTH})\.?(?:\s+({_YEAR}))?", text, re.I):
+    if written := read_date(text):
+        return written.first, written.last
+    if m := re.fullmatch(rf"(?:\d{{1,2}}\.?\s*)?({MONTH})\.?(?:\s+({YEAR}))?", text, re.I):
         y = int(m[2]) if m[2] else year
-        if y is None:
-            return None
-        month = MONTHS[m[1].lower()]
-        return date(y, month, 1), month_end(y, month)
-    if re.fullmatch(_YEAR, text):
+        month = month_of(m[1])
+        return month_period(y, month) if y is not None and month is not None else None
+    if re.fullmatch(YEAR, text):
         return date(int(text), 1, 1), date(int(text), 12, 31)
     return None
-
-
-def _day(parts: dict[str, str]) -> date | None:
-    month = int(parts["m"]) if "m" in parts else MONTHS.get(parts["M"].lower())
-    try:
-        return date(int(parts["y"]), month or 0, int(parts["d"]))
-    except ValueError:
-        return None
 
 
 def _committee(question: str, committees: tuple[str, ...]) -> str | None:

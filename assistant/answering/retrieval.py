@@ -27,7 +27,6 @@ from assistant.answering.question import question_types, retrieval_query
 from assistant.core.answers import Passage
 from assistant.core.filters import NO_FILTERS, AppliedFilters, Filters
 from assistant.core.settings import RetrievalSettings
-from assistant.core.votes import VOTE_RECORD
 from assistant.index.catalog import Catalog
 from assistant.index.vectors import IndexEmpty, VectorStore
 
@@ -121,11 +120,8 @@ class CouncilRetriever(BaseRetriever):
             return found
         seen = {p.chunk_id for p in found}
         best_sources = list(dict.fromkeys(p.source for p in found))[:VOTE_RECORD_SOURCES]
-        records = [
-            c
-            for c in self._catalog.chunks(self._catalog.keys_of_sources(best_sources, filters)).values()
-            if c.key not in seen and VOTE_RECORD.search(c.text)
-        ]
+        voting = self._catalog.keys_of_sources(best_sources, filters, recording_votes=True)
+        records = [c for c in self._catalog.chunks(voting).values() if c.key not in seen]
         scores = self._vectors.similarities([c.key for c in records], vector)
         extra = [c.passage(scores.get(c.key)) for c in records]
         return found + sorted(extra, key=lambda p: p.score or 0.0, reverse=True)

@@ -5,8 +5,10 @@ from datetime import date
 from typing import Literal
 
 from assistant.core.dates import german
-from assistant.core.documents import AgendaItem, SourceRecord, Vote
+from assistant.core.documents import AgendaItem, SourceRecord
+from assistant.core.facts import TextFacts
 from assistant.core.filters import AppliedFilters
+from assistant.core.votes import Vote
 
 _OUTCOME_DE = {
     "approved": "angenommen",
@@ -41,6 +43,7 @@ class Passage:
     decision: str | None = None  # the Beschluss of its agenda item, as printed
     also_in: tuple[str, ...] = ()  # other files with the same text (duplicates are stored once)
     record: SourceRecord | None = None  # registry metadata (OParl) of the primary file
+    facts: TextFacts = field(default_factory=TextFacts)  # what `text` states, read at ingest
 
     def paragraph_at(self, offset: int) -> int:
         """Paragraph number (within the page) of the character at `offset` in this chunk."""

@@ -2,11 +2,9 @@
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Literal
 
-# What a vote or decision came to. German and English records map onto the same words:
-# "Einstimmige Zustimmung" / "Motion carried" → approved, "zur Kenntnis genommen" → noted.
-Outcome = Literal["approved", "rejected", "noted", "referred", "deferred", "withdrawn"]
+from assistant.core.facts import TextFacts
+from assistant.core.votes import Vote
 
 
 @dataclass(frozen=True)
@@ -27,19 +25,6 @@ class AgendaItem:
     def label(self) -> str:
         return f"TOP {self.number}: {self.title}" if self.title else f"TOP {self.number}"
 
-
-@dataclass(frozen=True)
-class Vote:
-    """A decision or vote result stated in the text, e.g. "Einstimmige Zustimmung (43 Ja,
-    2 Enthaltungen)" → Vote("approved", yes=43, abstain=2, unanimous=True, text=...).
-    Counts are None where the text gives none."""
-
-    outcome: Outcome
-    text: str  # the phrase as printed
-    yes: int | None = None
-    no: int | None = None
-    abstain: int | None = None
-    unanimous: bool = False
 
 
 @dataclass(frozen=True)
@@ -73,6 +58,7 @@ class SourceRecord:
     meeting_date: date | None = None
     agenda_item: AgendaItem | None = None
     result: str | None = None  # the meeting record's result, e.g. "mehrheitlich zugestimmt"
+    result_vote: Vote | None = None  # that result as the vote grammar reads it
     consultations: tuple[str, ...] = ()  # "Gemeinderat 22.10.2024 (Beschlussfassung)"
     url: str | None = None  # where the original file can be downloaded
     registry_file: str | None = None  # the registry file it was read from, e.g. "docs/papers/48935.json"
@@ -111,3 +97,4 @@ class Chunk:
     end: int
     text: str
     section: int | None = None  # index into the document's sections
+    facts: TextFacts = field(default_factory=TextFacts)  # what `text` states (votes, dates)

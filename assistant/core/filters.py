@@ -12,10 +12,10 @@ files (a reprinted Niederschrift extract) matches if any of its placements does.
 
 import re
 from dataclasses import dataclass, fields, replace
-from datetime import date, timedelta
+from datetime import date
 from typing import Any, Literal
 
-from assistant.core.dates import german
+from assistant.core.dates import german, month_period, read_date
 
 # An agenda item number as printed: "14", "15.1", "9.3.2".
 _ITEM_NUMBER = re.compile(r"\d{1,3}(?:\.\d{1,3})*")
@@ -217,7 +217,8 @@ def filters_from_input(
 
 
 def parse_day(text: str, *, end: bool) -> date:
-    """A date bound as a user types it: "2024-10-22", "22.10.2024", a month ("2024-10",
+    """A date bound as a user types it: a date in any spelling of `core.dates` ("22.10.2024",
+    "2024-10-22", "22. Oktober 2024"), a month ("Oktober 2024", and as typed in forms: "2024-10",
     "10.2024") or a year ("2021"). A month or year is its first day as a start (`end=False`)
     and its last day as an end.
 
@@ -225,24 +226,19 @@ def parse_day(text: str, *, end: bool) -> date:
     (datetime.date(2021, 12, 31), datetime.date(2024, 10, 1), datetime.date(2024, 10, 22))
     """
     value = text.strip()
+    if written := read_date(value):
+        return written.last if end else written.first
     try:
         if m := re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", value):
             return date(int(m[1]), int(m[2]), int(m[3]))
-        if m := re.fullmatch(r"(\d{1,2})\.\s?(\d{1,2})\.\s?(\d{4})", value):
-            return date(int(m[3]), int(m[2]), int(m[1]))
         if m := re.fullmatch(r"(\d{4})-(\d{1,2})|(\d{1,2})\.(\d{4})", value):
             year, month = (int(m[1]), int(m[2])) if m[1] else (int(m[4]), int(m[3]))
-            return month_end(year, month) if end else date(year, month, 1)
+            first, last = month_period(year, month)
+            return last if end else first
         if re.fullmatch(r"\d{4}", value):
             return date(int(value), 12, 31) if end else date(int(value), 1, 1)
     except ValueError:
         pass
     raise FilterError(f"„{text}“ ist kein Datum (z. B. 22.10.2024, 2024-10-22, 10.2024 oder 2024).")
 
-
-def month_end(year: int, month: int) -> date:
-    """>>> month_end(2024, 2), month_end(2024, 12)
-    (datetime.date(2024, 2, 29), datetime.date(2024, 12, 31))
-    """
-    return date(year + month // 12, month % 12 + 1, 1) - timedelta(days=1)
 

@@ -14,8 +14,7 @@ before the final one); `parse_vote` picks the one that decides the item, see its
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-
-from assistant.core.documents import Outcome, Vote
+from typing import Literal
 
 # A recorded vote: counts ("25 Ja, 22 Nein", "For (12)", "mit 8 Stimmen") or a formal outcome
 # ("einstimmig", "zur Kenntnis genommen", "Motion carried", Portland's "Y-5").
@@ -25,7 +24,39 @@ VOTE_RECORD = re.compile(
     r"|\b(For|Against|Abstain(ed)?)\b\W{0,3}\d+|\bcarried\b|\bunanimous|\bY-\d+",
     re.I,
 )
+# Where a text records votes, by kind: a result or count in any council's spelling ("vote",
+# VOTE_RECORD), counts as German and English minutes print them ("vote_count": "25 Ja",
+# "For (12)"), one line of a roll call recorded line by line ("roll_call": "For (12)" … names …
+# "Against (42)"), and the line that opens such a roll call ("roll_call_start").
+VoteMarkKind = Literal["vote", "vote_count", "roll_call", "roll_call_start"]
+VOTE_MARKS: dict[VoteMarkKind, re.Pattern[str]] = {
+    "vote": VOTE_RECORD,
+    "vote_count": re.compile(
+        r"\b\d+\s*(?:Ja|Nein)\b|\b\d+\s*Enthaltung|\b\d+\s+(?:Gegen)?[Ss]timmen"
+        r"|\b(?:For|Against|Abstain)\b\W{0,3}\d+"
+    ),
+    "roll_call": re.compile(r"\b(?:For|Against|Abstain(?:ed)?)\b\W{0,3}\d+"),
+    "roll_call_start": re.compile(r"^[ \t]*For\s*\(\d+\)", re.M),
+}
 DECISION_CHARS = 300
+
+# What a vote or decision came to. German and English records map onto the same words:
+# "Einstimmige Zustimmung" / "Motion carried" → approved, "zur Kenntnis genommen" → noted.
+Outcome = Literal["approved", "rejected", "noted", "referred", "deferred", "withdrawn"]
+
+
+@dataclass(frozen=True)
+class Vote:
+    """A decision or vote result stated in the text, e.g. "Einstimmige Zustimmung (43 Ja,
+    2 Enthaltungen)" → Vote("approved", yes=43, abstain=2, unanimous=True, text=...).
+    Counts are None where the text gives none."""
+
+    outcome: Outcome
+    text: str  # the phrase as printed
+    yes: int | None = None
+    no: int | None = None
+    abstain: int | None = None
+    unanimous: bool = False
 
 
 @dataclass(frozen=True)

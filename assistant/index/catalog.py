@@ -36,11 +36,12 @@ from pydantic import TypeAdapter
 from assistant.core.answers import Passage
 from assistant.core.doc_types import MEETING_DOC_TYPES
 from assistant.core.documents import Chunk, CouncilDocument, Section
+from assistant.core.facts import TextFacts, read_facts
 from assistant.core.filters import NO_FILTERS, Filters, IndexFacets
 from assistant.index.lexical import ANALYSIS_VERSION, FTS_TOKENIZER, Analyzer, corpus_part_counts
 from assistant.index.vectors import IndexEmpty, StoreError
 
-SCHEMA_VERSION = "2"
+SCHEMA_VERSION = "3"
 # The compound part vocabulary is learned again (and every passage re-analysed) once the index
 # has grown to this many times the passages it was learned from: amortised linear work, and a
 # vocabulary learned from the first few files does not stay.
@@ -53,7 +54,10 @@ CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS files (
     source TEXT PRIMARY KEY, file_hash TEXT NOT NULL, doc TEXT NOT NULL, pages INTEGER NOT NULL
 );
-CREATE TABLE IF NOT EXISTS chunks (key TEXT PRIMARY KEY, text TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS chunks (
+    key TEXT PRIMARY KEY, text TEXT NOT NULL, facts TEXT NOT NULL DEFAULT '{{}}',
+    has_vote INTEGER NOT NULL DEFAULT 0
+);
 CREATE TABLE IF NOT EXISTS placements (
     source TEXT NOT NULL, idx INTEGER NOT NULL, key TEXT NOT NULL, page INTEGER,
     paragraph INTEGER NOT NULL, paragraph_starts TEXT NOT NULL, start INTEGER NOT NULL, section INTEGER,
@@ -93,6 +97,7 @@ class StoredChunk:
     text: str
     placements: tuple[Placement, ...]
     doc: CouncilDocument  # the primary placement's document (without pages)
+    facts: TextFacts  # what the text states, read at ingest
 
     @property
     def primary(self) -> Placement:
@@ -125,6 +130,7 @@ class StoredChunk:
             decision=section.decision if section else None,
             also_in=tuple(dict.fromkeys(x.source for x in self.placements[1:] if x.source != p.source)),
             record=doc.record,
+            facts=self.facts,
         )
 
     def embedding_input(self) -> str:
@@ -164,8 +170,10 @@ class Catalog:
         if version is None:
             self._set_meta("schema", SCHEMA_VERSION)
             self._set_meta("analysis", f"{ANALYSIS_VERSION}:0")  # current, no vocabulary learned yet
-        elif version == "1":
-            self._add_facets()
+        elif version in ("1", "2"):
+            if version == "1":
+                self._add_facets()
+            self._add_facts()
         elif version != SCHEMA_VERSION:
             raise StoreError(
                 f"The index in {data_dir} has catalog schema {version}, this version needs {SCHEMA_VERSION}: "
@@ -195,7 +203,12 @@ class Catalog:
         for i in range(0, len(unique), 500):
             part = unique[i : i + 500]
             marks = ",".join("?" * len(part))
-            texts = dict(self._db.execute(f"SELECT key, text FROM chunks WHERE key IN ({marks})", part))
+            texts = {
+                key: (text, facts)
+                for key, text, facts in self._db.execute(
+                    f"SELECT key, text, facts FROM chunks WHERE key IN ({marks})", part
+                )
+            }
             placements: dict[str, list[Placement]] = {}
             for key, *row in self._db.execute(
                 "SELECT key, source, idx, page, paragraph, paragraph_starts, start, section FROM placements "
@@ -203,14 +216,14 @@ class Catalog:
                 part,
             ):
                 placements.setdefault(key, []).append(_placement(row))
-            for key, text in texts.items():
+            for key, (text, facts) in texts.items():
                 where = placements.get(key)
                 if not where:
                     continue
                 source = where[0].source
                 if source not in docs:
                     docs[source] = self._doc(source)
-                found[key] = StoredChunk(key, text, tuple(where), docs[source])
+                found[key] = StoredChunk(key, text, tuple(where), docs[source], _FACTS.validate_json(facts))
         return found
 
     def all_chunks(self) -> list[StoredChunk]:
@@ -231,15 +244,19 @@ class Catalog:
         )
         return [(key, -float(score)) for key, score in rows]
 
-    def keys_of_sources(self, sources: Iterable[str], filters: Filters = NO_FILTERS) -> list[str]:
-        """The chunks these files place, in file order, where the placement matches `filters`."""
+    def keys_of_sources(
+        self, sources: Iterable[str], filters: Filters = NO_FILTERS, *, recording_votes: bool = False
+    ) -> list[str]:
+        """The chunks these files place, in file order, where the placement matches `filters`;
+        with `recording_votes`, only chunks whose text records a vote (`TextFacts.has_vote`)."""
         unique = list(dict.fromkeys(sources))
         if not unique:
             return []
         marks = ",".join("?" * len(unique))
         condition, args = _facet_condition(filters)
+        votes = "AND key IN (SELECT key FROM chunks WHERE has_vote) " if recording_votes else ""
         rows = self._db.execute(
-            f"SELECT key FROM facets WHERE source IN ({marks}) AND {condition} ORDER BY source, idx",
+            f"SELECT key FROM facets WHERE source IN ({marks}) AND {condition} {votes}ORDER BY source, idx",
             (*unique, *args),
         )
         return list(dict.fromkeys(k for (k,) in rows))
@@ -306,7 +323,10 @@ class Catalog:
                     ),
                 )
                 self._insert_facets(doc, chunk.index, key, chunk.section)
-                self._db.execute("INSERT OR IGNORE INTO chunks (key, text) VALUES (?, ?)", (key, chunk.text))
+                self._db.execute(
+                    "INSERT OR IGNORE INTO chunks (key, text, facts, has_vote) VALUES (?, ?, ?, ?)",
+                    (key, chunk.text, _FACTS.dump_json(chunk.facts).decode(), chunk.facts.has_vote),
+                )
             self._drop_orphans(old)
             self._write_lexical(old | {chunk_key(chunk.text) for chunk in chunks})
 
@@ -420,6 +440,22 @@ class Catalog:
                 )
                 for index, key, section in rows.fetchall():
                     self._insert_facets(doc, index, key, section)
+            self._set_meta("schema", "2")
+
+    def _add_facts(self) -> None:
+        """Schema 2 → 3: what each stored chunk text states (`TextFacts`), read from the texts;
+        nothing is parsed from files or embedded again."""
+        with self._transaction():
+            columns = {row[1] for row in self._db.execute("PRAGMA table_info(chunks)")}
+            if "facts" not in columns:
+                self._db.execute("ALTER TABLE chunks ADD COLUMN facts TEXT NOT NULL DEFAULT '{}'")
+                self._db.execute("ALTER TABLE chunks ADD COLUMN has_vote INTEGER NOT NULL DEFAULT 0")
+            for key, text in self._db.execute("SELECT key, text FROM chunks").fetchall():
+                facts = read_facts(text)
+                self._db.execute(
+                    "UPDATE chunks SET facts = ?, has_vote = ? WHERE key = ?",
+                    (_FACTS.dump_json(facts).decode(), facts.has_vote, key),
+                )
             self._set_meta("schema", SCHEMA_VERSION)
 
     def _drop_orphans(self, candidates: set[str]) -> None:
@@ -512,6 +548,7 @@ def _placement(row: Sequence[Any]) -> Placement:
 
 # The one serialisation of the domain types: pydantic reads and writes the dataclasses as they are.
 _DOCUMENT = TypeAdapter(CouncilDocument)
+_FACTS = TypeAdapter(TextFacts)
 
 
 def _doc_json(doc: CouncilDocument) -> str:

@@ -9,8 +9,8 @@ through the same `Analyzer`, so they always agree on the terms:
   "forderprogramm ford forder programm", so "Programm zur Förderung" finds it;
 - agenda items and vote counts also kept as one term each, so that "TOP 14" does not match every
   passage with a "14" in it: "TOP 14" → "top:14", "25 Ja" → "ja:25", "Item 5" → "item:5";
-- dates in any spelling as one term, and their month: "3. Juni 2025", "03.06.2025" and
-  "2025-06-03" → "date:2025-06-03 month:2025-06".
+- dates in any spelling of `assistant.core.dates` as one term, and their month: "3. Juni 2025",
+  "03.06.2025", "June 3, 2025" and "2025-06-03" → "date:2025-06-03 month:2025-06".
 
 The catalog indexes each passage under its document header (title, agenda item, body, meeting
 date: `StoredChunk.embedding_input`), which is where most passages carry their date and body.
@@ -24,46 +24,17 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
 
+from assistant.core.dates import date_mentions
 from assistant.core.text import content_terms, detect_language, words
 from assistant.index.compounds import Decompounder, fold, part_counts
 
 # Raise when the analysis changes: the next ingest re-analyses the lexical index from the stored
 # chunk texts (no re-parsing, no re-embedding).
-ANALYSIS_VERSION = "3"
+ANALYSIS_VERSION = "4"
 # Characters that occur inside analysed terms: they must not split a term.
 FTS_TOKENIZER = "unicode61 remove_diacritics 0 tokenchars '-/.,:'"
 
 _NUMBER = r"(\d{1,3}(?:\.\d{1,3})*[a-z]?)\b"
-_MONTHS = {
-    name: number
-    for number, names in enumerate(
-        [
-            "januar january jan",
-            "februar february feb",
-            "märz maerz march mär mar",
-            "april apr",
-            "mai may",
-            "juni june jun",
-            "juli july jul",
-            "august aug",
-            "september sept sep",
-            "oktober october okt oct",
-            "november nov",
-            "dezember december dez dec",
-        ],
-        start=1,
-    )
-    for name in names.split()
-}
-_MONTH = r"(" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
-# Dates in any of the spellings of the corpus and the questions, as (year, month, day) groups.
-_DATES = (
-    (re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b"), (1, 2, 3)),
-    (re.compile(r"\b(\d{1,2})\. ?(\d{1,2})\. ?(\d{4})\b"), (3, 2, 1)),
-    (re.compile(r"\b(\d{1,2})(?:\.|st|nd|rd|th)? ?" + _MONTH + r",? (\d{4})\b", re.IGNORECASE), (3, 2, 1)),
-    (re.compile(r"\b" + _MONTH + r" (\d{1,2})(?:st|nd|rd|th)?,? (\d{4})\b", re.IGNORECASE), (3, 1, 2)),
-    (re.compile(r"\b" + _MONTH + r" (\d{4})\b", re.IGNORECASE), (2, 1, None)),
-)
 _IDENTIFIERS = (
     (re.compile(r"\b(?:TOP|Top|Tagesordnungspunkt|Punkt)\s*" + _NUMBER), "top"),
     (re.compile(r"\b[Ii]tem\s*" + _NUMBER), "item"),
@@ -80,22 +51,12 @@ def date_terms(text: str) -> list[str]:
     ['date:2025-06-03', 'month:2025-06', 'date:2025-06-03', 'month:2025-06', 'date:2025-06-03', \
 'month:2025-06', 'month:2022-04']
     """
-    found: list[tuple[int, list[str]]] = []
-    taken: set[int] = set()
-    for pattern, (year, month, day) in _DATES:
-        for m in pattern.finditer(text):
-            if taken & set(range(*m.span())):
-                continue  # "Juni 2025" inside "3. Juni 2025"
-            taken.update(range(*m.span()))
-            number = m.group(month)
-            month_number = int(number) if number.isdigit() else _MONTHS[number.lower()]
-            if not 1 <= month_number <= 12:
-                continue
-            terms = [f"month:{m.group(year)}-{month_number:02d}"]
-            if day is not None:
-                terms.insert(0, f"date:{m.group(year)}-{month_number:02d}-{int(m.group(day)):02d}")
-            found.append((m.start(), terms))
-    return [term for _, terms in sorted(found) for term in terms]
+    terms = []
+    for m in date_mentions(text):
+        if m.is_day:
+            terms.append(f"date:{m.first.isoformat()}")
+        terms.append(f"month:{m.first:%Y-%m}")
+    return terms
 
 
 def identifier_terms(text: str) -> list[str]:

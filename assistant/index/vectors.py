@@ -105,13 +105,10 @@ class VectorStore:
     def count(self) -> int:
         return int(self._collection.count())
 
-    def versions(self) -> dict[str, str]:
-        """The `version` of every stored vector, by chunk key."""
+    def metadatas(self) -> dict[str, dict[str, Any]]:
+        """The metadata of every stored vector (its `version` among it), by chunk key."""
         got = self._collection.get(include=["metadatas"])
-        return {
-            key: str((meta or {}).get("version", ""))
-            for key, meta in zip(got["ids"], got["metadatas"] or [], strict=True)
-        }
+        return {key: dict(meta or {}) for key, meta in zip(got["ids"], got["metadatas"] or [], strict=True)}
 
     def query(
         self, vector: Sequence[float], k: int, among: Sequence[str] | None = None
@@ -165,6 +162,22 @@ class VectorStore:
                 ids=list(keys[i : i + batch]),
                 embeddings=[list(v) for v in vectors[i : i + batch]],
                 metadatas=[{k: v for k, v in m.items() if v is not None} for m in metadatas[i : i + batch]],
+            )
+
+    def relabel(self, keys: Sequence[str], metadatas: Sequence[dict[str, Any]]) -> None:
+        """Replace the metadata of stored vectors, keeping the vectors: a key missing from the new
+        metadata is removed (Chroma's update merges, and None deletes)."""
+        batch = max(1, min(self._client.get_max_batch_size(), 1000))
+        for i in range(0, len(keys), batch):
+            part = list(keys[i : i + batch])
+            stored = self._collection.get(ids=part, include=["metadatas"])
+            old = {key: meta or {} for key, meta in zip(stored["ids"], stored["metadatas"] or [], strict=True)}
+            self._collection.update(
+                ids=part,
+                metadatas=[
+                    {k: None for k in old.get(key, {})} | {k: v for k, v in meta.items() if v is not None}
+                    for key, meta in zip(part, metadatas[i : i + batch], strict=True)
+                ],
             )
 
     def delete(self, keys: Iterable[str]) -> None:

@@ -163,6 +163,8 @@ def format_report(r: IngestReport) -> str:
         f"Pages: {r.pages}  Chunks written: {r.chunks}  Distinct chunks in index: {r.index_chunks} "
         f"(newly embedded: {r.embedded}; duplicates and unchanged texts reuse stored vectors)",
     ]
+    if r.relabelled:
+        lines.append(f"Vectors kept, metadata rewritten: {r.relabelled} (their file or agenda item changed)")
     if r.reanalysed:
         lines.append(f"Lexical index re-analysed: {r.reanalysed} chunks (compound vocabulary learned anew)")
     lines += _grouped("metadata", r.metadata)

@@ -32,6 +32,7 @@ from typing import Any
 from assistant.core.dates import day_of, german
 from assistant.core.doc_types import doc_type_for
 from assistant.core.documents import AgendaItem, SourceRecord
+from assistant.core.votes import parse_vote
 from ingest.registry.records import Registry
 
 # Committee abbreviations in Karlsruhe protocol file names, checked against the headings of the
@@ -252,12 +253,14 @@ def _meeting_fields(
             protocol = _protocol_name(name)
             if protocol and protocol.tops:
                 agenda = AgendaItem(protocol.tops[0], "")
+        result = _str(item.get("result")) if item is not None else None
         return dict(
             body=meeting.body,
             meeting_name=meeting.name,
             meeting_date=meeting.day,
             agenda_item=agenda,
-            result=_str(item.get("result")) if item is not None else None,
+            result=result,
+            result_vote=parse_vote(result) if result else None,
         )
     protocol = _protocol_name(name)
     if protocol is None:

@@ -4,6 +4,7 @@ from datetime import date
 
 from assistant.answering.extractive import ExtractiveAnswerer
 from assistant.core.answers import Passage
+from assistant.core.facts import read_facts
 from assistant.core.settings import AnswerSettings
 
 
@@ -23,6 +24,7 @@ def passage(text: str, source: str = "doc.txt", score: float = 0.9, subject: str
         start=0,
         text=text,
         score=score,
+        facts=read_facts(text),  # as ingest reads them
     )
 
 
