@@ -239,7 +239,8 @@ def parse_day(text: str, *, end: bool) -> date:
 
 
 def month_end(year: int, month: int) -> date:
-    """>>> month_end(2024, 2), month_end(2024, 12)
+    """
+    >>> month_end(2024, 2), month_end(2024, 12)
     (datetime.date(2024, 2, 29), datetime.date(2024, 12, 31))
     """
     return date(year + month // 12, month % 12 + 1, 1) - timedelta(days=1)

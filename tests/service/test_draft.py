@@ -1,7 +1,6 @@
 """Answer drafts for inquiries, from the real index: every statement cited from the documents,
 one numbering across the questions, the passages grouped by meeting, exports that open."""
 
-import doctest
 import re
 from datetime import date
 from pathlib import Path
@@ -9,7 +8,6 @@ from pathlib import Path
 import docx
 import pytest
 
-import assistant.answering.draft
 from assistant.answering.draft import (
     MAX_INQUIRY_CHARS,
     MAX_QUESTIONS,
@@ -216,10 +214,6 @@ def test_questions_are_split_from_the_inquiry(inquiry, expected):
 def test_items_end_at_a_blank_line():
     found = split_questions("1. Wer?\n2. Wann?\n\nBegründung: Der Rat hat 3. Mal vertagt.")
     assert found == [("1", "Wer?"), ("2", "Wann?")]
-
-
-def test_doctests():
-    assert doctest.testmod(assistant.answering.draft).failed == 0
 
 
 def test_inquiries_that_cannot_be_drafted_are_refused_in_german(council):
