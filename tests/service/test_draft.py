@@ -234,6 +234,7 @@ def test_more_than_the_maximum_of_questions_are_left_out_with_a_note(council):
     assert f"{MAX_QUESTIONS + 2} Fragen" in result.notes[0]
 
 
+@pytest.mark.shared
 def test_read_inquiry_reads_text_html_and_pdf(tmp_path: Path):
     txt = tmp_path / "anfrage.txt"
     txt.write_bytes("\ufeff1. Welche Städte haben Mittel beantragt?\n".encode())
@@ -269,6 +270,7 @@ def test_read_inquiry_refuses_unreadable_files_in_german(tmp_path: Path, name, c
     assert "\n" not in str(info.value)
 
 
+@pytest.mark.shared
 def test_read_inquiry_explains_scanned_pdfs_and_missing_files(tmp_path: Path):
     with pytest.raises(InquiryError, match="gescannt"):
         read_inquiry(CORPUS / ERLANGEN_IMAGE_ONLY)
