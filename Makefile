@@ -57,9 +57,11 @@ run: $(VENV)/.installed-run ocr
 test: $(VENV)/.installed-test ocr
 	$(PY) -m pytest -q -p no:cacheprovider --durations=10
 
+# Style and types, then the layers contract in pyproject.toml (an import only ever points down).
 lint: $(VENV)/.installed-test
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports
 
 # Full-corpus evaluation (tens of minutes for the first ingest; later runs reuse the index).
 eval: $(VENV)/.installed-run ocr

@@ -1,6 +1,11 @@
 """Shared fixtures: real documents from ../shared/corpus, real Chroma, the real e5 model.
 
-Every data path points into tmp dirs (autouse), so no test touches ./data."""
+Every data path points into tmp dirs (autouse), so no test touches ./data.
+
+A test that reads ../shared is marked `shared` (per test, or `pytestmark` per module); one that uses
+a fixture in SHARED_FIXTURES, directly or through another fixture, is marked by the hook below.
+Without ../shared/corpus these tests are skipped, saying why; with COUNCIL_REQUIRE_SHARED=1 (CI)
+a missing corpus stops the run instead."""
 
 import os
 import socket
@@ -35,6 +40,25 @@ ERLANGEN_NIEDERSCHRIFT = (
 ERLANGEN_IMAGE_ONLY = "erlangen-sbr-buechenbach/SBR/2021-04-14_Anhang_Erlangen-Massnahmenplan_2035-5.pdf"
 
 SMALL_SET = [METTMANN, KARLSRUHE_TOP14, ERLANGEN_SATZUNG_2026, KENT_FEB]
+
+SHARED_MISSING = "needs ../shared/corpus: the shared council corpus beside the checkout; CI has it"
+# The fixtures below that read the corpus.
+SHARED_FIXTURES = {"small_index", "catalog"}
+
+
+def pytest_configure(config):
+    if os.environ.get("COUNCIL_REQUIRE_SHARED") == "1" and not CORPUS.is_dir():
+        raise pytest.UsageError(f"COUNCIL_REQUIRE_SHARED=1 but {CORPUS} is missing: {SHARED_MISSING}")
+
+
+@pytest.hookimpl(tryfirst=True)  # before -m selects by the marks added here
+def pytest_collection_modifyitems(config, items):
+    skip = pytest.mark.skip(reason=SHARED_MISSING)
+    for item in items:
+        if SHARED_FIXTURES.intersection(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.shared)
+        if item.get_closest_marker("shared") and not CORPUS.is_dir():
+            item.add_marker(skip)
 
 
 @pytest.fixture(autouse=True)

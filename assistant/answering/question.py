@@ -34,7 +34,8 @@ _VOTE_WORDING = {
 
 
 def question_types(question: str) -> list[str]:
-    """>>> question_types("Mit wie vielen Ja-Stimmen wurde TOP 9 beschlossen?")
+    """
+    >>> question_types("Mit wie vielen Ja-Stimmen wurde TOP 9 beschlossen?")
     ['vote', 'number']
     """
     return [kind for kind, pattern in QUESTION_TYPES.items() if pattern.search(question)]

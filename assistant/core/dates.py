@@ -134,7 +134,8 @@ def month_of(name: str) -> int | None:
 
 
 def month_end(year: int, month: int) -> date:
-    """>>> month_end(2024, 2), month_end(2024, 12)
+    """
+    >>> month_end(2024, 2), month_end(2024, 12)
     (datetime.date(2024, 2, 29), datetime.date(2024, 12, 31))
     """
     return date(year + month // 12, month % 12 + 1, 1) - timedelta(days=1)
@@ -176,7 +177,8 @@ def german(day: date) -> str:
 
 
 def german_long(day: date) -> str:
-    """>>> german_long(date(2021, 2, 8))
+    """
+    >>> german_long(date(2021, 2, 8))
     '8. Februar 2021'
     """
     return f"{day.day}. {MONTH_NAMES_DE[day.month - 1]} {day.year}"

@@ -240,5 +240,3 @@ def parse_day(text: str, *, end: bool) -> date:
     except ValueError:
         pass
     raise FilterError(f"„{text}“ ist kein Datum (z. B. 22.10.2024, 2024-10-22, 10.2024 oder 2024).")
-
-

@@ -27,6 +27,7 @@ def distractors() -> list[str]:
     return [p.relative_to(CORPUS).as_posix() for p in chosen]
 
 
+@pytest.mark.shared
 @pytest.mark.slow
 def test_eval_over_dev_questions_prints_metrics_and_writes_results(tmp_path: Path):
     gold = load_gold(DEV_GOLD)

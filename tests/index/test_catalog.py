@@ -6,6 +6,8 @@ from the stored texts when its analysis or its compound vocabulary is out of dat
 import dataclasses
 import re
 
+import pytest
+
 from assistant.index.catalog import LEXICON_GROWTH, Catalog, chunk_key
 from tests.conftest import ERLANGEN_SATZUNG_2026, KARLSRUHE_TOP14, KENT_FEB, METTMANN, parsed
 
@@ -91,6 +93,7 @@ def test_a_catalog_with_an_older_analysis_is_reanalysed_before_it_is_written(cat
     assert catalog._db.execute("SELECT COUNT(*) FROM lexical").fetchone()[0] == catalog.count()
 
 
+@pytest.mark.shared
 def test_the_vocabulary_is_learned_again_when_the_index_has_doubled(tmp_path):
     catalog = Catalog(tmp_path, create=True)
     sizes = []

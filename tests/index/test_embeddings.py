@@ -121,6 +121,7 @@ def test_model_ids_differ_between_backends(models):
     assert ids["e5+use"] == f"{ids['e5']}+{ids['use']}"
 
 
+@pytest.mark.shared
 def test_sentence_transformers_index_answers_and_refuses_e5(tmp_path):
     folder = mirror([METTMANN], tmp_path / "corpus")
     st = Settings(embedding=EmbeddingSettings(backend="sentence-transformers"))
@@ -134,6 +135,7 @@ def test_sentence_transformers_index_answers_and_refuses_e5(tmp_path):
         ingest(Settings(), folder, progress=False)
 
 
+@pytest.mark.shared
 def test_use_index_finds_the_document_and_refuses_the_combined_model(tmp_path):
     folder = mirror([METTMANN, KARLSRUHE_TOP14, ERLANGEN_SATZUNG_2026], tmp_path / "corpus")
     use = Settings(embedding=EmbeddingSettings(backend="use"))

@@ -10,6 +10,8 @@ from ingest.readers import read_pages
 from ingest.structure import build_document
 from tests.conftest import CORPUS, ERLANGEN_SATZUNG_2026, KARLSRUHE_TOP14, KENT_FEB, METTMANN
 
+pytestmark = pytest.mark.shared
+
 TARGET, MAX = 1200, 2000
 
 

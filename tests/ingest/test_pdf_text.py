@@ -47,6 +47,7 @@ def niederschrift(request, monkeypatch) -> str:
     return _text(NIEDERSCHRIFT_2025)[0]
 
 
+@pytest.mark.shared
 def test_dates_and_times_of_the_minutes_read_whole(niederschrift):
     for expected in ("15.10.2025", "18:30 Uhr", "20:30 Uhr", "03.11.2025", "Heinrich-Kirchner-Schule"):
         assert expected in niederschrift
@@ -54,10 +55,12 @@ def test_dates_and_times_of_the_minutes_read_whole(niederschrift):
         assert artifact not in niederschrift
 
 
+@pytest.mark.shared
 def test_letterhead_columns_are_separated_by_tabs():
     assert "Besprechung am:\t15.10.2025\tBeginn:\t18:30 Uhr" in _text(NIEDERSCHRIFT_2025)[0]
 
 
+@pytest.mark.shared
 @pytest.mark.parametrize(
     ("rel", "page", "expected"),
     [
@@ -72,11 +75,13 @@ def test_words_that_pdfium_glues_are_separated_by_their_position(rel, page, expe
     assert expected in _text(rel)[page]
 
 
+@pytest.mark.shared
 def test_justified_narrow_columns_get_no_tabs():
     # Word gaps of 1.2 line heights, but all alike on the line: prose, not table cells.
     assert "The meeting of the Council was\ncalled to order, the President, Jay" in _text(CLEVELAND_1998)[2]
 
 
+@pytest.mark.shared
 def test_paragraphs_come_from_the_gaps_on_the_page():
     page = _text(NIEDERSCHRIFT_2025)[1]
     paragraphs = _paragraphs(page)
@@ -87,6 +92,7 @@ def test_paragraphs_come_from_the_gaps_on_the_page():
     assert "(2) Ms Meade declared an interest that she was a carer." in kent
 
 
+@pytest.mark.shared
 @pytest.mark.parametrize(
     ("rel", "page", "gone", "kept"),
     [
@@ -118,12 +124,14 @@ def test_running_heads_and_feet_go_content_stays(rel, page, gone, kept):
     assert kept in pages[page]
 
 
+@pytest.mark.shared
 def test_slide_numbers_are_removed():
     pages = _text(ESTW_SLIDES)
     assert not pages[4].startswith("5\n")
     assert pages[4].startswith("Ausbauplanung für Büchenbach")
 
 
+@pytest.mark.shared
 def test_words_hyphenated_at_line_ends_are_joined():
     text = _text(KARLSRUHE_TOP14)[0]
     assert "Satzung\nder Stadt Karlsruhe" in text  # "Sat-\nzung der Stadt Karlsruhe"
@@ -133,6 +141,7 @@ def test_words_hyphenated_at_line_ends_are_joined():
     assert "Mr Paul Barrington-King" in kent  # pdfium's line-end hyphen marker, capital after it
 
 
+@pytest.mark.shared
 def test_a_sentence_runs_on_across_a_page_footer_of_the_karlsruhe_text():
     text = _text(KARLSRUHE_DURLACH)[0]
     assert "– 3 –" not in text
@@ -141,6 +150,7 @@ def test_a_sentence_runs_on_across_a_page_footer_of_the_karlsruhe_text():
     assert any(sentence in p for p in _paragraphs(text))
 
 
+@pytest.mark.shared
 def test_mettmann_member_table_row_stays_one_line_in_one_paragraph_and_chunk():
     pages, warnings = read_pages(CORPUS / METTMANN, LIMIT)
     row = "Geschäftsleitung der Diakonie im Kirchenkreis Düsseldorf-Mettmann\tWohlfahrt, Struktur der Flüchtlingsberatung (MBE, JMD)"  # noqa: E501
@@ -186,6 +196,7 @@ def test_clean_text(raw, expected):
     assert clean_text(raw) == expected
 
 
+@pytest.mark.shared
 def test_repair_leaves_clean_minutes_unchanged():
     text = (CORPUS / KARLSRUHE_TOP14).read_text(encoding="utf-8")
     assert repair_artifacts(text) == text

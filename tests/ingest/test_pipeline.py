@@ -26,6 +26,8 @@ from tests.conftest import (
     METTMANN,
 )
 
+pytestmark = pytest.mark.shared
+
 
 def copy_files(files: list[str], dest: Path) -> Path:
     for rel in files:

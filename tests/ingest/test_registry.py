@@ -72,6 +72,7 @@ CASES = [
 ]
 
 
+@pytest.mark.shared
 @pytest.mark.parametrize(
     ("source", "reference", "doc_type", "top", "result", "body"), CASES, ids=[c[0] for c in CASES]
 )
@@ -86,6 +87,7 @@ def test_record_per_file(corpus_registry, source, reference, doc_type, top, resu
     assert (record.agenda_item.number if record.agenda_item else None) == top
 
 
+@pytest.mark.shared
 def test_a_file_of_the_meeting_json_gets_its_meeting_and_consultations(corpus_registry):
     record = corpus_registry.records[f"{TXT}/662272.txt"]
     assert record.registry == "OParl"
@@ -105,6 +107,7 @@ def test_a_file_of_the_meeting_json_gets_its_meeting_and_consultations(corpus_re
     assert record.registry_file == f"{KA}/docs/papers/48935.json"
 
 
+@pytest.mark.shared
 @pytest.mark.parametrize(
     ("source", "consultations"),
     [
@@ -131,6 +134,7 @@ def test_consultations_read_as_committee_date_and_role(corpus_registry, source, 
     assert corpus_registry.records[source].consultations == consultations
 
 
+@pytest.mark.shared
 def test_coverage_of_the_corpus(corpus_registry):
     karlsruhe = {s: r for s, r in corpus_registry.records.items() if s.startswith(KA)}
     assert set(karlsruhe) == {f"{TXT}/{p.name}" for p in (CORPUS / TXT).glob("*.txt")}
@@ -143,6 +147,7 @@ def test_coverage_of_the_corpus(corpus_registry):
     assert set(corpus_registry.records) == set(karlsruhe) | erlangen
 
 
+@pytest.mark.shared
 def test_report_lines(corpus_registry):
     used, problems = corpus_registry.used, corpus_registry.problems
     assert used[f"{KA}/docs/papers/48935.json"] == "OParl paper 2023/0835 (4 files)"
@@ -157,6 +162,7 @@ def test_report_lines(corpus_registry):
     assert not set(used) & set(problems)
 
 
+@pytest.mark.shared
 def test_fast_enough_for_every_ingest():
     files = _files(CORPUS)
     started = time.perf_counter()
@@ -164,6 +170,7 @@ def test_fast_enough_for_every_ingest():
     assert time.perf_counter() - started < 2.0
 
 
+@pytest.mark.shared
 def test_base_is_the_karlsruhe_folder():
     base = CORPUS / KA
     registry = read_registries(base, _files(base))
@@ -174,6 +181,7 @@ def test_base_is_the_karlsruhe_folder():
     assert registry.used["docs/meetings/9532.json"] == "OParl meeting 9532 (56 agenda items)"
 
 
+@pytest.mark.shared
 @pytest.mark.parametrize("folder", ["kent-county-council", f"{KA}/docs/file-contents", "kreis-mettmann"])
 def test_a_folder_without_registries_gives_an_empty_registry(folder):
     registry = read_registries(CORPUS / folder, _files(CORPUS / folder))
@@ -193,6 +201,7 @@ def _karlsruhe_copy(dest: Path, papers: list[str], with_meeting: bool = True) ->
     return dest
 
 
+@pytest.mark.shared
 def test_a_broken_paper_json_is_a_problem_and_the_manifest_stands_in(tmp_path):
     base = _karlsruhe_copy(tmp_path / "ka", ["48935.json"])
     (base / "docs/papers/50796.json").write_text(
@@ -217,6 +226,7 @@ def test_a_broken_paper_json_is_a_problem_and_the_manifest_stands_in(tmp_path):
     )
 
 
+@pytest.mark.shared
 def test_json_that_is_no_registry_or_describes_nothing(tmp_path):
     (tmp_path / "papers").mkdir()
     shutil.copy(CORPUS / KA / "docs/papers/48935.json", tmp_path / "papers")
@@ -238,6 +248,7 @@ def _doc(source: str):
     return build_document(source, pages, warnings)
 
 
+@pytest.mark.shared
 def test_top5_keeps_both_the_text_and_the_meeting_record(corpus_registry):
     source = f"{TXT}/662252.txt"
     doc = _doc(source)
@@ -281,6 +292,7 @@ FILL_CASES = [
 ]
 
 
+@pytest.mark.shared
 @pytest.mark.parametrize(
     ("source", "vorlage", "committee", "meeting_date", "doc_type", "subject"), FILL_CASES
 )
@@ -300,6 +312,7 @@ def test_apply_record_fills_what_the_text_left_empty(
     assert (doc.subject or "").startswith(subject or "") and (doc.subject is None) == (subject is None)
 
 
+@pytest.mark.shared
 def test_text_values_win(corpus_registry):
     source = f"{TXT}/660638.txt"
     doc = replace(
@@ -315,6 +328,7 @@ def test_text_values_win(corpus_registry):
     assert applied.record is not None and applied.record.paper_reference == "2024/0868"
 
 
+@pytest.mark.shared
 def test_ris_file_names_follow_from_date_category_and_title():
     entries = json.loads((CORPUS / SBR / "index.json").read_text())
     assert len(entries) == 46
@@ -338,6 +352,7 @@ def test_ris_entry_without_filename_still_finds_its_file(tmp_path):
     assert registry.used == {"index.json": "RIS index (1 documents)"}
 
 
+@pytest.mark.shared
 def test_ris_urls_take_the_host_from_the_agenda_list(corpus_registry):
     record = corpus_registry.records[f"{SBR}/2021-10-27_Anhang_Diakonische_Runde.pdf"]
     assert record.url == "https://ratsinfo.erlangen.de/getfile.asp?id=18219419&type=do"

@@ -60,6 +60,7 @@ CASES = [
 ]
 
 
+@pytest.mark.shared
 @pytest.mark.parametrize(
     ("source", "committee", "meeting_date", "vorlage", "subject"), CASES, ids=[c[0] for c in CASES]
 )
@@ -157,6 +158,7 @@ def _document(source):
     return build_document(source, pages, warnings)
 
 
+@pytest.mark.shared
 @pytest.mark.parametrize(("source", "doc_type"), DOC_TYPES, ids=[c[0][-50:] for c in DOC_TYPES])
 def test_document_type(source, doc_type):
     assert _document(source).doc_type == doc_type
@@ -182,6 +184,7 @@ AGENDA = [
 ]
 
 
+@pytest.mark.shared
 @pytest.mark.parametrize(
     ("source", "committee", "meeting_date", "numbers"), AGENDA, ids=[c[0][-50:] for c in AGENDA]
 )
@@ -255,6 +258,7 @@ VOTES = [
 ]
 
 
+@pytest.mark.shared
 @pytest.mark.parametrize(
     ("source", "number", "outcome", "yes", "no", "abstain", "unanimous", "decision"),
     VOTES,
@@ -278,6 +282,7 @@ def test_votes_and_decisions(source, number, outcome, yes, no, abstain, unanimou
         assert len(section.decision) <= 302
 
 
+@pytest.mark.shared
 def test_kent_amendment_votes_are_parsed_with_their_counts():
     """The lost Labour amendment of 13 Feb 2025: For (12) … Against (42) … Abstain (7), names between."""
     doc = _document(KENT_FEB)

@@ -5,6 +5,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import METTMANN, free_port, mirror
 
 
@@ -109,6 +111,7 @@ def test_ask_with_an_unreadable_date_exits_1_with_one_line(small_index: Path):
     assert "Traceback" not in result.stderr
 
 
+@pytest.mark.shared
 def test_ingest_exit_codes_and_report(tmp_path: Path):
     folder = mirror([METTMANN], tmp_path / "corpus")
     (folder / "kaputt.pdf").write_bytes(b"%PDF-1.7\n" + bytes(range(256)) * 10)

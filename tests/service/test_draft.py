@@ -1,7 +1,6 @@
 """Answer drafts for inquiries, from the real index: every statement cited from the documents,
 one numbering across the questions, the passages grouped by meeting, exports that open."""
 
-import doctest
 import re
 from datetime import date
 from pathlib import Path
@@ -9,7 +8,6 @@ from pathlib import Path
 import docx
 import pytest
 
-import assistant.answering.draft
 from assistant.answering.draft import (
     MAX_INQUIRY_CHARS,
     MAX_QUESTIONS,
@@ -218,10 +216,6 @@ def test_items_end_at_a_blank_line():
     assert found == [("1", "Wer?"), ("2", "Wann?")]
 
 
-def test_doctests():
-    assert doctest.testmod(assistant.answering.draft).failed == 0
-
-
 def test_inquiries_that_cannot_be_drafted_are_refused_in_german(council):
     with pytest.raises(InquiryError, match="leer"):
         council.draft("  \n ")
@@ -240,6 +234,7 @@ def test_more_than_the_maximum_of_questions_are_left_out_with_a_note(council):
     assert f"{MAX_QUESTIONS + 2} Fragen" in result.notes[0]
 
 
+@pytest.mark.shared
 def test_read_inquiry_reads_text_html_and_pdf(tmp_path: Path):
     txt = tmp_path / "anfrage.txt"
     txt.write_bytes("\ufeff1. Welche Städte haben Mittel beantragt?\n".encode())
@@ -275,6 +270,7 @@ def test_read_inquiry_refuses_unreadable_files_in_german(tmp_path: Path, name, c
     assert "\n" not in str(info.value)
 
 
+@pytest.mark.shared
 def test_read_inquiry_explains_scanned_pdfs_and_missing_files(tmp_path: Path):
     with pytest.raises(InquiryError, match="gescannt"):
         read_inquiry(CORPUS / ERLANGEN_IMAGE_ONLY)
