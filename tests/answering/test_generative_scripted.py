@@ -175,6 +175,15 @@ def test_the_abstention_sentence_abstains_without_citations(assistant, llm, repl
     assert answer.retrieved  # the passages were there; the model found no answer in them
 
 
+@pytest.mark.parametrize("reply", ["", " \n "])
+def test_an_empty_reply_gives_the_extractive_answer_not_an_abstention(assistant, extractive, llm, reply):
+    """The module says: where the LLM returns nothing, the extractive answer is given (fallback)."""
+    llm.say(reply)
+    _, answer = run(assistant)
+    assert (answer.generation.mode, answer.generation.note) == ("fallback", FALLBACK_NOTE)
+    assert answer.text == extractive.ask(QUESTION).text and not answer.abstained and answer.citations
+
+
 @pytest.mark.parametrize(
     "error",
     [httpx.ConnectError("[Errno 111] Connection refused"), httpx.ReadTimeout("timed out"), RuntimeError("x")],
