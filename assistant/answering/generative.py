@@ -188,9 +188,8 @@ def _excerpt(text: str, max_chars: int, around: int) -> str:
 
 
 def _abstains(text: str, language: str) -> bool:
-    """An empty answer, or one that is (or starts with) the abstention sentence."""
-    if not text:
-        return True
+    """An answer that is (or starts with) the abstention sentence. An empty answer is none: it
+    holds no sentence to verify, so the extractive answer is given (mode "fallback")."""
     flat = one_line(re.sub(r"\[\d+\]", "", text)).lower()
     return flat.startswith(ABSTAIN[language].lower()[:40]) or flat.startswith(ABSTAIN["en"].lower()[:40])
 
