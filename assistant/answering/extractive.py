@@ -45,7 +45,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from assistant.answering.question import question_types
-from assistant.core.answers import Citation, Passage
+from assistant.core.answers import Citation, Passage, Reply
 from assistant.core.dates import find_dates, german, german_long
 from assistant.core.settings import AnswerSettings
 from assistant.core.text import LIST_ITEM, Language, content_terms, detect_language, sentence_spans
@@ -122,25 +122,16 @@ class _Candidate:
     summary: str | None = None  # shown instead of the quoted span (a roll call without its names)
 
 
-@dataclass(frozen=True)
-class Extract:
-    """An extractive answer: text with [n] markers and its citations, or an abstention."""
-
-    text: str
-    citations: list[Citation]
-    abstained: bool
-
-
 class ExtractiveAnswerer:
     def __init__(self, settings: AnswerSettings):
         self._settings = settings
 
-    def answer(self, question: str, passages: list[Passage]) -> Extract:
+    def answer(self, question: str, passages: list[Passage]) -> Reply:
         language = detect_language(question)
         terms = list(dict.fromkeys(content_terms(question, language)))
         q_terms = [t for t in terms if not _FRAME_TERM.match(t)] or terms
         if not passages or not q_terms:
-            return Extract(ABSTAIN[language], [], True)
+            return Reply(ABSTAIN[language], [], True)
 
         candidates = [
             _Candidate(i, a, b, set(content_terms(p.text[a:b], language)))
@@ -190,7 +181,7 @@ class ExtractiveAnswerer:
         # further sentences may answer other parts of the question.
         best = max((c for c in candidates if c.typed), key=lambda c: c.score, default=None)
         if best is None or best.score <= 0.0 or self._far(passages):
-            return Extract(ABSTAIN[language], [], True)
+            return Reply(ABSTAIN[language], [], True)
         chosen = self._choose(candidates, best, q_terms, weights)
         if required == "vote":
             # The parsed result (whole result block, agenda item) replaces a sentence that holds a
@@ -204,17 +195,17 @@ class ExtractiveAnswerer:
         used = {c.passage for c in chosen}
         support = set().union(*(context_terms[i] for i in used))
         if _covered(q_terms, weights, support) < self._settings.min_coverage:
-            return Extract(ABSTAIN[language], [], True)
+            return Reply(ABSTAIN[language], [], True)
         # A date in the question is a premise: "am 19. November 2024" is not answered by the
         # minutes of 22 October, however well they match otherwise.
         asked_dates = find_dates(question)
         if asked_dates and not any(asked_dates & dates_of(passages[i]) for i in used):
-            return Extract(ABSTAIN[language], [], True)
+            return Reply(ABSTAIN[language], [], True)
         # So is every number the question names (a year, an item, a file number): "im Jahr 2023"
         # is not answered by passages that never mention 2023.
         quoted = "\n".join(passages[i].text + "\n" + metadata_text(passages[i]) for i in used)
         if any(not re.search(rf"(?<![\d/-])0*{n}(?![\d/-])", quoted) for n in _NUMBER.findall(question)):
-            return Extract(ABSTAIN[language], [], True)
+            return Reply(ABSTAIN[language], [], True)
         if required == "vote":
             chosen = [c if c.summary else _vote_block(c, candidates, passages) for c in chosen]
             extract = _compose(chosen, passages)
@@ -369,7 +360,7 @@ def _with_neighbours(
     return widened
 
 
-def _with_registry_conflict(extract: Extract, language: str) -> Extract:
+def _with_registry_conflict(extract: Reply, language: str) -> Reply:
     """Where the registry (OParl) records another result for the cited agenda item than the
     document's own text, the answer says which source says what, and lets the reader judge.
     Example, Karlsruhe TOP 5: the Niederschrift records "Einstimmige Zustimmung (43 Ja,
@@ -389,11 +380,11 @@ def _with_registry_conflict(extract: Extract, language: str) -> Extract:
             else f"Note: the {p.record.registry} meeting data record the result as "
             f"“{p.record.result}”, while the {document} [{c.n}] records “{p.vote.text}”."
         )
-        return Extract(f"{extract.text} {note}", extract.citations, extract.abstained)
+        return Reply(f"{extract.text} {note}", extract.citations, extract.abstained)
     return extract
 
 
-def _compose(chosen: list[_Candidate], passages: list[Passage]) -> Extract:
+def _compose(chosen: list[_Candidate], passages: list[Passage]) -> Reply:
     """Answer text with a citation marker after each sentence. One citation per distinct quoted
     span; a sentence inside an already quoted span reuses its number."""
     citations: list[Citation] = []
@@ -410,7 +401,7 @@ def _compose(chosen: list[_Candidate], passages: list[Passage]) -> Extract:
             n = len(spans)
             citations.append(_citation(n, p, q_start, q_end))
         parts.append(f"{c.summary or one_line(p.text[c.start : end])} [{n}]")
-    return Extract(" ".join(parts), citations, False)
+    return Reply(" ".join(parts), citations, False)
 
 
 def _with_announced_items(text: str, start: int, end: int) -> int:

@@ -16,36 +16,22 @@ import logging
 import re
 import time
 from collections.abc import Generator
-from dataclasses import dataclass
+from dataclasses import replace
 
 from llama_index.core.base.embeddings.base import BaseEmbedding
 from llama_index.core.llms import LLM
 
 from assistant.answering.chat import Turn
-from assistant.answering.extractive import ABSTAIN, Extract, one_line, quote_span
+from assistant.answering.extractive import ABSTAIN, one_line, quote_span
 from assistant.answering.prompts import load_prompt
 from assistant.answering.verify import Checked, Verifier
-from assistant.core.answers import EXTRACTIVE, Citation, Delta, Generation, Passage
+from assistant.core.answers import Citation, Delta, Generation, Passage, Reply
 from assistant.core.settings import LLMSettings
 from assistant.core.text import content_terms, detect_language
 
 log = logging.getLogger(__name__)
 
 _FENCE = re.compile(r"</?\s*passage", re.I)
-
-
-@dataclass(frozen=True)
-class Generated:
-    """The answer part of an `Answer`: text with [n] markers, its citations, how it came about."""
-
-    text: str
-    citations: list[Citation]
-    abstained: bool
-    generation: Generation = EXTRACTIVE
-
-    @classmethod
-    def of(cls, extract: Extract, generation: Generation = EXTRACTIVE) -> "Generated":
-        return cls(extract.text, extract.citations, extract.abstained, generation)
 
 
 class GenerativeAnswerer:
@@ -56,9 +42,7 @@ class GenerativeAnswerer:
             embed_model.get_text_embedding_batch, settings.min_support, settings.min_similarity
         )
 
-    def stream(
-        self, question: str, passages: list[Passage], extract: Extract
-    ) -> Generator[Delta, None, Generated]:
+    def stream(self, question: str, passages: list[Passage], extract: Reply) -> Generator[Delta, None, Reply]:
         """Yields the LLM's text as it comes; returns the verified answer."""
         started = time.perf_counter()
         language = detect_language(question)
@@ -82,13 +66,13 @@ class GenerativeAnswerer:
                 f"Das Sprachmodell ist nicht erreichbar ({exc.__class__.__name__}); "
                 "die Antwort zitiert stattdessen die passenden Textstellen wörtlich."
             )
-            return Generated.of(extract, Generation("fallback", note, seconds=time.perf_counter() - started))
+            return replace(
+                extract, generation=Generation("fallback", note, seconds=time.perf_counter() - started)
+            )
         text = "".join(pieces).strip()
         seconds = time.perf_counter() - started
         if _abstains(text, language):
-            return Generated(
-                ABSTAIN[language], [], True, Generation("generated", tokens=tokens, seconds=seconds)
-            )
+            return Reply(ABSTAIN[language], [], True, Generation("generated", tokens=tokens, seconds=seconds))
         checked = self._verifier.check(text, question, shown)
         kept = [c for c in checked if c.supported]
         removed = tuple(f"{c.claim.text} ({c.reason})" for c in checked if not c.supported)
@@ -98,7 +82,7 @@ class GenerativeAnswerer:
                 "Die generierte Antwort ließ sich nicht mit den Textstellen belegen; "
                 "stattdessen die passenden Textstellen wörtlich."
             )
-            return Generated.of(extract, Generation("fallback", note, removed, 0, tokens, seconds))
+            return replace(extract, generation=Generation("fallback", note, removed, 0, tokens, seconds))
         answer_text, citations = _compose(kept, shown)
         removal = None
         if removed:
@@ -106,7 +90,7 @@ class GenerativeAnswerer:
                 f"{len(removed)} von {len(checked)} Sätzen der generierten Antwort waren nicht durch die "
                 "zitierten Textstellen belegt und wurden entfernt."
             )
-        return Generated(
+        return Reply(
             answer_text,
             citations,
             False,
@@ -144,14 +128,14 @@ class GenerativeAnswerer:
         return first if usable else None
 
 
-def prompt_passages(passages: list[Passage], extract: Extract, limit: int) -> list[Passage]:
+def prompt_passages(passages: list[Passage], extract: Reply, limit: int) -> list[Passage]:
     """The extract's cited passages first, then the others in retrieval order."""
     cited = [c.passage for c in extract.citations]
     ordered = list(dict.fromkeys([*cited, *passages]))
     return ordered[:limit]
 
 
-def format_passages(passages: list[Passage], max_chars: int, extract: Extract) -> str:
+def format_passages(passages: list[Passage], max_chars: int, extract: Reply) -> str:
     """'<passage n="1" source="…" context="Niederschrift, Gemeinderat, 2024-10-22, TOP 14: …">…</passage>'.
 
     A passage longer than `max_chars` is cut around what the extract quotes from it (a chunk of

@@ -150,6 +150,17 @@ EXTRACTIVE = Generation()
 
 
 @dataclass(frozen=True)
+class Reply:
+    """What an answerer gives, the answer part of an `Answer`: text with [n] markers and its
+    citations, or an abstention, and how it came about (quoted, or generated and verified)."""
+
+    text: str
+    citations: list[Citation]
+    abstained: bool
+    generation: Generation = EXTRACTIVE
+
+
+@dataclass(frozen=True)
 class Answer:
     question: str
     text: str
@@ -203,4 +214,3 @@ def _vote_json(vote: Vote) -> dict:
         "unanimous": vote.unanimous,
         "text": vote.text,
     }
-

@@ -39,9 +39,7 @@ MONTHS = {
     )
     for name in names.split()
 }
-MONTH_NAMES_DE = (
-    "Januar Februar März April Mai Juni Juli August September Oktober November Dezember".split()
-)
+MONTH_NAMES_DE = "Januar Februar März April Mai Juni Juli August September Oktober November Dezember".split()
 # A month name or abbreviation as a whole word (regex alternation, longest first).
 MONTH = r"(?:" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\b"
 YEAR = r"(?:19|20)\d{2}"

@@ -26,7 +26,6 @@ class AgendaItem:
         return f"TOP {self.number}: {self.title}" if self.title else f"TOP {self.number}"
 
 
-
 @dataclass(frozen=True)
 class Section:
     """The part of a document that belongs to one agenda item: it starts at offset `start` of

@@ -9,6 +9,7 @@ import Stemmer
 
 Language = Literal["de", "en"]
 
+
 def paragraph_spans(text: str) -> list[tuple[int, int]]:
     """Spans of the paragraphs of `text`: blocks separated by blank lines, whitespace trimmed."""
     spans = []

@@ -171,7 +171,9 @@ class VectorStore:
         for i in range(0, len(keys), batch):
             part = list(keys[i : i + batch])
             stored = self._collection.get(ids=part, include=["metadatas"])
-            old = {key: meta or {} for key, meta in zip(stored["ids"], stored["metadatas"] or [], strict=True)}
+            old = {
+                key: meta or {} for key, meta in zip(stored["ids"], stored["metadatas"] or [], strict=True)
+            }
             self._collection.update(
                 ids=part,
                 metadatas=[

@@ -11,7 +11,7 @@ from pathlib import Path
 from assistant.answering.chat import Condensed, Turn, condense
 from assistant.answering.draft import Draft, compose_draft, questions_of
 from assistant.answering.extractive import ExtractiveAnswerer
-from assistant.answering.generative import Generated, GenerativeAnswerer
+from assistant.answering.generative import GenerativeAnswerer
 from assistant.answering.llm import build_llm
 from assistant.answering.question_filters import filters_from_question
 from assistant.answering.retrieval import CouncilRetriever
@@ -83,8 +83,7 @@ class CouncilAssistant:
             else NO_FILTERS
         )
         found = self.retriever.search(condensed.question, filters, stated)
-        extract = self.answerer.answer(condensed.question, found.passages)
-        result = Generated.of(extract)
+        result = extract = self.answerer.answer(condensed.question, found.passages)
         if self.generator is not None and found.passages:
             result = yield from self.generator.stream(condensed.question, found.passages, extract)
         yield Answer(

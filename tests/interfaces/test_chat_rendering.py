@@ -6,8 +6,8 @@ from datetime import date
 from assistant.answering.chat import Turn
 from assistant.core.answers import Answer, Citation, Generation, Passage
 from assistant.core.documents import AgendaItem
-from assistant.core.votes import Vote
 from assistant.core.filters import AppliedFilters, Filters
+from assistant.core.votes import Vote
 from assistant.interfaces.web_ui import answer_as_text, answer_key, citation_chip, render_answer, turns_of
 
 PASSAGE = Passage(
