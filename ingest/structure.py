@@ -11,6 +11,7 @@ from datetime import date
 from pathlib import PurePosixPath
 
 from assistant.core.dates import date_mentions
+from assistant.core.doc_types import type_named_in
 from assistant.core.documents import CouncilDocument, Page
 from assistant.core.votes import find_decision, parse_vote
 from ingest.sections import agenda_sections
@@ -178,25 +179,6 @@ def document_title(source: str, pages: list[Page]) -> str:
     return stem
 
 
-# Document types by the words that name them. German types are capitalised nouns; the English
-# ones are matched without case ("MINUTES of a meeting", "Printed minutes").
-_DOC_TYPES: list[tuple[str, str]] = [
-    ("Niederschrift", r"Niederschrift|Protokoll|Sitzungsprotokoll"),
-    ("Beratungsergebnis", r"Beratungsergebnis"),
-    ("Stellungnahme", r"Stellungnahme"),
-    ("Vorlage", r"Beschlussvorlage|Informationsvorlage|Vorlage\b(?!\s*(?:Nr|:))"),
-    ("Antrag", r"(?:Interfraktioneller\s+)?(?:Änderungs|Ergänzungs|Dringlichkeits)?[Aa]ntrag\b"),
-    ("Anfrage", r"Anfrage\b"),
-    ("Satzung", r"Satzung\b"),
-    ("Einladung", r"Einladung|Tagesordnung\b"),
-    ("Anlage", r"Anlage|Anhang|Präsentation"),
-    ("minutes", r"(?i:minutes\b|the city record\b)"),
-    ("agenda", r"(?i:agenda\b|summons\b)"),
-    ("questions", r"(?i:questions?\b(?:\s+\d+|\s+put|\s+by))"),
-    ("motion", r"(?i:(?:budget\s+)?amendment\b|motion\b)"),
-    ("report", r"(?i:report\b|appendix\b|statement\b)"),
-]
-_TYPE_WORD = re.compile("|".join(f"(?P<t{i}>\\b(?:{p}))" for i, (_, p) in enumerate(_DOC_TYPES)))
 # An attachment stays an attachment whatever it contains ("Anlage 2 zur Vorlage …").
 _ATTACHMENT_NAME = re.compile(r"(?i)(?:^|[\W_])(?:anlage|anhang|appendix)(?:$|[\W_\d])")
 _MEMO_HEAD = re.compile(r"^(?:From|By):.*\n(?:.*\n){0,6}?To:", re.M)
@@ -219,19 +201,12 @@ def parse_doc_type(source: str, head: str) -> str | None:
         return "Anlage" if not _english(head) else "report"
     lines = [line.strip() for line in head.splitlines() if line.strip()]
     for text in ("\n".join(lines[:3]), name.replace("_", " "), "\n".join(lines[:12])):
-        found = _type_in(text)
+        found = type_named_in(text)
         if found:
             return found
     if _MEMO_HEAD.search("\n".join(lines[:12])):
         return "report"
     return None
-
-
-def _type_in(text: str) -> str | None:
-    m = _TYPE_WORD.search(text)
-    if not m:
-        return None
-    return next(_DOC_TYPES[int(k[1:])][0] for k, v in m.groupdict().items() if v is not None)
 
 
 def _english(text: str) -> bool:

@@ -47,6 +47,7 @@ from datetime import date
 from assistant.answering.question import question_types
 from assistant.core.answers import Citation, Passage, Reply
 from assistant.core.dates import find_dates, german, german_long
+from assistant.core.doc_types import DECISION_RECORDS
 from assistant.core.settings import AnswerSettings
 from assistant.core.text import LIST_ITEM, Language, content_terms, detect_language, sentence_spans
 from assistant.core.votes import FoundVote
@@ -95,8 +96,6 @@ _DECISION = re.compile(
     r"|\b(?:decided|resolved|agreed|elected|approved|adopted|referred)\b",
     re.I,
 )
-# Document types that record decisions (minutes), as ingest.structure names them.
-_RECORD_TYPES = {"Niederschrift", "Beratungsergebnis", "minutes"}
 # A question about an amendment, not the motion it amends.
 _AMENDMENT = re.compile(r"\bamendment|änderungsantrag|ergänzungsantrag", re.I)
 # How far before a vote line the motion it decides is looked for.
@@ -162,7 +161,7 @@ class ExtractiveAnswerer:
             rest = [t for t in q_terms if not term_matches(t, meta_terms[c.passage])] or q_terms
             coverage = _covered(rest, weights, c.terms)
             c.score = 0.3 * coverage + 0.5 * context[c.passage] + 0.3 * nearness[c.passage]
-            if asks_decision and passages[c.passage].doc_type in _RECORD_TYPES:
+            if asks_decision and passages[c.passage].doc_type in DECISION_RECORDS:
                 c.score += 0.1  # what was decided is recorded in the minutes, not in the proposal
             p = passages[c.passage]
             c.typed = required is None or _answers_type(required, p, c.start, c.end, q_numbers)

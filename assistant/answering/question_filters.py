@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from assistant.core.dates import MONTH, YEAR, date_mentions, month_of, month_period, read_date
+from assistant.core.doc_types import QUESTION_TYPE_MARKER, asked_type
 from assistant.core.filters import Filters, IndexFacets
 
 _MARKED_YEAR = re.compile(rf"\b(?:im\s+Jahre?|in\s+the\s+year|in|during)\s+({YEAR})\b(?![-/–]\d)", re.I)
@@ -67,23 +68,6 @@ _ITEM = re.compile(
 _VORLAGE = re.compile(
     r"\b(?:(?:Beschluss|Informations)?[Vv]orlagen?|Drucksachen?)(?:\s*-?\s*Nr\.?)?\s*:?\s*"
     rf"({_VORLAGE_NUMBER}{_LISTED.format(_VORLAGE_NUMBER)})\b"
-)
-# Document types, by the words that name them after "laut", "in der" …, to the index's labels.
-_TYPE_WORDS = [
-    (r"Niederschrift(?:en)?|(?:Sitzungs)?[Pp]rotokoll(?:s|en|e)?", "Niederschrift"),
-    (r"Beratungsergebnis(?:ses)?", "Beratungsergebnis"),
-    (r"(?:Beschluss|Informations)?[Vv]orlage", "Vorlage"),
-    (r"Stellungnahme", "Stellungnahme"),
-    (r"Anfrage", "Anfrage"),
-    (r"Einladung|Tagesordnung", "Einladung"),
-    (r"minutes", "minutes"),
-    (r"agenda", "agenda"),
-]
-_TYPE_MARKER = re.compile(
-    r"\b(?i:laut|lt\.|gemäß|in|im|aus)\s+(?:de[rmn]|einer|einem)?\s*("
-    + "|".join(p for p, _ in _TYPE_WORDS)
-    + r")\b"
-    r"|\b(?i:according\s+to|in|from)\s+the\s+((?i:minutes|agenda))\b"
 )
 # Words of a committee's name that are not inflected.
 _FIXED_WORDS = {"und", "für", "of", "the", "and", "city"}
@@ -220,9 +204,8 @@ def _committee_patterns(name: str) -> list[re.Pattern]:
 
 def _doc_type(question: str, known: tuple[str, ...]) -> str | None:
     labels = set()
-    for m in _TYPE_MARKER.finditer(question):
-        word = m[1] or m[2]
-        labels.add(next(label for pattern, label in _TYPE_WORDS if re.fullmatch(pattern, word, re.I)))
+    for m in QUESTION_TYPE_MARKER.finditer(question):
+        labels.add(asked_type(m[1] or m[2]))
     label = labels.pop() if len(labels) == 1 else None
     return label if label in known else None
 

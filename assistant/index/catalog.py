@@ -34,7 +34,7 @@ from typing import Any
 from pydantic import TypeAdapter
 
 from assistant.core.answers import Passage
-from assistant.core.doc_types import MEETING_DOC_TYPES
+from assistant.core.doc_types import MEETING_RECORDS
 from assistant.core.documents import Chunk, CouncilDocument, Section
 from assistant.core.facts import TextFacts, read_facts
 from assistant.core.filters import NO_FILTERS, Filters, IndexFacets
@@ -46,8 +46,7 @@ SCHEMA_VERSION = "3"
 # has grown to this many times the passages it was learned from: amortised linear work, and a
 # vocabulary learned from the first few files does not stay.
 LEXICON_GROWTH = 2
-# Document types that record a meeting: the latest of them dates a committee's latest meeting.
-_MEETING_RECORDS = tuple(sorted(MEETING_DOC_TYPES | {"minutes", "agenda"}))
+_MEETING_RECORDS = tuple(sorted(MEETING_RECORDS))  # the latest of them dates a committee's latest meeting
 
 _SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);

@@ -22,7 +22,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from assistant.core.doc_types import MEETING_DOC_TYPES
+from assistant.core.doc_types import MEETING_RECORDS
 from assistant.core.documents import CouncilDocument, SourceRecord
 from ingest.registry.oparl import is_manifest, read_oparl
 from ingest.registry.records import Registry
@@ -105,7 +105,7 @@ def apply_record(doc: CouncilDocument, record: SourceRecord) -> CouncilDocument:
     Vorlage is dated by the paper and heard in several meetings. The subject is the agenda item
     where the registry gives its title, else the paper's title.
     """
-    meeting_file = record.doc_type in MEETING_DOC_TYPES or record.paper_reference is None
+    meeting_file = record.doc_type in MEETING_RECORDS or record.paper_reference is None
     item = record.agenda_item
     subject = item.label() if item is not None and item.title else record.paper_title
     return replace(
