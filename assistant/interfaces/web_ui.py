@@ -35,7 +35,7 @@ from assistant.core.answers import Answer, Citation, Delta, Passage
 from assistant.core.filters import FilterError, Filters, filters_from_input
 from assistant.index.vectors import StoreError
 from assistant.service.council import CouncilAssistant, QuestionError
-from assistant.service.inquiry import read_inquiry
+from assistant.service.inquiry import INQUIRY_SUFFIXES, read_inquiry
 
 log = logging.getLogger(__name__)
 
@@ -61,7 +61,6 @@ INQUIRY_HELP = (
     "nummerierte Frage wird aus den Dokumenten beantwortet; Sie erhalten einen Antwortentwurf mit "
     "Quellen, die Fundstellen nach Sitzung geordnet und den Entwurf als Markdown und Word-Datei."
 )
-INQUIRY_FILE_TYPES = [".txt", ".md", ".pdf", ".html", ".htm"]
 EXCERPT_CHARS = 400
 
 CSS = """
@@ -476,7 +475,7 @@ def _inquiry_tab(assistant: CouncilAssistant) -> list[gr.Dropdown]:
         )
         upload = gr.File(
             label="… oder als Datei (.txt, .pdf)",
-            file_types=INQUIRY_FILE_TYPES,
+            file_types=list(INQUIRY_SUFFIXES),
             type="filepath",
             scale=2,
             elem_id="ca-inquiry-file",

@@ -5,9 +5,10 @@ import re
 from pathlib import Path
 
 from assistant.answering.draft import MAX_INQUIRY_CHARS, InquiryError
-from ingest.readers import ReadError, read_pages
+from ingest.readers import READERS, SUPPORTED_SUFFIXES, ReadError, read_pages
 
 MAX_FILE_BYTES = 20 * 2**20
+INQUIRY_SUFFIXES = SUPPORTED_SUFFIXES  # what the ingest reads, an inquiry may be
 
 
 def read_inquiry(path: Path) -> str:
@@ -22,9 +23,16 @@ def read_inquiry(path: Path) -> str:
     if size > MAX_FILE_BYTES:
         raise InquiryError(f"Die Datei {name} ist zu groß ({size / 2**20:.0f} MB) für eine Anfrage.")
     suffix = path.suffix.lower()
-    if suffix in (".txt", ".md"):
+    reader = READERS.get(suffix)
+    if reader is None:
+        *most, last = INQUIRY_SUFFIXES
+        raise InquiryError(
+            f"Der Dateityp {suffix or '(ohne Endung)'} wird nicht unterstützt; möglich sind "
+            f"{', '.join(most)} und {last}."
+        )
+    if reader.plain_text:
         text = _decode(path.read_bytes(), name)
-    elif suffix in (".pdf", ".html", ".htm"):
+    else:
         try:
             pages, _ = read_pages(path, MAX_FILE_BYTES)
         except ReadError as exc:
@@ -32,11 +40,6 @@ def read_inquiry(path: Path) -> str:
                 f"Die Datei {name} kann nicht gelesen werden: {_german_reason(exc.reason)}."
             ) from None
         text = "\n\n".join(p.text for p in pages)
-    else:
-        raise InquiryError(
-            f"Der Dateityp {suffix or '(ohne Endung)'} wird nicht unterstützt; möglich sind .txt, .md, .pdf "
-            "und .html."
-        )
     text = text.strip()
     if not re.search(r"\w", text):
         raise InquiryError(f"Die Datei {name} enthält keinen Text.")

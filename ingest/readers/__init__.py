@@ -12,7 +12,9 @@ import logging
 import os
 import re
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
 from bs4 import BeautifulSoup
@@ -22,7 +24,6 @@ from ingest.readers.cleanup import clean_text, join_table_rows, mark_paragraphs,
 from ingest.readers.ocr import MAX_PIXELS, OcrError, OcrOptions, ocr_png, tesseract_path
 from ingest.readers.pdf import PdfOpenError, read_pdf_pages, render_page_png
 
-SUPPORTED_SUFFIXES = (".txt", ".md", ".pdf", ".html", ".htm")
 # Fewer letters and digits than this in a whole document means nothing readable came out of it.
 MIN_DOCUMENT_CHARS = 40
 
@@ -49,15 +50,10 @@ def read_pages(path: Path, max_bytes: int, ocr: OcrOptions | None = None) -> tup
         raise ReadError(path, f"file too large ({size / 2**20:.0f} MB, limit {max_bytes / 2**20:.0f} MB)")
     if size == 0:
         raise ReadError(path, "empty file (0 bytes)")
-    suffix = path.suffix.lower()
-    if suffix == ".pdf":
-        pages, warnings = _read_pdf(path, ocr or OcrOptions(enabled=False))
-    elif suffix in (".html", ".htm"):
-        pages, warnings = _read_html(path)
-    elif suffix in (".txt", ".md"):
-        pages, warnings = _read_text(path)
-    else:
+    reader = READERS.get(path.suffix.lower())
+    if reader is None:
         raise ReadError(path, f"unsupported file type {path.suffix or '(none)'}")
+    pages, warnings = reader.read(path, ocr or OcrOptions(enabled=False))
     if _alnum("".join(p.text for p in pages), MIN_DOCUMENT_CHARS) < MIN_DOCUMENT_CHARS:
         raise ReadError(path, "no text in file")
     return pages, warnings
@@ -83,7 +79,7 @@ def decode_text(data: bytes, path: Path) -> str:
 _INLINE_TAGS = re.compile(r"</?(?:i|b|u|em|strong|sup|sub|span|font)(?:\s[^<>]*)?>", re.I)
 
 
-def _read_text(path: Path) -> tuple[list[Page], list[str]]:
+def _read_text(path: Path, _: OcrOptions) -> tuple[list[Page], list[str]]:
     text = _INLINE_TAGS.sub("", decode_text(path.read_bytes(), path))
     return [Page(None, join_table_rows(clean_text(text)))], []
 
@@ -109,7 +105,7 @@ _BLOCK_TAGS = [
 ]
 
 
-def _read_html(path: Path) -> tuple[list[Page], list[str]]:
+def _read_html(path: Path, _: OcrOptions) -> tuple[list[Page], list[str]]:
     """Visible text of an HTML page with block elements on lines of their own. Inline elements
     are joined without a separator, so pdf2htmlEX output (one span per few letters) reads as words."""
     soup = BeautifulSoup(decode_text(path.read_bytes(), path), "html.parser")
@@ -157,6 +153,24 @@ def _read_pdf(path: Path, ocr: OcrOptions) -> tuple[list[Page], list[str]]:
     if empty:
         warnings.append(f"no text on page(s) {_ranges(empty)}")
     return pages, warnings
+
+
+@dataclass(frozen=True)
+class Reader:
+    read: Callable[[Path, OcrOptions], tuple[list[Page], list[str]]]
+    plain_text: bool = False  # text as typed, no layout to read (an inquiry is taken as it is)
+
+
+# The file formats, by suffix: the one table that the ingest, `council draft` and the web chat's
+# inquiry upload read.
+READERS: dict[str, Reader] = {
+    ".txt": Reader(_read_text, plain_text=True),
+    ".md": Reader(_read_text, plain_text=True),
+    ".pdf": Reader(_read_pdf),
+    ".html": Reader(_read_html),
+    ".htm": Reader(_read_html),
+}
+SUPPORTED_SUFFIXES = tuple(READERS)
 
 
 def _ocr_pages(
