@@ -62,10 +62,10 @@ def main() -> None:
         return evaluate(assistant, gold, args.out_dir / f"{name}.jsonl")
 
     rows: dict[str, Metrics] = {}
-    rows["dense"] = compute(run("dense", ["retrieval.mode=dense"]))
-    rows["BM25"] = compute(run("lexical", ["retrieval.mode=lexical"]))
+    rows["dense"] = compute(run("dense", ["retrieval.weights.lexical=0"]))
+    rows["BM25"] = compute(run("lexical", ["retrieval.weights.dense=0"]))
     by_weight = {
-        w: run(f"hybrid-{w}", ["retrieval.mode=hybrid", f"retrieval.lexical_weight={w}"]) for w in WEIGHTS
+        w: run(f"hybrid-{w}", [f"retrieval.weights.lexical={w}"]) for w in WEIGHTS
     }
     for w, outcomes in by_weight.items():
         rows[f"hybrid, weight {w:g}"] = compute(outcomes)

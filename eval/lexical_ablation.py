@@ -15,7 +15,7 @@ import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
-from assistant.answering.question import retrieval_query
+from assistant.answering.question import Question
 from assistant.core.text import content_terms, detect_language
 from assistant.index.catalog import Catalog, StoredChunk
 from assistant.index.lexical import FTS_TOKENIZER, Analyzer, corpus_part_counts
@@ -52,7 +52,7 @@ def bm25_outcomes(chunks: list[StoredChunk], gold: list[GoldQuestion], stage: St
     sources = {c.key: c.passage(None).sources for c in chunks}
     outcomes = []
     for question in gold:
-        terms = list(dict.fromkeys(analysis(retrieval_query(question.question))))
+        terms = list(dict.fromkeys(analysis(Question.read(question.question).search_text)))
         expression = " OR ".join('"' + t.replace('"', "") + '"' for t in terms) or '""'
         rows = db.execute(_QUERY, (expression, TOP_K))
         outcomes.append(Outcome(question, "", False, [], [sources[key] for (key,) in rows], 0.0))

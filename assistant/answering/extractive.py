@@ -44,12 +44,12 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from assistant.answering.question import question_types
+from assistant.answering.question import Question
 from assistant.core.answers import Citation, Passage, Reply
-from assistant.core.dates import find_dates, german, german_long
+from assistant.core.dates import german, german_long
 from assistant.core.doc_types import DECISION_RECORDS
 from assistant.core.settings import AnswerSettings
-from assistant.core.text import LIST_ITEM, Language, content_terms, detect_language, sentence_spans
+from assistant.core.text import LIST_ITEM, Language, content_terms, sentence_spans
 from assistant.core.votes import FoundVote
 
 ABSTAIN = {
@@ -125,9 +125,9 @@ class ExtractiveAnswerer:
     def __init__(self, settings: AnswerSettings):
         self._settings = settings
 
-    def answer(self, question: str, passages: list[Passage]) -> Reply:
-        language = detect_language(question)
-        terms = list(dict.fromkeys(content_terms(question, language)))
+    def answer(self, question: Question, passages: list[Passage]) -> Reply:
+        language = question.language
+        terms = list(question.terms)
         q_terms = [t for t in terms if not _FRAME_TERM.match(t)] or terms
         if not passages or not q_terms:
             return Reply(ABSTAIN[language], [], True)
@@ -150,9 +150,9 @@ class ExtractiveAnswerer:
             _NEARNESS_SCALE * ((p.score if p.score is not None else best_similarity - 0.05) - best_similarity)
             for p in passages
         ]
-        wanted = question_types(question)
-        asks_decision = "vote" in wanted or bool(_DECISION.search(question))
-        q_numbers = set(re.findall(r"\d+", question))
+        wanted = list(question.kinds)
+        asks_decision = "vote" in wanted or bool(_DECISION.search(question.text))
+        q_numbers = set(re.findall(r"\d+", question.text))
         required = next((t for t in _STRICT_TYPES if t in wanted), None)
         for c in candidates:
             sentence = passages[c.passage].text[c.start : c.end]
@@ -188,7 +188,7 @@ class ExtractiveAnswerer:
             # one unless that scores clearly better: such sentences get bonuses for their kind and
             # counts (0.3) that votes do not need.
             holds_vote = bool(passages[best.passage].facts.votes_in(best.start, best.end))
-            vote = _best_vote(question, passages, q_terms, weights, context, nearness, language)
+            vote = _best_vote(question.text, passages, q_terms, weights, context, nearness, language)
             if vote is not None and (holds_vote or vote.score + 0.3 >= best.score):
                 chosen = [vote, *_other_parts(vote, chosen, candidates, passages, q_terms)]
         used = {c.passage for c in chosen}
@@ -197,13 +197,12 @@ class ExtractiveAnswerer:
             return Reply(ABSTAIN[language], [], True)
         # A date in the question is a premise: "am 19. November 2024" is not answered by the
         # minutes of 22 October, however well they match otherwise.
-        asked_dates = find_dates(question)
-        if asked_dates and not any(asked_dates & dates_of(passages[i]) for i in used):
+        if question.dates and not any(question.dates & dates_of(passages[i]) for i in used):
             return Reply(ABSTAIN[language], [], True)
         # So is every number the question names (a year, an item, a file number): "im Jahr 2023"
         # is not answered by passages that never mention 2023.
         quoted = "\n".join(passages[i].text + "\n" + metadata_text(passages[i]) for i in used)
-        if any(not re.search(rf"(?<![\d/-])0*{n}(?![\d/-])", quoted) for n in _NUMBER.findall(question)):
+        if any(not re.search(rf"(?<![\d/-])0*{n}(?![\d/-])", quoted) for n in _NUMBER.findall(question.text)):
             return Reply(ABSTAIN[language], [], True)
         if required == "vote":
             chosen = [c if c.summary else _vote_block(c, candidates, passages) for c in chosen]
@@ -466,7 +465,7 @@ def _covered(q_terms: list[str], weights: dict[str, float], terms: set[str]) -> 
 
 
 def _answers_type(kind: str, p: Passage, start: int, end: int, q_numbers: set[str]) -> bool:
-    """Whether p.text[start:end] carries the kind of fact asked for (see `question_types`)."""
+    """Whether p.text[start:end] carries the kind of fact asked for (see `Question.kinds`)."""
     if enumeration := _ENUMERATION.match(p.text[start:end]):  # "(2) Für die Stadtteile …" is no number
         start += enumeration.end()
     match kind:

@@ -24,6 +24,7 @@ from llama_index.core.llms import LLM
 from assistant.answering.chat import Turn
 from assistant.answering.extractive import ABSTAIN, one_line, quote_span
 from assistant.answering.prompts import load_prompt
+from assistant.answering.question import Question
 from assistant.answering.verify import Checked, Verifier
 from assistant.core.answers import Citation, Delta, Generation, Passage, Reply
 from assistant.core.settings import LLMSettings
@@ -42,14 +43,16 @@ class GenerativeAnswerer:
             embed_model.get_text_embedding_batch, settings.min_support, settings.min_similarity
         )
 
-    def stream(self, question: str, passages: list[Passage], extract: Reply) -> Generator[Delta, None, Reply]:
+    def stream(
+        self, question: Question, passages: list[Passage], extract: Reply
+    ) -> Generator[Delta, None, Reply]:
         """Yields the LLM's text as it comes; returns the verified answer."""
         started = time.perf_counter()
-        language = detect_language(question)
+        language = question.language
         shown = prompt_passages(passages, extract, self._settings.max_passages)
         messages = load_prompt("answer", language).render(
             passages=format_passages(shown, self._settings.passage_chars, extract),
-            question=question,
+            question=question.text,
             abstain=ABSTAIN[language],
         )
         pieces: list[str] = []
@@ -73,7 +76,7 @@ class GenerativeAnswerer:
         seconds = time.perf_counter() - started
         if _abstains(text, language):
             return Reply(ABSTAIN[language], [], True, Generation("generated", tokens=tokens, seconds=seconds))
-        checked = self._verifier.check(text, question, shown)
+        checked = self._verifier.check(text, question.text, shown)
         kept = [c for c in checked if c.supported]
         removed = tuple(f"{c.claim.text} ({c.reason})" for c in checked if not c.supported)
         seconds = time.perf_counter() - started

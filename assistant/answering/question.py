@@ -1,5 +1,7 @@
-"""What kind of fact a question asks for (a vote result, a number, a date, names), and the query
-that retrieval embeds for it.
+"""A question read once (`Question.read`): its language, its content terms, the kinds of fact it
+asks for (a vote result, a number, a date, names), the dates it names and the query that
+retrieval searches with. Retrieval and both answerers receive this value instead of reading
+the text again.
 
 Dense retrieval matches topics, not question forms: "Wie wurde über die Grundsteuerreform
 abgestimmt?" finds every paragraph of the Grundsteuer debate equally well, and the one line with
@@ -8,8 +10,11 @@ vote records are written in, which moves the record's chunk up (measured on the 
 """
 
 import re
+from dataclasses import dataclass
+from datetime import date
 
-from assistant.core.text import detect_language
+from assistant.core.dates import find_dates
+from assistant.core.text import Language, content_terms, detect_language
 
 QUESTION_TYPES = {
     "vote": re.compile(
@@ -41,7 +46,34 @@ def question_types(question: str) -> list[str]:
     return [kind for kind, pattern in QUESTION_TYPES.items() if pattern.search(question)]
 
 
-def retrieval_query(question: str) -> str:
-    if "vote" in question_types(question):
-        return f"{question} {_VOTE_WORDING[detect_language(question)]}"
-    return question
+@dataclass(frozen=True)
+class Question:
+    text: str
+    language: Language
+    kinds: tuple[str, ...]  # of `QUESTION_TYPES`, in their order
+    terms: tuple[str, ...]  # content terms (`content_terms`), each once, in order
+    dates: frozenset[date]  # full dates it names: premises the answer's passages must hold
+
+    @classmethod
+    def read(cls, text: str) -> "Question":
+        """
+        >>> q = Question.read("Wie wurde am 22.10.2024 über die Grundsteuerreform abgestimmt?")
+        >>> q.language, q.kinds, q.terms[-1], sorted(q.dates)
+        ('de', ('vote',), 'abgestimmt', [datetime.date(2024, 10, 22)])
+        """
+        language = detect_language(text)
+        return cls(
+            text=text,
+            language=language,
+            kinds=tuple(question_types(text)),
+            terms=tuple(dict.fromkeys(content_terms(text, language))),
+            dates=frozenset(find_dates(text)),
+        )
+
+    @property
+    def search_text(self) -> str:
+        """What retrieval embeds and matches: the question, and for a vote question the words
+        vote records are written in (see the module docstring)."""
+        if "vote" in self.kinds:
+            return f"{self.text} {_VOTE_WORDING[self.language]}"
+        return self.text

@@ -1,29 +1,33 @@
-"""Retrieval: dense (the question's vector against Chroma) and lexical (BM25 over the catalog,
-see `assistant.index.lexical`), fused by reciprocal rank, best passages first.
+"""Retrieval: a list of signals, each ranking the chunks for a question, fused by reciprocal rank
+with the weights of `retrieval.weights`, best passages first.
 
-Lexical search works as soon as a file is parsed, so documents are searchable before their
-vectors exist; dense search finds paraphrases that share no word with the question. In `hybrid`
-mode (the default) both lists count; in `dense` mode BM25 only stands in for chunks that have no
-vector yet; `lexical` mode ranks by BM25 alone (to measure its share). Reciprocal
-rank fusion needs no score calibration between the two: a passage's fused score is
-sum(weight / (RRF_K + rank)) over the lists it appears in, the BM25 list weighted by
-`retrieval.lexical_weight`.
+- `DenseSignal`: the question's vector against Chroma; finds paraphrases that share no word
+  with the question.
+- `LexicalSignal`: BM25 over the catalog (`assistant.index.lexical`); works as soon as a file
+  is parsed, so documents are searchable before their vectors exist.
 
-Filters (committee, dates, type, TOP, Vorlage) restrict both searches inside their queries.
+Reciprocal rank fusion needs no score calibration between the signals: a passage's fused score
+is sum(weight / (RRF_K + rank)) over the rankings it appears in. A new signal is one `Signal`
+subclass in `SIGNALS` and one weight field of the same name in `SignalWeights`.
+
+Filters (committee, dates, type, TOP, Vorlage) restrict every signal inside its query. For a
+vote question the vote records of the best documents are added after the fused ranking.
 
 `CouncilRetriever` is a llama-index `BaseRetriever` (it implements `_retrieve` only), so
-llama-index query engines can use it; our own services call `passages()` and get typed
+llama-index query engines can use it; our own services call `search()` and get typed
 `Passage` values.
 """
 
+from abc import ABC, abstractmethod
 from dataclasses import asdict, dataclass
 from datetime import date
+from typing import ClassVar
 
 from llama_index.core.base.base_retriever import BaseRetriever
 from llama_index.core.base.embeddings.base import BaseEmbedding
 from llama_index.core.schema import NodeWithScore, QueryBundle, TextNode
 
-from assistant.answering.question import question_types, retrieval_query
+from assistant.answering.question import Question
 from assistant.core.answers import Passage
 from assistant.core.filters import NO_FILTERS, AppliedFilters, Filters
 from assistant.core.settings import RetrievalSettings
@@ -44,6 +48,49 @@ class Retrieved:
     filters: AppliedFilters
 
 
+@dataclass(frozen=True)
+class Query:
+    """What every signal ranks for: the question, its vector, and the chunks the filters admit."""
+
+    question: Question
+    vector: list[float]
+    filters: Filters
+    among: list[str] | None  # the keys `filters` admit; None: all
+
+
+class Signal(ABC):
+    """One ranking of the chunks for a question. Signals read the index (catalog and vectors)."""
+
+    name: ClassVar[str]  # also the name of its weight in `SignalWeights`
+
+    def __init__(self, catalog: Catalog, vectors: VectorStore):
+        self.catalog = catalog
+        self.vectors = vectors
+
+    @abstractmethod
+    def rank(self, query: Query, k: int) -> list[tuple[str, float | None]]:
+        """The k best chunks for the query: (key, cosine similarity to the question where the
+        signal computes it, else None), best first."""
+
+
+class DenseSignal(Signal):
+    name = "dense"
+
+    def rank(self, query: Query, k: int) -> list[tuple[str, float | None]]:
+        return list(self.vectors.query(query.vector, k, query.among))
+
+
+class LexicalSignal(Signal):
+    name = "lexical"
+
+    def rank(self, query: Query, k: int) -> list[tuple[str, float | None]]:
+        return [(key, None) for key, _ in self.catalog.lexical(query.question.search_text, k, query.filters)]
+
+
+# In this order they enter the fusion (it decides ties).
+SIGNALS: tuple[type[Signal], ...] = (DenseSignal, LexicalSignal)
+
+
 class CouncilRetriever(BaseRetriever):
     def __init__(
         self, catalog: Catalog, vectors: VectorStore, embed_model: BaseEmbedding, settings: RetrievalSettings
@@ -53,12 +100,15 @@ class CouncilRetriever(BaseRetriever):
         self._vectors = vectors
         self._embed_model = embed_model
         self._settings = settings
+        self._signals = [signal(catalog, vectors) for signal in SIGNALS]
 
     def passages(self, question: str, filters: Filters = NO_FILTERS) -> list[Passage]:
-        """The top-k passages among the chunks matching `filters`."""
-        return self.search(question, filters).passages
+        """The top-k passages for `question` among the chunks matching `filters`."""
+        return self.search(Question.read(question), filters).passages
 
-    def search(self, question: str, chosen: Filters = NO_FILTERS, stated: Filters = NO_FILTERS) -> Retrieved:
+    def search(
+        self, question: Question, chosen: Filters = NO_FILTERS, stated: Filters = NO_FILTERS
+    ) -> Retrieved:
         """The top-k passages among the chunks matching the filters `chosen` in the UI or CLI
         and, where they hold up, those `stated` in the question (see `_settle`); for a vote
         question also the vote records of the best documents, which dense search alone ranks
@@ -68,9 +118,9 @@ class CouncilRetriever(BaseRetriever):
         come back whenever k chunks match, however far down an unfiltered ranking they stand."""
         if self._catalog.count() == 0:
             raise IndexEmpty("The index is empty. Run `council ingest FOLDER` first.")
-        vector = self._embed_model.get_query_embedding(retrieval_query(question))
+        vector = self._embed_model.get_query_embedding(question.search_text)
         applied, among = self._settle(vector, chosen, stated.without(chosen))
-        return Retrieved(self._passages(question, vector, applied.applied, among), applied)
+        return Retrieved(self._passages(Query(question, vector, applied.applied, among)), applied)
 
     def _settle(
         self, vector: list[float], chosen: Filters, stated: Filters
@@ -97,34 +147,38 @@ class CouncilRetriever(BaseRetriever):
             return AppliedFilters(applied=chosen, dropped=stated, reason="far"), among
         return AppliedFilters(applied=combined, from_question=stated), narrowed
 
-    def _passages(
-        self, question: str, vector: list[float], filters: Filters, among: list[str] | None
-    ) -> list[Passage]:
+    def _passages(self, query: Query) -> list[Passage]:
         k = self._settings.top_k
-        dense = self._vectors.query(vector, k, among)
-        similarity = dict(dense)
-        lexical = [key for key, _ in self._catalog.lexical(retrieval_query(question), k, filters)]
-        similarity.update(
-            self._vectors.similarities([key for key in lexical if key not in similarity], vector)
-        )
-        rankings = [[key for key, _ in dense], lexical]
-        match self._settings.mode:
-            case "dense":  # BM25 only stands in for chunks whose vectors are not in yet
-                rankings[1] = [key for key in lexical if key not in similarity]
-            case "lexical":
-                rankings[0] = []
-        ranked = fuse(rankings, [1.0, self._settings.lexical_weight])[:k]
-        chunks = self._catalog.chunks(ranked)
-        found = [chunks[key].passage(similarity.get(key)) for key in ranked if key in chunks]
-        if "vote" not in question_types(question):
+        rankings: list[list[str]] = []
+        weights: list[float] = []
+        similarity: dict[str, float] = {}
+        for signal in self._signals:
+            weight = getattr(self._settings.weights, signal.name)
+            if weight > 0:
+                ranked = signal.rank(query, k)
+                similarity.update((key, score) for key, score in ranked if score is not None)
+                rankings.append([key for key, _ in ranked])
+                weights.append(weight)
+        top = fuse(rankings, weights)[:k]
+        missing = [key for key in top if key not in similarity]
+        similarity.update(self._vectors.similarities(missing, query.vector))
+        chunks = self._catalog.chunks(top)
+        found = [chunks[key].passage(similarity.get(key)) for key in top if key in chunks]
+        if "vote" not in query.question.kinds:
             return found
+        return found + self._vote_records(query, found)
+
+    def _vote_records(self, query: Query, found: list[Passage]) -> list[Passage]:
+        """The chunks recording a vote (`TextFacts.has_vote`, read at ingest) of the best
+        `VOTE_RECORD_SOURCES` documents that are not among `found`, nearest first: dense search
+        ranks the one result line below forty paragraphs of debate on the same item."""
         seen = {p.chunk_id for p in found}
         best_sources = list(dict.fromkeys(p.source for p in found))[:VOTE_RECORD_SOURCES]
-        voting = self._catalog.keys_of_sources(best_sources, filters, recording_votes=True)
+        voting = self._catalog.keys_of_sources(best_sources, query.filters, recording_votes=True)
         records = [c for c in self._catalog.chunks(voting).values() if c.key not in seen]
-        scores = self._vectors.similarities([c.key for c in records], vector)
+        scores = self._vectors.similarities([c.key for c in records], query.vector)
         extra = [c.passage(scores.get(c.key)) for c in records]
-        return found + sorted(extra, key=lambda p: p.score or 0.0, reverse=True)
+        return sorted(extra, key=lambda p: p.score or 0.0, reverse=True)
 
     def _retrieve(self, query_bundle: QueryBundle) -> list[NodeWithScore]:
         return [

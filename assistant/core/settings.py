@@ -8,7 +8,7 @@ Nested fields use a double underscore: `COUNCIL_EMBEDDING__BACKEND=sentence-tran
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -83,23 +83,37 @@ class IngestSettings(BaseModel):
     )
 
 
-class RetrievalSettings(BaseModel):
-    mode: Literal["dense", "hybrid", "lexical"] = Field(
-        "hybrid",
-        description="hybrid: vector search and BM25, fused by reciprocal rank. dense: vector search; "
-        "BM25 only finds chunks whose vectors are not computed yet (during an ingest). lexical: BM25 "
-        "alone (to measure its share; passages still get their cosine for the answerer). Measured on "
-        "the gold set (hit@1 / MRR / answer accuracy / abstention precision, recall): "
-        "hybrid 0.873 / 0.914 / 0.611 / 0.56, 0.53; dense 0.754 / 0.829 / 0.595 / 0.56, 0.53; "
-        "lexical 0.865 / 0.919 / 0.611 / 0.56, 0.53 (eval/fusion.py).",
+class SignalWeights(BaseModel):
+    """Weight of each retrieval signal (`assistant.answering.retrieval`) in the reciprocal rank
+    fusion; 0 switches a signal off. Measured on the gold set (hit@1 / MRR / answer accuracy /
+    abstention precision, recall; eval/fusion.py): both (1, 2) 0.873 / 0.914 / 0.611 / 0.56, 0.53;
+    dense alone (lexical 0) 0.754 / 0.829 / 0.595 / 0.56, 0.53; lexical alone (dense 0) 0.865 /
+    0.919 / 0.611 / 0.56, 0.53."""
+
+    dense: float = Field(
+        1.0,
+        ge=0,
+        description="The question's vector against the chunks' vectors (Chroma): finds paraphrases "
+        "that share no word with the question.",
     )
-    lexical_weight: float = Field(
+    lexical: float = Field(
         2.0,
         ge=0,
-        description="Weight of the BM25 ranking in the reciprocal rank fusion (the dense ranking weighs 1). "
-        "2 is the weight 5-fold cross-validation on the gold set chooses (by MRR, in 4 folds of 5); "
-        "held out: hit@1 0.857, MRR 0.905, against 0.849, 0.900 with weight 1.",
+        description="BM25 over the catalog: finds documents as soon as they are parsed, before their "
+        "vectors exist, and names, numbers and compounds exactly. 2 is the weight 5-fold "
+        "cross-validation on the gold set chooses (by MRR, in 4 folds of 5); held out: hit@1 0.857, "
+        "MRR 0.905, against 0.849, 0.900 with weight 1.",
     )
+
+    @model_validator(mode="after")
+    def _one_signal_counts(self) -> "SignalWeights":
+        if not any(weight > 0 for weight in self.model_dump().values()):
+            raise ValueError("at least one retrieval signal needs a weight above 0")
+        return self
+
+
+class RetrievalSettings(BaseModel):
+    weights: SignalWeights = SignalWeights()
     top_k: int = Field(
         15,
         ge=1,

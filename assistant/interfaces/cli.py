@@ -63,7 +63,7 @@ def main(argv: list[str] | None = None) -> int:
         "--compare",
         nargs="+",
         metavar="SETTING=VALUE",
-        help="also run with these settings changed (e.g. retrieval.mode=dense) and print both side by side",
+        help="also run with these settings changed (e.g. retrieval.weights.lexical=0), printed side by side",
     )
 
     p_serve = sub.add_parser("serve", help="start the web chat and the HTTP API (/api/ask, /api/chat)")

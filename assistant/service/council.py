@@ -13,6 +13,7 @@ from assistant.answering.draft import Draft, compose_draft, questions_of
 from assistant.answering.extractive import ExtractiveAnswerer
 from assistant.answering.generative import GenerativeAnswerer
 from assistant.answering.llm import build_llm
+from assistant.answering.question import Question
 from assistant.answering.question_filters import filters_from_question
 from assistant.answering.retrieval import CouncilRetriever
 from assistant.core.answers import Answer, Delta
@@ -82,10 +83,11 @@ class CouncilAssistant:
             if self.settings.retrieval.question_filters
             else NO_FILTERS
         )
-        found = self.retriever.search(condensed.question, filters, stated)
-        result = extract = self.answerer.answer(condensed.question, found.passages)
+        asked = Question.read(condensed.question)
+        found = self.retriever.search(asked, filters, stated)
+        result = extract = self.answerer.answer(asked, found.passages)
         if self.generator is not None and found.passages:
-            result = yield from self.generator.stream(condensed.question, found.passages, extract)
+            result = yield from self.generator.stream(asked, found.passages, extract)
         yield Answer(
             question=question,
             text=result.text,

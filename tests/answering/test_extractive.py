@@ -3,6 +3,7 @@
 from datetime import date
 
 from assistant.answering.extractive import ExtractiveAnswerer
+from assistant.answering.question import Question
 from assistant.core.answers import Passage
 from assistant.core.facts import read_facts
 from assistant.core.settings import AnswerSettings
@@ -29,7 +30,7 @@ def passage(text: str, source: str = "doc.txt", score: float = 0.9, subject: str
 
 
 def answer(question: str, *passages: Passage):
-    return ExtractiveAnswerer(AnswerSettings()).answer(question, list(passages))
+    return ExtractiveAnswerer(AnswerSettings()).answer(Question.read(question), list(passages))
 
 
 def test_an_announced_list_comes_with_its_items():

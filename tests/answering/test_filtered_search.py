@@ -12,7 +12,7 @@ import pytest
 
 from assistant.answering.retrieval import CouncilRetriever
 from assistant.core.filters import Filters, no_documents_message
-from assistant.core.settings import RetrievalSettings, Settings
+from assistant.core.settings import RetrievalSettings, Settings, SignalWeights
 from assistant.index.catalog import Catalog, chunk_key
 from assistant.index.embeddings import build_embed_model
 from assistant.index.vectors import VectorStore
@@ -96,6 +96,9 @@ def assistant(small_index):
     return build_assistant(Settings(data_dir=small_index))
 
 
+DENSE_ONLY = SignalWeights(dense=1.0, lexical=0.0)
+
+
 def retriever(small_index, **settings) -> CouncilRetriever:
     config = Settings(data_dir=small_index)
     model = build_embed_model(config.embedding)
@@ -104,7 +107,7 @@ def retriever(small_index, **settings) -> CouncilRetriever:
 
 
 def test_a_filtered_search_returns_k_passages_when_the_best_are_all_elsewhere(small_index):
-    search = retriever(small_index, top_k=3, mode="dense")  # the vector query: the best are all elsewhere
+    search = retriever(small_index, top_k=3, weights=DENSE_ONLY)  # the vector query: the best are elsewhere
     question = "Welche Hebesätze gelten nach der Grundsteuerreform?"
     unfiltered = search.passages(question)
     assert {p.committee for p in unfiltered} == {"Gemeinderat"}
@@ -113,7 +116,7 @@ def test_a_filtered_search_returns_k_passages_when_the_best_are_all_elsewhere(sm
 
 
 def test_llama_index_retrieval_still_goes_through_the_retriever(small_index):
-    nodes = retriever(small_index, top_k=2, mode="dense").retrieve(
+    nodes = retriever(small_index, top_k=2, weights=DENSE_ONLY).retrieve(
         "Welche Hebesätze gelten nach der Grundsteuerreform?"
     )
     assert len(nodes) == 2 and nodes[0].node.metadata["committee"] == "Gemeinderat"

@@ -17,6 +17,7 @@ from llama_index.core.llms import ChatMessage, MessageRole
 import assistant.service.council as council
 from assistant.answering.chat import Turn
 from assistant.answering.extractive import ABSTAIN
+from assistant.answering.question import Question
 from assistant.answering.verify import claims
 from assistant.core.answers import Answer, Delta, Passage
 from assistant.core.settings import LLMSettings, Settings
@@ -288,11 +289,11 @@ def test_the_prompt_sent_holds_the_question_and_the_retrieved_passages_fenced(
 
 def test_the_passages_the_extract_quotes_come_first_in_the_prompt_then_the_rest_as_retrieved(assistant, llm):
     retrieved = assistant.retriever.passages(QUESTION)[::-1]  # the passage the extract quotes comes last
-    extract = assistant.answerer.answer(QUESTION, retrieved)
+    extract = assistant.answerer.answer(Question.read(QUESTION), retrieved)
     quoted = list(dict.fromkeys(c.passage for c in extract.citations))
     assert quoted and retrieved[0] not in quoted
     llm.say(ABSTAIN["de"])
-    list(assistant.generator.stream(QUESTION, retrieved, extract))
+    list(assistant.generator.stream(Question.read(QUESTION), retrieved, extract))
     sent = [shown_from(text, retrieved) for text in shown(llm.sent[0]).values()]
     rest = [p for p in retrieved if p not in quoted]
     assert sent == [*quoted, *rest][: assistant.settings.llm.max_passages]
@@ -308,9 +309,9 @@ def test_the_passages_the_extract_quotes_come_first_in_the_prompt_then_the_rest_
 def test_a_passage_cannot_close_its_fence_in_the_prompt_sent(assistant, llm, hostile):
     passages = assistant.retriever.passages(QUESTION)
     planted = [passages[0], replace(passages[1], text=hostile), *passages[2:]]
-    extract = assistant.answerer.answer(QUESTION, planted)
+    extract = assistant.answerer.answer(Question.read(QUESTION), planted)
     llm.say(ABSTAIN["de"])
-    list(assistant.generator.stream(QUESTION, planted, extract))
+    list(assistant.generator.stream(Question.read(QUESTION), planted, extract))
     user = llm.sent[0][-1].content or ""
     fenced = shown(llm.sent[0])
     assert user.count("<passage") == user.count("</passage>") == len(fenced)

@@ -9,6 +9,7 @@ from llama_index.core.llms import MessageRole
 from assistant.answering.extractive import ABSTAIN, ExtractiveAnswerer
 from assistant.answering.generative import format_passages, prompt_passages
 from assistant.answering.prompts import PromptError, load_prompt
+from assistant.answering.question import Question
 from assistant.core.settings import AnswerSettings, Settings
 from assistant.service.council import build_assistant
 
@@ -67,7 +68,7 @@ def test_the_answer_prompt_says_how_to_cite_abstain_and_treat_instructions_in_do
 def retrieved(small_index):
     question = "Welche Städte haben 2021 Mittel aus KOMM-AN NRW beantragt?"
     passages = build_assistant(Settings(data_dir=small_index)).retriever.passages(question)
-    return question, passages, ExtractiveAnswerer(AnswerSettings()).answer(question, passages)
+    return question, passages, ExtractiveAnswerer(AnswerSettings()).answer(Question.read(question), passages)
 
 
 def test_prompt_passages_put_the_extracts_quotes_first_and_stop_at_the_limit(retrieved):

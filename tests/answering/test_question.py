@@ -2,7 +2,7 @@
 
 import pytest
 
-from assistant.answering.question import question_types, retrieval_query
+from assistant.answering.question import Question, question_types
 
 CASES = [
     ("Wie wurde über die Grundsteuerreform abgestimmt?", ["vote"]),
@@ -22,7 +22,8 @@ def test_question_types(question, kinds):
 
 
 def test_vote_questions_are_searched_with_the_wording_of_vote_records():
-    assert "Abstimmungsergebnis" in retrieval_query("Wie wurde über die Grundsteuerreform abgestimmt?")
-    assert "For, Against" in retrieval_query("How did the council vote on the budget?")
+    vote = Question.read("Wie wurde über die Grundsteuerreform abgestimmt?")
+    assert "Abstimmungsergebnis" in vote.search_text
+    assert "For, Against" in Question.read("How did the council vote on the budget?").search_text
     plain = "Welche Städte haben Mittel beantragt?"
-    assert retrieval_query(plain) == plain
+    assert Question.read(plain).search_text == plain

@@ -49,9 +49,9 @@ def test_compare_overrides_are_validated_before_anything_runs():
     from assistant.core.settings import Settings
     from eval.runner import CompareError, with_overrides
 
-    variant = with_overrides(Settings(), ["retrieval.mode=hybrid", "retrieval.top_k=5"])
-    assert (variant.retrieval.mode, variant.retrieval.top_k) == ("hybrid", 5)
-    for bad in ("retrieval.mode=fuzzy", "retrieval.nope=1", "nosection.x=1", "retrieval.top_k"):
+    variant = with_overrides(Settings(), ["retrieval.weights.lexical=0.5", "retrieval.top_k=5"])
+    assert (variant.retrieval.weights.lexical, variant.retrieval.top_k) == (0.5, 5)
+    for bad in ("retrieval.top_k=many", "retrieval.nope=1", "nosection.x=1", "retrieval.top_k"):
         with pytest.raises(CompareError, match="--compare"):
             with_overrides(Settings(), [bad])
 
