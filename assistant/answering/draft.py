@@ -434,7 +434,6 @@ def _passage_json(p: Passage, cited_as: list[int]) -> dict:
     }
 
 
-
 def _one_line(text: str) -> str:
     return " ".join(text.split())
 

@@ -42,11 +42,10 @@ then it says so and asserts nothing.
 import math
 import re
 from dataclasses import dataclass
-from datetime import date
 
+from assistant.answering.passages import citation, dates_of, metadata_text, one_line, quote_span, term_matches
 from assistant.answering.question import Question
 from assistant.core.answers import Citation, Passage, Reply
-from assistant.core.dates import german, german_long
 from assistant.core.doc_types import DECISION_RECORDS
 from assistant.core.settings import AnswerSettings
 from assistant.core.text import LIST_ITEM, Language, content_terms, sentence_spans
@@ -397,7 +396,7 @@ def _compose(chosen: list[_Candidate], passages: list[Passage]) -> Reply:
         if not n:
             spans.append((c.passage, q_start, q_end))
             n = len(spans)
-            citations.append(_citation(n, p, q_start, q_end))
+            citations.append(citation(n, p, q_start, q_end))
         parts.append(f"{c.summary or one_line(p.text[c.start : end])} [{n}]")
     return Reply(" ".join(parts), citations, False)
 
@@ -423,40 +422,9 @@ def _with_announced_items(text: str, start: int, end: int) -> int:
     return following[0][1] if following and sentence.endswith(":") else end
 
 
-def quote_span(p: Passage, start: int, end: int) -> tuple[int, int]:
-    """The whole paragraphs holding text[start:end]; a short first paragraph comes with the one
-    before it, as headings like "Ergänzende Ausführungen der Verwaltung:" give a quote context."""
-    starts = [*p.paragraph_starts, len(p.text)]
-    first = max(j for j in range(len(p.paragraph_starts)) if starts[j] <= start)
-    last = max(j for j in range(len(p.paragraph_starts)) if starts[j] < end)
-    if first > 0 and starts[first + 1] - starts[first] < 200:
-        first -= 1
-    return starts[first], starts[last + 1]
-
-
-def _citation(n: int, p: Passage, start: int, end: int) -> Citation:
-    return Citation(n=n, passage=p, paragraph=p.paragraph_at(start), text=p.text[start:end].strip())
-
-
 def _idf(q_terms: list[str], sentences: list[set[str]]) -> dict[str, float]:
     n = len(sentences)
     return {t: math.log(1 + (n + 1) / (1 + sum(term_matches(t, s) for s in sentences))) for t in q_terms}
-
-
-def term_matches(term: str, terms: set[str]) -> bool:
-    """A question term is found if present, as the head or start of a compound ("stadt" in
-    "stadtverwalt", "mittel" in "fordermittel"), or as a longer form of a stem of 5+ letters
-    ("besteht" / "besteh")."""
-    if term in terms:
-        return True
-    if len(term) < 5 or term[0].isdigit():
-        return False
-    return any(
-        (t.endswith(term) or t.startswith(term))
-        if len(t) > len(term)
-        else (len(t) >= 5 and term.startswith(t))
-        for t in terms
-    )
 
 
 def _covered(q_terms: list[str], weights: dict[str, float], terms: set[str]) -> float:
@@ -503,21 +471,3 @@ def _vote_block(c: _Candidate, candidates: list[_Candidate], passages: list[Pass
     i = same.index(c)
     near = [o for j, o in enumerate(same) if abs(j - i) <= 4 and facts.marked("roll_call", o.start, o.end)]
     return _Candidate(c.passage, near[0].start, near[-1].end, c.terms, c.score)
-
-
-def dates_of(p: Passage) -> set[date]:
-    return set(p.facts.dates) | ({p.meeting_date} if p.meeting_date else set())
-
-
-def metadata_text(p: Passage) -> str:
-    parts = [p.title, p.subject or "", p.committee or "", p.vorlage or ""]
-    if p.agenda_item:
-        parts.append(p.agenda_item.label())
-    if p.meeting_date:
-        d = p.meeting_date
-        parts.append(f"{german(d)} {german_long(d)} {d:%d %B %Y}")
-    return "\n".join(parts)
-
-
-def one_line(text: str) -> str:
-    return re.sub(r"\s+", " ", text).strip()

@@ -22,7 +22,8 @@ from llama_index.core.base.embeddings.base import BaseEmbedding
 from llama_index.core.llms import LLM
 
 from assistant.answering.chat import Turn
-from assistant.answering.extractive import ABSTAIN, one_line, quote_span
+from assistant.answering.extractive import ABSTAIN
+from assistant.answering.passages import citation, one_line, quote_span
 from assistant.answering.prompts import load_prompt
 from assistant.answering.question import Question
 from assistant.answering.verify import Checked, Verifier
@@ -199,7 +200,5 @@ def _compose(kept: list[Checked], passages: list[Passage]) -> tuple[str, list[Ci
         p = passages[n - 1]
         found = spans[n]
         start, end = quote_span(p, min(a for a, _ in found), max(b for _, b in found))
-        citations.append(
-            Citation(n=new, passage=p, paragraph=p.paragraph_at(start), text=p.text[start:end].strip())
-        )
+        citations.append(citation(new, p, start, end))
     return " ".join(parts), citations

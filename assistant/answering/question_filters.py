@@ -34,9 +34,7 @@ from assistant.core.filters import Filters, IndexFacets
 _MARKED_YEAR = re.compile(rf"\b(?:im\s+Jahre?|in\s+the\s+year|in|during)\s+({YEAR})\b(?![-/–]\d)", re.I)
 _YEAR_PAIR = re.compile(rf"\b({YEAR})\s*(?:/|-|–|und|bis|and|to)\s*({YEAR})\b", re.I)
 # One end of a range: a full date, a month with or without its year, or a year.
-_END = (
-    rf"(?:\d{{1,2}}\.\s?\d{{1,2}}\.\s?{YEAR}|(?:\d{{1,2}}\.?\s*)?(?:{MONTH})\b\.?(?:\s+{YEAR})?|{YEAR})"
-)
+_END = rf"(?:\d{{1,2}}\.\s?\d{{1,2}}\.\s?{YEAR}|(?:\d{{1,2}}\.?\s*)?(?:{MONTH})\b\.?(?:\s+{YEAR})?|{YEAR})"
 _RANGE = re.compile(
     rf"\b(?:zwischen|between)\s+({_END})\s+(?:und|and)\s+({_END})\b"
     rf"|\b(?:von|vom|from)\s+({_END})\s+(?:bis(?:\s+(?:zum|einschließlich))?|to|until|till)\s+({_END})\b",

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from assistant.answering.extractive import dates_of, metadata_text, term_matches
+from assistant.answering.passages import dates_of, metadata_text, term_matches
 from assistant.core.answers import Passage
 from assistant.core.dates import find_dates
 from assistant.core.text import Language, content_terms, detect_language, sentence_spans

@@ -1,0 +1,65 @@
+"""What both answerers and the verifier read off a retrieved passage: whether it holds a question
+word, the dates it names, its metadata as text, and the quote a citation of it gives."""
+
+import re
+from datetime import date
+
+from assistant.core.answers import Citation, Passage
+from assistant.core.dates import german, german_long
+
+
+def quote_span(p: Passage, start: int, end: int) -> tuple[int, int]:
+    """The whole paragraphs holding text[start:end]; a short first paragraph comes with the one
+    before it, as headings like "Ergänzende Ausführungen der Verwaltung:" give a quote context."""
+    starts = [*p.paragraph_starts, len(p.text)]
+    first = max(j for j in range(len(p.paragraph_starts)) if starts[j] <= start)
+    last = max(j for j in range(len(p.paragraph_starts)) if starts[j] < end)
+    if first > 0 and starts[first + 1] - starts[first] < 200:
+        first -= 1
+    return starts[first], starts[last + 1]
+
+
+def citation(n: int, p: Passage, start: int, end: int) -> Citation:
+    """Citation n of p.text[start:end] (a `quote_span`), with the paragraph it starts in."""
+    return Citation(n=n, passage=p, paragraph=p.paragraph_at(start), text=p.text[start:end].strip())
+
+
+def term_matches(term: str, terms: set[str]) -> bool:
+    """A question term is found if present, as the head or start of a compound ("stadt" in
+    "stadtverwalt", "mittel" in "fordermittel"), or as a longer form of a stem of 5+ letters
+    ("besteht" / "besteh")."""
+    if term in terms:
+        return True
+    if len(term) < 5 or term[0].isdigit():
+        return False
+    return any(
+        (t.endswith(term) or t.startswith(term))
+        if len(t) > len(term)
+        else (len(t) >= 5 and term.startswith(t))
+        for t in terms
+    )
+
+
+def dates_of(p: Passage) -> set[date]:
+    """The dates a passage names (read at ingest) and its meeting's day."""
+    return set(p.facts.dates) | ({p.meeting_date} if p.meeting_date else set())
+
+
+def metadata_text(p: Passage) -> str:
+    """What a passage's document says about it (title, subject, committee, Vorlage, agenda item,
+    meeting day in three spellings), as text that question words are matched against."""
+    parts = [p.title, p.subject or "", p.committee or "", p.vorlage or ""]
+    if p.agenda_item:
+        parts.append(p.agenda_item.label())
+    if p.meeting_date:
+        d = p.meeting_date
+        parts.append(f"{german(d)} {german_long(d)} {d:%d %B %Y}")
+    return "\n".join(parts)
+
+
+def one_line(text: str) -> str:
+    """
+    >>> one_line(" TOP 14:\\n  Grundsteuer ")
+    'TOP 14: Grundsteuer'
+    """
+    return re.sub(r"\s+", " ", text).strip()
