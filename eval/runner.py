@@ -25,12 +25,12 @@ def run_eval(settings: Settings, gold_path: Path, out_path: Path, compare: list[
     variant = with_overrides(settings, compare) if compare else None  # a typo fails before the long run
     base = evaluate(build_assistant(settings), gold, out_path)
     if variant is None:
-        print(format_table(*_metrics(base)))
+        print(format_table(*metrics_of(base)))
         return 0
     other = evaluate(
         build_assistant(variant), gold, out_path.with_name(f"{out_path.stem}.compare{out_path.suffix}")
     )
-    print(format_comparison(_metrics(base), _metrics(other), "current", " ".join(compare or [])))
+    print(format_comparison(metrics_of(base), metrics_of(other), "current", " ".join(compare or [])))
     return 0
 
 
@@ -83,7 +83,7 @@ def with_overrides(settings: Settings, overrides: list[str]) -> Settings:
         raise CompareError(f"--compare {' '.join(overrides)}: {exc.errors()[0]['msg']}") from exc
 
 
-def _metrics(outcomes: list[Outcome]) -> tuple[Metrics, dict[str, Metrics]]:
+def metrics_of(outcomes: list[Outcome]) -> tuple[Metrics, dict[str, Metrics]]:
     groups = defaultdict(list)
     for o in outcomes:
         groups[o.gold.type or ("answerable" if o.gold.answerable else "unanswerable")].append(o)
