@@ -13,21 +13,7 @@ from pathlib import PurePosixPath
 from assistant.core.dates import date_mentions
 from assistant.core.doc_types import type_named_in
 from assistant.core.documents import CouncilDocument, Page
-from assistant.core.votes import find_decision, parse_vote
 from ingest.sections import agenda_sections
-
-__all__ = [
-    "agenda_sections",
-    "build_document",
-    "document_title",
-    "find_decision",
-    "parse_committee",
-    "parse_date",
-    "parse_doc_type",
-    "parse_subject",
-    "parse_vorlage",
-    "parse_vote",
-]
 
 HEAD_CHARS = 3000
 
