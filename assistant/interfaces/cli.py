@@ -164,7 +164,7 @@ def format_report(r: IngestReport) -> str:
         f"(newly embedded: {r.embedded}; duplicates and unchanged texts reuse stored vectors)",
     ]
     if r.relabelled:
-        lines.append(f"Vectors kept, metadata rewritten: {r.relabelled} (their file or agenda item changed)")
+        lines.append(f"Vectors kept, metadata rewritten: {r.relabelled} (changed, or written by an older version)")
     if r.reanalysed:
         lines.append(f"Lexical index re-analysed: {r.reanalysed} chunks (compound vocabulary learned anew)")
     lines += _grouped("metadata", r.metadata)
