@@ -17,7 +17,7 @@ from pathlib import Path
 from assistant.answering.draft import InquiryError
 from assistant.answering.llm import LocalServer, ModelFileError
 from assistant.core.answers import Answer
-from assistant.core.filters import FilterError, Filters, filters_from_input
+from assistant.core.filters import FILTER_FIELDS, FilterError, Filters, filters_from_input
 from assistant.core.settings import Settings
 from assistant.index.embeddings import BackendMissing
 from assistant.index.vectors import StoreError
@@ -190,29 +190,18 @@ def _grouped(label: str, notes: list[FileNote]) -> list[str]:
 
 
 def _add_filter_options(parser: argparse.ArgumentParser) -> None:
+    """One option per declared filter field (`FILTER_FIELDS`)."""
     filters = parser.add_argument_group(
         "filters",
         "search only documents matching all of these (dates: 2024-10-22, 22.10.2024, 10.2024, 2024)",
     )
-    filters.add_argument("--committee", metavar="NAME", help="committee as in the index, e.g. Gemeinderat")
-    filters.add_argument("--from", dest="date_from", metavar="DATE", help="meetings on or after DATE")
-    filters.add_argument("--to", dest="date_to", metavar="DATE", help="meetings on or before DATE")
-    filters.add_argument("--type", dest="doc_type", metavar="TYPE", help="document type, e.g. Niederschrift")
-    filters.add_argument("--top", dest="agenda_item", metavar="N", help="agenda item (TOP), e.g. 14 or 15.1")
-    filters.add_argument("--vorlage", metavar="NUMBER", help="Vorlage number, e.g. 2024/1049")
+    for field in FILTER_FIELDS:
+        filters.add_argument(field.option, dest=field.name, metavar=field.metavar, help=field.help)
 
 
 def _filters(assistant: CouncilAssistant, args: argparse.Namespace) -> Filters:
     """The filters given with `_add_filter_options`, checked against the index's facets."""
-    return filters_from_input(
-        assistant.facets(),
-        committee=args.committee,
-        date_from=args.date_from,
-        date_to=args.date_to,
-        doc_type=args.doc_type,
-        agenda_item=args.agenda_item,
-        vorlage=args.vorlage,
-    )
+    return filters_from_input(assistant.facets(), **{f.name: getattr(args, f.name) for f in FILTER_FIELDS})
 
 
 def _ask(settings: Settings, args: argparse.Namespace) -> int:
