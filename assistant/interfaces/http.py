@@ -3,7 +3,7 @@
     POST /api/ask     {"question": "…", "filters": {…}}                 -> Answer.to_json()
     POST /api/chat    {"question": "…", "filters": {…}, "history": [turn, …]}
                                                                        -> Answer.to_json() + {"turn": …}
-    GET  /api/health  index size, embedding model, LLM backend and whether it answers
+    GET  /api/health  index size, embedding model, LLM backend and whether it answers -> Health
 
 `/api/ask` answers exactly as `council ask --json` prints. `/api/chat` takes the conversation as
 the list of turns it returned before (`Turn.to_json`), so a script keeps its own history and the
@@ -33,15 +33,14 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
-from assistant.answering import llm as llm_backends
 from assistant.answering.chat import Turn
 from assistant.core.answers import Answer
 from assistant.core.filters import FilterError, Filters, filters_from_input
 from assistant.core.settings import Settings
-from assistant.index.embeddings import build_embed_model
-from assistant.index.vectors import StoreError, VectorStore
+from assistant.index.vectors import StoreError
 from assistant.interfaces.web_ui import CSS, TITLE, build_ui
 from assistant.service.council import CouncilAssistant, QuestionError, build_assistant
+from assistant.service.schema import Health
 
 log = logging.getLogger(__name__)
 
@@ -94,7 +93,6 @@ class Problem(Exception):
 def create_app(assistant: CouncilAssistant) -> FastAPI:
     """The FastAPI app: /api routes first (they take precedence), then the web chat at "/"."""
     settings = assistant.settings
-    embedding_model = build_embed_model(settings.embedding).model_id  # lazy: no model is loaded
     app = FastAPI(
         title=f"{TITLE} – HTTP-API",
         docs_url="/api/docs",
@@ -140,8 +138,8 @@ def create_app(assistant: CouncilAssistant) -> FastAPI:
         return reply.to_json() | {"turn": Turn.of(reply).to_json()}
 
     @app.get("/api/health", summary="Zustand von Index und Sprachmodell")
-    def health() -> dict:
-        return health_report(assistant, embedding_model)
+    def health() -> Health:
+        return assistant.health()
 
     @app.api_route(
         "/api/{rest:path}", methods=["GET", "POST", "PUT", "PATCH", "DELETE"], include_in_schema=False
@@ -167,37 +165,6 @@ def create_app(assistant: CouncilAssistant) -> FastAPI:
         show_error=False,
         css=CSS,
     )
-
-
-def health_report(assistant: CouncilAssistant, embedding_model: str) -> dict:
-    """Index size and the LLM backend; "degraded" when the vectors or the LLM server do not answer
-    (questions are still answered where possible: without the LLM, extractively)."""
-    settings = assistant.settings
-    problems = []
-    index: dict[str, Any] = {"embedding_model": embedding_model, "store": settings.store.mode}
-    try:
-        index["documents"] = len(assistant.catalog.file_hashes())
-        index["chunks"] = assistant.catalog.count()
-    except Exception as exc:  # sqlite errors, a deleted data dir
-        problems.append(f"Katalog nicht lesbar: {exc}")
-    try:
-        vectors = VectorStore(settings.store, settings.data_dir, embedding_model, create=False)
-        index["vectors"] = vectors.count()
-    except Exception as exc:
-        problems.append(f"Vektorindex nicht erreichbar: {exc}")
-    unreachable = llm_backends.probe(settings.llm)
-    if unreachable:
-        problems.append(f"Sprachmodell nicht erreichbar: {unreachable}")
-    return {
-        "status": "degraded" if problems else "ok",
-        "index": index,
-        "llm": {
-            "mode": settings.llm.mode,
-            "backend": llm_backends.describe(settings.llm),
-            "reachable": None if settings.llm.mode in ("none", "local") else unreachable is None,
-        },
-        "problems": problems,
-    }
 
 
 def validation_message(errors: Any) -> str:
