@@ -21,6 +21,7 @@ from assistant.core.filters import FILTER_FIELDS, FilterError, Filters, filters_
 from assistant.core.settings import Settings
 from assistant.index.embeddings import BackendMissing
 from assistant.index.vectors import StoreError
+from assistant.interfaces.draft_export import draft_markdown, write_docx
 from assistant.service.council import CouncilAssistant, QuestionError, build_assistant, ingest
 from assistant.service.inquiry import read_inquiry
 from ingest.pipeline import FileNote, IngestReport
@@ -221,10 +222,10 @@ def _draft(settings: Settings, args: argparse.Namespace) -> int:
     written = []
     try:
         if args.out is not None:
-            args.out.write_text(draft.to_markdown(), encoding="utf-8")
+            args.out.write_text(draft_markdown(draft), encoding="utf-8")
             written.append(args.out)
         if args.docx is not None:
-            draft.to_docx(args.docx)
+            write_docx(draft, args.docx)
             written.append(args.docx)
     except OSError as exc:
         raise InquiryError(
@@ -233,7 +234,7 @@ def _draft(settings: Settings, args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(draft.to_json(), ensure_ascii=False))
     elif not written:
-        print(draft.to_markdown(), end="")
+        print(draft_markdown(draft), end="")
     for path in written:
         print(f"Antwortentwurf gespeichert: {path}", file=sys.stderr if args.json else sys.stdout)
     return 0

@@ -38,7 +38,8 @@ from assistant.core.answers import Answer
 from assistant.core.filters import FilterError, Filters, filters_from_input
 from assistant.core.settings import Settings
 from assistant.index.vectors import StoreError
-from assistant.interfaces.web_ui import CSS, TITLE, build_ui
+from assistant.interfaces.web_render import CSS
+from assistant.interfaces.web_ui import TITLE, build_ui
 from assistant.service.council import CouncilAssistant, QuestionError, build_assistant
 from assistant.service.schema import Health
 
