@@ -85,23 +85,6 @@ class Draft:
         """The citation numbers that quote `passage` (empty: listed, not cited)."""
         return [c.n for c in self.citations if c.passage.chunk_id == passage.chunk_id]
 
-    def to_json(self) -> dict:
-        return {
-            "inquiry": self.inquiry,
-            "questions": self.questions,
-            "text": self.text,
-            "citations": [c.to_json() for c in self.citations],
-            "notes": self.notes,
-            "groups": [
-                {
-                    "label": g.label,
-                    "meeting_date": g.meeting_date.isoformat() if g.meeting_date else None,
-                    "passages": [_passage_json(p, self.cited_as(p)) for p in g.passages],
-                }
-                for g in self.groups
-            ],
-        }
-
 
 def questions_of(inquiry: str, max_question_chars: int) -> tuple[list[tuple[str, str]], list[str]]:
     """The questions of `inquiry` as (label, question) and the notes on what was left out.
@@ -319,24 +302,6 @@ def _group(passages: list[Passage]) -> MeetingGroup:
         known = [x for x in (p.doc_type, day) if x]
         label = (p.title or p.source) + (f" ({', '.join(known)})" if known else "")
     return MeetingGroup(label=label, meeting_date=p.meeting_date, passages=passages)
-
-
-def _passage_json(p: Passage, cited_as: list[int]) -> dict:
-    return {
-        "chunk_id": p.chunk_id,
-        "source": p.source,
-        "title": p.title,
-        "page": p.page,
-        "paragraph": p.paragraph,
-        "doc_type": p.doc_type,
-        "committee": p.committee,
-        "meeting_date": p.meeting_date.isoformat() if p.meeting_date else None,
-        "vorlage": p.vorlage,
-        "agenda_item": None if p.agenda_item is None else p.agenda_item.label(),
-        "text": p.text,
-        "score": None if p.score is None else round(p.score, 4),
-        "cited_as": cited_as,
-    }
 
 
 def shorten(text: str, chars: int) -> str:

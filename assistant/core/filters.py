@@ -92,29 +92,6 @@ class Filters:
                 parts.append(field.said.format(value))
         return ", ".join(p for p in parts if p)
 
-    @classmethod
-    def from_json(cls, data: dict) -> "Filters":
-        """What `to_json` wrote; an unknown field or a date that is not ISO is a `FilterError`."""
-        names = {f.name for f in fields(cls)}
-        if unknown := set(data) - names:
-            raise FilterError(f"Unbekannte Filter: {', '.join(sorted(unknown))}")
-        values: dict[str, Any] = {
-            k: date.fromisoformat(v) if k.startswith("date_") and v else v for k, v in data.items()
-        }
-        try:
-            return cls(**values)
-        except (TypeError, ValueError) as exc:
-            raise FilterError(f"Filter nicht lesbar: {exc}") from exc
-
-    def to_json(self) -> dict:
-        """Only the fields set; dates as ISO strings."""
-        out = {}
-        for f in fields(self):
-            value = getattr(self, f.name)
-            if value is not None:
-                out[f.name] = value.isoformat() if isinstance(value, date) else value
-        return out
-
 
 NO_FILTERS = Filters()
 
@@ -144,14 +121,6 @@ class AppliedFilters:
             f"Hinweis: Die Frage nennt {self.dropped.describe()}; {why}, "
             "daher wurde ohne diese Einschränkung gesucht."
         )
-
-    def to_json(self) -> dict:
-        return {
-            "applied": self.applied.to_json(),
-            "from_question": self.from_question.to_json(),
-            "dropped": self.dropped.to_json(),
-            "note": self.note(),
-        }
 
 
 def no_documents_message(filters: Filters) -> str:

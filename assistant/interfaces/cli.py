@@ -24,6 +24,7 @@ from assistant.index.vectors import StoreError
 from assistant.interfaces.draft_export import draft_markdown, write_docx
 from assistant.service.council import CouncilAssistant, QuestionError, build_assistant, ingest
 from assistant.service.inquiry import read_inquiry
+from assistant.service.schema import AnswerOut, DraftOut
 from ingest.pipeline import FileNote, IngestReport
 
 
@@ -209,7 +210,7 @@ def _ask(settings: Settings, args: argparse.Namespace) -> int:
     assistant = build_assistant(settings)
     answer = assistant.ask(args.question, _filters(assistant, args))
     if args.json:
-        print(json.dumps(answer.to_json(), ensure_ascii=False))
+        print(json.dumps(AnswerOut.of(answer).model_dump(mode="json"), ensure_ascii=False))
     else:
         print(format_answer(answer))
     return 0
@@ -232,7 +233,7 @@ def _draft(settings: Settings, args: argparse.Namespace) -> int:
             f"Der Entwurf kann nicht gespeichert werden ({exc.filename or ''}: {exc.strerror or exc})."
         ) from None
     if args.json:
-        print(json.dumps(draft.to_json(), ensure_ascii=False))
+        print(json.dumps(DraftOut.of(draft).model_dump(mode="json"), ensure_ascii=False))
     elif not written:
         print(draft_markdown(draft), end="")
     for path in written:

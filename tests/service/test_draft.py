@@ -21,6 +21,7 @@ from assistant.core.settings import Settings
 from assistant.interfaces.draft_export import draft_markdown, write_docx
 from assistant.service.council import build_assistant
 from assistant.service.inquiry import read_inquiry
+from assistant.service.schema import DraftOut
 from tests.conftest import CORPUS, ERLANGEN_IMAGE_ONLY, KARLSRUHE_TOP14, METTMANN
 
 INQUIRY = """Sehr geehrter Herr Oberbürgermeister,
@@ -177,7 +178,7 @@ def test_docx_opens_and_holds_the_draft_and_the_sources(draft, tmp_path: Path):
 
 
 def test_json_has_the_draft_and_the_groups(draft):
-    data = draft.to_json()
+    data = DraftOut.of(draft).model_dump(mode="json")
     assert set(data) == {"inquiry", "questions", "text", "citations", "notes", "groups"}
     assert data["text"] == draft.text and len(data["citations"]) == len(draft.citations)
     group = data["groups"][0]
