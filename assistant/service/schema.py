@@ -36,7 +36,8 @@ _FILTERS = TypeAdapter(Filters)
 
 
 def _set_fields(filters: Filters, write: SerializerFunctionWrapHandler):
-    # No return annotation: pydantic would take it for the schema, which is to list the fields.
+    # No return annotation: pydantic would take it as the schema; without one the schema is that
+    # of Filters, which lists the fields.
     return {name: value for name, value in write(filters).items() if value is not None}
 
 
