@@ -13,6 +13,7 @@ from tqdm import tqdm
 
 from assistant.core.settings import Settings
 from assistant.service.council import CouncilAssistant, build_assistant
+from assistant.service.schema import AnswerOut
 from eval.metrics import GoldQuestion, Metrics, Outcome, compute, format_comparison, format_table, load_gold
 
 
@@ -41,7 +42,8 @@ def evaluate(assistant: CouncilAssistant, gold: list[GoldQuestion], out_path: Pa
     with out_path.open("w", encoding="utf-8") as out:
         for question in tqdm(gold, desc="Evaluation", unit=" Frage", disable=None):
             answer = assistant.ask(question.question)
-            row = {"id": question.id, **answer.to_json(), "retrieved": [p.sources for p in answer.retrieved]}
+            shown = AnswerOut.of(answer).model_dump(mode="json")
+            row = {"id": question.id, **shown, "retrieved": [p.sources for p in answer.retrieved]}
             out.write(json.dumps(row, ensure_ascii=False) + "\n")
             outcomes.append(
                 Outcome(

@@ -67,24 +67,6 @@ class Turn:
             focus = cited.overridden_by(focus)
         return cls(answer.question, answer.text, answer.standalone, focus)
 
-    def to_json(self) -> dict:
-        return {
-            "question": self.question,
-            "answer": self.answer,
-            "standalone_question": self.standalone,
-            "focus": self.focus.to_json(),
-        }
-
-    @classmethod
-    def from_json(cls, data: dict) -> "Turn":
-        """A turn as `to_json` writes it; `focus` and `standalone_question` may be left out."""
-        return cls(
-            question=str(data["question"]),
-            answer=str(data.get("answer", "")),
-            standalone=data.get("standalone_question"),
-            focus=Filters.from_json(data.get("focus") or {}),
-        )
-
 
 @dataclass(frozen=True)
 class Condensed:

@@ -21,8 +21,8 @@ the same question asked with its subject.
 import re
 from dataclasses import dataclass, replace
 from datetime import date
-from pathlib import Path
 
+from assistant.answering.passages import one_line
 from assistant.core.answers import Answer, Citation, Passage
 from assistant.core.dates import german
 from assistant.core.text import sentence_spans
@@ -33,13 +33,6 @@ MAX_INQUIRY_CHARS = 20_000  # about five pages; inquiries are short, a longer te
 # look (the same matter in another document or meeting), further down they are mostly noise.
 RELATED_PER_QUESTION = 3
 NO_ANSWER = "Hierzu enthalten die vorliegenden Dokumente keine Angaben."
-TITLE = "Antwortentwurf zur Anfrage"
-DRAFT_HEADING = "Ergänzende Ausführungen der Verwaltung"
-DISCLAIMER = (
-    "Entwurf, automatisch aus den Dokumenten im Index erstellt. Bitte vor der Weitergabe prüfen "
-    "und ergänzen; jede Aussage ist mit ihrer Quelle [n] belegt."
-)
-EXCERPT_CHARS = 300
 
 # "Sehr geehrte Damen und Herren," and the like, up to the comma or the line end.
 _SALUTATION = re.compile(
@@ -61,9 +54,8 @@ _ITEM = re.compile(
     r"[ \t]+(?=\S)",
     re.M,
 )
-_BLANK_LINE = re.compile(r"\n[ \t]*\n")
+BLANK_LINE = re.compile(r"\n[ \t]*\n")
 _MARKER = re.compile(r"(\s*)\[(\d{1,3}(?:\s*[,;]\s*\d{1,3})*)\]")
-_NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 class InquiryError(ValueError):
@@ -92,110 +84,6 @@ class Draft:
     def cited_as(self, passage: Passage) -> list[int]:
         """The citation numbers that quote `passage` (empty: listed, not cited)."""
         return [c.n for c in self.citations if c.passage.chunk_id == passage.chunk_id]
-
-    def to_markdown(self) -> str:
-        out = [f"# {TITLE}", "", f"*{DISCLAIMER}*", "", "## Anfrage", ""]
-        out += [f"> {line}".rstrip() for line in self.inquiry.splitlines()]
-        out += ["", f"## {DRAFT_HEADING}", ""]
-        for paragraph in self.paragraphs():
-            out += [paragraph, ""]
-        if self.notes:
-            out += ["## Hinweise", ""]
-            out += [f"- {note}" for note in self.notes]
-            out.append("")
-        out += ["## Quellen", ""]
-        if not self.citations:
-            out += ["Keine.", ""]
-        for c in self.citations:
-            out += [
-                f"**[{c.n}]** `{c.source}` – {', '.join(c.location())}",
-                "",
-                f"> „{_one_line(c.text)}“",
-                "",
-            ]
-            out += [f"{note}  " for note in c.notes()]
-            if c.notes():
-                out.append("")
-        out += ["## Fundstellen nach Sitzung", ""]
-        if not self.groups:
-            out += ["Keine.", ""]
-        for group in self.groups:
-            out += [f"### {group.label}", ""]
-            out += [f"- {self._finding(p)}" for p in group.passages]
-            out.append("")
-        return "\n".join(out).rstrip() + "\n"
-
-    def to_docx(self, path: Path) -> None:
-        """The same content as `to_markdown`, as a Word document staff can edit further."""
-        import docx  # python-docx; only needed here
-
-        document = docx.Document()
-        document.add_heading(TITLE, level=0)
-        document.add_paragraph().add_run(DISCLAIMER).italic = True
-        document.add_heading("Anfrage", level=1)
-        for block in _BLANK_LINE.split(self.inquiry):
-            if block.strip():
-                document.add_paragraph(_xml(block.strip()), style="Quote")
-        document.add_heading(DRAFT_HEADING, level=1)
-        for paragraph in self.paragraphs():
-            document.add_paragraph(_xml(paragraph))
-        if self.notes:
-            document.add_heading("Hinweise", level=1)
-            for note in self.notes:
-                document.add_paragraph(_xml(note), style="List Bullet")
-        document.add_heading("Quellen", level=1)
-        if not self.citations:
-            document.add_paragraph("Keine.")
-        for c in self.citations:
-            line = document.add_paragraph()
-            line.add_run(f"[{c.n}] ").bold = True
-            line.add_run(_xml(f"{c.source} – {', '.join(c.location())}"))
-            document.add_paragraph(_xml(f"„{_one_line(c.text)}“"), style="Quote")
-            for note in c.notes():
-                document.add_paragraph(_xml(note))
-        document.add_heading("Fundstellen nach Sitzung", level=1)
-        if not self.groups:
-            document.add_paragraph("Keine.")
-        for group in self.groups:
-            document.add_heading(_xml(group.label), level=2)
-            for p in group.passages:
-                document.add_paragraph(_xml(self._finding(p, code=False)), style="List Bullet")
-        document.save(str(path))
-
-    def to_json(self) -> dict:
-        return {
-            "inquiry": self.inquiry,
-            "questions": self.questions,
-            "text": self.text,
-            "citations": [c.to_json() for c in self.citations],
-            "notes": self.notes,
-            "groups": [
-                {
-                    "label": g.label,
-                    "meeting_date": g.meeting_date.isoformat() if g.meeting_date else None,
-                    "passages": [_passage_json(p, self.cited_as(p)) for p in g.passages],
-                }
-                for g in self.groups
-            ],
-        }
-
-    def _finding(self, p: Passage, code: bool = True) -> str:
-        """One passage of the grouped list: where it stands, whether the draft cites it, an excerpt."""
-        item = p.agenda_item.label() if p.agenda_item else p.subject
-        where = [
-            p.doc_type,
-            _shorten(item, 90) if item else None,
-            f"Seite {p.page}" if p.page else None,
-            f"ab Absatz {p.paragraph}" if p.paragraph else None,
-        ]
-        cited = self.cited_as(p)
-        source = f"`{p.source}`" if code else p.source
-        head = ", ".join([source, *(x for x in where if x)])
-        if cited:
-            head += " (zitiert als " + ", ".join(f"[{n}]" for n in cited) + ")"
-        text = _one_line(p.text)
-        excerpt = text[:EXCERPT_CHARS] + ("…" if len(text) > EXCERPT_CHARS else "")
-        return f"{head}: „{excerpt}“"
 
 
 def questions_of(inquiry: str, max_question_chars: int) -> tuple[list[tuple[str, str]], list[str]]:
@@ -294,7 +182,7 @@ def _numbered_items(body: str) -> list[tuple[str, str]]:
     texts = []
     for i, (_, _, _, end) in enumerate(markers):
         stop = markers[i + 1][2] if i + 1 < len(markers) else len(body)
-        segment = _BLANK_LINE.split(body[end:stop].strip(), maxsplit=1)[0]
+        segment = BLANK_LINE.split(body[end:stop].strip(), maxsplit=1)[0]
         texts.append(" ".join(segment.split()))
     out = []
     for i, (n, a, _, _) in enumerate(markers):
@@ -327,13 +215,13 @@ def _compose(found: list[tuple[str, str]], answers: list[Answer]) -> tuple[str, 
                 notes.append(answer.text)  # the chosen filters match no document
             else:
                 notes.append(
-                    f"{which} („{_shorten(question, 120)}“) beantworten die Dokumente im Index nicht; "
+                    f"{which} („{shorten(question, 120)}“) beantworten die Dokumente im Index nicht; "
                     "bitte fachlich ergänzen."
                 )
             continue
         mapping = {}
         for c in answer.citations:
-            key = _one_line(c.text)
+            key = one_line(c.text)
             if key not in numbers:
                 numbers[key] = len(citations) + 1
                 citations.append(replace(c, n=numbers[key]))
@@ -416,32 +304,6 @@ def _group(passages: list[Passage]) -> MeetingGroup:
     return MeetingGroup(label=label, meeting_date=p.meeting_date, passages=passages)
 
 
-def _passage_json(p: Passage, cited_as: list[int]) -> dict:
-    return {
-        "chunk_id": p.chunk_id,
-        "source": p.source,
-        "title": p.title,
-        "page": p.page,
-        "paragraph": p.paragraph,
-        "doc_type": p.doc_type,
-        "committee": p.committee,
-        "meeting_date": p.meeting_date.isoformat() if p.meeting_date else None,
-        "vorlage": p.vorlage,
-        "agenda_item": None if p.agenda_item is None else p.agenda_item.label(),
-        "text": p.text,
-        "score": None if p.score is None else round(p.score, 4),
-        "cited_as": cited_as,
-    }
-
-
-def _one_line(text: str) -> str:
-    return " ".join(text.split())
-
-
-def _shorten(text: str, chars: int) -> str:
+def shorten(text: str, chars: int) -> str:
+    """`text` cut to `chars` characters, the cut marked "…"."""
     return text if len(text) <= chars else text[: chars - 1].rstrip() + "…"
-
-
-def _xml(text: str) -> str:
-    """Word refuses control characters in its XML."""
-    return _NOT_XML.sub("", text)

@@ -100,25 +100,6 @@ class Citation:
             out.append("Gleicher Text auch in: " + ", ".join(p.also_in))
         return out
 
-    def to_json(self) -> dict:
-        p = self.passage
-        return {
-            "n": self.n,
-            "source": p.source,
-            "page": p.page,
-            "paragraph": self.paragraph,
-            "text": self.text,
-            "score": None if p.score is None else round(p.score, 4),
-            "also_in": list(p.also_in),
-            "doc_type": p.doc_type,
-            "committee": p.committee,
-            "meeting_date": p.meeting_date.isoformat() if p.meeting_date else None,
-            "vorlage": p.vorlage,
-            "agenda_item": None if p.agenda_item is None else p.agenda_item.label(),
-            "vote": None if p.vote is None else _vote_json(p.vote),
-            "registry_result": p.record.result if p.record else None,
-        }
-
 
 @dataclass(frozen=True)
 class Generation:
@@ -134,16 +115,6 @@ class Generation:
     kept: int = 0  # generated sentences kept
     tokens: int = 0  # tokens the LLM generated
     seconds: float = 0.0  # time spent generating (and verifying)
-
-    def to_json(self) -> dict:
-        return {
-            "mode": self.mode,
-            "note": self.note,
-            "removed_sentences": list(self.removed),
-            "kept_sentences": self.kept,
-            "tokens": self.tokens,
-            "seconds": round(self.seconds, 3),
-        }
 
 
 EXTRACTIVE = Generation()
@@ -162,6 +133,9 @@ class Reply:
 
 @dataclass(frozen=True)
 class Answer:
+    """An answered question. Users and scripts see it as JSON (`ask --json`, /api/ask), written by
+    `assistant.service.schema.AnswerOut`: this type knows nothing of its wire shape."""
+
     question: str
     text: str
     abstained: bool
@@ -171,20 +145,6 @@ class Answer:
     filters: AppliedFilters = field(default_factory=AppliedFilters)  # what the search was restricted to
     generation: Generation = EXTRACTIVE
     standalone: str | None = None  # a follow-up as it was searched, made standalone from the chat history
-
-    def to_json(self) -> dict:
-        """The `council ask --json` shape, which evaluation scripts depend on. Keys are only ever
-        added, never renamed or removed."""
-        return {
-            "question": self.question,
-            "answer": self.text,
-            "abstained": self.abstained,
-            "citations": [c.to_json() for c in self.citations],
-            "seconds": round(self.seconds, 3),
-            "filters": self.filters.to_json(),
-            "generation": self.generation.to_json(),
-            "standalone_question": self.standalone,
-        }
 
 
 @dataclass(frozen=True)
@@ -203,14 +163,3 @@ def vote_summary(vote: Vote) -> str:
     ]
     words = ("einstimmig " if vote.unanimous else "") + _OUTCOME_DE[vote.outcome]
     return f"{words} ({', '.join(counts)})" if counts else words
-
-
-def _vote_json(vote: Vote) -> dict:
-    return {
-        "outcome": vote.outcome,
-        "yes": vote.yes,
-        "no": vote.no,
-        "abstain": vote.abstain,
-        "unanimous": vote.unanimous,
-        "text": vote.text,
-    }

@@ -8,9 +8,18 @@ leaves 40 chunks of 5000 still gets the k best of those 40.
 
 All given fields must hold for the same placement of a chunk; a chunk stored once for several
 files (a reprinted Niederschrift extract) matches if any of its placements does.
+
+Each field is declared once, in `FILTER_FIELDS`: its name (the `Filters` attribute, the JSON and
+HTTP key), its German label in the web form, its CLI option, how a typed value is read, how it
+is named in German and its SQL condition on the catalog's facets table. The CLI options, the HTTP
+body, the web form, `filters_from_input`, `Filters.describe` and the catalog's queries are derived
+from that table. A new field is: one `Filters` attribute, one `FilterField` entry, and its facet
+column, written at ingest (`Catalog._insert_facets` and the facets schema in
+`assistant/index/catalog.py`).
 """
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, fields, replace
 from datetime import date
 from typing import Any, Literal
@@ -72,48 +81,16 @@ class Filters:
         return replace(self, **dropped)
 
     def describe(self) -> str:
-        """The filters in German, for messages: 'Ausschuss Gemeinderat, Datum 22.10.2024, TOP 14'."""
+        """The filters in German, for messages: 'Ausschuss Gemeinderat, Datum 22.10.2024, TOP 14'.
+        Each field as `FilterField.said` names it; the date range is one part (`_period`), where
+        its start is declared."""
         parts = []
-        if self.committee:
-            parts.append(f"Ausschuss {self.committee}")
-        if self.date_from and self.date_from == self.date_to:
-            parts.append(f"Datum {german(self.date_from)}")
-        elif self.date_from and self.date_to:
-            parts.append(f"Zeitraum {german(self.date_from)} bis {german(self.date_to)}")
-        elif self.date_from:
-            parts.append(f"ab {german(self.date_from)}")
-        elif self.date_to:
-            parts.append(f"bis {german(self.date_to)}")
-        if self.doc_type:
-            parts.append(f"Dokumenttyp {self.doc_type}")
-        if self.agenda_item:
-            parts.append(f"TOP {self.agenda_item}")
-        if self.vorlage:
-            parts.append(f"Vorlage {self.vorlage}")
-        return ", ".join(parts)
-
-    @classmethod
-    def from_json(cls, data: dict) -> "Filters":
-        """What `to_json` wrote; an unknown field or a date that is not ISO is a `FilterError`."""
-        names = {f.name for f in fields(cls)}
-        if unknown := set(data) - names:
-            raise FilterError(f"Unbekannte Filter: {', '.join(sorted(unknown))}")
-        values: dict[str, Any] = {
-            k: date.fromisoformat(v) if k.startswith("date_") and v else v for k, v in data.items()
-        }
-        try:
-            return cls(**values)
-        except (TypeError, ValueError) as exc:
-            raise FilterError(f"Filter nicht lesbar: {exc}") from exc
-
-    def to_json(self) -> dict:
-        """Only the fields set; dates as ISO strings."""
-        out = {}
-        for f in fields(self):
-            value = getattr(self, f.name)
-            if value is not None:
-                out[f.name] = value.isoformat() if isinstance(value, date) else value
-        return out
+        for field in FILTER_FIELDS:
+            if field.name == "date_from":
+                parts.append(_period(self.date_from, self.date_to))
+            elif field.said and (value := getattr(self, field.name)):
+                parts.append(field.said.format(value))
+        return ", ".join(p for p in parts if p)
 
 
 NO_FILTERS = Filters()
@@ -144,14 +121,6 @@ class AppliedFilters:
             f"Hinweis: Die Frage nennt {self.dropped.describe()}; {why}, "
             "daher wurde ohne diese Einschränkung gesucht."
         )
-
-    def to_json(self) -> dict:
-        return {
-            "applied": self.applied.to_json(),
-            "from_question": self.from_question.to_json(),
-            "dropped": self.dropped.to_json(),
-            "note": self.note(),
-        }
 
 
 def no_documents_message(filters: Filters) -> str:
@@ -186,34 +155,175 @@ def _known(name: str, values: tuple[str, ...]) -> str:
     return next((v for v in values if v.casefold() == wanted), " ".join(name.split()))
 
 
-def filters_from_input(
-    facets: IndexFacets,
-    *,
-    committee: str | None = None,
-    date_from: str | None = None,
-    date_to: str | None = None,
-    doc_type: str | None = None,
-    agenda_item: str | None = None,
-    vorlage: str | None = None,
-) -> Filters:
-    """Filters as typed in the CLI or the web form (empty strings: not set), in the index's
-    spelling. Raises `FilterError` with a German message for a value that cannot be read.
+@dataclass(frozen=True)
+class Choices:
+    """A field the web form offers as a list of the index's own values (`IndexFacets`)."""
+
+    facet: Literal["committees", "doc_types"]
+    everything: str  # the entry that sets no filter, e.g. "Alle Gremien"
+
+
+@dataclass(frozen=True)
+class FilterField:
+    """One filter field, everything the interfaces and the catalog need of it."""
+
+    name: str  # the `Filters` attribute; also the JSON/HTTP key and the web form's parameter
+    label: str  # in the web form (German)
+    option: str  # the CLI option
+    metavar: str
+    help: str  # CLI help (English, as all of the CLI's help)
+    description: str  # of the HTTP body field, in the OpenAPI schema
+    read: Callable[[str, "IndexFacets"], Any]  # a typed value (not blank) → the attribute, None: unset
+    sql: Callable[[Any], tuple[str, list[Any]]]  # condition on the facets table, and its arguments
+    said: str | None = None  # how `describe` names a value, "Ausschuss {}"; None: the date range
+    placeholder: str = ""  # in the web form's text box
+    choices: Choices | None = None  # a dropdown of the index's values instead of a text box
+    json_type: Any = str  # what the HTTP body takes for it
+
+
+def _agenda_item(text: str, facets: "IndexFacets") -> str | None:
+    """'TOP 14', 'Tagesordnungspunkt 14' and '14' all mean item 14."""
+    return re.sub(r"^(?:TOP|Tagesordnungspunkt)\s*", "", text.strip(), flags=re.I) or None
+
+
+def _items_condition(item: str) -> tuple[str, list[Any]]:
+    """The item, its sub-items, and the items above it, which hold it where a file is not divided
+    finer ("TOP 22.1" stands in the minutes of TOP 22). Items are stored space-delimited
+    (" 15 15.1 ", compound numbers such as Cleveland's "528-16" whole), so a match is a substring
+    test on whole numbers: "15" matches a placement filed under "15" or "15.1"."""
+    parts = item.split(".")
+    above = [f" {'.'.join(parts[:i])} " for i in range(1, len(parts))]
+    wanted = [f" {item} ", f" {item}.", *above]
+    return "(" + " OR ".join("instr(items, ?) > 0" for _ in wanted) + ")", wanted
+
+
+_DAY = "TT.MM.JJJJ, MM.JJJJ oder JJJJ"
+
+# The filter fields, in the order the CLI, the web form and descriptions list them.
+FILTER_FIELDS: tuple[FilterField, ...] = (
+    FilterField(
+        name="committee",
+        label="Gremium",
+        option="--committee",
+        metavar="NAME",
+        help="committee as in the index, e.g. Gemeinderat",
+        description="Gremium as the index spells it, e.g. Gemeinderat",
+        read=lambda text, facets: facets.committee(text),
+        sql=lambda name: ("committee = ?", [name]),
+        said="Ausschuss {}",
+        choices=Choices("committees", "Alle Gremien"),
+    ),
+    FilterField(
+        name="date_from",
+        label="Sitzung von",
+        option="--from",
+        metavar="DATE",
+        help="meetings on or after DATE",
+        description="meetings on or after this day, month or year",
+        read=lambda text, facets: parse_day(text, end=False),
+        sql=lambda day: ("day >= ?", [day_number(day)]),
+        placeholder=_DAY,
+    ),
+    FilterField(
+        name="date_to",
+        label="Sitzung bis",
+        option="--to",
+        metavar="DATE",
+        help="meetings on or before DATE",
+        description="meetings on or before this day, month or year",
+        read=lambda text, facets: parse_day(text, end=True),
+        sql=lambda day: ("day <= ?", [day_number(day)]),
+        placeholder=_DAY,
+    ),
+    FilterField(
+        name="doc_type",
+        label="Dokumenttyp",
+        option="--type",
+        metavar="TYPE",
+        help="document type, e.g. Niederschrift",
+        description="document type, e.g. Niederschrift",
+        read=lambda text, facets: facets.doc_type(text),
+        sql=lambda doc_type: ("doc_type = ?", [doc_type]),
+        said="Dokumenttyp {}",
+        choices=Choices("doc_types", "Alle Dokumenttypen"),
+    ),
+    FilterField(
+        name="agenda_item",
+        label="TOP",
+        option="--top",
+        metavar="N",
+        help="agenda item (TOP), e.g. 14 or 15.1",
+        description="TOP, e.g. 14 or 15.1 (also matches 14.1, 14.2)",
+        read=_agenda_item,
+        sql=_items_condition,
+        said="TOP {}",
+        placeholder="z. B. 14",
+        json_type=str | int,
+    ),
+    FilterField(
+        name="vorlage",
+        label="Vorlage",
+        option="--vorlage",
+        metavar="NUMBER",
+        help="Vorlage number, e.g. 2024/1049",
+        description="Vorlage number, e.g. 2024/1049",
+        read=lambda text, facets: text.strip(),
+        sql=lambda number: ("instr(vorlagen, ?) > 0", [f" {number} "]),  # stored as " 2024/1049 "
+        said="Vorlage {}",
+        placeholder="z. B. 2024/1049",
+    ),
+)
+
+
+def filters_from_input(facets: IndexFacets, **typed: str | None) -> Filters:
+    """Filters as typed in the CLI, the HTTP body or the web form, by field name (None or blank:
+    not set), in the index's spelling. Raises `FilterError` with a German message for a value
+    that cannot be read.
 
     >>> filters_from_input(IndexFacets(committees=("Gemeinderat",)), committee="gemeinderat",
     ...     date_from="2024", agenda_item="TOP 14").describe()
     'Ausschuss Gemeinderat, ab 01.01.2024, TOP 14'
     """
-    item = (
-        re.sub(r"^(?:TOP|Tagesordnungspunkt)\s*", "", agenda_item.strip(), flags=re.I) if agenda_item else ""
-    )
-    return Filters(
-        committee=facets.committee(committee) if committee and committee.strip() else None,
-        date_from=parse_day(date_from, end=False) if date_from and date_from.strip() else None,
-        date_to=parse_day(date_to, end=True) if date_to and date_to.strip() else None,
-        doc_type=facets.doc_type(doc_type) if doc_type and doc_type.strip() else None,
-        agenda_item=item or None,
-        vorlage=vorlage.strip() if vorlage and vorlage.strip() else None,
-    )
+    if unknown := typed.keys() - {field.name for field in FILTER_FIELDS}:
+        raise TypeError(f"no such filter field: {', '.join(sorted(unknown))}")
+    values = {}
+    for field in FILTER_FIELDS:
+        text = typed.get(field.name)
+        if text and text.strip() and (value := field.read(text, facets)) is not None:
+            values[field.name] = value
+    return Filters(**values)
+
+
+def facet_condition(filters: Filters) -> tuple[str, list[Any]]:
+    """An SQL condition on the catalog's facets table for `filters`, with its arguments ("1": no
+    filter): every set field's condition, all of which must hold."""
+    clauses: list[str] = []
+    args: list[Any] = []
+    for field in FILTER_FIELDS:
+        value = getattr(filters, field.name)
+        if value is not None:
+            clause, field_args = field.sql(value)
+            clauses.append(clause)
+            args += field_args
+    return " AND ".join(clauses) or "1", args
+
+
+def day_number(day: date) -> int:
+    """A day as the facets table stores it, comparable in SQL: 2024-10-22 → 20241022."""
+    return day.year * 10000 + day.month * 100 + day.day
+
+
+def _period(start: date | None, end: date | None) -> str | None:
+    """The date range in German: 'Datum X' (one day), 'Zeitraum X bis Y', 'ab X', 'bis Y'."""
+    if start and start == end:
+        return f"Datum {german(start)}"
+    if start and end:
+        return f"Zeitraum {german(start)} bis {german(end)}"
+    if start:
+        return f"ab {german(start)}"
+    if end:
+        return f"bis {german(end)}"
+    return None
 
 
 def parse_day(text: str, *, end: bool) -> date:

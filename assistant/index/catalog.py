@@ -13,6 +13,8 @@ it uses is the `lexicon` table, learned from the stored passages (`Catalog.reana
 Every placement also has a row of facets (committee, meeting day, document type, agenda items,
 Vorlage numbers) that filters are evaluated on in SQL (`matching_keys`, `lexical`), so that
 filtering happens inside the queries and a duplicated chunk matches through any of its files.
+Each filter field declares its condition on these columns (`assistant.core.filters.FILTER_FIELDS`);
+`_insert_facets` writes the values they read.
 
 Duplicates are stored once. A chunk's key is the hash of its normalised text, so the same text
 in several files (Kent minutes reprinted in later agenda packs, the Karlsruhe Niederschrift
@@ -37,7 +39,7 @@ from assistant.core.answers import Passage
 from assistant.core.doc_types import MEETING_RECORDS
 from assistant.core.documents import Chunk, CouncilDocument, Section
 from assistant.core.facts import TextFacts, read_facts
-from assistant.core.filters import NO_FILTERS, Filters, IndexFacets
+from assistant.core.filters import NO_FILTERS, Filters, IndexFacets, day_number, facet_condition
 from assistant.index.lexical import ANALYSIS_VERSION, FTS_TOKENIZER, Analyzer, corpus_part_counts
 from assistant.index.vectors import IndexEmpty, StoreError
 
@@ -234,7 +236,7 @@ class Catalog:
         expression = self._analysis().match_expression(question)
         if expression is None:
             return []
-        condition, args = _facet_condition(filters)
+        condition, args = facet_condition(filters)
         restrict = "" if filters.empty else f"AND key IN (SELECT key FROM facets WHERE {condition}) "
         rows = self._db.execute(
             f"SELECT key, bm25(lexical) AS score FROM lexical WHERE lexical MATCH ? {restrict}"
@@ -252,7 +254,7 @@ class Catalog:
         if not unique:
             return []
         marks = ",".join("?" * len(unique))
-        condition, args = _facet_condition(filters)
+        condition, args = facet_condition(filters)
         votes = "AND key IN (SELECT key FROM chunks WHERE has_vote) " if recording_votes else ""
         rows = self._db.execute(
             f"SELECT key FROM facets WHERE source IN ({marks}) AND {condition} {votes}ORDER BY source, idx",
@@ -262,11 +264,11 @@ class Catalog:
 
     def matching_keys(self, filters: Filters) -> list[str]:
         """Every chunk with a placement that matches `filters` (all its fields at once)."""
-        condition, args = _facet_condition(filters)
+        condition, args = facet_condition(filters)
         return [k for (k,) in self._db.execute(f"SELECT DISTINCT key FROM facets WHERE {condition}", args)]
 
     def has_matches(self, filters: Filters) -> bool:
-        condition, args = _facet_condition(filters)
+        condition, args = facet_condition(filters)
         return (
             self._db.execute(f"SELECT 1 FROM facets WHERE {condition} LIMIT 1", args).fetchone() is not None
         )
@@ -405,6 +407,9 @@ class Catalog:
             self.reanalyse()
 
     def _insert_facets(self, doc: CouncilDocument, index: int, key: str, section: int | None) -> None:
+        """The placement's facet row: the values the filter fields' conditions read. Agenda items
+        and Vorlage numbers are stored space-delimited (" 15 15.1 "), so that a condition tests
+        for a whole number."""
         item = doc.sections[section].item if section is not None and section < len(doc.sections) else None
         record = doc.record
         numbers = [
@@ -421,7 +426,7 @@ class Catalog:
                 index,
                 key,
                 doc.committee,
-                _day_number(day) if day else None,
+                day_number(day) if day else None,
                 doc.doc_type,
                 f" {' '.join(items)} ",
                 f" {' '.join(vorlagen)} ",
@@ -488,48 +493,9 @@ class _Transaction:
         self._db.execute("ROLLBACK" if exc_type else "COMMIT")
 
 
-def _facet_condition(filters: Filters) -> tuple[str, list[Any]]:
-    """An SQL condition on the facets table for `filters`, with its arguments ("1": no filter).
-
-    An agenda item matches its sub-items: "15" matches a placement filed under "15" or "15.1".
-    Items (a section's and the registry's, compound numbers such as Cleveland's "528-16" whole)
-    and Vorlage numbers are stored space-delimited (" 15 15.1 "), so a match is a
-    substring test on whole numbers."""
-    clauses: list[str] = []
-    args: list[Any] = []
-    if filters.committee is not None:
-        clauses.append("committee = ?")
-        args.append(filters.committee)
-    if filters.date_from is not None:
-        clauses.append("day >= ?")
-        args.append(_day_number(filters.date_from))
-    if filters.date_to is not None:
-        clauses.append("day <= ?")
-        args.append(_day_number(filters.date_to))
-    if filters.doc_type is not None:
-        clauses.append("doc_type = ?")
-        args.append(filters.doc_type)
-    if filters.agenda_item is not None:
-        # the item, its sub-items, and the items above it, which hold it where a file is not
-        # divided finer ("TOP 22.1" stands in the minutes of TOP 22)
-        parts = filters.agenda_item.split(".")
-        above = [f" {'.'.join(parts[:i])} " for i in range(1, len(parts))]
-        wanted = [f" {filters.agenda_item} ", f" {filters.agenda_item}.", *above]
-        clauses.append("(" + " OR ".join("instr(items, ?) > 0" for _ in wanted) + ")")
-        args += wanted
-    if filters.vorlage is not None:
-        clauses.append("instr(vorlagen, ?) > 0")
-        args.append(f" {filters.vorlage} ")
-    return " AND ".join(clauses) or "1", args
-
-
 def _date_of(day: int) -> date:
+    """The inverse of `day_number`: 20241022 → 2024-10-22."""
     return date(day // 10000, day // 100 % 100, day % 100)
-
-
-def _day_number(day: date) -> int:
-    """A day as the facets table stores it, comparable in SQL: 2024-10-22 → 20241022."""
-    return day.year * 10000 + day.month * 100 + day.day
 
 
 def _placement(row: Sequence[Any]) -> Placement:

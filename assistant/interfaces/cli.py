@@ -17,12 +17,14 @@ from pathlib import Path
 from assistant.answering.draft import InquiryError
 from assistant.answering.llm import LocalServer, ModelFileError
 from assistant.core.answers import Answer
-from assistant.core.filters import FilterError, Filters, filters_from_input
+from assistant.core.filters import FILTER_FIELDS, FilterError, Filters, filters_from_input
 from assistant.core.settings import Settings
 from assistant.index.embeddings import BackendMissing
 from assistant.index.vectors import StoreError
+from assistant.interfaces.draft_export import draft_markdown, write_docx
 from assistant.service.council import CouncilAssistant, QuestionError, build_assistant, ingest
 from assistant.service.inquiry import read_inquiry
+from assistant.service.schema import AnswerOut, DraftOut
 from ingest.pipeline import FileNote, IngestReport
 
 
@@ -164,7 +166,7 @@ def format_report(r: IngestReport) -> str:
         f"(newly embedded: {r.embedded}; duplicates and unchanged texts reuse stored vectors)",
     ]
     if r.relabelled:
-        lines.append(f"Vectors kept, metadata rewritten: {r.relabelled} (changed, or written by an older version)")
+        lines.append(f"Vectors kept, metadata rewritten: {r.relabelled} (changed, or from an older version)")
     if r.reanalysed:
         lines.append(f"Lexical index re-analysed: {r.reanalysed} chunks (compound vocabulary learned anew)")
     lines += _grouped("metadata", r.metadata)
@@ -190,36 +192,25 @@ def _grouped(label: str, notes: list[FileNote]) -> list[str]:
 
 
 def _add_filter_options(parser: argparse.ArgumentParser) -> None:
+    """One option per declared filter field (`FILTER_FIELDS`)."""
     filters = parser.add_argument_group(
         "filters",
         "search only documents matching all of these (dates: 2024-10-22, 22.10.2024, 10.2024, 2024)",
     )
-    filters.add_argument("--committee", metavar="NAME", help="committee as in the index, e.g. Gemeinderat")
-    filters.add_argument("--from", dest="date_from", metavar="DATE", help="meetings on or after DATE")
-    filters.add_argument("--to", dest="date_to", metavar="DATE", help="meetings on or before DATE")
-    filters.add_argument("--type", dest="doc_type", metavar="TYPE", help="document type, e.g. Niederschrift")
-    filters.add_argument("--top", dest="agenda_item", metavar="N", help="agenda item (TOP), e.g. 14 or 15.1")
-    filters.add_argument("--vorlage", metavar="NUMBER", help="Vorlage number, e.g. 2024/1049")
+    for field in FILTER_FIELDS:
+        filters.add_argument(field.option, dest=field.name, metavar=field.metavar, help=field.help)
 
 
 def _filters(assistant: CouncilAssistant, args: argparse.Namespace) -> Filters:
     """The filters given with `_add_filter_options`, checked against the index's facets."""
-    return filters_from_input(
-        assistant.facets(),
-        committee=args.committee,
-        date_from=args.date_from,
-        date_to=args.date_to,
-        doc_type=args.doc_type,
-        agenda_item=args.agenda_item,
-        vorlage=args.vorlage,
-    )
+    return filters_from_input(assistant.facets(), **{f.name: getattr(args, f.name) for f in FILTER_FIELDS})
 
 
 def _ask(settings: Settings, args: argparse.Namespace) -> int:
     assistant = build_assistant(settings)
     answer = assistant.ask(args.question, _filters(assistant, args))
     if args.json:
-        print(json.dumps(answer.to_json(), ensure_ascii=False))
+        print(json.dumps(AnswerOut.of(answer).model_dump(mode="json"), ensure_ascii=False))
     else:
         print(format_answer(answer))
     return 0
@@ -232,19 +223,19 @@ def _draft(settings: Settings, args: argparse.Namespace) -> int:
     written = []
     try:
         if args.out is not None:
-            args.out.write_text(draft.to_markdown(), encoding="utf-8")
+            args.out.write_text(draft_markdown(draft), encoding="utf-8")
             written.append(args.out)
         if args.docx is not None:
-            draft.to_docx(args.docx)
+            write_docx(draft, args.docx)
             written.append(args.docx)
     except OSError as exc:
         raise InquiryError(
             f"Der Entwurf kann nicht gespeichert werden ({exc.filename or ''}: {exc.strerror or exc})."
         ) from None
     if args.json:
-        print(json.dumps(draft.to_json(), ensure_ascii=False))
+        print(json.dumps(DraftOut.of(draft).model_dump(mode="json"), ensure_ascii=False))
     elif not written:
-        print(draft.to_markdown(), end="")
+        print(draft_markdown(draft), end="")
     for path in written:
         print(f"Antwortentwurf gespeichert: {path}", file=sys.stderr if args.json else sys.stdout)
     return 0

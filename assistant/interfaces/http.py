@@ -1,13 +1,14 @@
 """One process, one port: the HTTP API under /api and the web chat (Gradio) at "/".
 
-    POST /api/ask     {"question": "…", "filters": {…}}                 -> Answer.to_json()
-    POST /api/chat    {"question": "…", "filters": {…}, "history": [turn, …]}
-                                                                       -> Answer.to_json() + {"turn": …}
-    GET  /api/health  index size, embedding model, LLM backend and whether it answers
+    POST /api/ask     AskIn  {"question": "…", "filters": {…}}                  -> AnswerOut
+    POST /api/chat    ChatIn {"question": "…", "filters": {…}, "history": [turn, …]} -> ChatOut
+    GET  /api/health  index size, embedding model, LLM backend and whether it answers -> Health
 
-`/api/ask` answers exactly as `council ask --json` prints. `/api/chat` takes the conversation as
-the list of turns it returned before (`Turn.to_json`), so a script keeps its own history and the
-server holds no session: append each reply's "turn" and send the list with the next question.
+The models are the service's wire shapes (`assistant/service/schema.py`), so `/api/ask` answers
+exactly as `council ask --json` prints, and the OpenAPI schema (/api/openapi.json, /api/docs)
+describes bodies and replies. `/api/chat` takes the conversation as the list of turns it returned
+before (`TurnOut`), so a script keeps its own history and the server holds no session: append
+each reply's "turn" and send the list with the next question.
 
 Errors carry a German `detail` for the user: 400 for a question or filter the assistant cannot use
 (`QuestionError`, `FilterError`), 422 for a request of the wrong shape, 404/405 for another address
@@ -31,17 +32,17 @@ import uvicorn
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel
 
-from assistant.answering import llm as llm_backends
 from assistant.answering.chat import Turn
 from assistant.core.answers import Answer
 from assistant.core.filters import FilterError, Filters, filters_from_input
 from assistant.core.settings import Settings
-from assistant.index.embeddings import build_embed_model
-from assistant.index.vectors import StoreError, VectorStore
-from assistant.interfaces.web_ui import CSS, TITLE, build_ui
+from assistant.index.vectors import StoreError
+from assistant.interfaces.web_render import CSS
+from assistant.interfaces.web_ui import TITLE, build_ui
 from assistant.service.council import CouncilAssistant, QuestionError, build_assistant
+from assistant.service.schema import AnswerOut, AskIn, ChatIn, ChatOut, Health, TurnIn, typed_filters
 
 log = logging.getLogger(__name__)
 
@@ -49,37 +50,6 @@ STORE_DOWN = "Der Dokumentenindex ist gerade nicht erreichbar. Bitte versuchen S
 INTERNAL = "Interner Fehler bei der Beantwortung. Bitte versuchen Sie es erneut."
 ENDPOINTS = {"/api/ask": "POST", "/api/chat": "POST", "/api/health": "GET"}
 API_CONCURRENCY = 2  # questions answered at once, by the API and by the chat each
-
-
-class FilterInput(BaseModel):
-    """Filters as the CLI takes them; dates as 2024-10-22, 22.10.2024, 10.2024 or 2024."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    committee: str | None = Field(None, description="Gremium as the index spells it, e.g. Gemeinderat")
-    date_from: str | None = Field(None, description="meetings on or after this day, month or year")
-    date_to: str | None = Field(None, description="meetings on or before this day, month or year")
-    doc_type: str | None = Field(None, description="document type, e.g. Niederschrift")
-    agenda_item: str | int | None = Field(None, description="TOP, e.g. 14 or 15.1 (also matches 14.1, 14.2)")
-    vorlage: str | None = Field(None, description="Vorlage number, e.g. 2024/1049")
-
-
-class AskRequest(BaseModel):
-    question: str = Field(description="the question, in German or English")
-    filters: FilterInput = Field(default_factory=FilterInput)
-
-
-class TurnInput(BaseModel):
-    """One earlier turn, as a previous /api/chat reply's "turn" holds it."""
-
-    question: str
-    answer: str = ""
-    standalone_question: str | None = None
-    focus: dict[str, Any] | None = None
-
-
-class ChatRequest(AskRequest):
-    history: list[TurnInput] = Field(default_factory=list, description="earlier turns, oldest first")
 
 
 class Problem(Exception):
@@ -94,7 +64,6 @@ class Problem(Exception):
 def create_app(assistant: CouncilAssistant) -> FastAPI:
     """The FastAPI app: /api routes first (they take precedence), then the web chat at "/"."""
     settings = assistant.settings
-    embedding_model = build_embed_model(settings.embedding).model_id  # lazy: no model is loaded
     app = FastAPI(
         title=f"{TITLE} – HTTP-API",
         docs_url="/api/docs",
@@ -119,7 +88,7 @@ def create_app(assistant: CouncilAssistant) -> FastAPI:
     # (each is CPU-bound: embedding, BM25, an in-process LLM).
     answering = threading.BoundedSemaphore(API_CONCURRENCY)
 
-    def answer(body: AskRequest, history: list[Turn]) -> Answer:
+    def answer(body: AskIn, history: list[Turn]) -> Answer:
         try:
             with answering:
                 return assistant.ask(body.question, _filters(assistant, body.filters), history)
@@ -130,18 +99,17 @@ def create_app(assistant: CouncilAssistant) -> FastAPI:
             raise Problem(503, STORE_DOWN) from exc
 
     @app.post("/api/ask", summary="Eine Frage beantworten (wie `council ask --json`)")
-    def ask(body: AskRequest) -> dict:
-        return answer(body, []).to_json()
+    def ask(body: AskIn) -> AnswerOut:
+        return AnswerOut.of(answer(body, []))
 
     @app.post("/api/chat", summary="Eine Frage im Gesprächsverlauf beantworten")
-    def chat(body: ChatRequest) -> dict:
+    def chat(body: ChatIn) -> ChatOut:
         """The answer plus "turn": append it to the history sent with the next question."""
-        reply = answer(body, [_turn(n, t) for n, t in enumerate(body.history, 1)])
-        return reply.to_json() | {"turn": Turn.of(reply).to_json()}
+        return ChatOut.of(answer(body, [_turn(n, t) for n, t in enumerate(body.history, 1)]))
 
     @app.get("/api/health", summary="Zustand von Index und Sprachmodell")
-    def health() -> dict:
-        return health_report(assistant, embedding_model)
+    def health() -> Health:
+        return assistant.health()
 
     @app.api_route(
         "/api/{rest:path}", methods=["GET", "POST", "PUT", "PATCH", "DELETE"], include_in_schema=False
@@ -169,37 +137,6 @@ def create_app(assistant: CouncilAssistant) -> FastAPI:
     )
 
 
-def health_report(assistant: CouncilAssistant, embedding_model: str) -> dict:
-    """Index size and the LLM backend; "degraded" when the vectors or the LLM server do not answer
-    (questions are still answered where possible: without the LLM, extractively)."""
-    settings = assistant.settings
-    problems = []
-    index: dict[str, Any] = {"embedding_model": embedding_model, "store": settings.store.mode}
-    try:
-        index["documents"] = len(assistant.catalog.file_hashes())
-        index["chunks"] = assistant.catalog.count()
-    except Exception as exc:  # sqlite errors, a deleted data dir
-        problems.append(f"Katalog nicht lesbar: {exc}")
-    try:
-        vectors = VectorStore(settings.store, settings.data_dir, embedding_model, create=False)
-        index["vectors"] = vectors.count()
-    except Exception as exc:
-        problems.append(f"Vektorindex nicht erreichbar: {exc}")
-    unreachable = llm_backends.probe(settings.llm)
-    if unreachable:
-        problems.append(f"Sprachmodell nicht erreichbar: {unreachable}")
-    return {
-        "status": "degraded" if problems else "ok",
-        "index": index,
-        "llm": {
-            "mode": settings.llm.mode,
-            "backend": llm_backends.describe(settings.llm),
-            "reachable": None if settings.llm.mode in ("none", "local") else unreachable is None,
-        },
-        "problems": problems,
-    }
-
-
 def validation_message(errors: Any) -> str:
     """FastAPI's validation errors in one German sentence: 'Ungültige Anfrage: „question“ fehlt.'"""
     if any(e.get("type") == "json_invalid" for e in errors):
@@ -219,23 +156,14 @@ def validation_message(errors: Any) -> str:
     return "Ungültige Anfrage: " + "; ".join(dict.fromkeys(parts)) + "."
 
 
-def _filters(assistant: CouncilAssistant, given: FilterInput) -> Filters:
-    item = given.agenda_item
-    return filters_from_input(
-        assistant.facets(),
-        committee=given.committee,
-        date_from=given.date_from,
-        date_to=given.date_to,
-        doc_type=given.doc_type,
-        agenda_item=None if item is None else str(item),
-        vorlage=given.vorlage,
-    )
+def _filters(assistant: CouncilAssistant, given: BaseModel) -> Filters:
+    return filters_from_input(assistant.facets(), **typed_filters(given))
 
 
-def _turn(n: int, given: TurnInput) -> Turn:
+def _turn(n: int, given: TurnIn) -> Turn:
     """A history entry as a Turn; a focus that cannot be read is a malformed request (422)."""
     try:
-        return Turn.from_json(given.model_dump())
+        return given.turn()
     except FilterError as exc:
         raise Problem(422, f"Ungültige Anfrage: Verlauf, Eintrag {n}: {exc}") from exc
     except (TypeError, ValueError) as exc:

@@ -1,39 +1,62 @@
-"""The web chat (Gradio, German). Callbacks call the assistant service only; they never touch
-llama-index or Chroma. `assistant/interfaces/http.py` mounts it beside the HTTP API and serves both.
+"""The web chat (Gradio, German): the wiring of components and callbacks. Callbacks call the
+assistant service only; they never touch llama-index or Chroma. What they show is rendered by
+`assistant/interfaces/web_render.py`; `assistant/interfaces/http.py` mounts the chat beside the
+HTTP API and serves both.
 
 - Answers stream: the LLM's text shows as it comes (marked as not yet checked), then is replaced
   by the final answer (the verified text, or the extractive one with the reason).
 - Follow-ups: the conversation's turns are derived from the chat history on every question, so
-  undo, retry and "clear" keep them right. What a turn was about (its `focus`: committee, day,
-  TOP of its first source) cannot be read back from the rendered message, so each answered turn
-  is kept in a per-session cache keyed by its rendered text; messages not in it (errors, the
-  "searching" placeholder) are no turns.
-- Sources are chips: a `<details>` element per citation (plain HTML, no JS, kept by Gradio's
-  sanitizer) whose summary names document type, committee, date and TOP and which opens to the
-  quoted passage with its file, page and paragraph.
-- Filters (Gremium, Zeitraum, Dokumenttyp, TOP, Vorlage) sit in a folded panel under the chat;
-  the Gremium and Dokumenttyp lists are the index's own values, refreshed on each page load.
+  undo, retry and "clear" keep them right: whatever Gradio removed from the history is no longer
+  a turn. What a turn was about (its `focus`: committee, day, TOP of its first source) cannot be
+  read back from the rendered message, so the session keeps each answered `Turn` in a
+  `ChatState` (a `gr.State`), and the answer's message carries the turn's number in an empty
+  `<span class='ca-turn' data-turn='N'>`. A number, not the message's text: the text may change
+  in transit (whitespace, content parts), and two answers may read alike. Messages without one
+  (errors, a stopped answer) are no turns.
+- Filters sit in a folded panel under the chat, one input per declared filter field
+  (`assistant.core.filters.FILTER_FIELDS`), by name; the Gremium and Dokumenttyp lists are the
+  index's own values, refreshed on each page load.
 
 A second tab, "Anfrage beantworten", is for staff: an inquiry pasted or uploaded (.txt, .pdf) is
-answered question by question (`assistant.answering.draft`); it shows the draft with its sources, every
-relevant passage grouped by meeting, and offers the draft as Markdown and DOCX.
+answered question by question (`assistant.answering.draft`); it shows the draft with its sources,
+every relevant passage grouped by meeting, and offers the draft as Markdown and DOCX
+(`assistant/interfaces/draft_export.py`).
 """
 
-import hashlib
-import html
+import inspect
 import logging
+import re
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import gradio as gr
 
 from assistant.answering.chat import Turn
-from assistant.answering.draft import NO_ANSWER, Draft, InquiryError
-from assistant.core.answers import Answer, Citation, Delta, Passage
-from assistant.core.filters import FilterError, Filters, filters_from_input
+from assistant.answering.draft import NO_ANSWER, InquiryError
+from assistant.core.answers import Answer, Delta
+from assistant.core.filters import (
+    FILTER_FIELDS,
+    Choices,
+    FilterError,
+    Filters,
+    IndexFacets,
+    filters_from_input,
+)
 from assistant.index.vectors import StoreError
+from assistant.interfaces.draft_export import draft_files
+from assistant.interfaces.web_render import (
+    SEARCHING,
+    answer_as_text,
+    render_answer,
+    render_draft_answer,
+    render_error,
+    render_groups,
+    render_status,
+    render_streaming,
+)
 from assistant.service.council import CouncilAssistant, QuestionError
 from assistant.service.inquiry import INQUIRY_SUFFIXES, read_inquiry
 
@@ -50,10 +73,6 @@ EXAMPLES = [
     "Was hat der Gemeinderat am 22.10.2024 zu TOP 14 beschlossen?",
     "Aus wie vielen Mitgliedern besteht ein Stadtteilbeirat in Erlangen?",
 ]
-QUOTE_CHARS = 1200
-SUMMARY_CHARS = 110
-ALL = ""  # the dropdown value for "no filter"
-SEARCHING = "<div class='ca-pending'>Suche in den Ratsdokumenten …</div>"
 STORE_DOWN = "Der Dokumentenindex ist gerade nicht erreichbar. Bitte versuchen Sie es später erneut."
 INTERNAL = "Bei der Beantwortung ist ein interner Fehler aufgetreten. Bitte versuchen Sie es erneut."
 INQUIRY_HELP = (
@@ -61,33 +80,9 @@ INQUIRY_HELP = (
     "nummerierte Frage wird aus den Dokumenten beantwortet; Sie erhalten einen Antwortentwurf mit "
     "Quellen, die Fundstellen nach Sitzung geordnet und den Entwurf als Markdown und Word-Datei."
 )
-EXCERPT_CHARS = 400
-
-CSS = """
-.ca-source { border: 1px solid var(--border-color-primary); border-radius: 8px; margin: 6px 0;
-  background: var(--background-fill-secondary); }
-.ca-source > summary { cursor: pointer; padding: 6px 10px; list-style: none; font-size: 0.92em; }
-.ca-source > summary::-webkit-details-marker { display: none; }
-.ca-source > summary::before { content: "▸ "; color: var(--body-text-color-subdued); }
-.ca-source[open] > summary::before { content: "▾ "; }
-.ca-source[open] > summary { border-bottom: 1px solid var(--border-color-primary); }
-.ca-source-body { padding: 6px 12px 8px; font-size: 0.92em; }
-.ca-source-body blockquote { margin: 6px 0; padding-left: 10px; border-left: 3px solid var(--color-accent);
-  white-space: normal; }
-.ca-field { font-weight: 600; }
-.ca-note, .ca-standalone { color: var(--body-text-color); opacity: 0.75; font-size: 0.9em; }
-.ca-pending { color: var(--body-text-color-subdued); font-size: 0.9em; }
-.ca-sources-title { font-weight: 600; margin-top: 10px; }
-.ca-draft p { margin: 0 0 0.8em; }
-.ca-group > summary { font-weight: 600; }
-.ca-finding { margin: 4px 0 8px; }
-.ca-finding-head { margin-top: 8px; font-weight: 600; }
-.ca-status { padding: 8px 12px; border-radius: 8px; background: var(--background-fill-secondary); }
-.ca-finding blockquote { margin: 2px 0 0; }
-.ca-cited { font-weight: 600; color: var(--color-accent); }
-.ca-error { padding: 8px 12px; border-radius: 8px; border: 1px solid var(--error-border-color);
-  background: var(--error-background-fill); color: var(--error-text-color); }
-"""
+ALL = ""  # the dropdown value for "no filter"
+FIELDS_PER_ROW = 3  # the inquiry tab's filter panel, which has the page's width
+_TURN = re.compile(r"<span class='ca-turn' data-turn='(\d+)'></span>")
 
 # Copies the hidden plain-text answer; the fallback serves pages served over plain HTTP to
 # another host (no `navigator.clipboard` outside secure contexts).
@@ -116,79 +111,27 @@ async (text) => {
 """
 
 
-def _e(text: str) -> str:
-    return html.escape(text, quote=True)
+@dataclass
+class ChatState:
+    """The turns this session answered; a turn's number is its place in `turns`."""
 
+    turns: list[Turn] = field(default_factory=list)
 
-def render_answer(answer: Answer) -> str:
-    """Markdown (with HTML chips) for one chat answer: the text, how the question was read,
-    filter and generation notes, then each numbered source as a chip that opens to its quote."""
-    parts = [html.escape(answer.text, quote=False)]
-    notes = []
-    if answer.standalone:
-        notes.append(f"<div class='ca-standalone'>Verstanden als: {_e(answer.standalone)}</div>")
-    applied = answer.filters.applied
-    if answer.retrieved and not applied.empty:
-        notes.append(f"<div class='ca-note'>Gefiltert: {_e(applied.describe())}</div>")
-    if note := answer.filters.note():
-        notes.append(f"<div class='ca-note'>{_e(note)}</div>")
-    if answer.generation.note:
-        notes.append(f"<div class='ca-note'>{_e(answer.generation.note)}</div>")
-    if notes:
-        parts.append("\n".join(notes))
-    if answer.citations:
-        chips = [f"<div class='ca-sources-title'>Quellen ({len(answer.citations)})</div>"]
-        chips += [citation_chip(c) for c in answer.citations]
-        parts.append("\n".join(chips))
-    return "\n\n".join(parts)
+    def remember(self, answer: Answer) -> str:
+        """Keep the turn `answer` makes; returns the marker its message carries."""
+        self.turns.append(Turn.of(answer))
+        return f"<span class='ca-turn' data-turn='{len(self.turns) - 1}'></span>"
 
-
-def citation_chip(c: Citation) -> str:
-    """One source as a `<details>` chip, on one line (a blank line would end Markdown's HTML block)."""
-    where = [x for x in c.location() if not x.startswith(("Seite ", "Absatz "))]
-    summary = " · ".join(where) or c.passage.title or c.source
-    if len(summary) > SUMMARY_CHARS:
-        summary = summary[:SUMMARY_CHARS].rsplit(" ", 1)[0] + " …"
-    quote = " ".join(c.text.split())
-    if len(quote) > QUOTE_CHARS:
-        quote = quote[:QUOTE_CHARS].rsplit(" ", 1)[0] + " …"
-    p = c.passage
-    fields = [("Dokument", f"<code>{_e(c.source)}</code>")]
-    if p.title and p.title != c.source:
-        fields.append(("Titel", _e(p.title)))
-    fields.append(("Fundstelle", _e(" · ".join(c.location()) or "–")))
-    rows = "".join(f"<div><span class='ca-field'>{k}:</span> {v}</div>" for k, v in fields)
-    notes = "".join(f"<div class='ca-note'>{_e(n)}</div>" for n in c.notes())
-    return (
-        f"<details class='ca-source'><summary><b>[{c.n}]</b> {_e(summary)}</summary>"
-        f"<div class='ca-source-body'>{rows}<blockquote>{_e(quote)}</blockquote>{notes}</div></details>"
-    )
-
-
-def render_draft(text: str) -> str:
-    """The LLM's text while it streams: shown, but marked as not yet checked."""
-    return (
-        f"{html.escape(text, quote=False)} ▍\n\n"
-        "<div class='ca-pending'>Entwurf des Sprachmodells – wird noch gegen die Quellen geprüft …</div>"
-    )
-
-
-def answer_as_text(answer: Answer) -> str:
-    """The answer with its sources as plain text (Markdown-compatible), for the copy button."""
-    lines = [f"Frage: {answer.question}", "", answer.text]
-    if answer.standalone:
-        lines.append(f"(Verstanden als: {answer.standalone})")
-    if note := answer.filters.note():
-        lines.append(note)
-    if answer.generation.note:
-        lines.append(answer.generation.note)
-    if answer.citations:
-        lines += ["", "Quellen:"]
-    for c in answer.citations:
-        lines.append(f"[{c.n}] {c.source} ({', '.join(c.location())})")
-        lines.append(f"    „{' '.join(c.text.split())}“")
-        lines += [f"    {n}" for n in c.notes()]
-    return "\n".join(lines)
+    def turns_of(self, history: Sequence[dict]) -> list[Turn]:
+        """The conversation's turns: the assistant messages of `history` that carry a turn's
+        number, in order."""
+        found = []
+        for message in history:
+            if message.get("role") == "assistant":
+                marker = _TURN.search(message_text(message.get("content")))
+                if marker and int(marker[1]) < len(self.turns):
+                    found.append(self.turns[int(marker[1])])
+        return found
 
 
 def message_text(content: Any) -> str:
@@ -202,163 +145,75 @@ def message_text(content: Any) -> str:
     return ""
 
 
-def answer_key(rendered: str) -> str:
-    """What a rendered answer is known by in the session's cache (whitespace may change in transit)."""
-    return hashlib.sha1(" ".join(rendered.split()).encode()).hexdigest()
-
-
-def turns_of(history: Sequence[dict], answered: dict[str, dict]) -> list[Turn]:
-    """The conversation's turns: the assistant messages that are answers this session gave."""
-    turns = []
-    for message in history:
-        if message.get("role") == "assistant":
-            data = answered.get(answer_key(message_text(message.get("content"))))
-            if data is not None:
-                turns.append(Turn.from_json(data))
-    return turns
-
-
-def render_draft_answer(draft: Draft) -> str:
-    """The draft (one paragraph per question), its notes and its sources as chips."""
-    parts = [f"<p>{_e(p)}</p>" for p in draft.paragraphs()]
-    if draft.notes:
-        parts.append("<div class='ca-sources-title'>Hinweise</div>")
-        parts += [f"<div class='ca-note'>{_e(n)}</div>" for n in draft.notes]
-    if draft.citations:
-        parts.append(f"<div class='ca-sources-title'>Quellen ({len(draft.citations)})</div>")
-        parts += [citation_chip(c) for c in draft.citations]
-    return f"<div class='ca-draft'>{''.join(parts)}</div>"
-
-
-def render_groups(draft: Draft) -> str:
-    """Every relevant passage, grouped by meeting (newest first); within a group, the document
-    and agenda item are named once for the passages under them."""
-    if not draft.groups:
-        return "<div class='ca-note'>Keine Fundstellen.</div>"
-    out = [f"<div class='ca-sources-title'>Fundstellen nach Sitzung ({len(draft.groups)})</div>"]
-    for group in draft.groups:
-        items, heading = [], None
-        for p in group.passages:
-            item = p.agenda_item.label() if p.agenda_item else p.subject
-            head = (p.source, " · ".join(x for x in (p.doc_type, item) if x))
-            if head != heading:
-                heading = head
-                items.append(f"<div class='ca-finding-head'><code>{_e(head[0])}</code> {_e(head[1])}</div>")
-            items.append(_finding(draft, p))
-        out.append(
-            f"<details class='ca-source ca-group' open><summary>{_e(group.label)} "
-            f"({len(group.passages)})</summary><div class='ca-source-body'>{''.join(items)}</div></details>"
-        )
-    return "".join(out)
-
-
-def _finding(draft: Draft, p: Passage) -> str:
-    where = [x for x in (f"Seite {p.page}" if p.page else None, f"ab Absatz {p.paragraph}") if x]
-    cited = draft.cited_as(p)
-    mark = f" <span class='ca-cited'>zitiert als {', '.join(f'[{n}]' for n in cited)}</span>" if cited else ""
-    text = " ".join(p.text.split())
-    if len(text) > EXCERPT_CHARS:
-        text = text[:EXCERPT_CHARS].rsplit(" ", 1)[0] + " …"
-    return (
-        f"<div class='ca-finding'><span class='ca-field'>{_e(' · '.join(where))}</span>{mark}"
-        f"<blockquote>{_e(text)}</blockquote></div>"
-    )
-
-
-def draft_files(draft: Draft, directory: Path) -> tuple[Path, Path]:
-    """The draft as Markdown and DOCX in a fresh folder under `directory`."""
-    folder = Path(tempfile.mkdtemp(prefix="entwurf-", dir=directory))
-    md, docx = folder / "Antwortentwurf.md", folder / "Antwortentwurf.docx"
-    md.write_text(draft.to_markdown(), encoding="utf-8")
-    draft.to_docx(docx)
-    return md, docx
-
-
 def build_ui(assistant: CouncilAssistant) -> gr.Blocks:
-    """Both tabs; the committee and type lists of their filters are refreshed on each page load."""
-
-    def refresh() -> list[gr.Dropdown]:
-        facets = assistant.facets()
-        committees = _choices("Alle Gremien", facets.committees)
-        types = _choices("Alle Dokumenttypen", facets.doc_types)
-        return [gr.Dropdown(choices=committees), gr.Dropdown(choices=types)] * 2
-
+    """Both tabs; the dropdowns of their filter panels are refreshed on each page load."""
     with gr.Blocks(title=TITLE, delete_cache=(3600, 24 * 3600)) as demo:
         gr.Markdown(f"# {TITLE}\n{DESCRIPTION}", elem_id="ca-header")
         with gr.Tabs():
             with gr.Tab("Fragen", id="chat"):
-                chat_lists = _chat_tab(assistant)
+                chat_fields = _chat_tab(assistant)
             with gr.Tab("Anfrage beantworten", id="anfrage"):
-                inquiry_lists = _inquiry_tab(assistant)
-        demo.load(refresh, outputs=[*chat_lists, *inquiry_lists], api_visibility="private")
+                inquiry_fields = _inquiry_tab(assistant)
+        lists = [
+            (f.choices, fields[f.name])
+            for fields in (chat_fields, inquiry_fields)
+            for f in FILTER_FIELDS
+            if f.choices is not None
+        ]
+
+        def refresh() -> list[gr.Dropdown]:
+            facets = assistant.facets()
+            return [gr.Dropdown(choices=_choices(choices, facets)) for choices, _ in lists]
+
+        demo.load(refresh, outputs=[component for _, component in lists], api_visibility="private")
     return demo
 
 
-def _filter_fields(assistant: CouncilAssistant, *, render: bool) -> list[gr.components.Component]:
-    """Gremium, Sitzung von, Sitzung bis, Dokumenttyp, TOP, Vorlage (in `filters_from_input`'s order)."""
+def _filter_fields(assistant: CouncilAssistant) -> dict[str, gr.components.Component]:
+    """The filter panel: one input per declared filter field, by field name, not yet rendered
+    (the caller places them). A field with `choices` is a dropdown of the index's values."""
     facets = assistant.facets()
-    day = "TT.MM.JJJJ, MM.JJJJ oder JJJJ"
-    return [
-        gr.Dropdown(_choices("Alle Gremien", facets.committees), value=ALL, label="Gremium", render=render),
-        gr.Textbox("", label="Sitzung von", placeholder=day, render=render),
-        gr.Textbox("", label="Sitzung bis", placeholder=day, render=render),
-        gr.Dropdown(
-            _choices("Alle Dokumenttypen", facets.doc_types), value=ALL, label="Dokumenttyp", render=render
-        ),
-        gr.Textbox("", label="TOP", placeholder="z. B. 14", render=render),
-        gr.Textbox("", label="Vorlage", placeholder="z. B. 2024/1049", render=render),
-    ]
+    fields: dict[str, gr.components.Component] = {}
+    for f in FILTER_FIELDS:
+        if f.choices is not None:
+            fields[f.name] = gr.Dropdown(_choices(f.choices, facets), value=ALL, label=f.label, render=False)
+        else:
+            fields[f.name] = gr.Textbox("", label=f.label, placeholder=f.placeholder, render=False)
+    return fields
 
 
-def _filters(
-    assistant: CouncilAssistant,
-    committee: str,
-    date_from: str,
-    date_to: str,
-    doc_type: str,
-    agenda_item: str,
-    vorlage: str,
-) -> Filters:
-    return filters_from_input(
-        assistant.facets(),
-        committee=committee,
-        date_from=date_from,
-        date_to=date_to,
-        doc_type=doc_type,
-        agenda_item=agenda_item,
-        vorlage=vorlage,
-    )
+def _filters(assistant: CouncilAssistant, typed: dict[str, str]) -> Filters:
+    return filters_from_input(assistant.facets(), **typed)
 
 
-def _chat_tab(assistant: CouncilAssistant) -> list[gr.Dropdown]:
-    """The chat; returns its committee and type dropdowns."""
+def _with_filter_parameters(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """`fn`, whose `*typed` takes the filter panel's values in `FILTER_FIELDS` order, with a
+    signature that names them: Gradio names the /chat API's parameters after the callback's
+    (committee, date_from, …), and `gr.ChatInterface` passes its inputs by position only."""
+    signature = inspect.signature(fn)
+    fixed = [p for p in signature.parameters.values() if p.kind is not p.VAR_POSITIONAL]
+    named = [inspect.Parameter(f.name, inspect.Parameter.POSITIONAL_OR_KEYWORD) for f in FILTER_FIELDS]
+    fn.__signature__ = signature.replace(parameters=[*fixed, *named])  # type: ignore[attr-defined]
+    return fn
 
-    def respond(
-        message: str,
-        history: list,
-        answered: dict | None,
-        committee: str = ALL,
-        date_from: str = "",
-        date_to: str = "",
-        doc_type: str = ALL,
-        agenda_item: str = "",
-        vorlage: str = "",
-    ) -> Iterator[tuple[str, Any, Any]]:
-        """Yields (message, answered turns, answer as text): a placeholder, the LLM's text as it
+
+def _chat_tab(assistant: CouncilAssistant) -> dict[str, gr.components.Component]:
+    """The chat; returns its filter inputs by field name."""
+
+    @_with_filter_parameters
+    def respond(message: str, history: list, chat: ChatState, *typed: str) -> Iterator[tuple[str, Any, Any]]:
+        """Yields (message, chat state, answer as text): a placeholder, the LLM's text as it
         comes, then the final answer."""
-        answered = dict(answered or {})
         try:
-            filters = _filters(assistant, committee, date_from, date_to, doc_type, agenda_item, vorlage)
+            filters = _filters(assistant, dict(zip((f.name for f in FILTER_FIELDS), typed, strict=True)))
             yield SEARCHING, gr.skip(), gr.skip()
             pieces: list[str] = []
-            for event in assistant.stream(message, filters, turns_of(history, answered)):
+            for event in assistant.stream(message, filters, chat.turns_of(history)):
                 if isinstance(event, Delta):
                     pieces.append(event.text)
-                    yield render_draft("".join(pieces)), gr.skip(), gr.skip()
+                    yield render_streaming("".join(pieces)), gr.skip(), gr.skip()
                 elif isinstance(event, Answer):
-                    rendered = render_answer(event)
-                    answered[answer_key(rendered)] = Turn.of(event).to_json()
-                    yield rendered, answered, answer_as_text(event)
+                    yield render_answer(event) + chat.remember(event), chat, answer_as_text(event)
         except (QuestionError, FilterError) as exc:
             yield str(exc), gr.skip(), ""
         except StoreError as exc:
@@ -368,9 +223,9 @@ def _chat_tab(assistant: CouncilAssistant) -> list[gr.Dropdown]:
             log.exception("answering %r failed", message[:200])
             yield INTERNAL, gr.skip(), ""
 
-    answered = gr.State({})
+    chat_state = gr.State(ChatState())
     copy_text = gr.Textbox(label="Antwort als Text", visible="hidden", elem_id="ca-copy-text")
-    fields = _filter_fields(assistant, render=False)
+    fields = _filter_fields(assistant)
     chat = gr.ChatInterface(
         respond,
         chatbot=gr.Chatbot(
@@ -391,9 +246,9 @@ def _chat_tab(assistant: CouncilAssistant) -> list[gr.Dropdown]:
         ),
         api_name="chat",
         fill_height=False,
-        additional_inputs=[answered, *fields],
+        additional_inputs=[chat_state, *fields.values()],
         additional_inputs_accordion=gr.Accordion("Filter", open=False, render=False),
-        additional_outputs=[answered, copy_text],
+        additional_outputs=[chat_state, copy_text],
     )
     copy = gr.Button("Antwort mit Quellen kopieren", size="sm", elem_id="ca-copy", scale=0, min_width=240)
     copy.click(None, [copy_text], None, js=COPY_JS, api_visibility="private")
@@ -403,11 +258,11 @@ def _chat_tab(assistant: CouncilAssistant) -> list[gr.Dropdown]:
         label="Beispielfragen (ein Klick übernimmt die Frage)",
         elem_id="ca-examples",
     )
-    return [fields[0], fields[3]]  # type: ignore[list-item]
+    return fields
 
 
-def _inquiry_tab(assistant: CouncilAssistant) -> list[gr.Dropdown]:
-    """Staff's tab: an inquiry in, a cited draft out; returns its committee and type dropdowns."""
+def _inquiry_tab(assistant: CouncilAssistant) -> dict[str, gr.components.Component]:
+    """Staff's tab: an inquiry in, a cited draft out; returns its filter inputs by field name."""
     # Each draft's files go to a fresh folder in here; Gradio serves copies from its cache (which
     # `delete_cache` empties), this folder goes when the process ends.
     downloads_dir = tempfile.TemporaryDirectory(prefix="council-drafts-")
@@ -420,43 +275,36 @@ def _inquiry_tab(assistant: CouncilAssistant) -> list[gr.Dropdown]:
         try:
             return read_inquiry(Path(path)), ""
         except InquiryError as exc:
-            return gr.skip(), _error(str(exc))
+            return gr.skip(), render_error(str(exc))
 
     def make_draft(
-        inquiry_text: str,
-        inquiry_file: str | None,
-        committee: str = ALL,
-        date_from: str = "",
-        date_to: str = "",
-        doc_type: str = ALL,
-        agenda_item: str = "",
-        vorlage: str = "",
+        inquiry_text: str, inquiry_file: str | None, **typed: str
     ) -> tuple[str, str, str, Any, Any]:
-        """(status, draft, passages by meeting, Markdown download, DOCX download)."""
+        """(status, draft, passages by meeting, Markdown download, DOCX download); `typed` holds
+        the filter panel's values by field name."""
         hidden = gr.DownloadButton(visible=False)
         _ = downloads_dir  # kept alive as long as the UI
         text = inquiry_text or ""
         try:
             if not text.strip() and inquiry_file:
                 text = read_inquiry(Path(inquiry_file))
-            filters = _filters(assistant, committee, date_from, date_to, doc_type, agenda_item, vorlage)
-            draft = assistant.draft(text, filters)
+            draft = assistant.draft(text, _filters(assistant, typed))
             md, docx = draft_files(draft, downloads)
         except (InquiryError, QuestionError, FilterError) as exc:
-            return _error(str(exc)), "", "", hidden, hidden
+            return render_error(str(exc)), "", "", hidden, hidden
         except StoreError as exc:
             log.error("store error: %s", exc)
-            return _error(STORE_DOWN), "", "", hidden, hidden
+            return render_error(STORE_DOWN), "", "", hidden, hidden
         except Exception:
             log.exception("drafting failed")
-            return _error(INTERNAL), "", "", hidden, hidden
+            return render_error(INTERNAL), "", "", hidden, hidden
         answered = sum(1 for p in draft.paragraphs() if not p.endswith(NO_ANSWER))
         status = (
             f"{len(draft.questions)} Frage(n) erkannt, {answered} aus den Dokumenten beantwortet, "
             f"{len(draft.citations)} Quelle(n). Bitte prüfen Sie den Entwurf vor der Weitergabe."
         )
         return (
-            f"<div class='ca-status'>{_e(status)}</div>",
+            render_status(status),
             render_draft_answer(draft),
             render_groups(draft),
             gr.DownloadButton(value=str(md), visible=True),
@@ -481,13 +329,12 @@ def _inquiry_tab(assistant: CouncilAssistant) -> list[gr.Dropdown]:
             elem_id="ca-inquiry-file",
         )
     with gr.Accordion("Filter (optional)", open=False):
-        fields = _filter_fields(assistant, render=False)
-        with gr.Row():
-            for field in fields[:3]:
-                field.render()
-        with gr.Row():
-            for field in fields[3:]:
-                field.render()
+        fields = _filter_fields(assistant)
+        inputs = list(fields.values())
+        for start in range(0, len(inputs), FIELDS_PER_ROW):
+            with gr.Row():
+                for component in inputs[start : start + FIELDS_PER_ROW]:
+                    component.render()
     run = gr.Button("Antwortentwurf erstellen", variant="primary", elem_id="ca-draft-run")
     status = gr.HTML(label="Status", elem_id="ca-draft-status")
     with gr.Row():
@@ -503,16 +350,13 @@ def _inquiry_tab(assistant: CouncilAssistant) -> list[gr.Dropdown]:
     upload.upload(read_upload, [upload], [inquiry, status], api_visibility="private")
     run.click(
         make_draft,
-        [inquiry, upload, *fields],
+        [inquiry, upload],
         [status, draft_view, groups_view, md_file, docx_file],
         api_name="anfrage",
+        inputs_kwargs=dict(fields.items()),  # typed as Gradio declares it (a dict of any block)
     )
-    return [fields[0], fields[3]]  # type: ignore[list-item]
+    return fields
 
 
-def _error(message: str) -> str:
-    return f"<div class='ca-error'>{_e(message)}</div>"
-
-
-def _choices(everything: str, values: tuple[str, ...]) -> list[tuple[str, str]]:
-    return [(everything, ALL), *((v, v) for v in values)]
+def _choices(choices: Choices, facets: IndexFacets) -> list[tuple[str, str]]:
+    return [(choices.everything, ALL), *((v, v) for v in getattr(facets, choices.facet))]

@@ -1,6 +1,8 @@
-"""What the web chat, the CLI and evaluation scripts call. `build_assistant(settings)` and
-`ingest(settings, path)` wire the embedding model, the store, retrieval and the answerer; nothing
-else constructs them.
+"""What the web chat, the CLI, the HTTP API and evaluation scripts call. `build_backends` is the
+one place that builds the embedding model, the vector store, the catalog and the LLM from
+settings; `build_assistant(settings)` and `ingest(settings, path)` use it, and nothing else
+constructs them. What the interfaces report about them (`CouncilAssistant.health`) is read from
+the assistant's own backends, never from copies opened for the purpose.
 """
 
 import time
@@ -8,11 +10,13 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from llama_index.core.llms import LLM
+
 from assistant.answering.chat import Condensed, Turn, condense
 from assistant.answering.draft import Draft, compose_draft, questions_of
 from assistant.answering.extractive import ExtractiveAnswerer
 from assistant.answering.generative import GenerativeAnswerer
-from assistant.answering.llm import build_llm
+from assistant.answering.llm import build_llm, describe, probe
 from assistant.answering.question import Question
 from assistant.answering.question_filters import filters_from_question
 from assistant.answering.retrieval import CouncilRetriever
@@ -20,8 +24,9 @@ from assistant.core.answers import Answer, Delta
 from assistant.core.filters import NO_FILTERS, AppliedFilters, Filters, IndexFacets, no_documents_message
 from assistant.core.settings import Settings
 from assistant.index.catalog import Catalog
-from assistant.index.embeddings import build_embed_model
+from assistant.index.embeddings import EmbedModel, build_embed_model
 from assistant.index.vectors import IndexEmpty, VectorStore
+from assistant.service.schema import Health, IndexHealth, LLMHealth
 from ingest.pipeline import IngestReport, ingest_path
 from ingest.readers.ocr import OcrOptions
 
@@ -31,9 +36,31 @@ class QuestionError(ValueError):
 
 
 @dataclass
+class Backends:
+    """What answering and ingest work on; built once from settings by `build_backends`."""
+
+    embed_model: EmbedModel
+    vectors: VectorStore
+    catalog: Catalog
+    llm: LLM | None = None  # None: llm.mode "none" (and for ingest, which asks no LLM)
+
+
+def build_backends(settings: Settings, *, for_ingest: bool = False) -> Backends:
+    """For answering: over an existing index (raises `IndexEmpty` if there is none), with the
+    LLM `llm.mode` selects. For ingest: the index is created where it is missing; no LLM."""
+    embed_model = build_embed_model(settings.embedding)
+    return Backends(
+        embed_model=embed_model,
+        vectors=VectorStore(settings.store, settings.data_dir, embed_model.model_id, create=for_ingest),
+        catalog=Catalog(settings.data_dir, create=for_ingest),
+        llm=None if for_ingest else build_llm(settings.llm, settings.data_dir),
+    )
+
+
+@dataclass
 class CouncilAssistant:
     settings: Settings
-    catalog: Catalog
+    backends: Backends
     retriever: CouncilRetriever
     answerer: ExtractiveAnswerer
     generator: GenerativeAnswerer | None = None  # None: llm.mode "none", extractive answers only
@@ -64,7 +91,7 @@ class CouncilAssistant:
         notes it."""
         started = time.perf_counter()
         question = check_question(question, self.settings.ui.max_question_chars)
-        if not filters.empty and not self.catalog.has_matches(filters):
+        if not filters.empty and not self.backends.catalog.has_matches(filters):
             yield Answer(
                 question=question,
                 text=no_documents_message(filters),
@@ -78,7 +105,7 @@ class CouncilAssistant:
         condensed = self._condense(question, list(history))
         stated = (
             condensed.focus.overridden_by(
-                filters_from_question(condensed.question, self.catalog.facets(), filters)
+                filters_from_question(condensed.question, self.backends.catalog.facets(), filters)
             )
             if self.settings.retrieval.question_filters
             else NO_FILTERS
@@ -118,7 +145,38 @@ class CouncilAssistant:
 
     def facets(self) -> IndexFacets:
         """The committees and document types the UI offers as filters."""
-        return self.catalog.facets()
+        return self.backends.catalog.facets()
+
+    def health(self) -> Health:
+        """Index size and the LLM backend; "degraded" when the vectors or the LLM server do not
+        answer (questions are still answered where possible: without the LLM, extractively)."""
+        problems = []
+        index = IndexHealth(
+            embedding_model=self.backends.embed_model.model_id, store=self.settings.store.mode
+        )
+        try:
+            index.documents = len(self.backends.catalog.file_hashes())
+            index.chunks = self.backends.catalog.count()
+        except Exception as exc:  # sqlite errors, a deleted data dir
+            problems.append(f"Katalog nicht lesbar: {exc}")
+        try:
+            index.vectors = self.backends.vectors.count()
+        except Exception as exc:  # a Chroma server that went away
+            problems.append(f"Vektorindex nicht erreichbar: {exc}")
+        settings = self.settings.llm
+        unreachable = probe(settings)
+        if unreachable:
+            problems.append(f"Sprachmodell nicht erreichbar: {unreachable}")
+        return Health(
+            status="degraded" if problems else "ok",
+            index=index,
+            llm=LLMHealth(
+                mode=settings.mode,
+                backend=describe(settings),
+                reachable=None if settings.mode in ("none", "local") else unreachable is None,
+            ),
+            problems=problems,
+        )
 
 
 def check_question(question: str, max_chars: int) -> str:
@@ -135,16 +193,17 @@ def check_question(question: str, max_chars: int) -> str:
 
 def build_assistant(settings: Settings) -> CouncilAssistant:
     """The assistant over an existing index (raises `IndexEmpty` if there is none)."""
-    embed_model = build_embed_model(settings.embedding)
-    vectors = VectorStore(settings.store, settings.data_dir, embed_model.model_id, create=False)
-    catalog = Catalog(settings.data_dir, create=False)
-    llm = build_llm(settings.llm, settings.data_dir)
+    backends = build_backends(settings)
     return CouncilAssistant(
         settings=settings,
-        catalog=catalog,
-        retriever=CouncilRetriever(catalog, vectors, embed_model, settings.retrieval),
+        backends=backends,
+        retriever=CouncilRetriever(
+            backends.catalog, backends.vectors, backends.embed_model, settings.retrieval
+        ),
         answerer=ExtractiveAnswerer(settings.answer),
-        generator=None if llm is None else GenerativeAnswerer(llm, embed_model, settings.llm),
+        generator=None
+        if backends.llm is None
+        else GenerativeAnswerer(backends.llm, backends.embed_model, settings.llm),
     )
 
 
@@ -163,13 +222,12 @@ def ingest(
     exclude: tuple[str, ...] = (),
     progress: bool | None = None,
 ) -> IngestReport:
-    embed_model = build_embed_model(settings.embedding)
-    vectors = VectorStore(settings.store, settings.data_dir, embed_model.model_id, create=True)
+    backends = build_backends(settings, for_ingest=True)
     return ingest_path(
         path,
-        Catalog(settings.data_dir, create=True),
-        vectors,
-        embed_model,
+        backends.catalog,
+        backends.vectors,
+        backends.embed_model,
         chunk_chars=settings.ingest.chunk_chars,
         max_chunk_chars=settings.ingest.max_chunk_chars,
         max_file_bytes=int(settings.ingest.max_file_mb * 2**20),

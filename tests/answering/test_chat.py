@@ -46,13 +46,6 @@ def test_a_follow_up_carries_the_previous_topic_and_focus():
     assert "TOP 14" in condensed.question and "Grundsteuerreform" in condensed.question
 
 
-def test_a_turn_survives_json_as_the_http_api_passes_it():
-    day = date(2024, 10, 22)
-    turn = Turn("F?", "A.", "F? (zu: …)", Filters(committee="Gemeinderat", date_from=day, date_to=day))
-    assert Turn.from_json(turn.to_json()) == turn
-    assert Turn.from_json({"question": "F?"}) == Turn("F?", "")
-
-
 @pytest.fixture(scope="module")
 def assistant(small_index):
     return build_assistant(Settings(data_dir=small_index))

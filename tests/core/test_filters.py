@@ -1,15 +1,18 @@
 """The filter value: dates and names as users type them, German descriptions, how filters chosen
 in the UI combine with those read from the question."""
 
+from dataclasses import fields
 from datetime import date
 
 import pytest
 
 from assistant.core.filters import (
+    FILTER_FIELDS,
     AppliedFilters,
     FilterError,
     Filters,
     IndexFacets,
+    facet_condition,
     filters_from_input,
     no_documents_message,
     parse_day,
@@ -103,10 +106,39 @@ def test_the_note_says_which_question_filters_were_dropped_and_why():
     )
     far = AppliedFilters(dropped=dropped, reason="far").note()
     assert far is not None and "die so verzeichneten Dokumente passen deutlich schlechter zur Frage" in far
-    as_json = AppliedFilters(applied=Filters(vorlage="2024/1049"), from_question=Filters(vorlage="2024/1049"))
-    assert as_json.to_json() == {
-        "applied": {"vorlage": "2024/1049"},
-        "from_question": {"vorlage": "2024/1049"},
-        "dropped": {},
-        "note": None,
-    }
+
+
+def test_every_filters_attribute_is_declared_once_in_order():
+    assert [f.name for f in FILTER_FIELDS] == [f.name for f in fields(Filters)]
+
+
+@pytest.mark.parametrize(
+    ("filters", "condition", "args"),
+    [
+        (Filters(), "1", []),
+        (
+            Filters(committee="Gemeinderat", doc_type="Niederschrift"),
+            "committee = ? AND doc_type = ?",
+            ["Gemeinderat", "Niederschrift"],
+        ),
+        (
+            Filters(date_from=date(2024, 10, 1), date_to=date(2024, 10, 31)),
+            "day >= ? AND day <= ?",
+            [20241001, 20241031],
+        ),
+        (
+            Filters(agenda_item="22.1"),
+            "(instr(items, ?) > 0 OR instr(items, ?) > 0 OR instr(items, ?) > 0)",
+            [" 22.1 ", " 22.1.", " 22 "],
+        ),
+        (Filters(vorlage="2024/1049"), "instr(vorlagen, ?) > 0", [" 2024/1049 "]),
+    ],
+)
+def test_the_sql_condition_is_each_set_fields_declared_condition(filters, condition, args):
+    assert facet_condition(filters) == (condition, args)
+
+
+def test_input_names_only_declared_fields():
+    with pytest.raises(TypeError, match="gremium"):
+        filters_from_input(FACETS, gremium="Rat")
+    assert filters_from_input(FACETS, agenda_item="TOP ").empty  # "TOP" alone names no item

@@ -109,7 +109,7 @@ def test_chroma_server_serves_the_same_answers_as_the_embedded_store(tmp_path, c
     assert {p.committee for p in a.retrieved} == {"County Council"}
     model = build_embed_model(server_settings.embedding)
     store = VectorStore(server_settings.store, server_settings.data_dir, model.model_id, create=False)
-    keys = over_http.catalog.matching_keys(chosen)
+    keys = over_http.backends.catalog.matching_keys(chosen)
     q = model.get_query_embedding(QUESTIONS[1])
     assert store.query(q, 5, [*keys, "not-embedded-yet"]) == store.query(q, 5, keys)
     assert ingest(server_settings, folder, progress=False).embedded == 0

@@ -1,5 +1,5 @@
 """How the web chat renders answers (source chips, the copy text) and finds the conversation's
-turns in the chat history; the served chat is in tests/test_ui.py and tests/test_browser.py."""
+turns in the chat history; the served chat is in tests/interfaces/test_ui.py and test_browser.py."""
 
 from datetime import date
 
@@ -8,7 +8,8 @@ from assistant.core.answers import Answer, Citation, Generation, Passage
 from assistant.core.documents import AgendaItem
 from assistant.core.filters import AppliedFilters, Filters
 from assistant.core.votes import Vote
-from assistant.interfaces.web_ui import answer_as_text, answer_key, citation_chip, render_answer, turns_of
+from assistant.interfaces.web_render import answer_as_text, citation_chip, render_answer
+from assistant.interfaces.web_ui import ChatState
 
 PASSAGE = Passage(
     chunk_id="c1",
@@ -79,16 +80,29 @@ def test_the_copy_text_is_plain_and_carries_each_source_with_its_quote():
 
 def test_turns_are_the_answers_of_this_session_in_order():
     """Errors and placeholders in the chat are no turns; content parts and strings both count."""
-    first = Turn("Frage eins?", "Antwort eins.")
-    second = Turn.of(answer())
-    answered = {answer_key("<p>eins</p>"): first.to_json(), answer_key("<p>zwei</p>"): second.to_json()}
+    chat = ChatState()
+    first_answer = answer(question="Frage eins?", standalone=None)
+    first = f"<p>eins</p>{chat.remember(first_answer)}"
+    second = f"{render_answer(answer())}{chat.remember(answer())}"
     history = [
         {"role": "user", "content": "Frage eins?"},
-        {"role": "assistant", "content": [{"type": "text", "text": "<p>eins</p>"}]},
+        {"role": "assistant", "content": [{"type": "text", "text": first}]},
         {"role": "user", "content": "Warum? " * 500},
         {"role": "assistant", "content": "Die Frage ist zu lang."},
         {"role": "user", "content": "Frage zwei?"},
-        {"role": "assistant", "content": "<p>zwei</p>\n"},
+        {"role": "assistant", "content": " ".join(second.split()) + "\n"},  # whitespace changed in transit
     ]
-    assert turns_of(history, answered) == [first, second]
-    assert second.focus.agenda_item == "14" and second.focus.committee == "Gemeinderat"
+    turns = chat.turns_of(history)
+    assert turns == [Turn.of(first_answer), Turn.of(answer())]
+    assert turns[1].focus.agenda_item == "14" and turns[1].focus.committee == "Gemeinderat"
+
+
+def test_undo_retry_and_clear_keep_the_turns_right():
+    """What Gradio took out of the history is no turn any more: the state is read through it."""
+    chat = ChatState()
+    asked = {"role": "user", "content": "Frage?"}
+    undone = {"role": "assistant", "content": "<p>alt</p>" + chat.remember(answer(question="Alt?"))}
+    retried = {"role": "assistant", "content": "<p>neu</p>" + chat.remember(answer(question="Neu?"))}
+    assert [t.question for t in chat.turns_of([asked, undone, asked, retried])] == ["Alt?", "Neu?"]
+    assert [t.question for t in chat.turns_of([asked, retried])] == ["Neu?"]  # the first one undone
+    assert chat.turns_of([]) == []  # cleared

