@@ -62,8 +62,8 @@ def evaluate(assistant: CouncilAssistant, gold: list[GoldQuestion], out_path: Pa
 def with_overrides(settings: Settings, overrides: list[str]) -> Settings:
     """A copy of `settings` with dotted overrides applied and validated.
 
-    >>> with_overrides(Settings(), ["retrieval.top_k=5", "retrieval.mode=hybrid"]).retrieval.top_k
-    5
+    >>> with_overrides(Settings(), ["retrieval.top_k=5", "retrieval.weights.lexical=0"]).retrieval.weights
+    SignalWeights(dense=1.0, lexical=0.0)
     """
     data = settings.model_dump()
     for override in overrides:

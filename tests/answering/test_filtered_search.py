@@ -10,6 +10,7 @@ from datetime import date
 import numpy as np
 import pytest
 
+from assistant.answering.question import Question
 from assistant.answering.retrieval import CouncilRetriever
 from assistant.core.filters import Filters, no_documents_message
 from assistant.core.settings import RetrievalSettings, Settings, SignalWeights
@@ -187,7 +188,7 @@ def test_question_filters_that_match_nothing_are_dropped_with_a_note(assistant):
 
 
 def test_question_filters_whose_passages_are_far_from_the_question_are_dropped(small_index):
-    question = "Welche Städte haben im Gemeinderat am 22.10.2024 KOMM-AN NRW Mittel beantragt?"
+    question = Question.read("Welche Städte haben im Gemeinderat am 22.10.2024 KOMM-AN NRW Mittel beantragt?")
     kept = retriever(small_index).search(question, stated=Filters(committee="Gemeinderat"))
     assert kept.filters.applied == Filters(committee="Gemeinderat")
     # every Gemeinderat passage is farther from KOMM-AN than the Mettmann one outside the filter
