@@ -156,31 +156,35 @@ class VectorStore:
     def upsert(
         self, keys: Sequence[str], vectors: Sequence[Sequence[float]], metadatas: Sequence[dict[str, Any]]
     ) -> None:
-        batch = max(1, min(self._client.get_max_batch_size(), 1000))
-        for i in range(0, len(keys), batch):
+        """Store these vectors with exactly this metadata (a stored vector's is replaced whole)."""
+        for i in range(0, len(keys), self._batch):
+            part = list(keys[i : i + self._batch])
             self._collection.upsert(
-                ids=list(keys[i : i + batch]),
-                embeddings=[list(v) for v in vectors[i : i + batch]],
-                metadatas=[{k: v for k, v in m.items() if v is not None} for m in metadatas[i : i + batch]],
+                ids=part,
+                embeddings=[list(v) for v in vectors[i : i + self._batch]],
+                metadatas=self._whole(part, metadatas[i : i + self._batch]),
             )
 
     def relabel(self, keys: Sequence[str], metadatas: Sequence[dict[str, Any]]) -> None:
-        """Replace the metadata of stored vectors, keeping the vectors: a key missing from the new
-        metadata is removed (Chroma's update merges, and None deletes)."""
-        batch = max(1, min(self._client.get_max_batch_size(), 1000))
-        for i in range(0, len(keys), batch):
-            part = list(keys[i : i + batch])
-            stored = self._collection.get(ids=part, include=["metadatas"])
-            old = {
-                key: meta or {} for key, meta in zip(stored["ids"], stored["metadatas"] or [], strict=True)
-            }
-            self._collection.update(
-                ids=part,
-                metadatas=[
-                    {k: None for k in old.get(key, {})} | {k: v for k, v in meta.items() if v is not None}
-                    for key, meta in zip(part, metadatas[i : i + batch], strict=True)
-                ],
-            )
+        """Replace the metadata of stored vectors whole, keeping the vectors."""
+        for i in range(0, len(keys), self._batch):
+            part = list(keys[i : i + self._batch])
+            self._collection.update(ids=part, metadatas=self._whole(part, metadatas[i : i + self._batch]))
+
+    @property
+    def _batch(self) -> int:
+        return max(1, min(self._client.get_max_batch_size(), 1000))
+
+    def _whole(self, keys: list[str], metadatas: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+        """The metadata to write so that each vector ends with exactly `metadatas`: Chroma's upsert
+        and update merge into what is stored, and a key set to None is removed (as are Nones in
+        `metadatas`, which Chroma does not store)."""
+        stored = self._collection.get(ids=keys, include=["metadatas"])
+        old = {key: meta or {} for key, meta in zip(stored["ids"], stored["metadatas"] or [], strict=True)}
+        return [
+            {k: None for k in old.get(key, {})} | {k: v for k, v in meta.items() if v is not None}
+            for key, meta in zip(keys, metadatas, strict=True)
+        ]
 
     def delete(self, keys: Iterable[str]) -> None:
         unique = list(dict.fromkeys(keys))

@@ -2,6 +2,7 @@
 follows changes, prunes, stores duplicates once, is searchable before the vectors are in, reports
 bad files without losing the others, and survives being interrupted."""
 
+import hashlib
 import shutil
 import signal
 import subprocess
@@ -13,10 +14,12 @@ import numpy as np
 import pytest
 
 from assistant.core.settings import Settings
+from assistant.core.votes import VOTE_RECORD
 from assistant.index.catalog import Catalog
 from assistant.index.embeddings import build_embed_model
 from assistant.index.vectors import VectorStore
 from assistant.service.council import build_assistant, ingest
+from ingest.pipeline import vector_metadata
 from tests.conftest import (
     CORPUS,
     ERLANGEN_IMAGE_ONLY,
@@ -64,6 +67,34 @@ def test_reingesting_unchanged_files_embeds_nothing(tmp_path):
     assert (again.indexed, again.unchanged, again.chunks, again.embedded, again.reanalysed) == (0, 2, 0, 0, 0)
     after = snapshot(tmp_path / "data")
     assert after[0] == before[0] and set(after[1]) == set(before[1]) == set(before[0])
+
+
+def test_an_index_of_the_previous_version_is_brought_up_to_date_without_embedding(tmp_path):
+    """Before catalog schema 3 a vector's `version` hashed its text and its metadata, `has_vote`
+    among it; such a vector is current where its text is, and only its metadata is rewritten. A
+    vector whose stored version matches neither form is stale and embedded again."""
+    folder = copy_files([METTMANN, KARLSRUHE_TOP14], tmp_path / "corpus")
+    ingest(Settings(), folder, progress=False)
+    store = vector_store(tmp_path / "data")
+    chunks = Catalog(tmp_path / "data", create=False).all_chunks()
+    written = []
+    for chunk in chunks:  # the metadata as the previous version wrote it
+        old = vector_metadata(chunk) | {"has_vote": bool(VOTE_RECORD.search(chunk.text))}
+        text = chunk.embedding_input()
+        version = hashlib.sha1(f"{text}\x00{sorted(old.items())}".encode()).hexdigest()[:16]
+        written.append({k: v for k, v in old.items() if v is not None} | {"version": version})
+    written[0]["version"] = "stale"
+    store.relabel([c.key for c in chunks], written)
+    before = snapshot(tmp_path / "data")
+
+    again = ingest(Settings(), folder, progress=False)
+    assert (again.embedded, again.relabelled) == (1, len(chunks) - 1)
+    after = snapshot(tmp_path / "data")
+    assert set(after[1]) == set(before[1])
+    assert all(np.allclose(after[1][k], before[1][k], atol=1e-6) for k in before[1])
+    assert not any("has_vote" in meta for meta in store.metadatas().values())
+    third = ingest(Settings(), folder, progress=False)
+    assert (third.embedded, third.relabelled) == (0, 0)
 
 
 def test_sources_are_relative_to_the_ingested_path(tmp_path):
