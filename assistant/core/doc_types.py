@@ -73,7 +73,6 @@ DOC_TYPES = (
     DocType("motion", r"(?i:(?:budget\s+)?amendment\b|motion\b)"),
     DocType("report", r"(?i:report\b|appendix\b|statement\b)"),
 )
-LABELS = tuple(t.label for t in DOC_TYPES)
 # Files of a meeting: their registry date is the meeting's, and the latest of them dates a
 # committee's latest meeting.
 MEETING_RECORDS = frozenset(t.label for t in DOC_TYPES if t.meeting)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.core.doc_types import LABELS, doc_type_for
+from assistant.core.doc_types import DOC_TYPES, doc_type_for
 from ingest.readers import read_pages
 from ingest.registry import apply_record, read_registries
 from ingest.registry.ris import ris_file_name
@@ -382,4 +382,4 @@ def test_ris_urls_take_the_host_from_the_agenda_list(corpus_registry):
 )
 def test_doc_type_from_registry_names(name, label):
     assert doc_type_for(name) == label
-    assert label is None or label in LABELS
+    assert label is None or label in {t.label for t in DOC_TYPES}
