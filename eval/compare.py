@@ -75,8 +75,11 @@ def main() -> None:
     parser.add_argument("gold", type=Path)
     parser.add_argument("before", type=Path)
     parser.add_argument("after", type=Path)
+    parser.add_argument(
+        "--split", choices=["tune", "test"], help="only the questions of this half (tune while tuning)"
+    )
     args = parser.parse_args()
-    gold = load_gold(args.gold)
+    gold = [q for q in load_gold(args.gold) if args.split in (None, q.split)]
     before, after = outcomes(gold, args.before), outcomes(gold, args.after)
     common = [q.id for q in gold if q.id in before and q.id in after]
     print(

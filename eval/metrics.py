@@ -2,6 +2,7 @@
 
 import json
 import math
+import re
 import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -20,6 +21,7 @@ class GoldQuestion:
     sources: list[str]
     answerable: bool
     type: str = ""
+    split: str = ""  # "tune" or "test" (eval/split.py): rules are fitted on one half, judged on the other
 
 
 @dataclass(frozen=True)
@@ -70,6 +72,22 @@ class Outcome:
         )
 
     @property
+    def lead_carries(self) -> bool:
+        """Answerable, answered, and the lead of the answer (its text up to the first citation
+        marker, else its first sentence) carries one of the expected elements: the answer comes
+        first, not after a heading or a neighbouring fact.
+
+        >>> g = GoldQuestion("q", "Wie oft?", ["dreimal", "9"], [], True)
+        >>> Outcome(g, "§ 7 Amtszeit [1] Er tritt dreimal zusammen. [2]", False, [], [], 0.1).lead_carries
+        False
+        >>> Outcome(g, "Er tritt dreimal jährlich zusammen [1]; er hat 9 Mitglieder.", False, [], [], 0.1).lead_carries
+        True
+        """
+        if not self.gold.answerable or self.abstained:
+            return False
+        return any(_contains(lead_of(self.answer), element) for element in self.gold.expected)
+
+    @property
     def rank(self) -> int | None:
         """1-based rank of the first retrieved passage from a gold source."""
         return next(
@@ -92,11 +110,24 @@ def load_gold(path: Path) -> list[GoldQuestion]:
                     sources=row["sources"],
                     answerable=bool(row["answerable"]),
                     type=row.get("type", ""),
+                    split=row.get("split", ""),
                 )
             )
         except (json.JSONDecodeError, KeyError, TypeError) as exc:
             raise ValueError(f"{path}:{number}: not a gold question ({exc})") from exc
     return questions
+
+
+_MARKER = re.compile(r"\[\d+\]")
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÄÖÜ\d])")
+
+
+def lead_of(answer: str) -> str:
+    """The lead of an answer: up to its first citation marker, or its first sentence."""
+    marker = _MARKER.search(answer)
+    if marker:
+        return answer[: marker.end()]
+    return _SENTENCE_END.split(answer, maxsplit=1)[0]
 
 
 def _normal(text: str) -> str:
@@ -114,6 +145,7 @@ class Metrics:
     answerable: int
     accuracy: float  # all questions: right answer, or right abstention
     answer_accuracy: float  # answerable questions answered correctly with a gold source cited
+    lead_accuracy: float  # answerable questions whose answer's lead carries an expected element
     abstention_accuracy: float  # abstained exactly when the question is unanswerable
     abstention_precision: float  # of the abstentions, share on unanswerable questions
     abstention_recall: float  # of the unanswerable questions, share abstained
@@ -141,6 +173,7 @@ def compute(outcomes: Sequence[Outcome]) -> Metrics:
         answerable=len(answerable),
         accuracy=_share(o.correct for o in outcomes),
         answer_accuracy=_share(o.correct for o in answerable),
+        lead_accuracy=_share(o.lead_carries for o in answerable),
         abstention_accuracy=_share(o.abstained == (not o.gold.answerable) for o in outcomes),
         abstention_precision=_share(not o.gold.answerable for o in abstained),
         abstention_recall=_share(o.abstained for o in unanswerable),
@@ -184,6 +217,7 @@ def _rows(metrics: Metrics) -> list[tuple[str, str]]:
         ("questions (answerable)", f"{metrics.questions} ({metrics.answerable})"),
         ("accuracy, all questions", f"{metrics.accuracy:.3f}"),
         ("answer accuracy", f"{metrics.answer_accuracy:.3f}"),
+        ("lead carries an expected element", f"{metrics.lead_accuracy:.3f}"),
         ("abstention accuracy", f"{metrics.abstention_accuracy:.3f}"),
         ("abstention precision", f"{metrics.abstention_precision:.3f}"),
         ("abstention recall", f"{metrics.abstention_recall:.3f}"),
@@ -206,17 +240,18 @@ def format_table(metrics: Metrics, by_type: dict[str, Metrics]) -> str:
     lines = [f"{k:<{width}}  {v}" for k, v in rows]
     if len(by_type) > 1:
         lines.append("")
-        lines.append(f"{'type':<16} {'n':>4} {'accuracy':>9} {'hit@5':>6}")
+        lines.append(f"{'type':<16} {'n':>4} {'accuracy':>9} {'lead':>6} {'hit@5':>6}")
         for name, m in sorted(by_type.items()):
-            hit = f"{m.hit_at_5:.2f}" if m.answerable else "-"
-            lines.append(f"{name:<16} {m.questions:>4} {m.accuracy:>9.2f} {hit:>6}")
+            hit, lead = (f"{m.hit_at_5:.2f}", f"{m.lead_accuracy:.2f}") if m.answerable else ("-", "-")
+            lines.append(f"{name:<16} {m.questions:>4} {m.accuracy:>9.2f} {lead:>6} {hit:>6}")
     return "\n".join(lines)
 
 
 def format_comparison(
     a: tuple[Metrics, dict[str, Metrics]], b: tuple[Metrics, dict[str, Metrics]], label_a: str, label_b: str
 ) -> str:
-    """Two runs on the same questions side by side: the metrics, then accuracy per type."""
+    """Two runs (or two halves of a gold set) side by side: the metrics, then accuracy per type
+    (a type one side lacks shows "-")."""
     rows_a, rows_b = _rows(a[0]), _rows(b[0])
     width = max(len(k) for k, _ in rows_a)
     col = max(12, len(label_a), len(label_b))
@@ -224,10 +259,8 @@ def format_comparison(
     lines += [
         f"{k:<{width}}  {va:>{col}}  {vb:>{col}}" for (k, va), (_, vb) in zip(rows_a, rows_b, strict=True)
     ]
-    lines += ["", f"{'accuracy by type':<{width}}  {label_a:>{col}}  {label_b:>{col}}"]
-    for name in sorted(a[1]):
-        n = a[1][name].questions
-        lines.append(
-            f"{f'{name} ({n})':<{width}}  {a[1][name].accuracy:>{col}.2f}  {b[1][name].accuracy:>{col}.2f}"
-        )
+    lines += ["", f"{'accuracy by type (n)':<{width}}  {label_a:>{col}}  {label_b:>{col}}"]
+    for name in sorted(a[1].keys() | b[1].keys()):
+        cells = [f"{m.accuracy:.2f} ({m.questions})" if (m := side[1].get(name)) else "-" for side in (a, b)]
+        lines.append(f"{name:<{width}}  {cells[0]:>{col}}  {cells[1]:>{col}}")
     return "\n".join(lines)

@@ -27,6 +27,8 @@ def run_eval(settings: Settings, gold_path: Path, out_path: Path, compare: list[
     base = evaluate(build_assistant(settings), gold, out_path)
     if variant is None:
         print(format_table(*metrics_of(base)))
+        if halves := by_split(base):
+            print("\n" + format_comparison(*(metrics_of(half) for half in halves.values()), *halves))
         return 0
     other = evaluate(
         build_assistant(variant), gold, out_path.with_name(f"{out_path.stem}.compare{out_path.suffix}")
@@ -83,6 +85,12 @@ def with_overrides(settings: Settings, overrides: list[str]) -> Settings:
         return Settings(**data)
     except ValidationError as exc:
         raise CompareError(f"--compare {' '.join(overrides)}: {exc.errors()[0]['msg']}") from exc
+
+
+def by_split(outcomes: list[Outcome]) -> dict[str, list[Outcome]]:
+    """The outcomes of the tuning half and of the test half, where the gold set is split."""
+    halves = {name: [o for o in outcomes if o.gold.split == name] for name in ("tune", "test")}
+    return halves if all(halves.values()) else {}
 
 
 def metrics_of(outcomes: list[Outcome]) -> tuple[Metrics, dict[str, Metrics]]:
