@@ -80,7 +80,7 @@ class Outcome:
         >>> g = GoldQuestion("q", "Wie oft?", ["dreimal", "9"], [], True)
         >>> Outcome(g, "§ 7 Amtszeit [1] Er tritt dreimal zusammen. [2]", False, [], [], 0.1).lead_carries
         False
-        >>> Outcome(g, "Er tritt dreimal jährlich zusammen [1]; er hat 9 Mitglieder.", False, [], [], 0.1).lead_carries
+        >>> Outcome(g, "Er tagt dreimal [1]; er hat 9 Mitglieder.", False, [], [], 0.1).lead_carries
         True
         """
         if not self.gold.answerable or self.abstained:

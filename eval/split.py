@@ -60,7 +60,8 @@ def main() -> None:
     args.gold.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
     for half in ("tune", "test"):
         chosen = [r for r in rows if r["split"] == half]
-        print(f"{half}: {len(chosen)} Fragen, davon {sum(not r['answerable'] for r in chosen)} unbeantwortbar")
+        unanswerable = sum(not r["answerable"] for r in chosen)
+        print(f"{half}: {len(chosen)} Fragen, davon {unanswerable} unbeantwortbar")
 
 
 if __name__ == "__main__":

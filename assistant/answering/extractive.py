@@ -41,10 +41,11 @@ then it says so and asserts nothing.
 
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from assistant.answering.passages import citation, dates_of, metadata_text, one_line, quote_span, term_matches
 from assistant.answering.question import Question
+from assistant.answering.sentence_model import SentenceModel
 from assistant.core.answers import Citation, Passage, Reply
 from assistant.core.doc_types import DECISION_RECORDS
 from assistant.core.settings import AnswerSettings
@@ -106,6 +107,14 @@ _REPORTED_QUESTION = re.compile(
     r"|\basked\b|\bwhether\b|\bhow many\b",
     re.I,
 )
+# The chair calling up an item or moving on: a formula, not what was decided.
+_CALL_UP = re.compile(
+    r"\bruft\b.{0,80}\bauf\b|\bkommen\s+(?:nun\s+)?zu(?:m|r)?\b|\bnächste[nr]?\s+(?:Punkt|Tagesordnungspunkt)"
+    r"|\b(?:next|following)\s+item\b|\bitem\s+\d+\s+(?:was\s+)?(?:called|taken)\b|\bmoved\s+on\s+to\b",
+    re.I,
+)
+# One speaker's view: first person, as speeches in minutes and verbatim transcripts are recorded.
+_SPEAKER = re.compile(r"\b(?:(?i:ich|wir|uns|unsere?[nmrs]?|mein[enmrs]?|we|our|my|me)|I)\b")
 _ENUMERATION = re.compile(r"^\s*(?:\(\d{1,2}\)|\d{1,2}[.)]|[a-z]\)|\([a-z]\)|§\s*\d+)\s*")
 
 
@@ -117,19 +126,63 @@ class _Candidate:
     terms: set[str]
     score: float = 0.0
     typed: bool = True  # carries the kind of fact asked for (vote result, number, date)
+    features: dict[str, float] = field(default_factory=dict)  # `sentence_model.FEATURES`
     summary: str | None = None  # shown instead of the quoted span (a roll call without its names)
 
 
-class ExtractiveAnswerer:
-    def __init__(self, settings: AnswerSettings):
-        self._settings = settings
+@dataclass
+class _Scoring:
+    """The candidate sentences of one question, scored, with what scoring read off the passages."""
 
-    def answer(self, question: Question, passages: list[Passage]) -> Reply:
+    q_terms: list[str]
+    candidates: list[_Candidate]
+    weights: dict[str, float]  # idf of each question term over the candidate sentences
+    context_terms: list[set[str]]  # per passage: its terms and its metadata's
+    context: list[float]  # per passage: question coverage of its context terms
+    nearness: list[float]  # per passage: e5 similarity relative to the nearest passage
+    wanted: list[str]
+    required: str | None
+    asks_decision: bool
+    q_numbers: set[str]
+    latest: set[int]
+    names: list[float]  # per passage: share of the question's names its context holds
+
+
+@dataclass(frozen=True)
+class ScoredSentence:
+    passage: Passage
+    start: int
+    end: int
+    features: dict[str, float]
+    score: float
+
+    @property
+    def text(self) -> str:
+        return self.passage.text[self.start : self.end]
+
+
+class ExtractiveAnswerer:
+    def __init__(self, settings: AnswerSettings, model: SentenceModel | None = None):
+        self._settings = settings
+        self._model = model or SentenceModel.load()
+
+    def sentences(self, question: Question, passages: list[Passage]) -> list[ScoredSentence]:
+        """Every candidate sentence with its features and score, as the answerer weighs them
+        (what `eval.fit_sentences` fits the sentence model on)."""
+        scoring = self._score(question, passages)
+        if scoring is None:
+            return []
+        return [
+            ScoredSentence(passages[c.passage], c.start, c.end, c.features, c.score)
+            for c in scoring.candidates
+        ]
+
+    def _score(self, question: Question, passages: list[Passage]) -> "_Scoring | None":
         language = question.language
         terms = list(question.terms)
         q_terms = [t for t in terms if not _FRAME_TERM.match(t)] or terms
         if not passages or not q_terms:
-            return Reply(ABSTAIN[language], [], True)
+            return None
 
         candidates = [
             _Candidate(i, a, b, set(content_terms(p.text[a:b], language)))
@@ -153,32 +206,62 @@ class ExtractiveAnswerer:
         asks_decision = "vote" in wanted or bool(_DECISION.search(question.text))
         q_numbers = set(re.findall(r"\d+", question.text))
         required = next((t for t in _STRICT_TYPES if t in wanted), None)
+        latest = _latest(passages, context)
+        names = [t for t in q_terms if t in question.names]
+        names_held = [_covered(names, weights, terms) if names else 1.0 for terms in context_terms]
         for c in candidates:
-            sentence = passages[c.passage].text[c.start : c.end]
+            p = passages[c.passage]
             # Words the passage's document already accounts for (committee, date, agenda item)
             # locate the answer; the sentence itself must carry the rest of the question.
             rest = [t for t in q_terms if not term_matches(t, meta_terms[c.passage])] or q_terms
-            coverage = _covered(rest, weights, c.terms)
-            c.score = 0.3 * coverage + 0.5 * context[c.passage] + 0.3 * nearness[c.passage]
-            if asks_decision and passages[c.passage].doc_type in DECISION_RECORDS:
-                c.score += 0.1  # what was decided is recorded in the minutes, not in the proposal
-            p = passages[c.passage]
             c.typed = required is None or _answers_type(required, p, c.start, c.end, q_numbers)
-            if not c.typed:
-                c.score *= 0.5
-            elif any(_answers_type(t, p, c.start, c.end, q_numbers) for t in wanted):
-                c.score += 0.2
-                if required == "vote" and p.facts.marked("vote_count", c.start, c.end):
-                    c.score += 0.1  # the formal record with counts, not the chair's summary
-            if _REPORTED_QUESTION.search(sentence):
-                c.score *= 0.6
-            if _is_fragment(sentence):
-                c.score *= 0.5
+            c.features = _features(
+                p,
+                c,
+                coverage=_covered(rest, weights, c.terms),
+                context=context[c.passage],
+                nearness=nearness[c.passage],
+                has_kind=any(_answers_type(t, p, c.start, c.end, q_numbers) for t in wanted),
+                required=required,
+                asks_decision=asks_decision,
+                latest=c.passage in latest,
+                names=names_held[c.passage],
+            )
+            c.score = self._model.probability(c.features)
+        return _Scoring(
+            q_terms,
+            candidates,
+            weights,
+            context_terms,
+            context,
+            nearness,
+            wanted,
+            required,
+            asks_decision,
+            q_numbers,
+            latest,
+            names_held,
+        )
+
+    def answer(self, question: Question, passages: list[Passage]) -> Reply:
+        language = question.language
+        scoring = self._score(question, passages)
+        if scoring is None:
+            return Reply(ABSTAIN[language], [], True)
+        q_terms, candidates, weights, context = (
+            scoring.q_terms,
+            scoring.candidates,
+            scoring.weights,
+            scoring.context,
+        )
+        nearness, wanted, required = scoring.nearness, scoring.wanted, scoring.required
+        q_numbers, latest, context_terms = scoring.q_numbers, scoring.latest, scoring.context_terms
+        asks_decision = scoring.asks_decision
 
         # The answer's lead sentence must be of the kind asked for (a vote result, a number);
         # further sentences may answer other parts of the question.
         best = max((c for c in candidates if c.typed), key=lambda c: c.score, default=None)
-        if best is None or best.score <= 0.0 or self._far(passages):
+        if best is None or best.score < self._model.min_probability or self._far(passages):
             return Reply(ABSTAIN[language], [], True)
         chosen = self._choose(candidates, best, q_terms, weights)
         if required == "vote":
@@ -188,7 +271,22 @@ class ExtractiveAnswerer:
             # counts (0.3) that votes do not need.
             holds_vote = bool(passages[best.passage].facts.votes_in(best.start, best.end))
             vote = _best_vote(question.text, passages, q_terms, weights, context, nearness, language)
-            if vote is not None and (holds_vote or vote.score + 0.3 >= best.score):
+            if vote is not None:
+                p = passages[vote.passage]
+                vote.features = _features(
+                    p,
+                    vote,
+                    coverage=_covered(q_terms, weights, vote.terms),
+                    context=context[vote.passage],
+                    nearness=nearness[vote.passage],
+                    has_kind=True,
+                    required=required,
+                    asks_decision=asks_decision,
+                    latest=vote.passage in latest,
+                    names=scoring.names[vote.passage],
+                )
+                vote.score = self._model.probability(vote.features)
+            if vote is not None and (holds_vote or vote.score + 0.1 >= best.score):
                 chosen = [vote, *_other_parts(vote, chosen, candidates, passages, q_terms)]
         used = {c.passage for c in chosen}
         support = set().union(*(context_terms[i] for i in used))
@@ -420,6 +518,55 @@ def _with_announced_items(text: str, start: int, end: int) -> int:
     if items:
         return items[-1]
     return following[0][1] if following and sentence.endswith(":") else end
+
+
+def _features(
+    p: Passage,
+    c: _Candidate,
+    *,
+    coverage: float,
+    context: float,
+    nearness: float,
+    has_kind: bool,
+    required: str | None,
+    asks_decision: bool,
+    latest: bool,
+    names: float,
+) -> dict[str, float]:
+    """What the sentence model (`sentence_model.FEATURES`) reads off one candidate sentence."""
+    sentence = p.text[c.start : c.end]
+    decision = p.decision and one_line(sentence)[:80] in one_line(p.decision)
+    return {
+        "coverage": coverage,
+        "context": context,
+        "nearness": nearness,
+        "rank": 1 / (1 + c.passage),
+        "lacks_kind": float(not c.typed),
+        "has_kind": float(has_kind),
+        "vote_count": float(required == "vote" and p.facts.marked("vote_count", c.start, c.end)),
+        "minutes": float(asks_decision and p.doc_type in DECISION_RECORDS),
+        "decision": float(asks_decision and bool(decision)),
+        "reported": float(bool(_REPORTED_QUESTION.search(sentence))),
+        "fragment": float(_is_fragment(sentence)),
+        "call_up": float(bool(_CALL_UP.search(sentence))),
+        "speaker": float(bool(_SPEAKER.search(sentence))),
+        "latest": float(latest),
+        "names": names,
+        "first": float(c.start == 0 or not p.text[: c.start].strip()),
+        "length": min(len(sentence), 400) / 400,
+    }
+
+
+def _latest(passages: list[Passage], context: list[float]) -> set[int]:
+    """The passages of the newest document among those on the question's topic (whose context
+    covers at least 0.8 of the best context), where these have at least two dates: a newer
+    Satzung, a later meeting on the same Vorlage."""
+    on_topic = [i for i, c in enumerate(context) if c >= 0.8 * max(context) and passages[i].meeting_date]
+    days = {passages[i].meeting_date for i in on_topic}
+    if len(days) < 2:
+        return set()
+    newest = max(d for d in days if d is not None)
+    return {i for i in on_topic if passages[i].meeting_date == newest}
 
 
 def _idf(q_terms: list[str], sentences: list[set[str]]) -> dict[str, float]:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from assistant.core.dates import find_dates
-from assistant.core.text import Language, content_terms, detect_language
+from assistant.core.text import Language, content_terms, detect_language, words
 
 QUESTION_TYPES = {
     "vote": re.compile(
@@ -53,13 +53,14 @@ class Question:
     kinds: tuple[str, ...]  # of `QUESTION_TYPES`, in their order
     terms: tuple[str, ...]  # content terms (`content_terms`), each once, in order
     dates: frozenset[date]  # full dates it names: premises the answer's passages must hold
+    names: tuple[str, ...] = ()  # terms of its capitalised words past the first: names, bodies, titles
 
     @classmethod
     def read(cls, text: str) -> "Question":
         """
         >>> q = Question.read("Wie wurde am 22.10.2024 über die Grundsteuerreform abgestimmt?")
-        >>> q.language, q.kinds, q.terms[-1], sorted(q.dates)
-        ('de', ('vote',), 'abgestimmt', [datetime.date(2024, 10, 22)])
+        >>> q.language, q.kinds, q.terms[-1], sorted(q.dates), q.names
+        ('de', ('vote',), 'abgestimmt', [datetime.date(2024, 10, 22)], ('grundsteuerreform',))
         """
         language = detect_language(text)
         return cls(
@@ -68,6 +69,11 @@ class Question:
             kinds=tuple(question_types(text)),
             terms=tuple(dict.fromkeys(content_terms(text, language))),
             dates=frozenset(find_dates(text)),
+            names=tuple(
+                dict.fromkeys(
+                    t for w in words(text)[1:] if w[0].isupper() for t in content_terms(w, language)
+                )
+            ),
         )
 
     @property
