@@ -28,7 +28,10 @@ def run_eval(settings: Settings, gold_path: Path, out_path: Path, compare: list[
     if variant is None:
         print(format_table(*metrics_of(base)))
         if halves := by_split(base):
-            print("\n" + format_comparison(*(metrics_of(half) for half in halves.values()), *halves))
+            print(
+                "\n"
+                + format_comparison(metrics_of(halves["tune"]), metrics_of(halves["test"]), "tune", "test")
+            )
         return 0
     other = evaluate(
         build_assistant(variant), gold, out_path.with_name(f"{out_path.stem}.compare{out_path.suffix}")

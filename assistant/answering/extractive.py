@@ -47,6 +47,7 @@ from assistant.answering.passages import citation, dates_of, metadata_text, one_
 from assistant.answering.question import Question
 from assistant.answering.sentence_model import SentenceModel
 from assistant.core.answers import Citation, Passage, Reply
+from assistant.core.dates import german
 from assistant.core.doc_types import DECISION_RECORDS
 from assistant.core.settings import AnswerSettings
 from assistant.core.text import LIST_ITEM, Language, content_terms, sentence_spans
@@ -263,7 +264,7 @@ class ExtractiveAnswerer:
         best = max((c for c in candidates if c.typed), key=lambda c: c.score, default=None)
         if best is None or best.score < self._model.min_probability or self._far(passages):
             return Reply(ABSTAIN[language], [], True)
-        chosen = self._choose(candidates, best, q_terms, weights)
+        chosen = self._choose(candidates, best, q_terms, weights, question.plural)
         if required == "vote":
             # The parsed result (whole result block, agenda item) replaces a sentence that holds a
             # result too ("Das ist eine mehrheitliche Zustimmung."), and one that merely reads like
@@ -288,25 +289,21 @@ class ExtractiveAnswerer:
                 vote.score = self._model.probability(vote.features)
             if vote is not None and (holds_vote or vote.score + 0.1 >= best.score):
                 chosen = [vote, *_other_parts(vote, chosen, candidates, passages, q_terms)]
+        elif scoring.asks_decision and (recorded := _recorded_decision(passages, candidates, best)):
+            rest = [c for c in chosen if all(c.passage != r.passage for r in recorded)]
+            chosen = [*recorded, *rest][: max(len(chosen), len(recorded))]
         used = {c.passage for c in chosen}
         support = set().union(*(context_terms[i] for i in used))
         if _covered(q_terms, weights, support) < self._settings.min_coverage:
             return Reply(ABSTAIN[language], [], True)
-        # A date in the question is a premise: "am 19. November 2024" is not answered by the
-        # minutes of 22 October, however well they match otherwise.
-        if question.dates and not any(question.dates & dates_of(passages[i]) for i in used):
-            return Reply(ABSTAIN[language], [], True)
-        # So is every number the question names (a year, an item, a file number): "im Jahr 2023"
-        # is not answered by passages that never mention 2023.
-        quoted = "\n".join(passages[i].text + "\n" + metadata_text(passages[i]) for i in used)
-        if any(not re.search(rf"(?<![\d/-])0*{n}(?![\d/-])", quoted) for n in _NUMBER.findall(question.text)):
-            return Reply(ABSTAIN[language], [], True)
+        if missing := _unfounded(question, [passages[i] for i in used]):
+            return Reply(_declined(missing, language), [], True)
         if required == "vote":
             chosen = [c if c.summary else _vote_block(c, candidates, passages) for c in chosen]
             extract = _compose(chosen, passages)
             return _with_registry_conflict(extract, language)
         chosen = _with_neighbours(chosen, candidates, passages, q_terms, wanted, q_numbers)
-        return _compose(chosen, passages)
+        return _compose(chosen, passages, question.plural)
 
     def _far(self, passages: list[Passage]) -> bool:
         """The nearest passage is too far from the question in the embedding space. Passages whose
@@ -315,24 +312,83 @@ class ExtractiveAnswerer:
         return bool(scores) and max(scores) < self._settings.min_passage_score
 
     def _choose(
-        self, candidates: list[_Candidate], best: _Candidate, q_terms: list[str], weights: dict[str, float]
+        self,
+        candidates: list[_Candidate],
+        best: _Candidate,
+        q_terms: list[str],
+        weights: dict[str, float],
+        plural: bool,
     ) -> list[_Candidate]:
         """The best sentence, then, greedily, sentences that cover question words the chosen ones
         do not ("wie viele Mitglieder … und wie oft …" needs two), or that score nearly as well
-        and add words of their own (lists spread over sentences), at most `max_sentences`."""
+        and add words of their own, at most `max_sentences`. A question asking for several
+        things gathers up to `max_list_sentences`, and takes sentences scoring three quarters of
+        the best, from any passage ("Welche Städte …" may be answered by two meetings)."""
+        limit = self._settings.max_list_sentences if plural else self._settings.max_sentences
         chosen = [best]
         covered = {t for t in q_terms if term_matches(t, best.terms)}
         for c in sorted(candidates, key=lambda c: c.score, reverse=True):
-            if len(chosen) >= self._settings.max_sentences or c.score < 0.5 * best.score:
+            if len(chosen) >= limit or c.score < 0.5 * best.score:
                 break
             if c is best or any(_similar(c.terms, o.terms) for o in chosen):
                 continue
             new = [t for t in q_terms if t not in covered and term_matches(t, c.terms)]
             gain = sum(weights[t] for t in new) / sum(weights.values())
-            if gain >= 0.15 or c.score >= 0.9 * best.score:
+            if gain >= 0.15 or c.score >= (0.75 if plural else 0.9) * best.score:
                 chosen.append(c)
                 covered.update(new)
         return chosen
+
+
+def _recorded_decision(
+    passages: list[Passage], candidates: list[_Candidate], best: _Candidate
+) -> list[_Candidate]:
+    """What the agenda item of the best passages records as decided, from the stored structure:
+    its Beschluss and its vote result ("TOP 14: Der Gemeinderat … beschließt … … mehrheitliche
+    Zustimmung (25 Ja, 22 Nein)"), each quoted from the passage where it is printed. They lead a
+    decision answer instead of whatever sentence matched best: the chair calling up the item, a
+    speaker's view, a sub-item's vote. Only passages on the question's topic (their best sentence
+    scores at least 0.8 of the best) are considered; none where no retrieved passage prints the
+    Beschluss."""
+    best_of: dict[int, float] = {}
+    for c in candidates:
+        best_of[c.passage] = max(best_of.get(c.passage, 0.0), c.score)
+    for i in sorted(best_of, key=lambda i: -best_of[i]):
+        p = passages[i]
+        if best_of[i] < 0.8 * best.score or not p.agenda_item or not p.decision:
+            continue
+        same_item = [
+            j for j, q in enumerate(passages) if q.source == p.source and q.agenda_item == p.agenda_item
+        ]
+        printed = [(j, span) for j in same_item if (span := _find(passages[j].text, p.decision))]
+        if not printed:
+            continue
+        j, (start, end) = printed[0]
+        label = f"{p.agenda_item.label()}: "
+        decision = _Candidate(j, start, end, set(), best_of[i], summary=label + one_line(p.decision))
+        if p.vote is None:
+            return [decision]
+        voted = [(k, span) for k in same_item if (span := _find(passages[k].text, p.vote.text))]
+        if any(k == j for k, _ in voted):  # one quote holds both
+            vote_end = next(span[1] for k, span in voted if k == j)
+            decision.end = max(end, vote_end)
+            decision.summary = f"{decision.summary} … {one_line(p.vote.text)}"
+            return [decision]
+        if voted:
+            k, (start, end) = voted[0]
+            return [
+                decision,
+                _Candidate(k, start, end, set(), best_of[i], summary=label + one_line(p.vote.text)),
+            ]
+        return [decision]
+    return []
+
+
+def _find(text: str, printed: str) -> tuple[int, int] | None:
+    """Where `printed` (whitespace squashed, perhaps cut with " …") stands in `text`."""
+    words = one_line(printed).removesuffix(" …").split(" ")[:40]
+    m = re.search(r"\s+".join(re.escape(w) for w in words), text)
+    return (m.start(), m.end()) if m else None
 
 
 def _best_vote(
@@ -437,6 +493,9 @@ def _with_neighbours(
     covered = {t for t in q_terms if any(term_matches(t, c.terms) for c in chosen)}
     widened = []
     for c in chosen:
+        if c.summary:  # composed from the stored structure, not a sentence to widen
+            widened.append(c)
+            continue
         same = [o for o in candidates if o.passage == c.passage]
         i = same.index(c)
         text = passages[c.passage].text
@@ -479,15 +538,22 @@ def _with_registry_conflict(extract: Reply, language: str) -> Reply:
     return extract
 
 
-def _compose(chosen: list[_Candidate], passages: list[Passage]) -> Reply:
+def _compose(chosen: list[_Candidate], passages: list[Passage], plural: bool = False) -> Reply:
     """Answer text with a citation marker after each sentence. One citation per distinct quoted
-    span; a sentence inside an already quoted span reuses its number."""
+    span; a sentence inside an already quoted span reuses its number, and one already said (a
+    duplicate document, an overlapping neighbour) is not said again. The items of a list drawn
+    from several documents stand one per line, grouped by document and labelled with its meeting."""
     citations: list[Citation] = []
     spans: list[tuple[int, int, int]] = []  # (passage, quote start, quote end) per citation
-    parts = []
+    parts: list[tuple[str, str]] = []  # (document, the sentence with its marker)
+    said: list[str] = []
     for c in chosen:
         p = passages[c.passage]
         end = _with_announced_items(p.text, c.start, c.end)
+        shown = c.summary or one_line(p.text[c.start : end])
+        if any(shown in earlier for earlier in said):
+            continue
+        said.append(shown)
         q_start, q_end = quote_span(p, c.start, end)
         inside = [i for i, (j, a, b) in enumerate(spans, 1) if j == c.passage and a <= c.start and end <= b]
         n = inside[0] if inside else 0
@@ -495,8 +561,22 @@ def _compose(chosen: list[_Candidate], passages: list[Passage]) -> Reply:
             spans.append((c.passage, q_start, q_end))
             n = len(spans)
             citations.append(citation(n, p, q_start, q_end))
-        parts.append(f"{c.summary or one_line(p.text[c.start : end])} [{n}]")
-    return Reply(" ".join(parts), citations, False)
+        parts.append((p.source, f"{shown} [{n}]"))
+    documents = list(dict.fromkeys(source for source, _ in parts))
+    if not plural or len(documents) < 2:
+        return Reply(" ".join(text for _, text in parts), citations, False)
+    by_source = {p.source: p for p in passages}
+    lines = [
+        f"{_meeting_label(by_source[source])}: " + " ".join(text for s, text in parts if s == source)
+        for source in documents
+    ]
+    return Reply("\n".join(f"- {line}" for line in lines), citations, False)
+
+
+def _meeting_label(p: Passage) -> str:
+    """Which meeting a passage's document records: "Gemeinderat, 22.10.2024", else its title."""
+    named = [part for part in (p.committee, german(p.meeting_date) if p.meeting_date else None) if part]
+    return ", ".join(named) or p.title
 
 
 def _with_announced_items(text: str, start: int, end: int) -> int:
@@ -518,6 +598,34 @@ def _with_announced_items(text: str, start: int, end: int) -> int:
     if items:
         return items[-1]
     return following[0][1] if following and sentence.endswith(":") else end
+
+
+def _unfounded(question: Question, cited: list[Passage]) -> list[str]:
+    """What the question names that the passages of the answer do not hold: each is a premise.
+    A date ("am 19. November 2024" is not answered by the minutes of 22 October, however well
+    they match otherwise) and every number (a year, an item, a file number: "im Jahr 2023" is
+    not answered by passages that never mention 2023)."""
+    held = set().union(*(dates_of(p) for p in cited))
+    missing = (
+        [german(d) for d in sorted(question.dates - held)]
+        if question.dates and not question.dates & held
+        else []
+    )
+    quoted = "\n".join(p.text + "\n" + metadata_text(p) for p in cited)
+    missing += [
+        n
+        for n in dict.fromkeys(_NUMBER.findall(question.text))
+        if not re.search(rf"(?<![\d/-])0*{n}(?![\d/-])", quoted) and not any(n in d for d in missing)
+    ]
+    return missing
+
+
+def _declined(missing: list[str], language: Language) -> str:
+    """The abstention, naming what the question presumes that the documents found do not hold."""
+    named = ", ".join(f"„{m}“" if language == "de" else f"“{m}”" for m in missing)
+    if language == "de":
+        return f"{ABSTAIN['de']} Die gefundenen Stellen enthalten nicht: {named}."
+    return f"{ABSTAIN['en']} The passages found do not contain: {named}."
 
 
 def _features(
@@ -551,7 +659,7 @@ def _features(
         "call_up": float(bool(_CALL_UP.search(sentence))),
         "speaker": float(bool(_SPEAKER.search(sentence))),
         "latest": float(latest),
-        "names": names,
+        "held_names": names,
         "first": float(c.start == 0 or not p.text[: c.start].strip()),
         "length": min(len(sentence), 400) / 400,
     }

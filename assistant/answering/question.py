@@ -32,6 +32,13 @@ QUESTION_TYPES = {
     ),
 }
 
+# A question asking for several things: "Welche Städte …", "Wer alles …", "Which projects …",
+# "Nenne alle …". German "welche" before a noun of a singular-only ending ("Welche Regelung") is none.
+_PLURAL = re.compile(
+    r"\b(?i:welche)\s+(?!\w+(?:ung|ion|heit|keit|tät|schaft)\b)(?:\w+\s+)?[A-ZÄÖÜ]"
+    r"|\b(?i:wer|was|welche)\b.*\balle[ns]?\b|\balle\b.*\b(?:nenn|aufzähl|aufgeführt)"
+    r"|\b(?i:which|what)\s+(?:\w+\s+)?\w+(?<!\bi)(?<!\bwa)(?<!\bha)(?<!\bdoe)s\b|\blist\s+(?:all|the)\b",
+)
 _VOTE_WORDING = {
     "de": "Abstimmungsergebnis: Zustimmung, Ablehnung (Ja, Nein, Enthaltungen)",
     "en": "The voting was as follows: For, Against, Abstain. Motion carried.",
@@ -54,6 +61,7 @@ class Question:
     terms: tuple[str, ...]  # content terms (`content_terms`), each once, in order
     dates: frozenset[date]  # full dates it names: premises the answer's passages must hold
     names: tuple[str, ...] = ()  # terms of its capitalised words past the first: names, bodies, titles
+    plural: bool = False  # asks for several things (a list), which may stand in several documents
 
     @classmethod
     def read(cls, text: str) -> "Question":
@@ -64,6 +72,7 @@ class Question:
         """
         language = detect_language(text)
         return cls(
+            plural=bool(_PLURAL.search(text)),
             text=text,
             language=language,
             kinds=tuple(question_types(text)),

@@ -30,7 +30,7 @@ FEATURES = (
     "call_up",  # the chair calls up an item ("ruft TOP 14 auf", "next item")
     "speaker",  # one speaker's view (first person: "wir lehnen ab", "I support")
     "latest",  # its document is the newest of those on the question's topic
-    "names",  # share of the question's capitalised words (names, bodies) its passage holds
+    "held_names",  # share of the question's capitalised words (names, bodies) its passage holds
     "first",  # the first sentence of its passage (where headings and titles stand)
     "length",  # characters / 400, at most 1
 )

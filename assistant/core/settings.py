@@ -139,7 +139,19 @@ class RetrievalSettings(BaseModel):
 
 
 class AnswerSettings(BaseModel):
-    max_sentences: int = Field(3, ge=1, le=10, description="Sentences in an extractive answer at most.")
+    max_sentences: int = Field(
+        3,
+        ge=1,
+        le=10,
+        description="Sentences in an extractive answer at most: the answer and two supporting ones.",
+    )
+    max_list_sentences: int = Field(
+        6,
+        ge=1,
+        le=20,
+        description='Sentences in an extractive answer to a question asking for several things ("Welche '
+        'Städte …", "Which projects …") at most, gathered from every passage that carries one.',
+    )
     min_passage_score: float = Field(
         0.78,
         description="Cosine similarity (e5) below which the best passage is taken as unrelated: abstain.",

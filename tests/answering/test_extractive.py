@@ -137,3 +137,55 @@ def test_header_rows_are_no_answer():
     text = header + "Eine Benennung ist frühestens ab dem Jahr 2029 möglich, fünf Jahre nach dem Tod."
     result = answer("Ab wann ist eine Benennung frühestens möglich?", passage(text))
     assert result.text.startswith("Eine Benennung ist frühestens ab dem Jahr 2029 möglich")
+
+
+def test_a_call_up_formula_or_a_speakers_view_does_not_lead_a_decision_answer():
+    minutes = passage(
+        "Der Vorsitzende ruft TOP 14 auf und bittet um Wortmeldungen zur Hebesatzsatzung.\n\n"
+        "Stadtrat Müller: Wir lehnen die Hebesatzsatzung ab, sie belastet die Mieter.\n\n"
+        "Der Gemeinderat beschließt die Hebesatzsatzung zur Grundsteuer in der vorgelegten Fassung."
+    )
+    result = answer("Was hat der Gemeinderat zur Hebesatzsatzung beschlossen?", minutes)
+    assert result.text.startswith("Der Gemeinderat beschließt die Hebesatzsatzung")
+
+
+def test_every_sentence_is_scored_with_the_features_the_model_was_fitted_on():
+    from assistant.answering.sentence_model import FEATURES
+
+    text = "Der Stadtteilbeirat tagt mindestens dreimal im Jahr. Er hat neun Mitglieder."
+    sentences = ExtractiveAnswerer(AnswerSettings()).sentences(
+        Question.read("Wie oft tagt der Stadtteilbeirat?"), [passage(text)]
+    )
+    assert [s.text for s in sentences] == [
+        "Der Stadtteilbeirat tagt mindestens dreimal im Jahr.",
+        "Er hat neun Mitglieder.",
+    ]
+    assert all(tuple(s.features) == FEATURES and 0 < s.score < 1 for s in sentences)
+    assert sentences[0].score > sentences[1].score
+
+
+def test_a_decision_answer_leads_with_the_items_recorded_decision_and_vote():
+    from dataclasses import replace
+
+    from assistant.core.documents import AgendaItem
+    from assistant.core.votes import parse_vote
+
+    text = (
+        "Der Vorsitzende ruft Tagesordnungspunkt 14 zur Grundsteuer auf.\n\n"
+        "TOP 14.2 Ziffer 1: mehrheitliche Ablehnung (12 Ja, 34 Nein) zum Änderungsantrag zur Grundsteuer.\n\n"
+        "Der Gemeinderat beschließt nach Vorberatung die Satzung zur Grundsteuer.\n\n"
+        "Abstimmungsergebnis: mehrheitliche Zustimmung (25 Ja, 22 Nein)"
+    )
+    item = AgendaItem("14", "Grundsteuerreform 2025")
+    minutes = replace(
+        passage(text),
+        agenda_item=item,
+        decision="Der Gemeinderat beschließt nach Vorberatung die Satzung zur Grundsteuer.",
+        vote=parse_vote("mehrheitliche Zustimmung (25 Ja, 22 Nein)"),
+    )
+    result = answer("Was hat der Gemeinderat zur Grundsteuer beschlossen?", minutes)
+    assert result.text.startswith(
+        "TOP 14: Grundsteuerreform 2025: Der Gemeinderat beschließt nach Vorberatung die Satzung zur "
+        "Grundsteuer. … mehrheitliche Zustimmung (25 Ja, 22 Nein) [1]"
+    )
+    assert "beschließt nach Vorberatung" in result.citations[0].text
