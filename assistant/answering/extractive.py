@@ -42,6 +42,7 @@ then it says so and asserts nothing.
 import math
 import re
 from dataclasses import dataclass, field
+from datetime import date
 
 from assistant.answering.passages import citation, dates_of, metadata_text, one_line, quote_span, term_matches
 from assistant.answering.question import Question
@@ -86,6 +87,11 @@ _ANNOUNCES_LIST = re.compile(
     re.I,
 )
 MAX_LIST_ITEMS = 8
+# How a sentence from the newest (True) or an earlier (False) document on one matter is headed.
+_STATE = {
+    "de": {True: "Stand {day}", False: "Zuvor ({day})"},
+    "en": {True: "As of {day}", False: "Earlier ({day})"},
+}
 # Cosine similarities of e5 to a question spread over about 0.1 among the retrieved passages:
 # ten times the gap to the nearest passage puts nearness on the scale of word coverage (0–1).
 _NEARNESS_SCALE = 10.0
@@ -303,7 +309,7 @@ class ExtractiveAnswerer:
             extract = _compose(chosen, passages)
             return _with_registry_conflict(extract, language)
         chosen = _with_neighbours(chosen, candidates, passages, q_terms, wanted, q_numbers)
-        return _compose(chosen, passages, question.plural)
+        return _compose(chosen, passages, language, question.plural)
 
     def _far(self, passages: list[Passage]) -> bool:
         """The nearest passage is too far from the question in the embedding space. Passages whose
@@ -538,11 +544,19 @@ def _with_registry_conflict(extract: Reply, language: str) -> Reply:
     return extract
 
 
-def _compose(chosen: list[_Candidate], passages: list[Passage], plural: bool = False) -> Reply:
+def _compose(
+    chosen: list[_Candidate], passages: list[Passage], language: Language = "de", plural: bool = False
+) -> Reply:
     """Answer text with a citation marker after each sentence. One citation per distinct quoted
     span; a sentence inside an already quoted span reuses its number, and one already said (a
     duplicate document, an overlapping neighbour) is not said again. The items of a list drawn
-    from several documents stand one per line, grouped by document and labelled with its meeting."""
+    from several documents stand one per line, grouped by document and labelled with its meeting.
+    Where the sentences come from documents of different dates on the same matter, the newest
+    leads, and earlier states follow as such ("Stand 22.10.2024: … Zuvor (08.10.2024): …")."""
+    dated = {} if plural else _states(chosen, passages)
+    if dated:
+        chosen = sorted(chosen, key=lambda c: dated[c.passage], reverse=True)
+        newest = max(dated.values())
     citations: list[Citation] = []
     spans: list[tuple[int, int, int]] = []  # (passage, quote start, quote end) per citation
     parts: list[tuple[str, str]] = []  # (document, the sentence with its marker)
@@ -561,6 +575,10 @@ def _compose(chosen: list[_Candidate], passages: list[Passage], plural: bool = F
             spans.append((c.passage, q_start, q_end))
             n = len(spans)
             citations.append(citation(n, p, q_start, q_end))
+        if dated:
+            day = german(dated[c.passage])
+            state = _STATE[language][dated[c.passage] == newest]
+            shown = f"{state.format(day=day)}: {shown}"
         parts.append((p.source, f"{shown} [{n}]"))
     documents = list(dict.fromkeys(source for source, _ in parts))
     if not plural or len(documents) < 2:
@@ -571,6 +589,19 @@ def _compose(chosen: list[_Candidate], passages: list[Passage], plural: bool = F
         for source in documents
     ]
     return Reply("\n".join(f"- {line}" for line in lines), citations, False)
+
+
+def _states(chosen: list[_Candidate], passages: list[Passage]) -> dict[int, date]:
+    """The date of each chosen passage, where they come from documents of at least two dates on
+    one matter (the same Vorlage, agenda item title or document title); else nothing."""
+    cited = [passages[c.passage] for c in chosen]
+    if any(p.meeting_date is None for p in cited) or len({p.meeting_date for p in cited}) < 2:
+        return {}
+    lead = cited[0]
+    keys = {k for k in (lead.vorlage, lead.agenda_item and lead.agenda_item.title, lead.title) if k}
+    if not all(keys & {p.vorlage, p.agenda_item and p.agenda_item.title, p.title} for p in cited[1:]):
+        return {}
+    return {c.passage: p.meeting_date for c, p in zip(chosen, cited, strict=True) if p.meeting_date}
 
 
 def _meeting_label(p: Passage) -> str:

@@ -189,3 +189,26 @@ def test_a_decision_answer_leads_with_the_items_recorded_decision_and_vote():
         "Grundsteuer. … mehrheitliche Zustimmung (25 Ja, 22 Nein) [1]"
     )
     assert "beschließt nach Vorberatung" in result.citations[0].text
+
+
+def test_the_newest_state_of_a_matter_leads_and_the_earlier_one_is_marked_as_such():
+    from dataclasses import replace
+
+    older = replace(
+        passage("Die Eröffnung des Stadtteilhauses ist für September 2022 geplant.", source="alt.txt"),
+        meeting_date=date(2021, 4, 22),
+        vorlage="2021/17",
+    )
+    newer = replace(
+        passage(
+            "Die Eröffnung des Stadtteilhauses ist nun für April 2024 geplant.",
+            source="neu.txt",
+            score=0.88,
+        ),
+        meeting_date=date(2023, 3, 1),
+        vorlage="2021/17",
+    )
+    result = answer("Wann ist die Eröffnung des Stadtteilhauses geplant?", older, newer)
+    newest, earlier = result.text.split(" Zuvor ")
+    assert newest == "Stand 01.03.2023: Die Eröffnung des Stadtteilhauses ist nun für April 2024 geplant. [1]"
+    assert earlier == "(22.04.2021): Die Eröffnung des Stadtteilhauses ist für September 2022 geplant. [2]"

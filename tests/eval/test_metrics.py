@@ -68,3 +68,31 @@ def test_generation_figures_count_kept_and_fallen_back_answers_removed_sentences
     assert metrics.removed_sentences == pytest.approx(3 / 6)  # 3 removed of 3 kept + 3 removed
     assert metrics.tokens_per_second == pytest.approx(100 / 5)
     assert compute([base]).tokens_per_second == 0.0 and compute([base]).removed_sentences == 0.0
+
+
+def test_the_lead_is_the_answer_up_to_its_first_citation():
+    from eval.metrics import lead_of
+
+    assert lead_of("§ 7 Amtszeit [1] Er tagt dreimal. [2]") == "§ 7 Amtszeit [1]"
+    assert lead_of("Er tagt dreimal. Er hat 9 Mitglieder.") == "Er tagt dreimal."
+    gold = replace(GOLD, expected=["Erkrath"])
+    late = replace(outcome([("a.txt",)], [(("a.txt",), "…")]), gold=gold, answer="Hilden [1] Erkrath [2]")
+    first = replace(late, answer="Erkrath und Hilden [1]")
+    assert (late.lead_carries, first.lead_carries) == (False, True)
+    assert compute([late, first]).lead_accuracy == 0.5
+
+
+def test_a_gold_set_splits_by_document_and_keeps_the_halves_it_has():
+    from eval.split import assign
+
+    rows = [{"id": f"q{i}", "sources": [f"doc{i % 7}.pdf"]} for i in range(60)]
+    rows += [{"id": "bridge", "sources": ["doc1.pdf", "doc2.pdf"]}, {"id": "none", "sources": []}]
+    halves = {r["id"]: r["split"] for r in assign(rows)}
+    by_doc = {}
+    for r in rows[:60]:
+        by_doc.setdefault(r["sources"][0], set()).add(halves[r["id"]])
+    assert all(len(h) == 1 for h in by_doc.values())  # one document's questions stay together
+    assert by_doc["doc1.pdf"] == by_doc["doc2.pdf"] == {halves["bridge"]}  # linked by one question
+    assert set(halves.values()) == {"tune", "test"}
+    fixed = assign([{**r, "split": "test"} for r in rows[:3]] + rows[3:])
+    assert [r["split"] for r in fixed[:3]] == ["test"] * 3
