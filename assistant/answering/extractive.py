@@ -103,6 +103,12 @@ _DECISION = re.compile(
     r"|\b(?:decided|resolved|agreed|elected|approved|adopted|referred)\b",
     re.I,
 )
+# Which side of a roll call a question asks to be named: "Who voted against …", "Wer enthielt sich".
+_ROLL_CALL_SIDES = {
+    "Against": re.compile(r"\bagainst\b|\bdagegen\b|\bgegen\s+(?:den|die|das)\b|\bopposed\b", re.I),
+    "Abstain": re.compile(r"\babstain|\benthalt|\benthielt", re.I),
+    "For": re.compile(r"\bwho\b.*\bvoted\s+for\b|\bin favour\b|\bdafür\b", re.I),
+}
 # A question about an amendment, not the motion it amends.
 _AMENDMENT = re.compile(r"\bamendment|änderungsantrag|ergänzungsantrag", re.I)
 # How far before a vote line the motion it decides is looked for.
@@ -415,6 +421,7 @@ def _best_vote(
     question asks about one. Sub-items recorded in one result block ("Punkt 9.1: … Punkt 9.2: …")
     are answered together."""
     asks_amendment = bool(_AMENDMENT.search(question))
+    side = next((name for name, pattern in _ROLL_CALL_SIDES.items() if pattern.search(question)), None)
     best: _Candidate | None = None
     for i, p in enumerate(passages):
         previous_end = 0
@@ -432,8 +439,28 @@ def _best_vote(
             if best is None or score > best.score:
                 label = f"{p.agenda_item.label()}: " if p.agenda_item else ""
                 shown = p.text[start:end] if len(run) > 1 else vote.text
+                if side and (names := _roll_call_names(p.text[start:end], side)):
+                    shown = f"{shown} – {side}: {names}"
                 best = _Candidate(i, start, end, before, score, summary=label + one_line(shown))
     return best
+
+
+def _roll_call_names(block: str, side: str) -> str | None:
+    r"""The names listed under one side of a roll call ("Against (3)" then "Mr Baker, Mr Hook,
+    Mrs Bell"), up to the next side or the result line.
+
+    >>> _roll_call_names("For (2)\n\nMr A, Mr B\n\nAgainst (1)\n\nMrs C\n\nMotion carried", "Against")
+    'Mrs C'
+    """
+    heading = re.search(rf"^[ \t]*{side}\w*\s*\(\d+\)[ \t]*$", block, re.M)
+    if not heading:
+        return None
+    rest = block[heading.end() :]
+    stop = re.search(
+        r"^[ \t]*(?:For|Against|Abstain\w*)\s*\(\d+\)|^.*\b(?:carried|lost|agreed)\b", rest, re.M | re.I
+    )
+    names = one_line(rest[: stop.start()] if stop else rest)
+    return names or None
 
 
 def _vote_runs(found: list[FoundVote]) -> list[list[FoundVote]]:
