@@ -221,7 +221,8 @@ class ExtractiveAnswerer:
         required = next((t for t in _STRICT_TYPES if t in wanted), None)
         latest = _latest(passages, context)
         names = [t for t in q_terms if t in question.names]
-        names_held = [_covered(names, weights, terms) if names else 1.0 for terms in context_terms]
+        name_weights = {t: weights[t] for t in names}
+        names_held = [_covered(names, name_weights, terms) if names else 1.0 for terms in context_terms]
         for c in candidates:
             p = passages[c.passage]
             # Words the passage's document already accounts for (committee, date, agenda item)
