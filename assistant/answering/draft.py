@@ -209,7 +209,7 @@ def _compose(found: list[tuple[str, str]], answers: list[Answer]) -> tuple[str, 
     for (label, question), answer in zip(found, answers, strict=True):
         head = f"Zu Frage {label}: " if len(found) > 1 else ""
         which = f"Frage {label}" if len(found) > 1 else "Die Frage"
-        if answer.abstained:
+        if answer.abstained and not answer.citations:  # a corrected premise still cites its record
             paragraphs.append(head + NO_ANSWER)
             if not answer.retrieved and not answer.filters.applied.empty:
                 notes.append(answer.text)  # the chosen filters match no document
@@ -262,7 +262,7 @@ def relevant_passages(answers: list[Answer]) -> list[Passage]:
             rank[p.chunk_id], chosen[p.chunk_id] = key, p
 
     for q, answer in enumerate(answers):
-        if answer.abstained:
+        if answer.abstained and not answer.citations:
             continue
         for c in answer.citations:
             offer(c.passage, (0, c.n, q))

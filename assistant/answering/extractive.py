@@ -275,6 +275,10 @@ class ExtractiveAnswerer:
         # The answer's lead sentence must be of the kind asked for (a vote result, a number);
         # further sentences may answer other parts of the question.
         best = max((c for c in candidates if c.typed), key=lambda c: c.score, default=None)
+        if best is None and required == "vote" and not self._far(passages):
+            top = max(candidates, key=lambda c: c.score)
+            if top.score >= self._model.min_probability and _only_noted(passages[top.passage]):
+                return _no_vote_taken(_compose([top], passages), language)
         if best is None or best.score < self._model.min_probability or self._far(passages):
             return Reply(ABSTAIN[language], [], True)
         chosen = self._choose(candidates, best, q_terms, weights, question.plural)
@@ -546,6 +550,22 @@ def _with_neighbours(
                 first, last = min(first, j), max(last, j)
         widened.append(_Candidate(c.passage, same[first].start, same[last].end, c.terms, c.score))
     return widened
+
+
+def _only_noted(p: Passage) -> bool:
+    """The passage's agenda item was taken note of, not voted on: no counts to give."""
+    return p.vote is not None and p.vote.outcome == "noted" and p.vote.yes is None and p.vote.no is None
+
+
+def _no_vote_taken(extract: Reply, language: str) -> Reply:
+    """A vote question on an item that was only taken note of rests on a false premise: the
+    answer corrects it, citing the record, and counts as declined (`abstained`)."""
+    lead = (
+        "Darüber wurde nicht abgestimmt; festgehalten ist:"
+        if language == "de"
+        else ("No vote was taken on this; the record says:")
+    )
+    return Reply(f"{lead} {extract.text}", extract.citations, True)
 
 
 def _with_registry_conflict(extract: Reply, language: str) -> Reply:

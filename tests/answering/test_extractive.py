@@ -212,3 +212,22 @@ def test_the_newest_state_of_a_matter_leads_and_the_earlier_one_is_marked_as_suc
     newest, earlier = result.text.split(" Zuvor ")
     assert newest == "Stand 01.03.2023: Die Eröffnung des Stadtteilhauses ist nun für April 2024 geplant. [1]"
     assert earlier == "(22.04.2021): Die Eröffnung des Stadtteilhauses ist für September 2022 geplant. [2]"
+
+
+def test_asking_for_the_votes_on_an_item_only_taken_note_of_is_corrected_and_counts_as_declined():
+    from dataclasses import replace
+
+    from assistant.core.documents import AgendaItem
+    from assistant.core.votes import parse_vote
+
+    text = "Der Ausschuss nimmt den Bericht über die Integrationsarbeit im Kreis zur Kenntnis."
+    noted = replace(
+        passage(text), agenda_item=AgendaItem("10", "Integrationsarbeit"), vote=parse_vote("Kenntnisnahme")
+    )
+    result = answer(
+        "Mit wie vielen Ja-Stimmen wurde der Bericht über die Integrationsarbeit angenommen?", noted
+    )
+    assert result.abstained and result.citations
+    assert result.text.startswith(
+        "Darüber wurde nicht abgestimmt; festgehalten ist: Der Ausschuss nimmt den Bericht"
+    )
