@@ -274,10 +274,16 @@ class ExtractiveAnswerer:
 
         # The answer's lead sentence must be of the kind asked for (a vote result, a number);
         # further sentences may answer other parts of the question.
-        best = max((c for c in candidates if c.typed), key=lambda c: c.score, default=None)
+        # The lead comes from a passage that holds what the question presumes (its dates and
+        # numbers), where one does: "Antrag 400/2020" is answered from the passage that names it.
+        grounded = {i for i, p in enumerate(passages) if not _unfounded(question, [p])}
+        typed = [c for c in candidates if c.typed]
+        best = max([c for c in typed if c.passage in grounded] or typed, key=lambda c: c.score, default=None)
         if best is None and required == "vote" and not self._far(passages):
             top = max(candidates, key=lambda c: c.score)
-            if top.score >= self._model.min_probability and _only_noted(passages[top.passage]):
+            # On the question's topic (its passage covers what the coverage rule asks), but no
+            # vote to report: the item was taken note of.
+            if top.features["context"] >= self._settings.min_coverage and _only_noted(passages[top.passage]):
                 return _no_vote_taken(_compose([top], passages), language)
         if best is None or best.score < self._model.min_probability or self._far(passages):
             return Reply(ABSTAIN[language], [], True)
@@ -307,8 +313,8 @@ class ExtractiveAnswerer:
             if vote is not None and (holds_vote or vote.score + 0.1 >= best.score):
                 chosen = [vote, *_other_parts(vote, chosen, candidates, passages, q_terms)]
         elif scoring.asks_decision and (recorded := _recorded_decision(passages, candidates, best)):
-            rest = [c for c in chosen if all(c.passage != r.passage for r in recorded)]
-            chosen = [*recorded, *rest][: max(len(chosen), len(recorded))]
+            rest = [c for c in chosen if not any(_overlap(c, r) for r in recorded)]
+            chosen = [*recorded, *rest]
         used = {c.passage for c in chosen}
         support = set().union(*(context_terms[i] for i in used))
         if _covered(q_terms, weights, support) < self._settings.min_coverage:
@@ -345,13 +351,13 @@ class ExtractiveAnswerer:
         chosen = [best]
         covered = {t for t in q_terms if term_matches(t, best.terms)}
         for c in sorted(candidates, key=lambda c: c.score, reverse=True):
-            if len(chosen) >= limit or c.score < 0.5 * best.score:
+            if len(chosen) >= limit or c.score < 0.2 * best.score:
                 break
             if c is best or any(_similar(c.terms, o.terms) for o in chosen):
                 continue
             new = [t for t in q_terms if t not in covered and term_matches(t, c.terms)]
             gain = sum(weights[t] for t in new) / sum(weights.values())
-            if gain >= 0.15 or c.score >= (0.75 if plural else 0.9) * best.score:
+            if gain >= 0.1 or c.score >= (0.75 if plural else 0.9) * best.score:
                 chosen.append(c)
                 covered.update(new)
         return chosen
@@ -381,8 +387,11 @@ def _recorded_decision(
         if not printed:
             continue
         j, (start, end) = printed[0]
+        # A Beschluss that announces what follows ("Der Gemeinderat wählt …:") comes with it.
+        end = _with_announced_items(passages[j].text, start, end)
         label = f"{p.agenda_item.label()}: "
-        decision = _Candidate(j, start, end, set(), best_of[i], summary=label + one_line(p.decision))
+        shown = one_line(passages[j].text[start:end])
+        decision = _Candidate(j, start, end, set(), best_of[i], summary=label + shown)
         if p.vote is None:
             return [decision]
         voted = [(k, span) for k in same_item if (span := _find(passages[k].text, p.vote.text))]
@@ -399,6 +408,10 @@ def _recorded_decision(
             ]
         return [decision]
     return []
+
+
+def _overlap(a: _Candidate, b: _Candidate) -> bool:
+    return a.passage == b.passage and a.start < b.end and b.start < a.end
 
 
 def _find(text: str, printed: str) -> tuple[int, int] | None:
@@ -599,12 +612,16 @@ def _compose(
     span; a sentence inside an already quoted span reuses its number, and one already said (a
     duplicate document, an overlapping neighbour) is not said again. The items of a list drawn
     from several documents stand one per line, grouped by document and labelled with its meeting.
-    Where the sentences come from documents of different dates on the same matter, the newest
-    leads, and earlier states follow as such ("Stand 22.10.2024: … Zuvor (08.10.2024): …")."""
+    Where the sentences come from documents of different dates on the same matter, each says
+    which state it gives ("Stand 22.10.2024: … Zuvor (08.10.2024): …"), and the newest leads where
+    it answers nearly as well as the best sentence."""
     dated = {} if plural else _states(chosen, passages)
     if dated:
-        chosen = sorted(chosen, key=lambda c: dated[c.passage], reverse=True)
         newest = max(dated.values())
+        # The newest state leads where it answers nearly as well as the best sentence.
+        lead = next(c for c in chosen if dated[c.passage] == newest)
+        if lead.score >= 0.9 * chosen[0].score:
+            chosen = [lead, *(c for c in chosen if c is not lead)]
     citations: list[Citation] = []
     spans: list[tuple[int, int, int]] = []  # (passage, quote start, quote end) per citation
     parts: list[tuple[str, str]] = []  # (document, the sentence with its marker)
@@ -723,7 +740,7 @@ def _features(
     """What the sentence model (`sentence_model.FEATURES`) reads off one candidate sentence."""
     sentence = p.text[c.start : c.end]
     decision = p.decision and one_line(sentence)[:80] in one_line(p.decision)
-    return {
+    features = {
         "coverage": coverage,
         "context": context,
         "nearness": nearness,
@@ -742,6 +759,23 @@ def _features(
         "first": float(c.start == 0 or not p.text[: c.start].strip()),
         "length": min(len(sentence), 400) / 400,
     }
+    return features | {"prior": _prior(features)}
+
+
+def _prior(f: dict[str, float]) -> float:
+    """The hand-set score the answerer used before the sentence model (0.3 × coverage + 0.5 ×
+    context + 0.3 × nearness, bonuses for minutes and the kind asked for, penalties for a
+    missing kind, reported questions and fragments); the model weighs it with the rest."""
+    score = 0.3 * f["coverage"] + 0.5 * f["context"] + 0.3 * f["nearness"] + 0.1 * f["minutes"]
+    if f["lacks_kind"]:
+        score *= 0.5
+    elif f["has_kind"]:
+        score += 0.2 + 0.1 * f["vote_count"]
+    if f["reported"]:
+        score *= 0.6
+    if f["fragment"]:
+        score *= 0.5
+    return score
 
 
 def _latest(passages: list[Passage], context: list[float]) -> set[int]:

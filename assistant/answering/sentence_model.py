@@ -33,6 +33,7 @@ FEATURES = (
     "held_names",  # share of the question's capitalised words (names, bodies) its passage holds
     "first",  # the first sentence of its passage (where headings and titles stand)
     "length",  # characters / 400, at most 1
+    "prior",  # the hand-set score used before this model (`extractive._prior`)
 )
 
 
