@@ -87,6 +87,8 @@ _ANNOUNCES_LIST = re.compile(
     re.I,
 )
 MAX_LIST_ITEMS = 8
+# How a vote result quoted apart from its Beschluss is introduced.
+_RESULT = {"de": "Abstimmungsergebnis", "en": "Vote"}
 # How a sentence from the newest (True) or an earlier (False) document on one matter is headed.
 _STATE = {
     "de": {True: "Stand {day}", False: "Zuvor ({day})"},
@@ -97,12 +99,6 @@ _STATE = {
 _NEARNESS_SCALE = 10.0
 # Numbers and identifiers as written in questions: "2023", "TOP 14", "50/004/2021", "518-16".
 _NUMBER = re.compile(r"(?<![\d/-])[1-9]\d*(?:[/-]\d+)*(?![\d/-])")
-# A question about what a body decided or whom it elected.
-_DECISION = re.compile(
-    r"beschlossen|beschließt|beschluss|gewählt|genehmigt|entschieden|verwiesen|zugestimmt"
-    r"|\b(?:decided|resolved|agreed|elected|approved|adopted|referred)\b",
-    re.I,
-)
 # Which side of a roll call a question asks to be named: "Who voted against …", "Wer enthielt sich".
 _ROLL_CALL_SIDES = {
     "Against": re.compile(r"\bagainst\b|\bdagegen\b|\bgegen\s+(?:den|die|das)\b|\bopposed\b", re.I),
@@ -216,7 +212,7 @@ class ExtractiveAnswerer:
             for p in passages
         ]
         wanted = list(question.kinds)
-        asks_decision = "vote" in wanted or bool(_DECISION.search(question.text))
+        asks_decision = question.asks_decision
         q_numbers = set(re.findall(r"\d+", question.text))
         required = next((t for t in _STRICT_TYPES if t in wanted), None)
         latest = _latest(passages, context)
@@ -277,7 +273,13 @@ class ExtractiveAnswerer:
         # The lead comes from a passage that holds what the question presumes (its dates and
         # numbers), where one does: "Antrag 400/2020" is answered from the passage that names it.
         grounded = {i for i, p in enumerate(passages) if not _unfounded(question, [p])}
-        typed = [c for c in candidates if c.typed]
+        # The chair calling up an item or one speaker's view never leads an answer
+        # to what was decided.
+        typed = [
+            c
+            for c in candidates
+            if c.typed and not (scoring.asks_decision and (c.features["call_up"] or c.features["speaker"]))
+        ]
         best = max([c for c in typed if c.passage in grounded] or typed, key=lambda c: c.score, default=None)
         if best is None and required == "vote" and not self._far(passages):
             top = max(candidates, key=lambda c: c.score)
@@ -312,7 +314,7 @@ class ExtractiveAnswerer:
                 vote.score = self._model.probability(vote.features)
             if vote is not None and (holds_vote or vote.score + 0.1 >= best.score):
                 chosen = [vote, *_other_parts(vote, chosen, candidates, passages, q_terms)]
-        elif scoring.asks_decision and (recorded := _recorded_decision(passages, candidates, best)):
+        elif scoring.asks_decision and (recorded := _recorded_decision(passages, candidates, best, language)):
             rest = [c for c in chosen if not any(_overlap(c, r) for r in recorded)]
             chosen = [*recorded, *rest]
         used = {c.passage for c in chosen}
@@ -353,7 +355,7 @@ class ExtractiveAnswerer:
         for c in sorted(candidates, key=lambda c: c.score, reverse=True):
             if len(chosen) >= limit or c.score < 0.2 * best.score:
                 break
-            if c is best or any(_similar(c.terms, o.terms) for o in chosen):
+            if c is best or c.features["call_up"] or any(_similar(c.terms, o.terms) for o in chosen):
                 continue
             new = [t for t in q_terms if t not in covered and term_matches(t, c.terms)]
             gain = sum(weights[t] for t in new) / sum(weights.values())
@@ -364,7 +366,7 @@ class ExtractiveAnswerer:
 
 
 def _recorded_decision(
-    passages: list[Passage], candidates: list[_Candidate], best: _Candidate
+    passages: list[Passage], candidates: list[_Candidate], best: _Candidate, language: Language
 ) -> list[_Candidate]:
     """What the agenda item of the best passages records as decided, from the stored structure:
     its Beschluss and its vote result ("TOP 14: Der Gemeinderat … beschließt … … mehrheitliche
@@ -402,10 +404,8 @@ def _recorded_decision(
             return [decision]
         if voted:
             k, (start, end) = voted[0]
-            return [
-                decision,
-                _Candidate(k, start, end, set(), best_of[i], summary=label + one_line(p.vote.text)),
-            ]
+            result = f"{_RESULT[language]}: {one_line(p.vote.text)}"
+            return [decision, _Candidate(k, start, end, set(), best_of[i], summary=result)]
         return [decision]
     return []
 
@@ -630,7 +630,7 @@ def _compose(
         p = passages[c.passage]
         end = _with_announced_items(p.text, c.start, c.end)
         shown = c.summary or one_line(p.text[c.start : end])
-        if any(shown in earlier for earlier in said):
+        if any(shown in earlier or earlier in shown for earlier in said):
             continue
         said.append(shown)
         q_start, q_end = quote_span(p, c.start, end)

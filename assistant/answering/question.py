@@ -39,6 +39,12 @@ _PLURAL = re.compile(
     r"|\b(?i:wer|was|welche)\b.*\balle[ns]?\b|\balle\b.*\b(?:nenn|aufzähl|aufgeführt)"
     r"|\b(?i:which|what)\s+(?:\w+\s+)?\w+(?<!\bi)(?<!\bwa)(?<!\bha)(?<!\bdoe)s\b|\blist\s+(?:all|the)\b",
 )
+# A question about what a body decided or whom it elected.
+_DECISION = re.compile(
+    r"beschlossen|beschließt|beschluss|gewählt|genehmigt|entschieden|verwiesen|zugestimmt"
+    r"|\b(?:decided|resolved|agreed|elected|approved|adopted|referred)\b",
+    re.I,
+)
 _VOTE_WORDING = {
     "de": "Abstimmungsergebnis: Zustimmung, Ablehnung (Ja, Nein, Enthaltungen)",
     "en": "The voting was as follows: For, Against, Abstain. Motion carried.",
@@ -62,6 +68,11 @@ class Question:
     dates: frozenset[date]  # full dates it names: premises the answer's passages must hold
     names: tuple[str, ...] = ()  # terms of its capitalised words past the first: names, bodies, titles
     plural: bool = False  # asks for several things (a list), which may stand in several documents
+
+    @property
+    def asks_decision(self) -> bool:
+        """Asks what a body decided, or whom it elected (a vote question does too)."""
+        return "vote" in self.kinds or bool(_DECISION.search(self.text))
 
     @classmethod
     def read(cls, text: str) -> "Question":

@@ -164,18 +164,25 @@ class CouncilRetriever(BaseRetriever):
         similarity.update(self._vectors.similarities(missing, query.vector))
         chunks = self._catalog.chunks(top)
         found = [chunks[key].passage(similarity.get(key)) for key in top if key in chunks]
-        if "vote" not in query.question.kinds:
+        if not query.question.asks_decision:
             return found
-        return found + self._vote_records(query, found)
+        return found + self._records(query, found)
 
-    def _vote_records(self, query: Query, found: list[Passage]) -> list[Passage]:
-        """The chunks recording a vote (`TextFacts.has_vote`, read at ingest) of the best
-        `VOTE_RECORD_SOURCES` documents that are not among `found`, nearest first: dense search
-        ranks the one result line below forty paragraphs of debate on the same item."""
+    def _records(self, query: Query, found: list[Passage]) -> list[Passage]:
+        """For a question on what was decided, the chunks of the best `VOTE_RECORD_SOURCES`
+        documents that record it and are not among `found`, nearest first: those recording a
+        vote (`TextFacts.has_vote`, read at ingest; for vote questions) and those printing their
+        agenda item's Beschluss. Dense search ranks the one result line or Beschluss below forty
+        paragraphs of debate on the same item."""
         seen = {p.chunk_id for p in found}
         best_sources = list(dict.fromkeys(p.source for p in found))[:VOTE_RECORD_SOURCES]
-        voting = self._catalog.keys_of_sources(best_sources, query.filters, recording_votes=True)
-        records = [c for c in self._catalog.chunks(voting).values() if c.key not in seen]
+        voting = "vote" in query.question.kinds
+        keys = self._catalog.keys_of_sources(best_sources, query.filters, recording_votes=voting)
+        records = [
+            c
+            for c in self._catalog.chunks(keys).values()
+            if c.key not in seen and (voting or _prints_decision(c.passage(None)))
+        ]
         scores = self._vectors.similarities([c.key for c in records], query.vector)
         extra = [c.passage(scores.get(c.key)) for c in records]
         return sorted(extra, key=lambda p: p.score or 0.0, reverse=True)
@@ -192,6 +199,11 @@ class CouncilRetriever(BaseRetriever):
             )
             for p in self.passages(query_bundle.query_str)
         ]
+
+
+def _prints_decision(p: Passage) -> bool:
+    """The passage prints its agenda item's Beschluss (its first words)."""
+    return p.decision is not None and " ".join(p.decision.split()[:8]) in " ".join(p.text.split())
 
 
 def _plain(value: object) -> object:
