@@ -811,6 +811,15 @@ def _covered(q_terms: list[str], weights: dict[str, float], terms: set[str]) -> 
     return sum(weights[t] for t in q_terms if term_matches(t, terms)) / total if total else 0.0
 
 
+def _without_times(p: Passage, start: int, end: int) -> str:
+    """p.text[start:end] with the dates and times it names blanked: "Dienstag, 19.11.2024, 18:30
+    Uhr" answers "wann", not "wie oft" or "wie viele"."""
+    text = p.text[start:end]
+    for m in reversed([m for m in p.facts.marks if m.kind == "time" and start <= m.start and m.end <= end]):
+        text = text[: m.start - start] + " " * (m.end - m.start) + text[m.end - start :]
+    return text
+
+
 def _answers_type(kind: str, p: Passage, start: int, end: int, q_numbers: set[str]) -> bool:
     """Whether p.text[start:end] carries the kind of fact asked for (see `Question.kinds`)."""
     if enumeration := _ENUMERATION.match(p.text[start:end]):  # "(2) Für die Stadtteile …" is no number
@@ -820,7 +829,7 @@ def _answers_type(kind: str, p: Passage, start: int, end: int, q_numbers: set[st
             return p.facts.marked("vote", start, end)
         case "date":
             return p.facts.marked("time", start, end)
-        case "number" if set(re.findall(r"\d+", p.text[start:end])) - q_numbers:
+        case "number" if set(re.findall(r"\d+", _without_times(p, start, end))) - q_numbers:
             return True
     return bool(_SENTENCE_HAS[kind].search(p.text[start:end]))
 
