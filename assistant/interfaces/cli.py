@@ -13,12 +13,13 @@ import sys
 import threading
 from collections import Counter
 from pathlib import Path
+from typing import get_args
 
 from assistant.answering.draft import InquiryError
 from assistant.answering.llm import LocalServer, ModelFileError
 from assistant.core.answers import Answer
 from assistant.core.filters import FILTER_FIELDS, FilterError, Filters, filters_from_input
-from assistant.core.settings import Settings
+from assistant.core.settings import BundledName, Settings
 from assistant.index.embeddings import BackendMissing
 from assistant.index.vectors import StoreError
 from assistant.interfaces.draft_export import draft_markdown, write_docx
@@ -78,7 +79,10 @@ def main(argv: list[str] | None = None) -> int:
     )
     p_llm.add_argument("--host", default="127.0.0.1")
     p_llm.add_argument("--port", type=int, default=8080)
-    p_llm.add_argument("--model", help="GGUF file (default: the bundled Gemma 3 270M, sha256-checked)")
+    p_llm.add_argument("--model", help="GGUF file (default: the bundled model, sha256-checked)")
+    p_llm.add_argument(
+        "--bundled", choices=get_args(BundledName), help="the bundled model to serve (default: llm.bundled)"
+    )
 
     for p in (p_ingest, p_ask, p_draft, p_eval, p_serve, p_llm):
         p.add_argument("--data-dir", type=Path, help="index location (default ./data or COUNCIL_DATA_DIR)")
@@ -138,6 +142,8 @@ def _llm_server(settings: Settings, args: argparse.Namespace) -> int:
     """Serve until interrupted. The model file is assembled into the data dir's models/ folder."""
     if args.model:
         settings.llm.model_path = args.model
+    if args.bundled:
+        settings.llm.bundled = args.bundled
     server = LocalServer.start(settings.llm, settings.data_dir, port=args.port, host=args.host)
     print(f"llama.cpp-Server für {server.model_name}: {server.base_url}", flush=True)
     threading.Event().wait()  # the server runs in its own threads; Ctrl-C ends this one

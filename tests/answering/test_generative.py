@@ -1,11 +1,10 @@
 """The generative path end to end against a real llama.cpp server (OpenAI-compatible, on
-127.0.0.1) running the bundled Gemma 3 270M GGUF: streaming, sentence verification, the
+127.0.0.1) running the default bundled GGUF (Qwen2.5-Coder 0.5B Instruct): streaming, sentence verification, the
 fallback to the extractive answer, follow-ups, a server that is down, and the in-process mode."""
 
 import pytest
 
 from assistant.answering.chat import Turn
-from assistant.answering.llm import BUNDLED_MODEL_SHA256, bundled_model, sha256_of
 from assistant.answering.verify import claims
 from assistant.core.answers import Answer, Delta
 from assistant.core.settings import LLMSettings, Settings
@@ -29,14 +28,6 @@ def generative(small_index, llm_server):
     return build_assistant(
         Settings(data_dir=small_index, llm=LLMSettings(mode="openai", base_url=llm_server, **SMALL))
     )
-
-
-def test_the_bundled_model_is_assembled_from_its_packages_and_checked(tmp_path):
-    path = bundled_model(tmp_path)
-    assert sha256_of(path) == BUNDLED_MODEL_SHA256
-    path.write_bytes(b"not the model")  # a damaged file is rebuilt, never used
-    assert sha256_of(bundled_model(tmp_path)) == BUNDLED_MODEL_SHA256
-    assert not list(tmp_path.glob("*.part"))
 
 
 def test_the_answer_streams_and_every_sentence_kept_is_verified(generative, extractive):
