@@ -68,6 +68,13 @@ def main(argv: list[str] | None = None) -> int:
         metavar="SETTING=VALUE",
         help="also run with these settings changed (e.g. retrieval.weights.lexical=0), printed side by side",
     )
+    p_eval.add_argument(
+        "--every",
+        type=int,
+        default=1,
+        metavar="N",
+        help="only every Nth question of each type (a sample for slow runs, e.g. an LLM on 2 cores)",
+    )
 
     p_serve = sub.add_parser("serve", help="start the web chat and the HTTP API (/api/ask, /api/chat)")
     p_serve.add_argument("--host")
@@ -104,7 +111,7 @@ def main(argv: list[str] | None = None) -> int:
                 from eval.runner import CompareError, run_eval
 
                 try:
-                    return run_eval(settings, args.gold, args.out, args.compare)
+                    return run_eval(settings, args.gold, args.out, args.compare, args.every)
                 except CompareError as exc:
                     print(f"Fehler: {exc}", file=sys.stderr)
                     return 1

@@ -1,6 +1,7 @@
 """The generative path end to end against a real llama.cpp server (OpenAI-compatible, on
-127.0.0.1) running the default bundled GGUF (Qwen2.5-Coder 0.5B Instruct): streaming, sentence verification, the
-fallback to the extractive answer, follow-ups, a server that is down, and the in-process mode."""
+127.0.0.1) running the default bundled GGUF (Qwen2.5-Coder 0.5B Instruct): streaming, sentence
+verification, the fallback to the extractive answer, follow-ups, a server that is down, and the
+in-process mode."""
 
 import pytest
 
