@@ -64,9 +64,7 @@ def main() -> None:
     rows: dict[str, Metrics] = {}
     rows["dense"] = compute(run("dense", ["retrieval.weights.lexical=0"]))
     rows["BM25"] = compute(run("lexical", ["retrieval.weights.dense=0"]))
-    by_weight = {
-        w: run(f"hybrid-{w}", [f"retrieval.weights.lexical={w}"]) for w in WEIGHTS
-    }
+    by_weight = {w: run(f"hybrid-{w}", [f"retrieval.weights.lexical={w}"]) for w in WEIGHTS}
     for w, outcomes in by_weight.items():
         rows[f"hybrid, weight {w:g}"] = compute(outcomes)
     pooled, chosen = cross_validated(by_weight)

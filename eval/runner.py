@@ -14,15 +14,26 @@ from tqdm import tqdm
 from assistant.core.settings import Settings
 from assistant.service.council import CouncilAssistant, build_assistant
 from assistant.service.schema import AnswerOut
-from eval.metrics import GoldQuestion, Metrics, Outcome, compute, format_comparison, format_table, load_gold
+from eval.metrics import (
+    GoldQuestion,
+    Metrics,
+    Outcome,
+    compute,
+    every,
+    format_comparison,
+    format_table,
+    load_gold,
+)
 
 
 class CompareError(ValueError):
     """A `--compare` override that does not name a setting or has an invalid value."""
 
 
-def run_eval(settings: Settings, gold_path: Path, out_path: Path, compare: list[str] | None = None) -> int:
-    gold = load_gold(gold_path)
+def run_eval(
+    settings: Settings, gold_path: Path, out_path: Path, compare: list[str] | None = None, every_nth: int = 1
+) -> int:
+    gold = every(load_gold(gold_path), every_nth)
     variant = with_overrides(settings, compare) if compare else None  # a typo fails before the long run
     base = evaluate(build_assistant(settings), gold, out_path)
     if variant is None:

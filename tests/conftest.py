@@ -91,7 +91,7 @@ def small_index(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def llm_server(tmp_path_factory) -> Iterator[str]:
-    """A real llama.cpp server (OpenAI-compatible, on 127.0.0.1) running the bundled Gemma 3 270M
+    """A real llama.cpp server (OpenAI-compatible, on 127.0.0.1) running the default bundled model
     GGUF, started as `council llm-server` in its own process; yields its /v1 base URL."""
     data = tmp_path_factory.mktemp("llm")
     port = free_port()

@@ -84,8 +84,9 @@ class GenerativeAnswerer:
         if not kept:
             note = (
                 "Die generierte Antwort ließ sich nicht mit den Textstellen belegen; "
-                "stattdessen die passenden Textstellen wörtlich."
-            )
+                if checked
+                else "Die generierte Antwort enthielt keine Aussage (etwa nur Quellenangaben); "
+            ) + "stattdessen die passenden Textstellen wörtlich."
             return replace(extract, generation=Generation("fallback", note, removed, 0, tokens, seconds))
         answer_text, citations = _compose(kept, shown)
         removal = None

@@ -13,12 +13,13 @@ import sys
 import threading
 from collections import Counter
 from pathlib import Path
+from typing import get_args
 
 from assistant.answering.draft import InquiryError
 from assistant.answering.llm import LocalServer, ModelFileError
 from assistant.core.answers import Answer
 from assistant.core.filters import FILTER_FIELDS, FilterError, Filters, filters_from_input
-from assistant.core.settings import Settings
+from assistant.core.settings import BundledName, Settings
 from assistant.index.embeddings import BackendMissing
 from assistant.index.vectors import StoreError
 from assistant.interfaces.draft_export import draft_markdown, write_docx
@@ -67,6 +68,13 @@ def main(argv: list[str] | None = None) -> int:
         metavar="SETTING=VALUE",
         help="also run with these settings changed (e.g. retrieval.weights.lexical=0), printed side by side",
     )
+    p_eval.add_argument(
+        "--every",
+        type=int,
+        default=1,
+        metavar="N",
+        help="only every Nth question of each type (a sample for slow runs, e.g. an LLM on 2 cores)",
+    )
 
     p_serve = sub.add_parser("serve", help="start the web chat and the HTTP API (/api/ask, /api/chat)")
     p_serve.add_argument("--host")
@@ -78,7 +86,10 @@ def main(argv: list[str] | None = None) -> int:
     )
     p_llm.add_argument("--host", default="127.0.0.1")
     p_llm.add_argument("--port", type=int, default=8080)
-    p_llm.add_argument("--model", help="GGUF file (default: the bundled Gemma 3 270M, sha256-checked)")
+    p_llm.add_argument("--model", help="GGUF file (default: the bundled model, sha256-checked)")
+    p_llm.add_argument(
+        "--bundled", choices=get_args(BundledName), help="the bundled model to serve (default: llm.bundled)"
+    )
 
     for p in (p_ingest, p_ask, p_draft, p_eval, p_serve, p_llm):
         p.add_argument("--data-dir", type=Path, help="index location (default ./data or COUNCIL_DATA_DIR)")
@@ -100,7 +111,7 @@ def main(argv: list[str] | None = None) -> int:
                 from eval.runner import CompareError, run_eval
 
                 try:
-                    return run_eval(settings, args.gold, args.out, args.compare)
+                    return run_eval(settings, args.gold, args.out, args.compare, args.every)
                 except CompareError as exc:
                     print(f"Fehler: {exc}", file=sys.stderr)
                     return 1
@@ -138,6 +149,8 @@ def _llm_server(settings: Settings, args: argparse.Namespace) -> int:
     """Serve until interrupted. The model file is assembled into the data dir's models/ folder."""
     if args.model:
         settings.llm.model_path = args.model
+    if args.bundled:
+        settings.llm.bundled = args.bundled
     server = LocalServer.start(settings.llm, settings.data_dir, port=args.port, host=args.host)
     print(f"llama.cpp-Server für {server.model_name}: {server.base_url}", flush=True)
     threading.Event().wait()  # the server runs in its own threads; Ctrl-C ends this one

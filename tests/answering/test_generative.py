@@ -1,11 +1,11 @@
 """The generative path end to end against a real llama.cpp server (OpenAI-compatible, on
-127.0.0.1) running the bundled Gemma 3 270M GGUF: streaming, sentence verification, the
-fallback to the extractive answer, follow-ups, a server that is down, and the in-process mode."""
+127.0.0.1) running the default bundled GGUF (Qwen2.5-Coder 0.5B Instruct): streaming, sentence
+verification, the fallback to the extractive answer, follow-ups, a server that is down, and the
+in-process mode."""
 
 import pytest
 
 from assistant.answering.chat import Turn
-from assistant.answering.llm import BUNDLED_MODEL_SHA256, bundled_model, sha256_of
 from assistant.answering.verify import claims
 from assistant.core.answers import Answer, Delta
 from assistant.core.settings import LLMSettings, Settings
@@ -31,14 +31,6 @@ def generative(small_index, llm_server):
     )
 
 
-def test_the_bundled_model_is_assembled_from_its_packages_and_checked(tmp_path):
-    path = bundled_model(tmp_path)
-    assert sha256_of(path) == BUNDLED_MODEL_SHA256
-    path.write_bytes(b"not the model")  # a damaged file is rebuilt, never used
-    assert sha256_of(bundled_model(tmp_path)) == BUNDLED_MODEL_SHA256
-    assert not list(tmp_path.glob("*.part"))
-
-
 def test_the_answer_streams_and_every_sentence_kept_is_verified(generative, extractive):
     events = list(generative.stream(QUESTION))
     deltas, answer = events[:-1], events[-1]
@@ -55,7 +47,8 @@ def test_the_answer_streams_and_every_sentence_kept_is_verified(generative, extr
     else:
         assert g.mode == "fallback" and g.note and "wörtlich" in g.note
         assert answer.text == extractive.ask(QUESTION).text  # the verified extract, not the model's text
-        assert g.removed and all("(" in r for r in g.removed)  # each removed sentence says why
+        assert all("(" in r for r in g.removed)  # each removed sentence says why
+        assert g.removed or "keine Aussage" in g.note  # or the model wrote no sentence ("[1][2]")
 
 
 def test_a_follow_up_after_top_14_is_answered_from_top_14(generative):

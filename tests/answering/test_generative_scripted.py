@@ -119,6 +119,15 @@ def test_an_answer_the_cited_passage_states_is_kept_with_its_marker_and_quote(as
     assert citation.paragraph == passage.paragraph_at(passage.text.index(citation.text))
 
 
+def test_a_sentence_without_marker_is_kept_with_the_passage_that_states_it(assistant, llm, komm_an):
+    passage, sentence = komm_an
+    llm.say(f"{sentence}.")  # small instruct models often leave out the markers
+    _, answer = run(assistant)
+    assert (answer.generation.mode, answer.generation.kept) == ("generated", 1)
+    [citation] = answer.citations
+    assert answer.text == f"{sentence} [1]." and citation.passage == passage
+
+
 def test_an_unsupported_sentence_is_removed_with_its_reason_and_the_rest_kept(assistant, llm, komm_an):
     _, sentence = komm_an
     llm.say(f"{sentence} [1]. Ratingen hat 5 Millionen Euro beantragt [1].")
@@ -141,8 +150,8 @@ def test_an_unsupported_sentence_is_removed_with_its_reason_and_the_rest_kept(as
         ("Ratingen erhielt 2019 keine Fördermittel [1]. Mettmann stellte einen Antrag [2].", 2),
         # the prompt's instructions echoed, as Gemma 3 270M does
         ("Du bist der Ratsinformations-Assistent [1]. Verwende nur Angaben aus den Textstellen [1].", 2),
-        # no marker at all
-        ("Erkrath, Heiligenhaus und Hilden haben Fördermittel beantragt.", 1),
+        # no marker at all, and no passage names the city
+        ("Ratingen hat Fördermittel beantragt.", 1),
     ],
 )
 def test_an_answer_nothing_supports_falls_back_to_the_extractive_answer(
@@ -176,12 +185,13 @@ def test_the_abstention_sentence_abstains_without_citations(assistant, llm, repl
     assert answer.retrieved  # the passages were there; the model found no answer in them
 
 
-@pytest.mark.parametrize("reply", ["", " \n "])
+@pytest.mark.parametrize("reply", ["", " \n ", "[1][2]"])
 def test_an_empty_reply_gives_the_extractive_answer_not_an_abstention(assistant, extractive, llm, reply):
-    """The module says: where the LLM returns nothing, the extractive answer is given (fallback)."""
+    """The module says: where the LLM returns nothing, the extractive answer is given (fallback).
+    Markers alone are nothing too (Qwen2.5 0.5B sometimes answers "[1][2]")."""
     llm.say(reply)
     _, answer = run(assistant)
-    assert (answer.generation.mode, answer.generation.note) == ("fallback", FALLBACK_NOTE)
+    assert answer.generation.mode == "fallback" and "keine Aussage" in (answer.generation.note or "")
     assert answer.text == extractive.ask(QUESTION).text and not answer.abstained and answer.citations
 
 

@@ -57,8 +57,8 @@ def test_a_sentence_the_cited_passage_states_is_supported_with_its_evidence(komm
     [
         ("Ratingen hat 2021 Mittel aus KOMM-AN NRW beantragt [1].", "„Ratingen“ steht nicht in [1]"),
         ("Erkrath hat 2019 Mittel beantragt [1].", "Zahl 2019 steht nicht in [1]"),
-        ("Erkrath hat Mittel beantragt.", "ohne Quellenangabe"),
-        ("Erkrath hat Mittel beantragt [40].", "nicht vorhandene Textstelle"),
+        ("Ratingen hat Mittel beantragt.", "ohne Quellenangabe, „Ratingen“ steht nicht in [1]"),
+        ("Ratingen hat Mittel beantragt [40].", "nicht vorhandene Textstelle"),
         ("Es regnete gestern sehr stark [1].", "Ähnlichkeit"),  # no name, no number: the embedding decides
         # the prompt's own instructions echoed by a small model (seen with Gemma 3 270M on the gold set)
         ("You are the council information assistant [1].", "kaum durch [1] belegt"),
@@ -69,6 +69,27 @@ def test_a_sentence_the_cited_passage_states_is_supported_with_its_evidence(komm
 def test_a_sentence_the_cited_passage_does_not_state_is_not_supported(komm_an, answer, reason):
     [checked] = _check(komm_an, answer)
     assert not checked.supported and reason in checked.reason
+
+
+def test_a_sentence_without_marker_is_cited_with_the_passage_that_states_it(komm_an):
+    # small instruct models often leave out the markers; the check finds the passage
+    [checked] = _check(komm_an, "Erkrath, Heiligenhaus und Hilden haben Mittel beantragt.")
+    assert checked.supported, checked.reason
+    assert checked.evidence[0][0] == 1 and "Erkrath" in komm_an[0].text[slice(*checked.evidence[0][1:])]
+
+
+def test_a_faithful_sentence_citing_the_wrong_passage_is_cited_with_the_one_that_states_it(komm_an):
+    # a paraphrase of passage 1, cited [2] (Qwen2.5 1.5B does this): kept, with passage 1 as evidence
+    [checked] = _check(komm_an, "Erkrath, Heiligenhaus und Hilden haben 2021 Fördermittel beantragt [2].")
+    assert checked.supported, checked.reason
+    assert checked.evidence[0][0] == 1
+    # the same sentence with a changed number or name is in no passage: removed, saying why for [2]
+    for wrong, reason in (
+        ("Erkrath, Heiligenhaus und Hilden haben 2019 Fördermittel beantragt [2].", "steht nicht in [2]"),
+        ("Erkrath, Heiligenhaus und Ratingen haben 2021 Fördermittel beantragt [2].", "steht nicht in [2]"),
+    ):
+        [checked] = _check(komm_an, wrong)
+        assert not checked.supported and reason in checked.reason
 
 
 def test_numbers_match_whatever_their_separators_and_dates_whatever_their_spelling(komm_an):

@@ -130,7 +130,7 @@ def test_inquiry_tab_reads_an_uploaded_file_and_reports_problems_in_german(chat_
 
 
 def test_llm_text_streams_in_and_is_replaced_by_the_checked_answer(small_index, tmp_path):
-    """The bundled Gemma 3 270M in-process (llm.mode local), cut to 16 tokens: its text shows as it
+    """The default bundled model in-process (llm.mode local), cut to 16 tokens: its text shows as it
     comes, marked as unchecked, and the last message is the answer that held up (with 16 tokens
     mostly the extractive one, with the reason)."""
     data = shutil.copytree(small_index, tmp_path / "data")  # the model file is assembled into it
