@@ -1,7 +1,7 @@
 """A question read once (`Question.read`): its language, its content terms, the kinds of fact it
-asks for (a vote result, a number, a date, names), the dates it names and the query that
-retrieval searches with. Retrieval and both answerers receive this value instead of reading
-the text again.
+asks for (a vote result, a number, a date, names), the dates and names it states, whether it asks
+for several things or for what was decided, and the query that retrieval searches with.
+Retrieval and both answerers receive this value instead of reading the text again.
 
 Dense retrieval matches topics, not question forms: "Wie wurde über die Grundsteuerreform
 abgestimmt?" finds every paragraph of the Grundsteuer debate equally well, and the one line with
@@ -83,7 +83,6 @@ class Question:
         """
         language = detect_language(text)
         return cls(
-            plural=bool(_PLURAL.search(text)),
             text=text,
             language=language,
             kinds=tuple(question_types(text)),
@@ -94,6 +93,7 @@ class Question:
                     t for w in words(text)[1:] if w[0].isupper() for t in content_terms(w, language)
                 )
             ),
+            plural=bool(_PLURAL.search(text)),
         )
 
     @property
