@@ -162,7 +162,7 @@ class _Scoring:
     asks_decision: bool
     q_numbers: set[str]
     latest: set[int]
-    names: list[float]  # per passage: share of the question's names its context holds
+    names_held: list[float]  # per passage: share of the question's names its context holds
 
 
 @dataclass(frozen=True)
@@ -243,7 +243,7 @@ class ExtractiveAnswerer:
                 required=required,
                 asks_decision=asks_decision,
                 latest=c.passage in latest,
-                names=names_held[c.passage],
+                held_names=names_held[c.passage],
             )
             c.score = self._model.probability(c.features)
         return _Scoring(
@@ -317,7 +317,7 @@ class ExtractiveAnswerer:
                     required=required,
                     asks_decision=asks_decision,
                     latest=vote.passage in latest,
-                    names=scoring.names[vote.passage],
+                    held_names=scoring.names_held[vote.passage],
                 )
                 vote.score = self._model.probability(vote.features)
             if vote is not None and (holds_vote or vote.score + 0.1 >= best.score):
@@ -746,7 +746,7 @@ def _features(
     required: str | None,
     asks_decision: bool,
     latest: bool,
-    names: float,
+    held_names: float,
 ) -> dict[str, float]:
     """What the sentence model (`sentence_model.FEATURES`) reads off one candidate sentence."""
     sentence = p.text[c.start : c.end]
@@ -766,7 +766,7 @@ def _features(
         "call_up": float(bool(_CALL_UP.search(sentence))),
         "speaker": float(bool(_SPEAKER.search(sentence))),
         "latest": float(latest),
-        "held_names": names,
+        "held_names": held_names,
         "first": float(c.start == 0 or not p.text[: c.start].strip()),
         "length": min(len(sentence), 400) / 400,
     }
