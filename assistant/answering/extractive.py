@@ -60,7 +60,7 @@ from assistant.core.dates import german
 from assistant.core.doc_types import DECISION_RECORDS
 from assistant.core.settings import AnswerSettings
 from assistant.core.text import LIST_ITEM, Language, content_terms, sentence_spans
-from assistant.core.votes import FoundVote
+from assistant.core.votes import FoundVote, printed_at
 
 ABSTAIN = {
     "de": "Dazu finde ich in den vorliegenden Dokumenten keine Angabe.",
@@ -151,18 +151,40 @@ class _Candidate:
 class _Scoring:
     """The candidate sentences of one question, scored, with what scoring read off the passages."""
 
+    question: Question
+    passages: list[Passage]
     q_terms: list[str]
     candidates: list[_Candidate]
     weights: dict[str, float]  # idf of each question term over the candidate sentences
     context_terms: list[set[str]]  # per passage: its terms and its metadata's
     context: list[float]  # per passage: question coverage of its context terms
     nearness: list[float]  # per passage: e5 similarity relative to the nearest passage
-    wanted: list[str]
-    required: str | None
-    asks_decision: bool
-    q_numbers: set[str]
-    latest: set[int]
+    latest: set[int]  # the passages of the newest document on the question's topic
     names_held: list[float]  # per passage: share of the question's names its context holds
+
+    @property
+    def required(self) -> str | None:
+        """The kind of fact the lead sentence must carry, the first of `_STRICT_TYPES` asked."""
+        return next((t for t in _STRICT_TYPES if t in self.question.kinds), None)
+
+    @property
+    def q_numbers(self) -> set[str]:
+        return set(re.findall(r"\d+", self.question.text))
+
+    def features(self, c: _Candidate, coverage: float, has_kind: bool) -> dict[str, float]:
+        """The sentence model's features of candidate `c` (a sentence or a composed vote)."""
+        return _features(
+            self.passages[c.passage],
+            c,
+            coverage=coverage,
+            context=self.context[c.passage],
+            nearness=self.nearness[c.passage],
+            has_kind=has_kind,
+            required=self.required,
+            asks_decision=self.question.asks_decision,
+            latest=c.passage in self.latest,
+            held_names=self.names_held[c.passage],
+        )
 
 
 @dataclass(frozen=True)
@@ -219,62 +241,39 @@ class ExtractiveAnswerer:
             _NEARNESS_SCALE * ((p.score if p.score is not None else best_similarity - 0.05) - best_similarity)
             for p in passages
         ]
-        wanted = list(question.kinds)
-        asks_decision = question.asks_decision
-        q_numbers = set(re.findall(r"\d+", question.text))
-        required = next((t for t in _STRICT_TYPES if t in wanted), None)
-        latest = _latest(passages, context)
         names = [t for t in q_terms if t in question.names]
         name_weights = {t: weights[t] for t in names}
-        names_held = [_covered(names, name_weights, terms) if names else 1.0 for terms in context_terms]
-        for c in candidates:
-            p = passages[c.passage]
-            # Words the passage's document already accounts for (committee, date, agenda item)
-            # locate the answer; the sentence itself must carry the rest of the question.
-            rest = [t for t in q_terms if not term_matches(t, meta_terms[c.passage])] or q_terms
-            c.typed = required is None or _answers_type(required, p, c.start, c.end, q_numbers)
-            c.features = _features(
-                p,
-                c,
-                coverage=_covered(rest, weights, c.terms),
-                context=context[c.passage],
-                nearness=nearness[c.passage],
-                has_kind=any(_answers_type(t, p, c.start, c.end, q_numbers) for t in wanted),
-                required=required,
-                asks_decision=asks_decision,
-                latest=c.passage in latest,
-                held_names=names_held[c.passage],
-            )
-            c.score = self._model.probability(c.features)
-        return _Scoring(
+        scoring = _Scoring(
+            question,
+            passages,
             q_terms,
             candidates,
             weights,
             context_terms,
             context,
             nearness,
-            wanted,
-            required,
-            asks_decision,
-            q_numbers,
-            latest,
-            names_held,
+            latest=_latest(passages, context),
+            names_held=[_covered(names, name_weights, terms) if names else 1.0 for terms in context_terms],
         )
+        required, q_numbers = scoring.required, scoring.q_numbers
+        for c in candidates:
+            p = passages[c.passage]
+            # Words the passage's document already accounts for (committee, date, agenda item)
+            # locate the answer; the sentence itself must carry the rest of the question.
+            rest = [t for t in q_terms if not term_matches(t, meta_terms[c.passage])] or q_terms
+            c.typed = required is None or _answers_type(required, p, c.start, c.end, q_numbers)
+            has_kind = any(_answers_type(t, p, c.start, c.end, q_numbers) for t in question.kinds)
+            c.features = scoring.features(c, _covered(rest, weights, c.terms), has_kind)
+            c.score = self._model.probability(c.features)
+        return scoring
 
     def answer(self, question: Question, passages: list[Passage]) -> Reply:
         language = question.language
         scoring = self._score(question, passages)
         if scoring is None:
             return Reply(ABSTAIN[language], [], True)
-        q_terms, candidates, weights, context = (
-            scoring.q_terms,
-            scoring.candidates,
-            scoring.weights,
-            scoring.context,
-        )
-        nearness, wanted, required = scoring.nearness, scoring.wanted, scoring.required
-        q_numbers, latest, context_terms = scoring.q_numbers, scoring.latest, scoring.context_terms
-        asks_decision = scoring.asks_decision
+        q_terms, candidates, weights = scoring.q_terms, scoring.candidates, scoring.weights
+        required, q_numbers, wanted = scoring.required, scoring.q_numbers, list(question.kinds)
 
         # The answer's lead sentence must be of the kind asked for (a vote result, a number);
         # further sentences may answer other parts of the question.
@@ -286,7 +285,7 @@ class ExtractiveAnswerer:
         typed = [
             c
             for c in candidates
-            if c.typed and not (scoring.asks_decision and (c.features["call_up"] or c.features["speaker"]))
+            if c.typed and not (question.asks_decision and (c.features["call_up"] or c.features["speaker"]))
         ]
         best = max([c for c in typed if c.passage in grounded] or typed, key=lambda c: c.score, default=None)
         if best is None and required == "vote" and not self._far(passages):
@@ -301,32 +300,23 @@ class ExtractiveAnswerer:
         if required == "vote":
             # The parsed result (whole result block, agenda item) replaces a sentence that holds a
             # result too ("Das ist eine mehrheitliche Zustimmung."), and one that merely reads like
-            # one unless that scores clearly better: such sentences get bonuses for their kind and
-            # counts (0.3) that votes do not need.
+            # one unless that scores clearly better (by 0.1 in probability).
             holds_vote = bool(passages[best.passage].facts.votes_in(best.start, best.end))
-            vote = _best_vote(question.text, passages, q_terms, weights, context, nearness, language)
+            vote = _best_vote(
+                question.text, passages, q_terms, weights, scoring.context, scoring.nearness, language
+            )
             if vote is not None:
-                p = passages[vote.passage]
-                vote.features = _features(
-                    p,
-                    vote,
-                    coverage=_covered(q_terms, weights, vote.terms),
-                    context=context[vote.passage],
-                    nearness=nearness[vote.passage],
-                    has_kind=True,
-                    required=required,
-                    asks_decision=asks_decision,
-                    latest=vote.passage in latest,
-                    held_names=scoring.names_held[vote.passage],
-                )
+                vote.features = scoring.features(vote, _covered(q_terms, weights, vote.terms), has_kind=True)
                 vote.score = self._model.probability(vote.features)
             if vote is not None and (holds_vote or vote.score + 0.1 >= best.score):
                 chosen = [vote, *_other_parts(vote, chosen, candidates, passages, q_terms)]
-        elif scoring.asks_decision and (recorded := _recorded_decision(passages, candidates, best, language)):
+        elif question.asks_decision and (
+            recorded := _recorded_decision(passages, candidates, best, language)
+        ):
             rest = [c for c in chosen if not any(_overlap(c, r) for r in recorded)]
             chosen = [*recorded, *rest]
         used = {c.passage for c in chosen}
-        support = set().union(*(context_terms[i] for i in used))
+        support = set().union(*(scoring.context_terms[i] for i in used))
         if _covered(q_terms, weights, support) < self._settings.min_coverage:
             return Reply(ABSTAIN[language], [], True)
         if missing := _unfounded(question, [passages[i] for i in used]):
@@ -396,7 +386,7 @@ def _recorded_decision(
         same_item = [
             j for j, q in enumerate(passages) if q.source == p.source and q.agenda_item == p.agenda_item
         ]
-        printed = [(j, span) for j in same_item if (span := _find(passages[j].text, p.decision))]
+        printed = [(j, span) for j in same_item if (span := printed_at(passages[j].text, p.decision))]
         if not printed:
             continue
         j, (start, end) = printed[0]
@@ -407,7 +397,7 @@ def _recorded_decision(
         decision = _Candidate(j, start, end, set(), best_of[i], summary=label + shown)
         if p.vote is None:
             return [decision]
-        voted = [(k, span) for k in same_item if (span := _find(passages[k].text, p.vote.text))]
+        voted = [(k, span) for k in same_item if (span := printed_at(passages[k].text, p.vote.text))]
         if any(k == j for k, _ in voted):  # one quote holds both
             vote_end = next(span[1] for k, span in voted if k == j)
             decision.end = max(end, vote_end)
@@ -423,13 +413,6 @@ def _recorded_decision(
 
 def _overlap(a: _Candidate, b: _Candidate) -> bool:
     return a.passage == b.passage and a.start < b.end and b.start < a.end
-
-
-def _find(text: str, printed: str) -> tuple[int, int] | None:
-    """Where `printed` (whitespace squashed, perhaps cut with " …") stands in `text`."""
-    words = one_line(printed).removesuffix(" …").split(" ")[:40]
-    m = re.search(r"\s+".join(re.escape(w) for w in words), text)
-    return (m.start(), m.end()) if m else None
 
 
 def _best_vote(

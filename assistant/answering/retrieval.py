@@ -31,6 +31,7 @@ from assistant.answering.question import Question
 from assistant.core.answers import Passage
 from assistant.core.filters import NO_FILTERS, AppliedFilters, Filters
 from assistant.core.settings import RetrievalSettings
+from assistant.core.votes import printed_at
 from assistant.index.catalog import Catalog
 from assistant.index.vectors import IndexEmpty, VectorStore
 
@@ -202,8 +203,8 @@ class CouncilRetriever(BaseRetriever):
 
 
 def _prints_decision(p: Passage) -> bool:
-    """The passage prints its agenda item's Beschluss (its first words)."""
-    return p.decision is not None and " ".join(p.decision.split()[:8]) in " ".join(p.text.split())
+    """The passage prints its agenda item's Beschluss."""
+    return p.decision is not None and printed_at(p.text, p.decision) is not None
 
 
 def _plain(value: object) -> object:

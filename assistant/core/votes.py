@@ -354,5 +354,17 @@ def find_decision(text: str) -> str | None:
     return decision or None
 
 
+def printed_at(text: str, printed: str) -> tuple[int, int] | None:
+    r"""Where a phrase read off the text (a Beschluss, whitespace squashed, perhaps cut with " …";
+    a vote result) stands in `text`, across its line breaks; None where it is not printed there.
+
+    >>> printed_at("Beschluss:\nDer Rat beschließt\ndie Satzung.", "Der Rat beschließt die Satzung.")
+    (11, 42)
+    """
+    words = _squash(printed).removesuffix(" …").split(" ")[:40]
+    m = re.search(r"\s+".join(re.escape(w) for w in words), text)
+    return (m.start(), m.end()) if m else None
+
+
 def _squash(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
