@@ -11,6 +11,7 @@ from pathlib import Path
 from pydantic import ValidationError
 from tqdm import tqdm
 
+from assistant.core.access import ANONYMOUS, Role, Viewer
 from assistant.core.settings import Settings
 from assistant.service.council import CouncilAssistant, build_assistant
 from assistant.service.schema import AnswerOut
@@ -31,11 +32,19 @@ class CompareError(ValueError):
 
 
 def run_eval(
-    settings: Settings, gold_path: Path, out_path: Path, compare: list[str] | None = None, every_nth: int = 1
+    settings: Settings,
+    gold_path: Path,
+    out_path: Path,
+    compare: list[str] | None = None,
+    every_nth: int = 1,
+    role: Role = "öffentlich",
 ) -> int:
+    """Answer every gold question as a viewer of `role` (what that role may read is what is
+    searched) and print the metrics."""
     gold = every(load_gold(gold_path), every_nth)
     variant = with_overrides(settings, compare) if compare else None  # a typo fails before the long run
-    base = evaluate(build_assistant(settings), gold, out_path)
+    viewer = Viewer("eval", role)
+    base = evaluate(build_assistant(settings), gold, out_path, viewer)
     if variant is None:
         print(format_table(*metrics_of(base)))
         if halves := by_split(base):
@@ -45,19 +54,24 @@ def run_eval(
             )
         return 0
     other = evaluate(
-        build_assistant(variant), gold, out_path.with_name(f"{out_path.stem}.compare{out_path.suffix}")
+        build_assistant(variant),
+        gold,
+        out_path.with_name(f"{out_path.stem}.compare{out_path.suffix}"),
+        viewer,
     )
     print(format_comparison(metrics_of(base), metrics_of(other), "current", " ".join(compare or [])))
     return 0
 
 
-def evaluate(assistant: CouncilAssistant, gold: list[GoldQuestion], out_path: Path) -> list[Outcome]:
+def evaluate(
+    assistant: CouncilAssistant, gold: list[GoldQuestion], out_path: Path, viewer: Viewer = ANONYMOUS
+) -> list[Outcome]:
     assistant.warm_up()  # latencies are per question, not model loading
     outcomes = []
     out_path.parent.mkdir(parents=True, exist_ok=True)
     with out_path.open("w", encoding="utf-8") as out:
         for question in tqdm(gold, desc="Evaluation", unit=" Frage", disable=None):
-            answer = assistant.ask(question.question)
+            answer = assistant.ask(question.question, viewer=viewer)
             shown = AnswerOut.of(answer).model_dump(mode="json")
             row = {"id": question.id, **shown, "retrieved": [p.sources for p in answer.retrieved]}
             out.write(json.dumps(row, ensure_ascii=False) + "\n")

@@ -29,6 +29,7 @@ from typing import Any
 from llama_index.core.base.embeddings.base import BaseEmbedding
 from tqdm import tqdm
 
+from assistant.core.access import CLOSED, PUBLIC, AccessLevel
 from assistant.index.catalog import Catalog, StoredChunk
 from assistant.index.vectors import VectorStore
 from ingest.parse import Parsed, ParseJob, parse_file
@@ -59,6 +60,7 @@ class IngestReport:
     relabelled: int = 0  # vectors kept whose metadata was rewritten (their chunk's file or agenda item)
     index_chunks: int = 0  # distinct chunks in the index after the run
     reanalysed: int = 0  # chunks whose lexical terms were analysed again (see Catalog.reanalyse)
+    closed: int = 0  # files indexed in this run as nichtöffentlich (`assistant.core.access`)
     metadata: list[FileNote] = field(default_factory=list)  # registry files read as metadata
     skipped: list[FileNote] = field(default_factory=list)
     failed: list[FileNote] = field(default_factory=list)
@@ -89,12 +91,15 @@ def ingest_path(
     prune: bool = False,
     exclude: tuple[str, ...] = (),
     progress: bool | None = None,
+    access: AccessLevel = PUBLIC,
 ) -> IngestReport:
     """Bring the index in line with the files under `path` (a folder, or a single file).
 
     Sources are stored relative to `path`, so the same folder ingested from elsewhere gives the
     same index. `workers=0` parses with one process per CPU. `progress=None` shows bars only on a
-    terminal.
+    terminal. `access` marks every file of this call (a registry or the title can only make a
+    file stricter, `ingest.parse.access_of`); a file ingested again with another level is
+    re-placed (its vectors are kept).
     """
     started = time.monotonic()
     report = IngestReport()
@@ -117,7 +122,10 @@ def ingest_path(
             continue
         record = registry.records.get(source)
         try:
-            file_hash = _fingerprint(file.read_bytes(), f"{record!r}{ocr!r}", chunk_chars, max_chunk_chars)
+            # The level is part of the fingerprint where it is not the default, so that an index
+            # written before levels existed is not parsed again.
+            options = f"{record!r}{ocr!r}" + ("" if access == PUBLIC else access)
+            file_hash = _fingerprint(file.read_bytes(), options, chunk_chars, max_chunk_chars)
         except OSError as exc:
             report.failed.append(FileNote(source, f"cannot read file ({exc.strerror or exc})"))
             continue
@@ -125,7 +133,9 @@ def ingest_path(
             report.unchanged += 1
             continue
         jobs.append(
-            ParseJob(file, source, file_hash, record, chunk_chars, max_chunk_chars, max_file_bytes, ocr)
+            ParseJob(
+                file, source, file_hash, record, chunk_chars, max_chunk_chars, max_file_bytes, ocr, access
+            )
         )
 
     seen = {f.relative_to(base).as_posix() for f in files}
@@ -183,6 +193,7 @@ def _store(parsed: Parsed, catalog: Catalog, embedder: "_Embedder", report: Inge
     catalog.replace_file(parsed.doc, parsed.chunks, job.file_hash)
     report.warnings.extend(FileNote(job.source, w) for w in parsed.doc.warnings)
     report.indexed += 1
+    report.closed += parsed.doc.access == CLOSED
     report.pages += len(parsed.doc.pages)
     report.chunks += len(parsed.chunks)
     report.characters += sum(len(c.text) for c in parsed.chunks)

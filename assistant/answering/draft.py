@@ -211,7 +211,7 @@ def _compose(found: list[tuple[str, str]], answers: list[Answer]) -> tuple[str, 
         which = f"Frage {label}" if len(found) > 1 else "Die Frage"
         if answer.abstained and not answer.citations:  # a corrected premise still cites its record
             paragraphs.append(head + NO_ANSWER)
-            if not answer.retrieved and not answer.filters.applied.empty:
+            if not answer.retrieved and answer.filters.applied.chosen:
                 notes.append(answer.text)  # the chosen filters match no document
             else:
                 notes.append(

@@ -91,7 +91,7 @@ def filters_from_question(question: str, facets: IndexFacets, explicit: Filters 
     >>> facets = IndexFacets(committees=("Gemeinderat", "Haupt- und Finanzausschuss"))
     >>> filters_from_question("Wer leitete den Haupt- und Finanzausschuss am 5. November 2024?", facets)
     Filters(committee='Haupt- und Finanzausschuss', date_from=datetime.date(2024, 11, 5), \
-date_to=datetime.date(2024, 11, 5), doc_type=None, agenda_item=None, vorlage=None)
+date_to=datetime.date(2024, 11, 5), doc_type=None, agenda_item=None, vorlage=None, readable=None)
     """
     first, last = _meeting_dates(question)
     committee = _committee(question, facets.committees)

@@ -10,8 +10,10 @@ Reciprocal rank fusion needs no score calibration between the signals: a passage
 is sum(weight / (RRF_K + rank)) over the rankings it appears in. A new signal is one `Signal`
 subclass in `SIGNALS` and one weight field of the same name in `SignalWeights`.
 
-Filters (committee, dates, type, TOP, Vorlage) restrict every signal inside its query. For a
-vote question the vote records of the best documents are added after the fused ranking.
+Filters (committee, dates, type, TOP, Vorlage) and the viewer's access levels (`Filters.readable`)
+restrict every signal inside its query, and the chunks are read back with the placements the viewer
+may read only. For a vote question the vote records of the best documents are added after the
+fused ranking.
 
 `CouncilRetriever` is a llama-index `BaseRetriever` (it implements `_retrieve` only), so
 llama-index query engines can use it; our own services call `search()` and get typed
@@ -119,6 +121,7 @@ class CouncilRetriever(BaseRetriever):
         come back whenever k chunks match, however far down an unfiltered ranking they stand."""
         if self._catalog.count() == 0:
             raise IndexEmpty("The index is empty. Run `council ingest FOLDER` first.")
+        # Every search below sees only what the viewer may read: the levels travel in the filters.
         vector = self._embed_model.get_query_embedding(question.search_text)
         applied, among = self._settle(vector, chosen, stated.without(chosen))
         return Retrieved(self._passages(Query(question, vector, applied.applied, among)), applied)
@@ -163,7 +166,7 @@ class CouncilRetriever(BaseRetriever):
         top = fuse(rankings, weights)[:k]
         missing = [key for key in top if key not in similarity]
         similarity.update(self._vectors.similarities(missing, query.vector))
-        chunks = self._catalog.chunks(top)
+        chunks = self._catalog.chunks(top, query.filters.readable)
         found = [chunks[key].passage(similarity.get(key)) for key in top if key in chunks]
         if not query.question.asks_decision:
             return found
@@ -181,7 +184,7 @@ class CouncilRetriever(BaseRetriever):
         keys = self._catalog.keys_of_sources(best_sources, query.filters, recording_votes=voting)
         records = [
             c
-            for c in self._catalog.chunks(keys).values()
+            for c in self._catalog.chunks(keys, query.filters.readable).values()
             if c.key not in seen and (voting or _prints_decision(c.passage(None)))
         ]
         scores = self._vectors.similarities([c.key for c in records], query.vector)

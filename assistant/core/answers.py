@@ -4,6 +4,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Literal
 
+from assistant.core.access import PUBLIC, AccessLevel
 from assistant.core.dates import german
 from assistant.core.documents import AgendaItem, SourceRecord
 from assistant.core.facts import TextFacts
@@ -44,6 +45,7 @@ class Passage:
     also_in: tuple[str, ...] = ()  # other files with the same text (duplicates are stored once)
     record: SourceRecord | None = None  # registry metadata (OParl) of the primary file
     facts: TextFacts = field(default_factory=TextFacts)  # what `text` states, read at ingest
+    access: AccessLevel = PUBLIC  # of this placement (`source`); `also_in` lists only readable ones
 
     def paragraph_at(self, offset: int) -> int:
         """Paragraph number (within the page) of the character at `offset` in this chunk."""
@@ -72,11 +74,13 @@ class Citation:
 
     def location(self) -> list[str]:
         """Where the quote stands, for people: ['Niederschrift', 'Sozialausschuss', '08.02.2021',
-        'TOP 10: …', 'Vorlage 50/004/2021', 'Seite 2', 'Absatz 7'] (only what is known)."""
+        'TOP 10: …', 'Vorlage 50/004/2021', 'Seite 2', 'Absatz 7'] (only what is known), led by
+        'nichtöffentlich' for a closed file, so that nobody forwards it unawares."""
         p = self.passage
         day = german(p.meeting_date) if p.meeting_date else None
         item = p.agenda_item.label() if p.agenda_item else p.subject
         parts = (
+            p.access if p.access != PUBLIC else None,
             p.doc_type,
             p.committee,
             day,

@@ -3,6 +3,7 @@
 from dataclasses import dataclass, field
 from datetime import date
 
+from assistant.core.access import PUBLIC, AccessLevel
 from assistant.core.facts import TextFacts
 from assistant.core.votes import Vote
 
@@ -61,6 +62,7 @@ class SourceRecord:
     consultations: tuple[str, ...] = ()  # "Gemeinderat 22.10.2024 (Beschlussfassung)"
     url: str | None = None  # where the original file can be downloaded
     registry_file: str | None = None  # the registry file it was read from, e.g. "docs/papers/48935.json"
+    access: AccessLevel | None = None  # "nichtöffentlich": the registry says so (agenda item, meeting)
 
 
 @dataclass(frozen=True)
@@ -78,6 +80,9 @@ class CouncilDocument:
     doc_type: str | None = None
     sections: list[Section] = field(default_factory=list)  # in text order; empty: one undivided part
     record: SourceRecord | None = None  # registry metadata (OParl) for this file, if any
+    # Who may read it (`assistant.core.access`); a section of a closed agenda item can be
+    # stricter (`Catalog` facets).
+    access: AccessLevel = PUBLIC
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,7 @@ from dataclasses import dataclass, fields, replace
 from datetime import date
 from typing import Any, Literal
 
+from assistant.core.access import AccessLevel
 from assistant.core.dates import german, month_period, read_date
 
 # An agenda item number as printed: "14", "15.1", "9.3.2".
@@ -48,6 +49,10 @@ class Filters:
     doc_type: str | None = None
     agenda_item: str | None = None
     vorlage: str | None = None
+    # The access levels the asking viewer may read (`assistant.core.access.Viewer.readable`); None:
+    # all. Set by the service for every question, never from user input; not a filter field
+    # (not offered, not described), but evaluated with them in every query.
+    readable: frozenset[AccessLevel] | None = None
 
     def __post_init__(self) -> None:
         if self.agenda_item is not None and not _ITEM_NUMBER.fullmatch(self.agenda_item):
@@ -60,22 +65,34 @@ class Filters:
 
     @property
     def empty(self) -> bool:
+        """No restriction at all, the viewer's access levels included."""
         return all(getattr(self, f.name) is None for f in fields(self))
+
+    @property
+    def chosen(self) -> bool:
+        """Some filter field is set (what `describe` names; the access levels are not)."""
+        return any(getattr(self, f.name) is not None for f in FILTER_FIELDS)
 
     def overridden_by(self, other: "Filters") -> "Filters":
         """These filters with every field that `other` sets replaced; the date range counts as
-        one field (an explicit "ab 2024" replaces the question's "im Oktober 2023" whole)."""
-        changes = {
-            f.name: getattr(other, f.name) for f in fields(other) if getattr(other, f.name) is not None
+        one field (an explicit "ab 2024" replaces the question's "im Oktober 2023" whole). The
+        access levels only ever narrow: those both may read."""
+        changes: dict[str, Any] = {
+            f.name: getattr(other, f.name) for f in FILTER_FIELDS if getattr(other, f.name) is not None
         }
+        if other.readable is not None:
+            changes["readable"] = other.readable & (
+                self.readable if self.readable is not None else other.readable
+            )
         if "date_from" in changes or "date_to" in changes:
             changes.setdefault("date_from", None)
             changes.setdefault("date_to", None)
         return replace(self, **changes)
 
     def without(self, other: "Filters") -> "Filters":
-        """These filters less the fields `other` sets (the date range again as one field)."""
-        dropped = {f.name: None for f in fields(other) if getattr(other, f.name) is not None}
+        """These filters less the fields `other` sets (the date range again as one field); the
+        access levels are kept."""
+        dropped = {f.name: None for f in FILTER_FIELDS if getattr(other, f.name) is not None}
         if "date_from" in dropped or "date_to" in dropped:
             dropped.update(date_from=None, date_to=None)
         return replace(self, **dropped)
@@ -296,9 +313,12 @@ def filters_from_input(facets: IndexFacets, **typed: str | None) -> Filters:
 
 def facet_condition(filters: Filters) -> tuple[str, list[Any]]:
     """An SQL condition on the catalog's facets table for `filters`, with its arguments ("1": no
-    filter): every set field's condition, all of which must hold."""
+    filter): the viewer's access levels and every set field's condition, all of which must hold."""
     clauses: list[str] = []
     args: list[Any] = []
+    if filters.readable is not None:
+        clauses.append(f"access IN ({','.join('?' * len(filters.readable))})")
+        args += sorted(filters.readable)
     for field in FILTER_FIELDS:
         value = getattr(filters, field.name)
         if value is not None:

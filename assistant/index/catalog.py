@@ -11,16 +11,21 @@ The lexical index is analysed as `assistant/index/lexical.py` describes; the com
 it uses is the `lexicon` table, learned from the stored passages (`Catalog.reanalyse`).
 
 Every placement also has a row of facets (committee, meeting day, document type, agenda items,
-Vorlage numbers) that filters are evaluated on in SQL (`matching_keys`, `lexical`), so that
-filtering happens inside the queries and a duplicated chunk matches through any of its files.
+Vorlage numbers, access level) that filters are evaluated on in SQL (`matching_keys`, `lexical`),
+so that filtering happens inside the queries and a duplicated chunk matches through any of its
+files. The access level is the one facet every query of a viewer who may not read everything is
+restricted by (`Filters.readable`); `chunks(keys, readable)` gives a chunk only with the
+placements the viewer may read, so a text stored once for a public and a closed file is cited
+with the public one only.
 Each filter field declares its condition on these columns (`assistant.core.filters.FILTER_FIELDS`);
 `_insert_facets` writes the values they read.
 
 Duplicates are stored once. A chunk's key is the hash of its normalised text, so the same text
 in several files (Kent minutes reprinted in later agenda packs, the Karlsruhe Niederschrift
 extract attached to several Vorlagen) is one chunk with several placements: one lexical entry,
-one vector, cited with all its sources. Its primary placement (the first source in path order)
-gives the metadata it is embedded with.
+one vector, cited with all its sources. Its primary placement (the first öffentlich source in
+path order, else the first source) gives the metadata it is embedded with, so that the vector and
+the lexical entry of a text that is also published never carry a closed file's title.
 """
 
 import dataclasses
@@ -35,6 +40,7 @@ from typing import Any
 
 from pydantic import TypeAdapter
 
+from assistant.core.access import PUBLIC, AccessLevel, level_of, stricter
 from assistant.core.answers import Passage
 from assistant.core.doc_types import MEETING_RECORDS
 from assistant.core.documents import Chunk, CouncilDocument, Section
@@ -43,7 +49,7 @@ from assistant.core.filters import NO_FILTERS, Filters, IndexFacets, day_number,
 from assistant.index.lexical import ANALYSIS_VERSION, FTS_TOKENIZER, Analyzer, corpus_part_counts
 from assistant.index.vectors import IndexEmpty, StoreError
 
-SCHEMA_VERSION = "3"
+SCHEMA_VERSION = "4"
 # The compound part vocabulary is learned again (and every passage re-analysed) once the index
 # has grown to this many times the passages it was learned from: amortised linear work, and a
 # vocabulary learned from the first few files does not stay.
@@ -67,7 +73,8 @@ CREATE TABLE IF NOT EXISTS placements (
 CREATE INDEX IF NOT EXISTS placements_key ON placements (key);
 CREATE TABLE IF NOT EXISTS facets (
     source TEXT NOT NULL, idx INTEGER NOT NULL, key TEXT NOT NULL, committee TEXT, day INTEGER,
-    doc_type TEXT, items TEXT NOT NULL, vorlagen TEXT NOT NULL, PRIMARY KEY (source, idx)
+    doc_type TEXT, items TEXT NOT NULL, vorlagen TEXT NOT NULL, access TEXT NOT NULL DEFAULT '{PUBLIC}',
+    PRIMARY KEY (source, idx)
 );
 CREATE INDEX IF NOT EXISTS facets_key ON facets (key);
 CREATE INDEX IF NOT EXISTS facets_committee ON facets (committee, day);
@@ -88,6 +95,7 @@ class Placement:
     paragraph_starts: tuple[int, ...]
     start: int
     section: int | None
+    access: AccessLevel = PUBLIC
 
 
 @dataclass(frozen=True)
@@ -132,6 +140,7 @@ class StoredChunk:
             also_in=tuple(dict.fromkeys(x.source for x in self.placements[1:] if x.source != p.source)),
             record=doc.record,
             facts=self.facts,
+            access=p.access,
         )
 
     def embedding_input(self) -> str:
@@ -171,10 +180,13 @@ class Catalog:
         if version is None:
             self._set_meta("schema", SCHEMA_VERSION)
             self._set_meta("analysis", f"{ANALYSIS_VERSION}:0")  # current, no vocabulary learned yet
-        elif version in ("1", "2"):
+        elif version in ("1", "2", "3"):
+            self._add_access()  # before facet rows are written again
             if version == "1":
                 self._add_facets()
-            self._add_facts()
+            if version in ("1", "2"):
+                self._add_facts()
+            self._set_meta("schema", SCHEMA_VERSION)
         elif version != SCHEMA_VERSION:
             raise StoreError(
                 f"The index in {data_dir} has catalog schema {version}, this version needs {SCHEMA_VERSION}: "
@@ -189,15 +201,31 @@ class Catalog:
     def file_hashes(self) -> dict[str, str]:
         return dict(self._db.execute("SELECT source, file_hash FROM files"))
 
-    def count(self) -> int:
-        """Distinct chunks (a duplicate text counts once)."""
-        return int(self._db.execute("SELECT COUNT(*) FROM chunks").fetchone()[0])
+    def count(self, readable: frozenset[AccessLevel] | None = None) -> int:
+        """Distinct chunks (a duplicate text counts once), of those `readable` (None: all)."""
+        if readable is None:
+            return int(self._db.execute("SELECT COUNT(*) FROM chunks").fetchone()[0])
+        condition, args = _readable(readable)
+        return int(
+            self._db.execute(f"SELECT COUNT(DISTINCT key) FROM facets WHERE {condition}", args).fetchone()[0]
+        )
+
+    def file_count(self, readable: frozenset[AccessLevel] | None = None) -> int:
+        """Indexed files, of those with a placement `readable` (None: all, with empty files)."""
+        if readable is None:
+            return int(self._db.execute("SELECT COUNT(*) FROM files").fetchone()[0])
+        condition, args = _readable(readable)
+        query = f"SELECT COUNT(DISTINCT source) FROM facets WHERE {condition}"
+        return int(self._db.execute(query, args).fetchone()[0])
 
     def keys(self) -> set[str]:
         return {k for (k,) in self._db.execute("SELECT key FROM chunks")}
 
-    def chunks(self, keys: Sequence[str]) -> dict[str, StoredChunk]:
-        """The chunks with these keys (unknown keys are left out)."""
+    def chunks(
+        self, keys: Sequence[str], readable: frozenset[AccessLevel] | None = None
+    ) -> dict[str, StoredChunk]:
+        """The chunks with these keys (unknown keys are left out), each with its placements of a
+        level in `readable` (None: all); a chunk with none such is left out."""
         found: dict[str, StoredChunk] = {}
         docs: dict[str, CouncilDocument] = {}
         unique = list(dict.fromkeys(keys))
@@ -211,10 +239,14 @@ class Catalog:
                 )
             }
             placements: dict[str, list[Placement]] = {}
+            condition, args = _readable(readable)
             for key, *row in self._db.execute(
-                "SELECT key, source, idx, page, paragraph, paragraph_starts, start, section FROM placements "
-                f"WHERE key IN ({marks}) ORDER BY source, idx",
-                part,
+                "SELECT p.key, p.source, p.idx, p.page, p.paragraph, p.paragraph_starts, p.start, "
+                "p.section, f.access FROM placements p "
+                f"JOIN (SELECT source, idx, access FROM facets WHERE {condition}) f "
+                f"ON f.source = p.source AND f.idx = p.idx WHERE p.key IN ({marks}) "
+                "ORDER BY f.access != ?, p.source, p.idx",
+                (*args, *part, PUBLIC),
             ):
                 placements.setdefault(key, []).append(_placement(row))
             for key, (text, facts) in texts.items():
@@ -273,19 +305,26 @@ class Catalog:
             self._db.execute(f"SELECT 1 FROM facets WHERE {condition} LIMIT 1", args).fetchone() is not None
         )
 
-    def facets(self) -> IndexFacets:
-        """The committees and document types in the index, and each committee's latest meeting."""
+    def facets(self, readable: frozenset[AccessLevel] | None = None) -> IndexFacets:
+        """The committees and document types in the index, and each committee's latest meeting,
+        as far as placements of a level in `readable` (None: all) show them: a committee that
+        meets only in closed session is not offered to the public."""
+        condition, args = _readable(readable)
         committees = self._db.execute(
-            "SELECT DISTINCT committee FROM facets WHERE committee IS NOT NULL ORDER BY committee"
+            f"SELECT DISTINCT committee FROM facets WHERE committee IS NOT NULL AND {condition} "
+            "ORDER BY committee",
+            args,
         )
         doc_types = self._db.execute(
-            "SELECT DISTINCT doc_type FROM facets WHERE doc_type IS NOT NULL ORDER BY doc_type"
+            f"SELECT DISTINCT doc_type FROM facets WHERE doc_type IS NOT NULL AND {condition} "
+            "ORDER BY doc_type",
+            args,
         )
         marks = ",".join("?" * len(_MEETING_RECORDS))
         latest = self._db.execute(
             f"SELECT committee, MAX(day) FROM facets WHERE day IS NOT NULL AND doc_type IN ({marks}) "
-            "GROUP BY committee",
-            _MEETING_RECORDS,
+            f"AND {condition} GROUP BY committee",
+            (*_MEETING_RECORDS, *args),
         ).fetchall()
         by_committee = [(c, _date_of(day)) for c, day in latest if c is not None]
         overall = [(None, _date_of(max(day for _, day in latest)))] if latest else []
@@ -409,7 +448,8 @@ class Catalog:
     def _insert_facets(self, doc: CouncilDocument, index: int, key: str, section: int | None) -> None:
         """The placement's facet row: the values the filter fields' conditions read. Agenda items
         and Vorlage numbers are stored space-delimited (" 15 15.1 "), so that a condition tests
-        for a whole number."""
+        for a whole number. The access level is the document's, or nichtöffentlich where the
+        agenda item's number or title says so ("NÖ 3", "Nichtöffentlicher Teil")."""
         item = doc.sections[section].item if section is not None and section < len(doc.sections) else None
         record = doc.record
         numbers = [
@@ -419,8 +459,12 @@ class Catalog:
         items = dict.fromkeys(n for x in numbers if x for n in re.findall(r"\d+(?:[.\-/]\d+)*", x))
         vorlagen = dict.fromkeys(v for v in (doc.vorlage, record.paper_reference if record else None) if v)
         day = doc.meeting_date
+        access = doc.access
+        if item is not None:
+            access = stricter(stricter(access, level_of(item.number)), level_of(item.title))
         self._db.execute(
-            "INSERT INTO facets VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO facets (source, idx, key, committee, day, doc_type, items, vorlagen, access) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 doc.source,
                 index,
@@ -430,6 +474,7 @@ class Catalog:
                 doc.doc_type,
                 f" {' '.join(items)} ",
                 f" {' '.join(vorlagen)} ",
+                access,
             ),
         )
 
@@ -445,6 +490,13 @@ class Catalog:
                 for index, key, section in rows.fetchall():
                     self._insert_facets(doc, index, key, section)
             self._set_meta("schema", "2")
+
+    def _add_access(self) -> None:
+        """Schema 3 → 4: every placement's access level; an index written before levels existed
+        holds only what was published (öffentlich)."""
+        columns = {row[1] for row in self._db.execute("PRAGMA table_info(facets)")}
+        if "access" not in columns:
+            self._db.execute(f"ALTER TABLE facets ADD COLUMN access TEXT NOT NULL DEFAULT '{PUBLIC}'")
 
     def _add_facts(self) -> None:
         """Schema 2 → 3: what each stored chunk text states (`TextFacts`), read from the texts;
@@ -498,8 +550,13 @@ def _date_of(day: int) -> date:
     return date(day // 10000, day // 100 % 100, day % 100)
 
 
+def _readable(readable: frozenset[AccessLevel] | None) -> tuple[str, list[Any]]:
+    """An SQL condition on a facets row: its level is among `readable` ("1" for None: all)."""
+    return facet_condition(Filters(readable=readable))
+
+
 def _placement(row: Sequence[Any]) -> Placement:
-    source, index, page, paragraph, starts, start, section = row
+    source, index, page, paragraph, starts, start, section, access = row
     return Placement(
         source=source,
         index=int(index),
@@ -508,6 +565,7 @@ def _placement(row: Sequence[Any]) -> Placement:
         paragraph_starts=tuple(int(x) for x in str(starts).split(",")),
         start=int(start),
         section=section,
+        access=access,
     )
 
 

@@ -102,8 +102,15 @@ class VectorStore:
 
     # --- reading ------------------------------------------------------------------------------
 
-    def count(self) -> int:
-        return int(self._collection.count())
+    def count(self, among: Sequence[str] | None = None) -> int:
+        """Stored vectors; with `among`, of those chunks only."""
+        if among is None:
+            return int(self._collection.count())
+        keys = list(among)
+        return sum(
+            len(self._collection.get(ids=keys[i : i + 5000], include=[])["ids"])
+            for i in range(0, len(keys), 5000)
+        )
 
     def metadatas(self) -> dict[str, dict[str, Any]]:
         """The metadata of every stored vector (its `version` among it), by chunk key."""

@@ -17,6 +17,7 @@ from typing import get_args
 
 from assistant.answering.draft import InquiryError
 from assistant.answering.llm import LocalServer, ModelFileError
+from assistant.core.access import ACCESS_LEVELS, PUBLIC, ROLES
 from assistant.core.answers import Answer
 from assistant.core.filters import FILTER_FIELDS, FilterError, Filters, filters_from_input
 from assistant.core.settings import BundledName, Settings
@@ -44,6 +45,13 @@ def main(argv: list[str] | None = None) -> int:
         help="leave out files matching GLOB (relative path or file name); repeatable",
     )
     p_ingest.add_argument("--quiet", action="store_true", help="no progress bars")
+    p_ingest.add_argument(
+        "--access",
+        choices=ACCESS_LEVELS,
+        default=PUBLIC,
+        help="access level of every file this call ingests (a registry or a title can only make a file "
+        "stricter); nichtöffentlich files are searched only for signed-in members and staff",
+    )
 
     p_ask = sub.add_parser("ask", help="answer one question with citations")
     p_ask.add_argument("question")
@@ -74,6 +82,12 @@ def main(argv: list[str] | None = None) -> int:
         default=1,
         metavar="N",
         help="only every Nth question of each type (a sample for slow runs, e.g. an LLM on 2 cores)",
+    )
+    p_eval.add_argument(
+        "--role",
+        choices=ROLES,
+        default="öffentlich",
+        help="answer as this role (what it may read is searched)",
     )
 
     p_serve = sub.add_parser("serve", help="start the web chat and the HTTP API (/api/ask, /api/chat)")
@@ -111,7 +125,7 @@ def main(argv: list[str] | None = None) -> int:
                 from eval.runner import CompareError, run_eval
 
                 try:
-                    return run_eval(settings, args.gold, args.out, args.compare, args.every)
+                    return run_eval(settings, args.gold, args.out, args.compare, args.every, args.role)
                 except CompareError as exc:
                     print(f"Fehler: {exc}", file=sys.stderr)
                     return 1
@@ -166,6 +180,7 @@ def _ingest(settings: Settings, args: argparse.Namespace) -> int:
         prune=args.prune,
         exclude=tuple(args.exclude),
         progress=False if args.quiet else None,
+        access=args.access,
     )
     print(format_report(report))
     return report.exit_code
@@ -180,6 +195,8 @@ def format_report(r: IngestReport) -> str:
     ]
     if r.relabelled:
         lines.append(f"Vectors kept, metadata rewritten: {r.relabelled} (changed, or from an older version)")
+    if r.closed:
+        lines.append(f"Access: {r.closed} of the files indexed in this run are nichtöffentlich")
     if r.reanalysed:
         lines.append(f"Lexical index re-analysed: {r.reanalysed} chunks (compound vocabulary learned anew)")
     lines += _grouped("metadata", r.metadata)
@@ -257,7 +274,7 @@ def _draft(settings: Settings, args: argparse.Namespace) -> int:
 def format_answer(answer: Answer) -> str:
     lines = [answer.text]
     applied = answer.filters.applied
-    if answer.retrieved and not applied.empty:
+    if answer.retrieved and applied.chosen:
         lines.append(f"(Gefiltert: {applied.describe()})")
     if note := answer.filters.note():
         lines.append(note)

@@ -58,7 +58,7 @@ def render_answer(answer: Answer) -> str:
     if answer.standalone:
         notes.append(f"<div class='ca-standalone'>Verstanden als: {_e(answer.standalone)}</div>")
     applied = answer.filters.applied
-    if answer.retrieved and not applied.empty:
+    if answer.retrieved and applied.chosen:
         notes.append(f"<div class='ca-note'>Gefiltert: {_e(applied.describe())}</div>")
     if note := answer.filters.note():
         notes.append(f"<div class='ca-note'>{_e(note)}</div>")

@@ -20,6 +20,7 @@ from assistant.answering.llm import build_llm, describe, probe
 from assistant.answering.question import Question
 from assistant.answering.question_filters import filters_from_question
 from assistant.answering.retrieval import CouncilRetriever
+from assistant.core.access import ANONYMOUS, PUBLIC, AccessLevel, Viewer
 from assistant.core.answers import Answer, Delta
 from assistant.core.filters import NO_FILTERS, AppliedFilters, Filters, IndexFacets, no_documents_message
 from assistant.core.settings import Settings
@@ -69,21 +70,35 @@ class CouncilAssistant:
         """Load the embedding model now, so that the first question is not the slow one."""
         self.retriever.passages("Sitzung")
 
-    def ask(self, question: str, filters: Filters = NO_FILTERS, history: Sequence[Turn] = ()) -> Answer:
+    def ask(
+        self,
+        question: str,
+        filters: Filters = NO_FILTERS,
+        history: Sequence[Turn] = (),
+        viewer: Viewer = ANONYMOUS,
+    ) -> Answer:
         """The answer to `question` (a follow-up to `history`, if any); see `stream`."""
         answer = None
-        for event in self.stream(question, filters, history):
+        for event in self.stream(question, filters, history, viewer):
             if isinstance(event, Answer):
                 answer = event
         assert answer is not None, "stream() always ends with the answer"
         return answer
 
     def stream(
-        self, question: str, filters: Filters = NO_FILTERS, history: Sequence[Turn] = ()
+        self,
+        question: str,
+        filters: Filters = NO_FILTERS,
+        history: Sequence[Turn] = (),
+        viewer: Viewer = ANONYMOUS,
     ) -> Iterator[Delta | Answer]:
         """Answer from the documents matching `filters` (chosen in the UI or CLI) and the filters
         the question states: the LLM's text as it comes (`Delta`, unchecked), then the `Answer`,
         whose text is what was verified (or the extractive answer).
+
+        Only passages `viewer` may read are searched (`Filters.readable`), so the answer, its
+        citations, the question's filters and the messages about them are those of an index that
+        holds nothing else: a question about a closed document reads as one about nothing.
 
         Chosen filters that match no document give an answer saying so (they are never dropped
         silently); the question's filters, and the focus a follow-up carries from the previous
@@ -91,7 +106,8 @@ class CouncilAssistant:
         notes it."""
         started = time.perf_counter()
         question = check_question(question, self.settings.ui.max_question_chars)
-        if not filters.empty and not self.backends.catalog.has_matches(filters):
+        scoped = replace(filters, readable=viewer.readable)
+        if filters.chosen and not self.backends.catalog.has_matches(scoped):
             yield Answer(
                 question=question,
                 text=no_documents_message(filters),
@@ -105,13 +121,13 @@ class CouncilAssistant:
         condensed = self._condense(question, list(history))
         stated = (
             condensed.focus.overridden_by(
-                filters_from_question(condensed.question, self.backends.catalog.facets(), filters)
+                filters_from_question(condensed.question, self.facets(viewer), filters)
             )
             if self.settings.retrieval.question_filters
             else NO_FILTERS
         )
         asked = Question.read(condensed.question)
-        found = self.retriever.search(asked, filters, stated)
+        found = self.retriever.search(asked, scoped, stated)
         result = extract = self.answerer.answer(asked, found.passages)
         if self.generator is not None and found.passages:
             result = yield from self.generator.stream(asked, found.passages, extract)
@@ -135,32 +151,38 @@ class CouncilAssistant:
                 return replace(condensed, question=rewritten)
         return condensed
 
-    def draft(self, inquiry: str, filters: Filters = NO_FILTERS) -> Draft:
+    def draft(self, inquiry: str, filters: Filters = NO_FILTERS, viewer: Viewer = ANONYMOUS) -> Draft:
         """A cited answer draft for an inquiry (Anfrage): each of its questions answered as `ask`
-        answers it, composed as `assistant.answering.draft` describes. Raises `InquiryError` for
-        an inquiry that cannot be drafted (empty, overlong, no question)."""
+        answers it for `viewer`, composed as `assistant.answering.draft` describes. Raises
+        `InquiryError` for an inquiry that cannot be drafted (empty, overlong, no question)."""
         found, notes = questions_of(inquiry, self.settings.ui.max_question_chars)
-        answers = [self.ask(question, filters) for _, question in found]
+        answers = [self.ask(question, filters, viewer=viewer) for _, question in found]
         return compose_draft(inquiry, found, answers, notes)
 
-    def facets(self) -> IndexFacets:
-        """The committees and document types the UI offers as filters."""
-        return self.backends.catalog.facets()
+    def facets(self, viewer: Viewer = ANONYMOUS) -> IndexFacets:
+        """The committees and document types the UI offers as filters, as far as `viewer` may
+        read documents of them."""
+        return self.backends.catalog.facets(viewer.readable)
 
-    def health(self) -> Health:
-        """Index size and the LLM backend; "degraded" when the vectors or the LLM server do not
-        answer (questions are still answered where possible: without the LLM, extractively)."""
+    def health(self, viewer: Viewer = ANONYMOUS) -> Health:
+        """Index size (what `viewer` may read) and the LLM backend; "degraded" when the vectors or
+        the LLM server do not answer (questions are still answered where possible: without the
+        LLM, extractively)."""
         problems = []
         index = IndexHealth(
             embedding_model=self.backends.embed_model.model_id, store=self.settings.store.mode
         )
+        catalog, readable = self.backends.catalog, viewer.readable
+        among = None
         try:
-            index.documents = len(self.backends.catalog.file_hashes())
-            index.chunks = self.backends.catalog.count()
+            index.documents = catalog.file_count(readable)
+            index.chunks = catalog.count(readable)
+            among = None if readable is None else catalog.matching_keys(Filters(readable=readable))
         except Exception as exc:  # sqlite errors, a deleted data dir
             problems.append(f"Katalog nicht lesbar: {exc}")
         try:
-            index.vectors = self.backends.vectors.count()
+            if readable is None or among is not None:  # never the whole index's count for a restricted viewer
+                index.vectors = self.backends.vectors.count(among)
         except Exception as exc:  # a Chroma server that went away
             problems.append(f"Vektorindex nicht erreichbar: {exc}")
         settings = self.settings.llm
@@ -221,6 +243,7 @@ def ingest(
     prune: bool = False,
     exclude: tuple[str, ...] = (),
     progress: bool | None = None,
+    access: AccessLevel = PUBLIC,
 ) -> IngestReport:
     backends = build_backends(settings, for_ingest=True)
     return ingest_path(
@@ -236,4 +259,5 @@ def ingest(
         prune=prune,
         exclude=exclude,
         progress=progress,
+        access=access,
     )

@@ -28,21 +28,24 @@ from pydantic import (
 
 from assistant.answering.chat import Turn
 from assistant.answering.draft import Draft, MeetingGroup
+from assistant.core.access import AccessLevel
 from assistant.core.answers import Answer, Citation, Generation, Passage
 from assistant.core.filters import FILTER_FIELDS, AppliedFilters, FilterError, Filters
 from assistant.core.votes import Outcome, Vote
 
 _FILTERS = TypeAdapter(Filters)
+_FIELDS = {field.name for field in FILTER_FIELDS}
 
 
 def _set_fields(filters: Filters, write: SerializerFunctionWrapHandler):
     # No return annotation: pydantic would take it as the schema; without one the schema is that
     # of Filters, which lists the fields.
-    return {name: value for name, value in write(filters).items() if value is not None}
+    return {name: value for name, value in write(filters).items() if value is not None and name in _FIELDS}
 
 
-# Filters as JSON: only the fields set, dates as ISO strings ({"committee": "Gemeinderat",
-# "date_from": "2024-10-22"}); the OpenAPI schema lists the fields.
+# Filters as JSON: only the filter fields set, dates as ISO strings ({"committee": "Gemeinderat",
+# "date_from": "2024-10-22"}); the OpenAPI schema lists the fields. The viewer's access levels
+# (`Filters.readable`) are not written: they are no filter a client chose or may send back.
 FiltersJson = Annotated[Filters, WrapSerializer(_set_fields)]
 
 
@@ -50,8 +53,7 @@ def filters_of(data: dict[str, Any]) -> Filters:
     """Filters as `FiltersJson` writes them. An unknown field, or a value the `Filters` rules
     refuse, is a `FilterError` (German); a value of the wrong type (a date that is not ISO) is a
     `ValueError`."""
-    names = {field.name for field in FILTER_FIELDS}
-    if unknown := set(data) - names:
+    if unknown := set(data) - _FIELDS:
         raise FilterError(f"Unbekannte Filter: {', '.join(sorted(unknown))}")
     try:
         return _FILTERS.validate_python(data)
@@ -97,6 +99,7 @@ class CitationOut(BaseModel):
     agenda_item: str | None
     vote: VoteOut | None
     registry_result: str | None = Field(description="the result the OParl meeting data records")
+    access: AccessLevel = Field(description="öffentlich or nichtöffentlich: who may read the cited file")
 
     @classmethod
     def of(cls, citation: Citation) -> "CitationOut":
@@ -116,6 +119,7 @@ class CitationOut(BaseModel):
             agenda_item=None if p.agenda_item is None else p.agenda_item.label(),
             vote=None if p.vote is None else VoteOut.of(p.vote),
             registry_result=p.record.result if p.record else None,
+            access=p.access,
         )
 
 

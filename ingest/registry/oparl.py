@@ -29,6 +29,7 @@ from datetime import date
 from pathlib import PurePosixPath
 from typing import Any
 
+from assistant.core.access import CLOSED, AccessLevel, level_of
 from assistant.core.dates import day_of, german
 from assistant.core.doc_types import doc_type_for
 from assistant.core.documents import AgendaItem, SourceRecord
@@ -261,6 +262,7 @@ def _meeting_fields(
             agenda_item=agenda,
             result=result,
             result_vote=parse_vote(result) if result else None,
+            access=_access(meeting, item),
         )
     protocol = _protocol_name(name)
     if protocol is None:
@@ -270,6 +272,14 @@ def _meeting_fields(
         meeting_date=protocol.day,
         agenda_item=AgendaItem(protocol.tops[0], "") if protocol.tops else None,
     )
+
+
+def _access(meeting: _Meeting, item: dict[str, Any] | None) -> AccessLevel | None:
+    """nichtöffentlich where the agenda item says `"public": false` or the meeting's name says
+    "(nichtöffentlich)"; None where neither says so (the ingest call's level then holds)."""
+    if item is not None and item.get("public") is False:
+        return CLOSED
+    return CLOSED if level_of(meeting.name) == CLOSED else None
 
 
 def _read_meeting_files(meeting: _Meeting, files: "_FileIndex", registry: Registry) -> None:

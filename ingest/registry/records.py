@@ -16,4 +16,3 @@ class Registry:
     records: dict[str, SourceRecord] = field(default_factory=dict)
     used: dict[str, str] = field(default_factory=dict)
     problems: dict[str, str] = field(default_factory=dict)
-

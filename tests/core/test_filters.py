@@ -109,7 +109,23 @@ def test_the_note_says_which_question_filters_were_dropped_and_why():
 
 
 def test_every_filters_attribute_is_declared_once_in_order():
-    assert [f.name for f in FILTER_FIELDS] == [f.name for f in fields(Filters)]
+    """Every attribute but the viewer's access levels, which no user sets."""
+    assert [f.name for f in FILTER_FIELDS] == [f.name for f in fields(Filters) if f.name != "readable"]
+
+
+def test_the_viewers_levels_restrict_every_query_and_only_narrow():
+    public = Filters(committee="Gemeinderat", readable=frozenset({"öffentlich"}))
+    condition, args = facet_condition(public)
+    assert condition == "access IN (?) AND committee = ?" and args == ["öffentlich", "Gemeinderat"]
+    assert not Filters(readable=frozenset({"öffentlich"})).empty
+    assert not Filters(readable=frozenset({"öffentlich"})).chosen and public.chosen
+    # Neither a question's filters nor dropping them loosens the levels.
+    stated = Filters(date_from=date(2024, 1, 1), date_to=date(2024, 12, 31))
+    assert public.overridden_by(stated).readable == frozenset({"öffentlich"})
+    assert public.without(public).readable == frozenset({"öffentlich"})
+    everything = Filters(readable=frozenset({"öffentlich", "nichtöffentlich"}))
+    assert everything.overridden_by(public).readable == frozenset({"öffentlich"})
+    assert public.overridden_by(everything).readable == frozenset({"öffentlich"})
 
 
 @pytest.mark.parametrize(
