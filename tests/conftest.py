@@ -8,11 +8,13 @@ Without ../shared/corpus these tests are skipped, saying why; with COUNCIL_REQUI
 a missing corpus stops the run instead."""
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
@@ -87,6 +89,45 @@ def small_index(tmp_path_factory) -> Path:
     report = ingest(Settings(data_dir=base / "data"), mirror(SMALL_SET, base / "corpus"), progress=False)
     assert report.exit_code == 0 and report.indexed == len(SMALL_SET)
     return base / "data"
+
+
+SAMPLE = ROOT / "sample_corpus"
+ACCESS_DATA = ROOT / "tests" / "data" / "access"
+# A fact that stands only in the closed test file, and that file's source in the index.
+CLOSED_FACT = "Zwetschkenbaum"
+CLOSED_SOURCE = "nichtoeffentlich/personalausschuss_2024-03-12.txt"
+
+
+@dataclass(frozen=True)
+class AccessIndexes:
+    """Two data dirs over the same published files: `public` holds only them; `mixed` holds
+    them and, ingested with `--access nichtöffentlich`, a Personalausschuss record whose text
+    holds `CLOSED_FACT`, a copy of the published Mettmann Beratungsergebnis (the same text in a
+    public and a closed file) and an Erlangen Niederschrift (a real PDF) that is closed only."""
+
+    public: Path
+    mixed: Path
+    closed_folder: Path
+
+
+@pytest.fixture(scope="session")
+def access_indexes(tmp_path_factory) -> AccessIndexes:
+    base = tmp_path_factory.mktemp("access")
+    published = base / "oeffentlich"
+    for source in (SAMPLE / "kreis-mettmann", ACCESS_DATA / "public"):
+        shutil.copytree(source, published / source.name)
+    closed = base / "closed"
+    inner = closed / "nichtoeffentlich"
+    inner.mkdir(parents=True)
+    shutil.copy(ACCESS_DATA / "closed" / "personalausschuss_2024-03-12.txt", inner)
+    shutil.copy(next((SAMPLE / "kreis-mettmann").glob("*.txt")), inner / "mettmann-kopie.txt")
+    shutil.copy(next((SAMPLE / "erlangen").glob("*Niederschrift*.pdf")), inner)
+    report = ingest(Settings(data_dir=base / "public"), published, progress=False)
+    assert report.exit_code == 0 and report.closed == 0
+    shutil.copytree(base / "public", base / "mixed")
+    report = ingest(Settings(data_dir=base / "mixed"), closed, progress=False, access="nichtöffentlich")
+    assert report.exit_code == 0 and report.closed == report.indexed == 3
+    return AccessIndexes(base / "public", base / "mixed", closed)
 
 
 @pytest.fixture(scope="session")
