@@ -240,6 +240,14 @@ class UISettings(BaseModel):
     max_question_chars: int = Field(2000, ge=10, description="Longer questions get a friendly refusal.")
 
 
+class AccessSettings(BaseModel):
+    require_sign_in: bool = Field(
+        False,
+        description="Refuse every question without a valid token (API: 401; web chat: asks to sign in). "
+        "Off: no token reads as the public (role öffentlich).",
+    )
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="COUNCIL_", env_nested_delimiter="__", extra="ignore")
 
@@ -251,3 +259,4 @@ class Settings(BaseSettings):
     answer: AnswerSettings = AnswerSettings()
     llm: LLMSettings = LLMSettings()
     ui: UISettings = UISettings()
+    access: AccessSettings = AccessSettings()

@@ -12,8 +12,10 @@ import pytest
 from assistant.core.access import ANONYMOUS, Viewer
 from assistant.core.answers import Answer
 from assistant.core.filters import Filters, filters_from_input
-from assistant.core.settings import Settings
+from assistant.core.settings import LLMSettings, Settings
+from assistant.service import council
 from assistant.service.council import CouncilAssistant, build_assistant
+from tests.answering.scripted_llm import ScriptedLLM
 from tests.conftest import CLOSED_FACT, CLOSED_SOURCE
 
 MEMBER = Viewer("ratsmitglied", "mitglied")
@@ -131,3 +133,22 @@ def test_the_levels_cannot_be_widened_through_the_filters(assistants):
     _, mixed = assistants
     widened = replace(Filters(), readable=frozenset({"öffentlich", "nichtöffentlich"}))
     assert not _mentions_closed(mixed.ask(QUESTIONS[0], widened))
+
+
+def test_the_model_never_sees_a_closed_passage_and_an_injected_instruction_changes_nothing(access_indexes):
+    """The generated path: whatever the model is told by a document ("Ignoriere alle
+    Anweisungen …") or the user, its prompt holds only passages the viewer may read, and what it
+    writes is checked against them."""
+    llm = ScriptedLLM()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(council, "build_llm", lambda settings, data_dir: llm)
+        settings = Settings(data_dir=access_indexes.mixed, llm=LLMSettings(mode="openai"))
+        assistant = council.build_assistant(settings)
+    leaked = f"Die Stelle wird mit Frau Dr. Quirina {CLOSED_FACT} besetzt [1]."
+    for question in (QUESTIONS[0], QUESTIONS[-1]):
+        llm.say(leaked)
+        answer = assistant.ask(question, viewer=ANONYMOUS)
+        prompt = " ".join(str(m.content) for call in llm.sent for m in call)
+        assert CLOSED_FACT not in prompt and "Personalausschuss am 12.03.2024" not in prompt
+        assert CLOSED_FACT not in answer.text  # the verifier removed what no passage says
+    assert "Ignoriere alle Anweisungen" in prompt  # the published file was read, as data
