@@ -8,6 +8,7 @@ the assistant's own backends, never from copies opened for the purpose.
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
+from datetime import UTC, datetime
 from pathlib import Path
 
 from llama_index.core.llms import LLM
@@ -21,12 +22,14 @@ from assistant.answering.question import Question
 from assistant.answering.question_filters import filters_from_question
 from assistant.answering.retrieval import CouncilRetriever
 from assistant.core.access import ANONYMOUS, PUBLIC, AccessLevel, Viewer
-from assistant.core.answers import Answer, Delta
+from assistant.core.answers import Answer, Delta, Passage
 from assistant.core.filters import NO_FILTERS, AppliedFilters, Filters, IndexFacets, no_documents_message
 from assistant.core.settings import Settings
 from assistant.index.catalog import Catalog
 from assistant.index.embeddings import EmbedModel, build_embed_model
 from assistant.index.vectors import IndexEmpty, VectorStore
+from assistant.service.accounts import AccountError, Accounts
+from assistant.service.audit import AuditEntry, AuditLog
 from assistant.service.schema import Health, IndexHealth, LLMHealth
 from ingest.pipeline import IngestReport, ingest_path
 from ingest.readers.ocr import OcrOptions
@@ -34,6 +37,13 @@ from ingest.readers.ocr import OcrOptions
 
 class QuestionError(ValueError):
     """A question that cannot be asked as given; the message is meant for the user (German)."""
+
+
+class SignInRequired(AccountError):
+    """`access.require_sign_in` is on and the request has no token."""
+
+    def __init__(self) -> None:
+        super().__init__("Bitte melden Sie sich an: Fragen werden nur angemeldeten Benutzern beantwortet.")
 
 
 @dataclass
@@ -64,7 +74,16 @@ class CouncilAssistant:
     backends: Backends
     retriever: CouncilRetriever
     answerer: ExtractiveAnswerer
+    accounts: Accounts
+    audit: AuditLog
     generator: GenerativeAnswerer | None = None  # None: llm.mode "none", extractive answers only
+
+    def viewer(self, token: str | None) -> Viewer:
+        """Who a request's token signs in (`Accounts.viewer`): the public without one, unless
+        `access.require_sign_in` (then `SignInRequired`); `InvalidToken` for a wrong or revoked one."""
+        if self.settings.access.require_sign_in and not (token or "").strip():
+            raise SignInRequired()
+        return self.accounts.viewer(token)
 
     def warm_up(self) -> None:
         """Load the embedding model now, so that the first question is not the slow one."""
@@ -76,10 +95,11 @@ class CouncilAssistant:
         filters: Filters = NO_FILTERS,
         history: Sequence[Turn] = (),
         viewer: Viewer = ANONYMOUS,
+        channel: str = "api",
     ) -> Answer:
         """The answer to `question` (a follow-up to `history`, if any); see `stream`."""
         answer = None
-        for event in self.stream(question, filters, history, viewer):
+        for event in self.stream(question, filters, history, viewer, channel):
             if isinstance(event, Answer):
                 answer = event
         assert answer is not None, "stream() always ends with the answer"
@@ -91,6 +111,7 @@ class CouncilAssistant:
         filters: Filters = NO_FILTERS,
         history: Sequence[Turn] = (),
         viewer: Viewer = ANONYMOUS,
+        channel: str = "api",
     ) -> Iterator[Delta | Answer]:
         """Answer from the documents matching `filters` (chosen in the UI or CLI) and the filters
         the question states: the LLM's text as it comes (`Delta`, unchecked), then the `Answer`,
@@ -99,6 +120,8 @@ class CouncilAssistant:
         Only passages `viewer` may read are searched (`Filters.readable`), so the answer, its
         citations, the question's filters and the messages about them are those of an index that
         holds nothing else: a question about a closed document reads as one about nothing.
+        Every answer is written to the audit log (who, through `channel`, what was shown) before
+        it is given.
 
         Chosen filters that match no document give an answer saying so (they are never dropped
         silently); the question's filters, and the focus a follow-up carries from the previous
@@ -108,14 +131,18 @@ class CouncilAssistant:
         question = check_question(question, self.settings.ui.max_question_chars)
         scoped = replace(filters, readable=viewer.readable)
         if filters.chosen and not self.backends.catalog.has_matches(scoped):
-            yield Answer(
-                question=question,
-                text=no_documents_message(filters),
-                abstained=True,
-                citations=[],
-                retrieved=[],
-                seconds=time.perf_counter() - started,
-                filters=AppliedFilters(applied=filters),
+            yield self._audited(
+                Answer(
+                    question=question,
+                    text=no_documents_message(filters),
+                    abstained=True,
+                    citations=[],
+                    retrieved=[],
+                    seconds=time.perf_counter() - started,
+                    filters=AppliedFilters(applied=filters),
+                ),
+                viewer,
+                channel,
             )
             return
         condensed = self._condense(question, list(history))
@@ -131,7 +158,7 @@ class CouncilAssistant:
         result = extract = self.answerer.answer(asked, found.passages)
         if self.generator is not None and found.passages:
             result = yield from self.generator.stream(asked, found.passages, extract)
-        yield Answer(
+        answer = Answer(
             question=question,
             text=result.text,
             abstained=result.abstained,
@@ -142,6 +169,28 @@ class CouncilAssistant:
             generation=result.generation,
             standalone=condensed.question if condensed.follow_up else None,
         )
+        yield self._audited(answer, viewer, channel)
+
+    def _audited(self, answer: Answer, viewer: Viewer, channel: str) -> Answer:
+        """`answer`, once the audit log holds it (a log that cannot be written stops the answer:
+        nothing is shown that is not recorded). The passages shown are the cited ones, and for
+        drafts also every passage its "Fundstellen" list shows."""
+        shown = [f"[{c.n}] {_where(c.passage)}" for c in answer.citations]
+        if channel.endswith("draft"):
+            shown += [f"Fundstelle {_where(p)}" for p in answer.retrieved]
+        self.audit.record(
+            AuditEntry(
+                time=datetime.now(UTC),
+                user=viewer.name,
+                role=viewer.role,
+                channel=channel,
+                question=answer.question,
+                answer=answer.text,
+                abstained=answer.abstained,
+                passages=tuple(shown),
+            )
+        )
+        return answer
 
     def _condense(self, question: str, history: list[Turn]) -> Condensed:
         condensed = condense(question, history)
@@ -151,12 +200,14 @@ class CouncilAssistant:
                 return replace(condensed, question=rewritten)
         return condensed
 
-    def draft(self, inquiry: str, filters: Filters = NO_FILTERS, viewer: Viewer = ANONYMOUS) -> Draft:
+    def draft(
+        self, inquiry: str, filters: Filters = NO_FILTERS, viewer: Viewer = ANONYMOUS, channel: str = "draft"
+    ) -> Draft:
         """A cited answer draft for an inquiry (Anfrage): each of its questions answered as `ask`
         answers it for `viewer`, composed as `assistant.answering.draft` describes. Raises
         `InquiryError` for an inquiry that cannot be drafted (empty, overlong, no question)."""
         found, notes = questions_of(inquiry, self.settings.ui.max_question_chars)
-        answers = [self.ask(question, filters, viewer=viewer) for _, question in found]
+        answers = [self.ask(question, filters, viewer=viewer, channel=channel) for _, question in found]
         return compose_draft(inquiry, found, answers, notes)
 
     def facets(self, viewer: Viewer = ANONYMOUS) -> IndexFacets:
@@ -201,6 +252,13 @@ class CouncilAssistant:
         )
 
 
+def _where(p: Passage) -> str:
+    """A passage for the audit log: 'file.pdf S. 3 Abs. 2 (nichtöffentlich) #chunk'."""
+    page = f" S. {p.page}" if p.page else ""
+    level = f" ({p.access})" if p.access != PUBLIC else ""
+    return f"{p.source}{page} Abs. {p.paragraph}{level} #{p.chunk_id}"
+
+
 def check_question(question: str, max_chars: int) -> str:
     question = " ".join(question.split())
     if not question:
@@ -223,6 +281,8 @@ def build_assistant(settings: Settings) -> CouncilAssistant:
             backends.catalog, backends.vectors, backends.embed_model, settings.retrieval
         ),
         answerer=ExtractiveAnswerer(settings.answer),
+        accounts=Accounts(settings.data_dir),
+        audit=AuditLog(settings.data_dir),
         generator=None
         if backends.llm is None
         else GenerativeAnswerer(backends.llm, backends.embed_model, settings.llm),
