@@ -135,7 +135,11 @@ def test_list_is_sorted_by_name_with_role_and_creation_time(data: Path):
     ("name", "role", "message"),
     [
         ("anna", "mitglied", "Einen Benutzer „anna“ gibt es schon."),
-        ("anna", "gast", "Unbekannte Rolle „gast“. Mögliche Rollen: öffentlich, mitglied, verwaltung, admin."),
+        (
+            "anna",
+            "gast",
+            "Unbekannte Rolle „gast“. Mögliche Rollen: öffentlich, mitglied, verwaltung, admin.",
+        ),
         ("", "mitglied", "„“ ist kein gültiger Benutzername"),
         ("x" * 65, "mitglied", "ist kein gültiger Benutzername: 1 bis 64 Zeichen"),
         ("anna müller", "mitglied", "„anna müller“ ist kein gültiger Benutzername"),
@@ -166,7 +170,7 @@ def test_names_allow_umlauts_digits_and_signs_and_are_stored_composed(data: Path
 
 def test_removing_an_unknown_user_says_so(data: Path):
     accounts = Accounts(data)
-    with pytest.raises(AccountError, match="^Einen Benutzer „niemand“ gibt es nicht.$"):
+    with pytest.raises(AccountError, match=r"^Einen Benutzer „niemand“ gibt es nicht\.$"):
         accounts.remove("niemand")
     accounts.add("anna", "mitglied")
     accounts.remove("anna")
