@@ -15,7 +15,6 @@ user deletes the row, and the next request with the token fails, in every proces
 """
 
 import hashlib
-import os
 import re
 import secrets
 import sqlite3
@@ -30,6 +29,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from assistant.core.access import ANONYMOUS, ROLES, Role, Viewer
+from assistant.service.private_db import PrivateDb
 
 FILE_NAME = "accounts.sqlite"
 TOKEN_PREFIX = "rat_"
@@ -84,7 +84,8 @@ class Accounts:
 
     Safe to share between threads (the HTTP server checks tokens from a thread pool): one
     connection, used under a lock; the slow argon2 work runs outside it. A data dir without the
-    file has no users; the file is created by the first `add`, readable by its owner only.
+    file has no users; the file is created by the first `add`, readable by its owner only
+    (`PrivateDb`: a file deleted or replaced behind a running server is noticed on its next call).
 
     Database errors are raised as `AccountError` with a German message; `InvalidToken` is the
     only error `viewer` raises for a token that is wrong.
@@ -94,15 +95,13 @@ class Accounts:
         self.path = data_dir / FILE_NAME
         self._hasher = PasswordHasher()  # argon2id, the library's recommended parameters
         self._lock = threading.Lock()
-        self._db: sqlite3.Connection | None = None
+        self._file = PrivateDb(self.path, _SCHEMA)
         self._verified: dict[bytes, _Verified] = {}  # sha256(token) → what it matched
         self._dummy_hash: str | None = None
 
     def close(self) -> None:
         with self._lock:
-            if self._db is not None:
-                self._db.close()
-                self._db = None
+            self._file.close()
 
     # --- managing users (the CLI) -----------------------------------------------------------
 
@@ -208,23 +207,11 @@ class Accounts:
     # --- storage ----------------------------------------------------------------------------
 
     def _connection(self, *, create: bool) -> sqlite3.Connection | None:
-        """The open connection; None where the file does not exist and `create` is False (a
-        reader never creates it, but sees it as soon as another process has). Call under the lock."""
-        if self._db is None:
-            if not create and not self.path.exists():
-                return None
-            new = not self.path.exists()
-            try:
-                self.path.parent.mkdir(parents=True, exist_ok=True)
-                db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=10)
-                if new:
-                    os.chmod(self.path, 0o600)  # hashes only, but no one else needs them
-                db.execute("PRAGMA journal_mode=WAL")
-                db.executescript(_SCHEMA)
-            except (sqlite3.Error, OSError) as exc:
-                raise self._error(exc) from exc
-            self._db = db
-        return self._db
+        """None where there is no file yet and `create` is False. Call under the lock."""
+        try:
+            return self._file.connection(create=create)
+        except (sqlite3.Error, OSError) as exc:
+            raise self._error(exc) from exc
 
     def _row(self, public_id: str) -> tuple[str, str, str] | None:
         """(name, role, token hash) of the user with this public id. Call under the lock."""

@@ -10,7 +10,6 @@ server killed right after an answer (a crash, an OOM kill, a pulled plug) has st
 """
 
 import json
-import os
 import sqlite3
 import threading
 from dataclasses import dataclass
@@ -20,6 +19,7 @@ from pathlib import Path
 from typing import cast
 
 from assistant.core.access import Role
+from assistant.service.private_db import PrivateDb
 
 FILE_NAME = "audit.sqlite"
 # `read(user=ANONYMOUS_USER)` selects the entries of questions asked without signing in (their
@@ -61,18 +61,19 @@ class AuditEntry:
 
 class AuditLog:
     """The audit log of one data dir. Safe to share between threads (one connection under a
-    lock). Reading a data dir without the file finds no entries and creates nothing."""
+    lock). Reading a data dir without the file finds no entries and creates nothing. A log moved
+    away (archived) or deleted behind a running server is started anew at the next entry
+    (`PrivateDb`), never written into the moved file."""
 
     def __init__(self, data_dir: Path):
         self.path = data_dir / FILE_NAME
         self._lock = threading.Lock()
-        self._db: sqlite3.Connection | None = None
+        # synchronous=FULL: each commit is synced to disk, not only handed to the OS.
+        self._file = PrivateDb(self.path, _SCHEMA, ("synchronous=FULL",))
 
     def close(self) -> None:
         with self._lock:
-            if self._db is not None:
-                self._db.close()
-                self._db = None
+            self._file.close()
 
     def record(self, entry: AuditEntry) -> None:
         """Append one entry; when this returns it is on disk (committed, WAL synced)."""
@@ -138,24 +139,11 @@ class AuditLog:
         ]
 
     def _connection(self, *, create: bool) -> sqlite3.Connection | None:
-        """The open connection; None where the file does not exist and `create` is False. Call
-        under the lock."""
-        if self._db is None:
-            if not create and not self.path.exists():
-                return None
-            new = not self.path.exists()
-            try:
-                self.path.parent.mkdir(parents=True, exist_ok=True)
-                db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=10)
-                if new:
-                    os.chmod(self.path, 0o600)  # answers quote nichtöffentliche passages
-                db.execute("PRAGMA journal_mode=WAL")
-                db.execute("PRAGMA synchronous=FULL")  # each commit synced to disk, not just to the OS
-                db.executescript(_SCHEMA)
-            except (sqlite3.Error, OSError) as exc:
-                raise self._error(exc) from exc
-            self._db = db
-        return self._db
+        """None where there is no file yet and `create` is False. Call under the lock."""
+        try:
+            return self._file.connection(create=create)
+        except (sqlite3.Error, OSError) as exc:
+            raise self._error(exc) from exc
 
     def _error(self, exc: Exception) -> AuditError:
         return AuditError(f"Das Protokoll {self.path} kann nicht gelesen oder geschrieben werden ({exc}).")

@@ -197,3 +197,18 @@ def test_tokens_are_checked_from_many_threads(data: Path):
         t.join()
     assert sorted(r for r in results if isinstance(r, str)) == sorted(["u0", "u1", "u2"] * 5)
     assert sum(isinstance(r, InvalidToken) for r in results) == 5
+
+
+def test_deleting_the_user_file_signs_everyone_out_of_a_running_server(data: Path):
+    server = Accounts(data)
+    token = server.add("anna", "admin")
+    assert server.viewer(token) == Viewer("anna", "admin")
+    for path in data.glob("accounts.sqlite*"):
+        path.unlink()  # an admin starting over
+    with pytest.raises(InvalidToken):
+        server.viewer(token)
+    assert server.list() == []
+    fresh = Accounts(data).add("anna", "mitglied")
+    assert server.viewer(fresh) == Viewer("anna", "mitglied")
+    with pytest.raises(InvalidToken):
+        server.viewer(token)

@@ -136,3 +136,15 @@ def test_a_killed_process_has_lost_no_entry_it_reported(tmp_path: Path):
     stored = {e.question for e in AuditLog(tmp_path / "data").read()}
     assert {f"Frage {i}" for i in reported} <= stored
     assert len(stored) >= len(reported)
+
+
+def test_a_log_archived_behind_a_running_server_is_started_anew(tmp_path: Path):
+    server = AuditLog(tmp_path / "data")
+    server.record(entry(datetime(2024, 10, 1, tzinfo=UTC), question="vorher"))
+    archive = tmp_path / "archiv"
+    archive.mkdir()
+    for path in (tmp_path / "data").glob("audit.sqlite*"):
+        path.rename(archive / path.name)
+    server.record(entry(datetime(2024, 10, 2, tzinfo=UTC), question="nachher"))
+    assert [e.question for e in AuditLog(tmp_path / "data").read()] == ["nachher"]
+    assert [e.question for e in AuditLog(archive).read()] == ["vorher"]
