@@ -173,7 +173,7 @@ class Accounts:
                 row = self._row(known.public_id)
                 if row is not None and row[2] == known.token_hash:
                     return _viewer(row[0], row[1])
-                del self._verified[digest]  # revoked or re-issued: check from scratch (and fail)
+                self._verified.pop(digest, None)  # revoked or re-issued: check from scratch (and fail)
         match = _TOKEN.fullmatch(token)
         if match is None:
             raise InvalidToken()
