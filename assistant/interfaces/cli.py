@@ -1,4 +1,4 @@
-"""`council` — ingest, ask, draft, eval, serve.
+"""`council` — ingest, ask, draft, eval, serve; user and audit for admins.
 
 Exit status: 0 success; 2 ingest finished but some files failed (the rest are indexed);
 1 the command itself could not run (the reason is printed as one line, no traceback);
@@ -12,6 +12,7 @@ import re
 import sys
 import threading
 from collections import Counter
+from datetime import datetime
 from pathlib import Path
 from typing import get_args
 
@@ -19,11 +20,13 @@ from assistant.answering.draft import InquiryError
 from assistant.answering.llm import LocalServer, ModelFileError
 from assistant.core.access import ACCESS_LEVELS, PUBLIC, ROLES
 from assistant.core.answers import Answer
-from assistant.core.filters import FILTER_FIELDS, FilterError, Filters, filters_from_input
+from assistant.core.filters import FILTER_FIELDS, FilterError, Filters, filters_from_input, parse_day
 from assistant.core.settings import BundledName, Settings
 from assistant.index.embeddings import BackendMissing
 from assistant.index.vectors import StoreError
 from assistant.interfaces.draft_export import draft_markdown, write_docx
+from assistant.service.accounts import AccountError, Accounts
+from assistant.service.audit import ANONYMOUS_USER, AuditEntry, AuditError, AuditLog
 from assistant.service.council import CouncilAssistant, QuestionError, build_assistant, ingest
 from assistant.service.inquiry import read_inquiry
 from assistant.service.schema import AnswerOut, DraftOut
@@ -105,7 +108,31 @@ def main(argv: list[str] | None = None) -> int:
         "--bundled", choices=get_args(BundledName), help="the bundled model to serve (default: llm.bundled)"
     )
 
-    for p in (p_ingest, p_ask, p_draft, p_eval, p_serve, p_llm):
+    # Users and the audit log read and write only their own files in the data dir: no index, no model.
+    p_user = sub.add_parser("user", help="manage users and their access tokens (admins)")
+    user_sub = p_user.add_subparsers(dest="user_command", required=True)
+    p_user_add = user_sub.add_parser("add", help="create a user and print their access token (shown once)")
+    p_user_add.add_argument("name", help="1-64 letters, digits and . _ - @")
+    p_user_add.add_argument("--role", required=True, help=f"what the user may read: {', '.join(ROLES)}")
+    p_user_list = user_sub.add_parser("list", help="list the users with role and creation time")
+    p_user_remove = user_sub.add_parser("remove", help="delete a user; their token stops working at once")
+    p_user_remove.add_argument("name")
+
+    p_audit = sub.add_parser("audit", help="show the audit log: who asked what, through which channel")
+    p_audit.add_argument(
+        "--since", metavar="DATE", help="entries from this day on (2024-10-22, 22.10.2024, 10.2024, 2024)"
+    )
+    p_audit.add_argument(
+        "--user",
+        metavar="NAME",
+        help=f"only this user's entries (exact name); '{ANONYMOUS_USER}': questions asked without signing in",
+    )
+    p_audit.add_argument(
+        "--json", action="store_true", help="one JSON object per entry and line, with the full answer"
+    )
+
+    user_commands = (p_user_add, p_user_list, p_user_remove)
+    for p in (p_ingest, p_ask, p_draft, p_eval, p_serve, p_llm, *user_commands, p_audit):
         p.add_argument("--data-dir", type=Path, help="index location (default ./data or COUNCIL_DATA_DIR)")
 
     args = parser.parse_args(argv)
@@ -131,6 +158,10 @@ def main(argv: list[str] | None = None) -> int:
                     return 1
             case "llm-server":
                 return _llm_server(settings, args)
+            case "user":
+                return _user(settings, args)
+            case "audit":
+                return _audit(settings, args)
             case "serve":
                 from assistant.interfaces.http import banner, serve
 
@@ -151,6 +182,8 @@ def main(argv: list[str] | None = None) -> int:
         QuestionError,
         InquiryError,
         FilterError,
+        AccountError,
+        AuditError,
         FileNotFoundError,
         NotADirectoryError,
     ) as exc:
@@ -269,6 +302,108 @@ def _draft(settings: Settings, args: argparse.Namespace) -> int:
     for path in written:
         print(f"Antwortentwurf gespeichert: {path}", file=sys.stderr if args.json else sys.stdout)
     return 0
+
+
+def _user(settings: Settings, args: argparse.Namespace) -> int:
+    accounts = Accounts(settings.data_dir)
+    try:
+        match args.user_command:
+            case "add":
+                token = accounts.add(args.name, args.role)
+                name = args.name.strip()
+                print(f"Benutzer „{name}“ mit der Rolle {args.role} angelegt. Zugangsschlüssel:\n\n{token}\n")
+                print(
+                    "Der Schlüssel wird nur dieses eine Mal angezeigt und nirgends gespeichert. In der API "
+                    "wird er als Kopfzeile „Authorization: Bearer <Schlüssel>“ mitgeschickt, im Web-Chat "
+                    "unter „Anmelden“ eingegeben."
+                )
+            case "list":
+                users = accounts.list()
+                rows = [[a.name, a.role, _local(a.created)] for a in users]
+                print(_table(["Name", "Rolle", "Angelegt"], rows) if users else "Keine Benutzer angelegt.")
+            case "remove":
+                accounts.remove(args.name)
+                print(f"Benutzer „{args.name.strip()}“ entfernt; sein Zugangsschlüssel gilt nicht mehr.")
+    finally:
+        accounts.close()
+    return 0
+
+
+def _audit(settings: Settings, args: argparse.Namespace) -> int:
+    since = parse_day(args.since, end=False) if args.since else None
+    log = AuditLog(settings.data_dir)
+    try:
+        entries = log.read(since=since, user=args.user)
+    finally:
+        log.close()
+    if not entries:
+        chosen = args.since or args.user
+        print(
+            "Keine Einträge für diese Auswahl." if chosen else "Im Protokoll ist nichts aufgezeichnet.",
+            file=sys.stderr if args.json else sys.stdout,
+        )
+    elif args.json:
+        for e in entries:
+            print(json.dumps(audit_json(e), ensure_ascii=False))
+    else:
+        rows = [
+            [
+                _local(e.time),
+                e.user or "(anonym)",
+                e.role,
+                e.channel,
+                "ja" if e.abstained else "nein",
+                str(len(e.passages)),
+                _shortened(e.question, 70),
+            ]
+            for e in entries
+        ]
+        print(_table(["Zeit", "Benutzer", "Rolle", "Kanal", "Ohne Antwort", "Fundstellen", "Frage"], rows))
+    return 0
+
+
+def audit_json(entry: AuditEntry) -> dict:
+    """An audit entry for `council audit --json`: every field, the time in UTC."""
+    return {
+        "time": entry.time.isoformat(),
+        "user": entry.user,
+        "role": entry.role,
+        "channel": entry.channel,
+        "question": entry.question,
+        "answer": entry.answer,
+        "abstained": entry.abstained,
+        "passages": list(entry.passages),
+    }
+
+
+def _local(when: datetime) -> str:
+    """A stored UTC time as the admin's clock shows it: 2024-10-22T20:05:03+02:00."""
+    return when.astimezone().isoformat(timespec="seconds")
+
+
+def _shortened(text: str, limit: int) -> str:
+    """One line of at most `limit` characters.
+
+    >>> _shortened("Wie wurde\\nabgestimmt?", 12)
+    'Wie wurde a…'
+    """
+    line = " ".join(text.split())
+    return line if len(line) <= limit else line[: limit - 1] + "…"
+
+
+def _table(header: list[str], rows: list[list[str]]) -> str:
+    """Columns padded to their widest cell; the last one is not padded.
+
+    >>> print(_table(["Name", "Rolle"], [["anna", "admin"], ["bo", "mitglied"]]))
+    Name  Rolle
+    anna  admin
+    bo    mitglied
+    """
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header) - 1)]
+    lines = [
+        "  ".join([*(c.ljust(w) for c, w in zip(r, widths, strict=False)), r[-1]]) for r in [header, *rows]
+    ]
+    return "\n".join(lines)
 
 
 def format_answer(answer: Answer) -> str:

@@ -1,12 +1,19 @@
-"""The `council` command as scripts use it: JSON shape and exit codes (run as a real process)."""
+"""The `council` command as scripts use it: JSON shape and exit codes (run as a real process), and
+as admins use it: users and the audit log (`main` called in this process)."""
 
 import json
 import subprocess
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
+import assistant.service.council
+from assistant.core.access import Viewer
+from assistant.interfaces.cli import main
+from assistant.service.accounts import Accounts, InvalidToken
+from assistant.service.audit import AuditEntry, AuditLog
 from tests.conftest import METTMANN, free_port, mirror
 
 
@@ -146,3 +153,158 @@ def test_ask_with_the_llm_server_down_answers_from_the_quotes_and_says_so(small_
     assert result.returncode == 0, result.stderr
     assert "Hilden" in result.stdout and "Das Sprachmodell ist nicht erreichbar" in result.stdout
     assert "Traceback" not in result.stderr
+
+
+@pytest.fixture()
+def no_index(monkeypatch):
+    """User and audit commands must run without the index and never build the embedding model."""
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("the index or the embedding model was built")
+
+    monkeypatch.setattr(assistant.service.council, "build_backends", refuse)
+    monkeypatch.setattr(assistant.service.council, "build_embed_model", refuse)
+
+
+def test_user_add_list_remove_round_trip(tmp_path: Path, capsys, no_index):
+    data = str(tmp_path / "data")
+    assert main(["user", "list", "--data-dir", data]) == 0
+    assert capsys.readouterr().out == "Keine Benutzer angelegt.\n"
+
+    assert main(["user", "add", "Jörg.Müller", "--role", "mitglied", "--data-dir", data]) == 0
+    out = capsys.readouterr().out
+    (token,) = [line for line in out.splitlines() if line.startswith("rat_")]
+    assert out.count(token) == 1 and "nur dieses eine Mal angezeigt" in out
+    assert "Authorization: Bearer" in out and "„Anmelden“" in out
+    assert main(["user", "add", "anna", "--role", "admin", "--data-dir", data]) == 0
+    capsys.readouterr()
+    assert Accounts(tmp_path / "data").viewer(token) == Viewer("Jörg.Müller", "mitglied")
+
+    assert main(["user", "list", "--data-dir", data]) == 0
+    header, *rows = capsys.readouterr().out.splitlines()
+    assert header.split() == ["Name", "Rolle", "Angelegt"]
+    assert [row.split()[:2] for row in rows] == [["Jörg.Müller", "mitglied"], ["anna", "admin"]]
+    assert token not in "".join(rows)
+    created = datetime.fromisoformat(rows[0].split()[2])
+    assert created.tzinfo is not None and abs((datetime.now(UTC) - created).total_seconds()) < 120
+
+    assert main(["user", "remove", "Jörg.Müller", "--data-dir", data]) == 0
+    assert "entfernt" in capsys.readouterr().out
+    with pytest.raises(InvalidToken):
+        Accounts(tmp_path / "data").viewer(token)
+    assert main(["user", "list", "--data-dir", data]) == 0
+    assert [row.split()[0] for row in capsys.readouterr().out.splitlines()[1:]] == ["anna"]
+    assert {p.name for p in (tmp_path / "data").iterdir()} <= {
+        "accounts.sqlite",
+        "accounts.sqlite-wal",
+        "accounts.sqlite-shm",
+    }
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ["user", "add", "anna", "--role", "gast"],
+            "Fehler: Unbekannte Rolle „gast“. Mögliche Rollen: öffentlich",
+        ),
+        (["user", "add", "anna", "--role", "admin"], "Fehler: Einen Benutzer „anna“ gibt es schon."),
+        (
+            ["user", "add", "anna müller", "--role", "admin"],
+            "Fehler: „anna müller“ ist kein gültiger Benutzername",
+        ),
+        (["user", "remove", "bert"], "Fehler: Einen Benutzer „bert“ gibt es nicht."),
+        (["audit", "--since", "gestern"], "Fehler: „gestern“ ist kein Datum"),
+    ],
+)
+def test_user_and_audit_errors_are_one_german_line_and_exit_1(tmp_path: Path, capsys, args, message):
+    data = str(tmp_path / "data")
+    Accounts(tmp_path / "data").add("anna", "admin")
+    assert main([*args, "--data-dir", data]) == 1
+    captured = capsys.readouterr()
+    assert captured.err.startswith(message) and captured.err.count("\n") == 1
+    assert captured.out == ""
+
+
+def test_audit_lists_entries_and_filters_them(tmp_path: Path, capsys, no_index):
+    data = tmp_path / "data"
+    assert main(["audit", "--data-dir", str(data)]) == 0
+    assert capsys.readouterr().out == "Im Protokoll ist nichts aufgezeichnet.\n"
+
+    log = AuditLog(data)
+    first = datetime(2024, 10, 21, 12, 0, 5, tzinfo=UTC)
+    log.record(
+        AuditEntry(
+            first,
+            "anna",
+            "mitglied",
+            "api/ask",
+            "Wer hat " + "sehr " * 30 + "lange gefragt?",
+            "A [1].",
+            False,
+            ("a.pdf S. 3 Abs. 2 #k1", "b.pdf #k2"),
+        )
+    )
+    log.record(
+        AuditEntry(
+            datetime(2024, 10, 22, 12, tzinfo=UTC),
+            None,
+            "öffentlich",
+            "web",
+            "Und\nwann?",
+            "Dazu enthalten die Dokumente nichts.",
+            True,
+            (),
+        )
+    )
+    log.record(
+        AuditEntry(
+            datetime(2024, 10, 23, 12, tzinfo=UTC),
+            "bert",
+            "verwaltung",
+            "draft",
+            "Wie viel?",
+            "5 € [1].",
+            False,
+            ("c.pdf #k3",),
+        )
+    )
+
+    assert main(["audit", "--data-dir", str(data)]) == 0
+    header, *rows = capsys.readouterr().out.splitlines()
+    assert header.split() == ["Zeit", "Benutzer", "Rolle", "Kanal", "Ohne", "Antwort", "Fundstellen", "Frage"]
+    assert len(rows) == 3
+    assert rows[0].split()[:6] == [first.astimezone().isoformat(), "anna", "mitglied", "api/ask", "nein", "2"]
+    assert rows[0].endswith("…") and len(rows[0].split("Wer hat ")[1]) < 70
+    assert rows[1].split()[1:6] == ["(anonym)", "öffentlich", "web", "ja", "0"]
+    assert rows[1].endswith("Und wann?")
+
+    def users(*args: str) -> list[str]:
+        assert main(["audit", *args, "--data-dir", str(data)]) == 0
+        return [row.split()[1] for row in capsys.readouterr().out.splitlines()[1:]]
+
+    assert users("--since", "22.10.2024") == ["(anonym)", "bert"]
+    assert users("--since", "2024-10-23") == ["bert"]
+    assert users("--since", "10.2024", "--user", "anna") == ["anna"]
+    assert users("--user", "-") == ["(anonym)"]
+    for chosen in (["--user", "niemand"], ["--since", "2025"]):
+        assert main(["audit", *chosen, "--data-dir", str(data)]) == 0
+        assert capsys.readouterr().out == "Keine Einträge für diese Auswahl.\n"
+
+    assert main(["audit", "--json", "--user", "bert", "--data-dir", str(data)]) == 0
+    (line,) = capsys.readouterr().out.splitlines()
+    assert json.loads(line) == {
+        "time": "2024-10-23T12:00:00+00:00",
+        "user": "bert",
+        "role": "verwaltung",
+        "channel": "draft",
+        "question": "Wie viel?",
+        "answer": "5 € [1].",
+        "abstained": False,
+        "passages": ["c.pdf #k3"],
+    }
+    assert main(["audit", "--json", "--data-dir", str(data)]) == 0
+    assert [json.loads(x)["user"] for x in capsys.readouterr().out.splitlines()] == ["anna", None, "bert"]
+    assert main(["audit", "--json", "--since", "2030", "--data-dir", str(data)]) == 0
+    captured = capsys.readouterr()
+    assert captured.out == "" and captured.err == "Keine Einträge für diese Auswahl.\n"
