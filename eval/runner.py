@@ -71,7 +71,7 @@ def evaluate(
     out_path.parent.mkdir(parents=True, exist_ok=True)
     with out_path.open("w", encoding="utf-8") as out:
         for question in tqdm(gold, desc="Evaluation", unit=" Frage", disable=None):
-            answer = assistant.ask(question.question, viewer=viewer)
+            answer = assistant.ask(question.question, viewer=viewer, channel="eval")
             shown = AnswerOut.of(answer).model_dump(mode="json")
             row = {"id": question.id, **shown, "retrieved": [p.sources for p in answer.retrieved]}
             out.write(json.dumps(row, ensure_ascii=False) + "\n")

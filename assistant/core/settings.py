@@ -246,6 +246,10 @@ class AccessSettings(BaseModel):
         description="Refuse every question without a valid token (API: 401; web chat: asks to sign in). "
         "Off: no token reads as the public (role öffentlich).",
     )
+    token: str | None = Field(
+        None,
+        description="The CLI's token for `ask` and `draft` (set as COUNCIL_ACCESS__TOKEN); --token wins.",
+    )
 
 
 class Settings(BaseSettings):

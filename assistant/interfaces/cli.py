@@ -18,7 +18,7 @@ from typing import get_args
 
 from assistant.answering.draft import InquiryError
 from assistant.answering.llm import LocalServer, ModelFileError
-from assistant.core.access import ACCESS_LEVELS, PUBLIC, ROLES
+from assistant.core.access import ACCESS_LEVELS, PUBLIC, ROLES, Viewer
 from assistant.core.answers import Answer
 from assistant.core.filters import FILTER_FIELDS, FilterError, Filters, filters_from_input, parse_day
 from assistant.core.settings import BundledName, Settings
@@ -59,6 +59,7 @@ def main(argv: list[str] | None = None) -> int:
     p_ask = sub.add_parser("ask", help="answer one question with citations")
     p_ask.add_argument("question")
     p_ask.add_argument("--json", action="store_true", help="print one JSON object (for scripts)")
+    _add_token_option(p_ask)
     _add_filter_options(p_ask)
 
     p_draft = sub.add_parser(
@@ -68,6 +69,7 @@ def main(argv: list[str] | None = None) -> int:
     p_draft.add_argument("--out", type=Path, metavar="DRAFT.md", help="write the draft as Markdown")
     p_draft.add_argument("--docx", type=Path, metavar="DRAFT.docx", help="write the draft as a Word document")
     p_draft.add_argument("--json", action="store_true", help="print one JSON object (for scripts)")
+    _add_token_option(p_draft)
     _add_filter_options(p_draft)
 
     p_eval = sub.add_parser("eval", help="run a gold question file and print metrics")
@@ -264,14 +266,28 @@ def _add_filter_options(parser: argparse.ArgumentParser) -> None:
         filters.add_argument(field.option, dest=field.name, metavar=field.metavar, help=field.help)
 
 
-def _filters(assistant: CouncilAssistant, args: argparse.Namespace) -> Filters:
-    """The filters given with `_add_filter_options`, checked against the index's facets."""
-    return filters_from_input(assistant.facets(), **{f.name: getattr(args, f.name) for f in FILTER_FIELDS})
+def _filters(assistant: CouncilAssistant, args: argparse.Namespace, viewer: Viewer) -> Filters:
+    """The filters given with `_add_filter_options`, checked against the facets `viewer` sees."""
+    typed = {f.name: getattr(args, f.name) for f in FILTER_FIELDS}
+    return filters_from_input(assistant.facets(viewer), **typed)
+
+
+def _add_token_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--token",
+        help="ask as the user of this token (`council user add`); default: access.token "
+        "(COUNCIL_ACCESS__TOKEN, which keeps it out of the process list); none: as the public",
+    )
+
+
+def _viewer(assistant: CouncilAssistant, args: argparse.Namespace) -> Viewer:
+    return assistant.viewer(args.token or assistant.settings.access.token)
 
 
 def _ask(settings: Settings, args: argparse.Namespace) -> int:
     assistant = build_assistant(settings)
-    answer = assistant.ask(args.question, _filters(assistant, args))
+    viewer = _viewer(assistant, args)
+    answer = assistant.ask(args.question, _filters(assistant, args, viewer), viewer=viewer, channel="cli")
     if args.json:
         print(json.dumps(AnswerOut.of(answer).model_dump(mode="json"), ensure_ascii=False))
     else:
@@ -282,7 +298,8 @@ def _ask(settings: Settings, args: argparse.Namespace) -> int:
 def _draft(settings: Settings, args: argparse.Namespace) -> int:
     inquiry = read_inquiry(args.file)  # before loading the index: a wrong file fails at once
     assistant = build_assistant(settings)
-    draft = assistant.draft(inquiry, _filters(assistant, args))
+    viewer = _viewer(assistant, args)
+    draft = assistant.draft(inquiry, _filters(assistant, args, viewer), viewer, channel="cli/draft")
     written = []
     try:
         if args.out is not None:
