@@ -17,6 +17,12 @@ HTTP API and serves both.
   (`assistant.core.filters.FILTER_FIELDS`), by name; the Gremium and Dokumenttyp lists are the
   index's own values, refreshed on each page load.
 
+- Sign-in: a folded "Anmeldung" panel takes a user's token (`council user add`); the session keeps
+  the token (a `gr.State`, on the server) and resolves it again for every question, so a removed
+  user is refused at once. Signing in or out clears the conversation and refreshes the filter
+  lists, which show only what the signed-in role may read. Without a token the chat answers as
+  the public does (or, with `access.require_sign_in`, asks to sign in).
+
 A second tab, "Anfrage beantworten", is for staff: an inquiry pasted or uploaded (.txt, .pdf) is
 answered question by question (`assistant.answering.draft`); it shows the draft with its sources,
 every relevant passage grouped by meeting, and offers the draft as Markdown and DOCX
@@ -36,6 +42,7 @@ import gradio as gr
 
 from assistant.answering.chat import Turn
 from assistant.answering.draft import NO_ANSWER, InquiryError
+from assistant.core.access import ANONYMOUS, Viewer
 from assistant.core.answers import Answer, Delta
 from assistant.core.filters import (
     FILTER_FIELDS,
@@ -57,6 +64,7 @@ from assistant.interfaces.web_render import (
     render_status,
     render_streaming,
 )
+from assistant.service.accounts import AccountError
 from assistant.service.council import CouncilAssistant, QuestionError
 from assistant.service.inquiry import INQUIRY_SUFFIXES, read_inquiry
 
@@ -146,14 +154,24 @@ def message_text(content: Any) -> str:
 
 
 def build_ui(assistant: CouncilAssistant) -> gr.Blocks:
-    """Both tabs; the dropdowns of their filter panels are refreshed on each page load."""
+    """Both tabs and the sign-in panel; the dropdowns of the filter panels are refreshed on each
+    page load and on each sign-in or sign-out."""
     with gr.Blocks(title=TITLE, delete_cache=(3600, 24 * 3600)) as demo:
         gr.Markdown(f"# {TITLE}\n{DESCRIPTION}", elem_id="ca-header")
+        session = gr.State(None)  # the signed-in user's token; None: not signed in
+        signed_in = gr.Markdown(_who(assistant, None), elem_id="ca-signed-in")
+        with gr.Accordion("Anmeldung", open=False, elem_id="ca-sign-in-panel"):
+            token_box = gr.Textbox(
+                label="Zugangsschlüssel", type="password", placeholder="rat_…", elem_id="ca-token"
+            )
+            with gr.Row():
+                sign_in = gr.Button("Anmelden", variant="primary", size="sm", elem_id="ca-sign-in")
+                sign_out = gr.Button("Abmelden", size="sm", elem_id="ca-sign-out")
         with gr.Tabs():
             with gr.Tab("Fragen", id="chat"):
-                chat_fields = _chat_tab(assistant)
+                chat_fields, chatbot, chat_state = _chat_tab(assistant, session)
             with gr.Tab("Anfrage beantworten", id="anfrage"):
-                inquiry_fields = _inquiry_tab(assistant)
+                inquiry_fields = _inquiry_tab(assistant, session)
         lists = [
             (f.choices, fields[f.name])
             for fields in (chat_fields, inquiry_fields)
@@ -161,12 +179,51 @@ def build_ui(assistant: CouncilAssistant) -> gr.Blocks:
             if f.choices is not None
         ]
 
-        def refresh() -> list[gr.Dropdown]:
-            facets = assistant.facets()
-            return [gr.Dropdown(choices=_choices(choices, facets)) for choices, _ in lists]
+        def refresh(token: str | None) -> list[gr.Dropdown]:
+            facets = assistant.facets(_viewer_or_public(assistant, token))
+            return [gr.Dropdown(choices=_choices(choices, facets), value=ALL) for choices, _ in lists]
 
-        demo.load(refresh, outputs=[component for _, component in lists], api_visibility="private")
+        def enter(typed: str) -> list[Any]:
+            """(session, token box, who is signed in, chat, chat state, the filter lists)."""
+            try:
+                viewer = assistant.viewer(typed)
+            except AccountError as exc:
+                return [gr.skip(), "", f"**{exc}**", gr.skip(), gr.skip(), *(gr.skip() for _ in lists)]
+            token = typed.strip() if viewer.name else None
+            return [
+                token,
+                "",
+                _who(assistant, token),
+                [],
+                ChatState(),
+                *refresh(token),
+            ]
+
+        def leave() -> list[Any]:
+            return [None, "", _who(assistant, None), [], ChatState(), *refresh(None)]
+
+        outputs = [session, token_box, signed_in, chatbot, chat_state, *(c for _, c in lists)]
+        sign_in.click(enter, [token_box], outputs, api_visibility="private")
+        token_box.submit(enter, [token_box], outputs, api_visibility="private")
+        sign_out.click(leave, None, outputs, api_visibility="private")
+        demo.load(refresh, [session], [component for _, component in lists], api_visibility="private")
     return demo
+
+
+def _viewer_or_public(assistant: CouncilAssistant, token: str | None) -> Viewer:
+    """The session's viewer for what the page offers (filter lists); the public where the
+    token no longer holds. Questions resolve the token themselves and say when it fails."""
+    try:
+        return assistant.accounts.viewer(token)
+    except AccountError:
+        return ANONYMOUS
+
+
+def _who(assistant: CouncilAssistant, token: str | None) -> str:
+    viewer = _viewer_or_public(assistant, token)
+    if viewer.name is None and assistant.settings.access.require_sign_in:
+        return "Nicht angemeldet. Bitte melden Sie sich unter „Anmeldung“ an, um Fragen zu stellen."
+    return viewer.describe()
 
 
 def _filter_fields(assistant: CouncilAssistant) -> dict[str, gr.components.Component]:
@@ -182,8 +239,8 @@ def _filter_fields(assistant: CouncilAssistant) -> dict[str, gr.components.Compo
     return fields
 
 
-def _filters(assistant: CouncilAssistant, typed: dict[str, str]) -> Filters:
-    return filters_from_input(assistant.facets(), **typed)
+def _filters(assistant: CouncilAssistant, typed: dict[str, str], viewer: Viewer) -> Filters:
+    return filters_from_input(assistant.facets(viewer), **typed)
 
 
 def _with_filter_parameters(fn: Callable[..., Any]) -> Callable[..., Any]:
@@ -197,24 +254,31 @@ def _with_filter_parameters(fn: Callable[..., Any]) -> Callable[..., Any]:
     return fn
 
 
-def _chat_tab(assistant: CouncilAssistant) -> dict[str, gr.components.Component]:
-    """The chat; returns its filter inputs by field name."""
+def _chat_tab(
+    assistant: CouncilAssistant, session: gr.State
+) -> tuple[dict[str, gr.components.Component], gr.Chatbot, gr.State]:
+    """The chat; returns its filter inputs by field name, its chatbot and its turns' state."""
 
     @_with_filter_parameters
-    def respond(message: str, history: list, chat: ChatState, *typed: str) -> Iterator[tuple[str, Any, Any]]:
+    def respond(
+        message: str, history: list, chat: ChatState, token: str | None, *typed: str
+    ) -> Iterator[tuple[str, Any, Any]]:
         """Yields (message, chat state, answer as text): a placeholder, the LLM's text as it
         comes, then the final answer."""
         try:
-            filters = _filters(assistant, dict(zip((f.name for f in FILTER_FIELDS), typed, strict=True)))
+            viewer = assistant.viewer(token)
+            filters = _filters(
+                assistant, dict(zip((f.name for f in FILTER_FIELDS), typed, strict=True)), viewer
+            )
             yield SEARCHING, gr.skip(), gr.skip()
             pieces: list[str] = []
-            for event in assistant.stream(message, filters, chat.turns_of(history)):
+            for event in assistant.stream(message, filters, chat.turns_of(history), viewer, "web"):
                 if isinstance(event, Delta):
                     pieces.append(event.text)
                     yield render_streaming("".join(pieces)), gr.skip(), gr.skip()
                 elif isinstance(event, Answer):
                     yield render_answer(event) + chat.remember(event), chat, answer_as_text(event)
-        except (QuestionError, FilterError) as exc:
+        except (QuestionError, FilterError, AccountError) as exc:
             yield str(exc), gr.skip(), ""
         except StoreError as exc:
             log.error("store error: %s", exc)
@@ -226,17 +290,18 @@ def _chat_tab(assistant: CouncilAssistant) -> dict[str, gr.components.Component]
     chat_state = gr.State(ChatState())
     copy_text = gr.Textbox(label="Antwort als Text", visible="hidden", elem_id="ca-copy-text")
     fields = _filter_fields(assistant)
+    chatbot = gr.Chatbot(
+        label="Verlauf",
+        placeholder="Stellen Sie eine Frage zu den Ratsdokumenten.",
+        height=540,
+        buttons=[],  # Gradio's copy buttons would copy the chips' HTML; see "kopieren" below
+        latex_delimiters=[],  # "$" in English minutes is money, not LaTeX
+        feedback_options=None,
+        elem_id="ca-chat",
+    )
     chat = gr.ChatInterface(
         respond,
-        chatbot=gr.Chatbot(
-            label="Verlauf",
-            placeholder="Stellen Sie eine Frage zu den Ratsdokumenten.",
-            height=540,
-            buttons=[],  # Gradio's copy buttons would copy the chips' HTML; see "kopieren" below
-            latex_delimiters=[],  # "$" in English minutes is money, not LaTeX
-            feedback_options=None,
-            elem_id="ca-chat",
-        ),
+        chatbot=chatbot,
         textbox=gr.Textbox(
             placeholder="Ihre Frage, z. B. „Wer ist Mitglied der Lenkungsgruppe?“",
             submit_btn="Fragen",
@@ -246,7 +311,7 @@ def _chat_tab(assistant: CouncilAssistant) -> dict[str, gr.components.Component]
         ),
         api_name="chat",
         fill_height=False,
-        additional_inputs=[chat_state, *fields.values()],
+        additional_inputs=[chat_state, session, *fields.values()],
         additional_inputs_accordion=gr.Accordion("Filter", open=False, render=False),
         additional_outputs=[chat_state, copy_text],
     )
@@ -258,10 +323,10 @@ def _chat_tab(assistant: CouncilAssistant) -> dict[str, gr.components.Component]
         label="Beispielfragen (ein Klick übernimmt die Frage)",
         elem_id="ca-examples",
     )
-    return fields
+    return fields, chatbot, chat_state
 
 
-def _inquiry_tab(assistant: CouncilAssistant) -> dict[str, gr.components.Component]:
+def _inquiry_tab(assistant: CouncilAssistant, session: gr.State) -> dict[str, gr.components.Component]:
     """Staff's tab: an inquiry in, a cited draft out; returns its filter inputs by field name."""
     # Each draft's files go to a fresh folder in here; Gradio serves copies from its cache (which
     # `delete_cache` empties), this folder goes when the process ends.
@@ -278,7 +343,7 @@ def _inquiry_tab(assistant: CouncilAssistant) -> dict[str, gr.components.Compone
             return gr.skip(), render_error(str(exc))
 
     def make_draft(
-        inquiry_text: str, inquiry_file: str | None, **typed: str
+        inquiry_text: str, inquiry_file: str | None, token: str | None, **typed: str
     ) -> tuple[str, str, str, Any, Any]:
         """(status, draft, passages by meeting, Markdown download, DOCX download); `typed` holds
         the filter panel's values by field name."""
@@ -288,9 +353,10 @@ def _inquiry_tab(assistant: CouncilAssistant) -> dict[str, gr.components.Compone
         try:
             if not text.strip() and inquiry_file:
                 text = read_inquiry(Path(inquiry_file))
-            draft = assistant.draft(text, _filters(assistant, typed))
+            viewer = assistant.viewer(token)
+            draft = assistant.draft(text, _filters(assistant, typed, viewer), viewer, "web/draft")
             md, docx = draft_files(draft, downloads)
-        except (InquiryError, QuestionError, FilterError) as exc:
+        except (InquiryError, QuestionError, FilterError, AccountError) as exc:
             return render_error(str(exc)), "", "", hidden, hidden
         except StoreError as exc:
             log.error("store error: %s", exc)
@@ -350,7 +416,7 @@ def _inquiry_tab(assistant: CouncilAssistant) -> dict[str, gr.components.Compone
     upload.upload(read_upload, [upload], [inquiry, status], api_visibility="private")
     run.click(
         make_draft,
-        [inquiry, upload],
+        [inquiry, upload, session],
         [status, draft_view, groups_view, md_file, docx_file],
         api_name="anfrage",
         inputs_kwargs=dict(fields.items()),  # typed as Gradio declares it (a dict of any block)
