@@ -238,6 +238,26 @@ class UISettings(BaseModel):
     host: str = Field("127.0.0.1", description="Web chat host.")
     port: int = Field(7860, description="Web chat port.")
     max_question_chars: int = Field(2000, ge=10, description="Longer questions get a friendly refusal.")
+    max_request_kb: int = Field(
+        256,
+        ge=1,
+        description="Largest request body the HTTP API (/api/*) accepts, in KB (1024 bytes); larger ones "
+        "get 413 before anything reads them. A question of max_question_chars with a long history fits "
+        "in a few dozen KB.",
+    )
+    rate_limit_per_minute: int = Field(
+        30,
+        ge=0,
+        description="Questions (/api/ask, /api/chat) one client may ask in any 60 seconds; more get 429 "
+        "with Retry-After. A client is its bearer token where it sends one, else its IP address. "
+        "0: no limit. The web chat is not counted: its queue answers two at a time.",
+    )
+    max_upload_mb: int = Field(
+        10,
+        ge=1,
+        description="Largest file the web chat takes as an inquiry upload, in MB; Gradio refuses larger "
+        "uploads while they arrive.",
+    )
 
 
 class AccessSettings(BaseModel):

@@ -314,8 +314,10 @@ else:
     )
 
 
-def typed_filters(given: BaseModel) -> dict[str, str | None]:
-    """The body's filters by field name, as text (a TOP may come as a number)."""
+def typed_filters(given: BaseModel | None) -> dict[str, str | None]:
+    """The body's filters by field name, as text (a TOP may come as a number); none for null."""
+    if given is None:
+        return {}
     return {name: None if value is None else str(value) for name, value in given.model_dump().items()}
 
 
@@ -323,7 +325,9 @@ class AskIn(BaseModel):
     """The body of /api/ask."""
 
     question: str = Field(description="the question, in German or English")
-    filters: FiltersIn = Field(default_factory=FiltersIn)
+    # Optional as the README says: left out or null (as clients that write every field send it)
+    # both mean no filters.
+    filters: FiltersIn | None = Field(None, description="null or left out: no filters")
 
 
 class ChatIn(AskIn):

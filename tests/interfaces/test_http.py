@@ -1,6 +1,8 @@
 """The HTTP API (/api/ask, /api/chat, /api/health) over a real socket, served in one process with
 the web chat."""
 
+from collections.abc import Iterator
+
 import httpx
 import pytest
 
@@ -15,11 +17,17 @@ pytestmark = pytest.mark.slow
 
 TOP14 = "Was hat der Gemeinderat am 22.10.2024 zu TOP 14 beschlossen?"
 ASK_JSON_KEYS = set(AnswerOut.model_fields)  # the `council ask --json` shape
+NOT_UTF8 = "Ungültige Anfrage: Der Inhalt ist nicht UTF-8-kodiert. Bitte senden Sie JSON in UTF-8."
 
 
 @pytest.fixture(scope="module")
 def api(small_index):
-    with running(small_index) as url, httpx.Client(base_url=url, timeout=120) as client:
+    # No rate limit: this module asks more questions from one address than a client may in a
+    # minute; the limit has its own server below.
+    with (
+        running(small_index, rate_limit_per_minute=0) as url,
+        httpx.Client(base_url=url, timeout=120) as client,
+    ):
         yield client
 
 
@@ -166,6 +174,71 @@ def test_a_malformed_request_gets_422_with_a_german_detail(api, request_kwargs, 
 def test_a_malformed_history_gets_422_with_a_german_detail(api, history, message):
     r = api.post("/api/chat", json={"question": "Und dazu?", "history": history})
     assert r.status_code == 422 and message in r.json()["detail"]
+
+
+def test_a_body_that_is_not_utf8_gets_422_with_a_german_detail(api):
+    """JSON is UTF-8 (RFC 8259); a client that sends Windows-1252 hears so in German."""
+    body = '{"question": "Wie hoch sind die Gebühren?"}'.encode("cp1252")
+    r = api.post("/api/ask", content=body, headers={"content-type": "application/json"})
+    assert r.status_code == 422
+    assert r.json() == {"detail": NOT_UTF8}
+
+
+def test_a_body_over_the_size_limit_gets_413_before_it_is_read(api):
+    r = api.post("/api/ask", json={"question": "x" * 300 * 1024})  # ui.max_request_kb: 256
+    assert r.status_code == 413
+    assert r.json() == {"detail": "Die Anfrage ist zu groß (301 KB, höchstens 256 KB)."}
+    assert api.get("/api/health").status_code == 200  # the client's next request is served
+
+
+def test_a_streamed_body_is_cut_off_once_it_passes_the_limit(api):
+    """Without Content-Length (chunked) the server counts what arrives and stops reading at the
+    limit: of 64 MB offered, it takes a few socket buffers' worth."""
+    offered = 0
+
+    def body() -> Iterator[bytes]:
+        nonlocal offered
+        yield b'{"question": "'
+        for _ in range(1024):
+            offered += 2**16
+            yield b"x" * 2**16
+        yield b'"}'
+
+    r = api.post("/api/chat", content=body(), headers={"content-type": "application/json"})
+    assert r.request.headers["transfer-encoding"] == "chunked" and r.status_code == 413
+    assert r.json() == {"detail": "Die Anfrage ist zu groß (höchstens 256 KB)."}
+    assert offered < 16 * 2**20
+
+
+def test_questions_beyond_the_rate_limit_get_429_with_retry_after(small_index):
+    question = {"question": "Wer leitete die Sitzung?"}
+    mine, other = ({"Authorization": f"Bearer {token}"} for token in ("token-a", "token-b"))
+    with running(small_index, rate_limit_per_minute=3) as url, httpx.Client(base_url=url, timeout=120) as api:
+        assert {api.get("/api/health", headers=mine).status_code for _ in range(5)} == {200}  # not counted
+        asked = [
+            api.post(path, json=question, headers=mine) for path in ("/api/ask", "/api/chat", "/api/ask")
+        ]
+        assert [r.status_code for r in asked] == [200, 200, 200]
+        r = api.post("/api/chat", json=question, headers=mine)
+        assert r.status_code == 429
+        wait = int(r.headers["retry-after"])
+        assert 1 <= wait <= 60
+        assert r.json()["detail"].startswith(
+            f"Zu viele Fragen: höchstens 3 pro Minute. Bitte versuchen Sie es in {wait} Sekunde"
+        )
+        # Another token, and a client without one (counted by its address), have budgets of their own.
+        assert api.post("/api/ask", json=question, headers=other).status_code == 200
+        assert api.post("/api/ask", json=question).status_code == 200
+
+
+@pytest.mark.parametrize("path", ["/api/ask", "/api/chat"])
+def test_null_filters_mean_no_filters(api, path):
+    r = api.post(
+        path, json={"question": "Welche Städte haben KOMM-AN NRW Mittel beantragt?", "filters": None}
+    )
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert body["filters"]["applied"] == {} and "Erkrath" in body["answer"]
 
 
 def test_a_wrong_method_or_address_is_answered_in_german(api):
