@@ -10,8 +10,13 @@ describes bodies and replies. `/api/chat` takes the conversation as the list of 
 before (`TurnOut`), so a script keeps its own history and the server holds no session: append
 each reply's "turn" and send the list with the next question.
 
+Who asks is the user of the `Authorization: Bearer TOKEN` header (`council user add`); without one,
+the public (role öffentlich), unless `access.require_sign_in`. Every endpoint, /api/health's counts
+included, sees only what that role may read (`assistant.core.access`).
+
 Errors carry a German `detail` for the user: 400 for a question or filter the assistant cannot use
-(`QuestionError`, `FilterError`), 413 for a body over `ui.max_request_kb`, 422 for a request of the
+(`QuestionError`, `FilterError`), 401 (with `WWW-Authenticate: Bearer`) for a wrong, revoked or
+malformed token or a missing one where sign-in is required, 413 for a body over `ui.max_request_kb`, 422 for a request of the
 wrong shape or a body that is not UTF-8, 429 with Retry-After for a client's question beyond
 `ui.rate_limit_per_minute`, 404/405 for another address or method under /api, 503 when the index
 cannot be reached, 500 for anything else; never a traceback. 413, 429 and the UTF-8 check come from
@@ -46,17 +51,20 @@ from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from assistant.answering.chat import Turn
+from assistant.core.access import Viewer
 from assistant.core.answers import Answer
 from assistant.core.filters import FilterError, Filters, filters_from_input
 from assistant.core.settings import Settings
 from assistant.index.vectors import StoreError
 from assistant.interfaces.web_render import CSS
 from assistant.interfaces.web_ui import TITLE, build_ui
-from assistant.service.council import CouncilAssistant, QuestionError, build_assistant
+from assistant.service.accounts import InvalidToken
+from assistant.service.council import CouncilAssistant, QuestionError, SignInRequired, build_assistant
 from assistant.service.schema import AnswerOut, AskIn, ChatIn, ChatOut, Health, TurnIn, typed_filters
 
 log = logging.getLogger(__name__)
 
+BEARER_EXPECTED = "Ungültige Anmeldung: Erwartet wird der Kopf „Authorization: Bearer ZUGANGSSCHLÜSSEL“."
 STORE_DOWN = "Der Dokumentenindex ist gerade nicht erreichbar. Bitte versuchen Sie es später erneut."
 INTERNAL = "Interner Fehler bei der Beantwortung. Bitte versuchen Sie es erneut."
 NOT_UTF8 = "Ungültige Anfrage: Der Inhalt ist nicht UTF-8-kodiert. Bitte senden Sie JSON in UTF-8."
@@ -68,10 +76,11 @@ API_CONCURRENCY = 2  # questions answered at once, by the API and by the chat ea
 class Problem(Exception):
     """An error with a status code and a German message for the response."""
 
-    def __init__(self, status: int, detail: str):
+    def __init__(self, status: int, detail: str, headers: dict[str, str] | None = None):
         super().__init__(detail)
         self.status = status
         self.detail = detail
+        self.headers = headers
 
 
 class QuestionLimiter:
@@ -235,7 +244,7 @@ def create_app(assistant: CouncilAssistant) -> FastAPI:
 
     @app.exception_handler(Problem)
     async def _problem(request: Request, exc: Problem) -> JSONResponse:
-        return JSONResponse({"detail": exc.detail}, status_code=exc.status)
+        return JSONResponse({"detail": exc.detail}, status_code=exc.status, headers=exc.headers)
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -250,10 +259,12 @@ def create_app(assistant: CouncilAssistant) -> FastAPI:
     # (each is CPU-bound: embedding, BM25, an in-process LLM).
     answering = threading.BoundedSemaphore(API_CONCURRENCY)
 
-    def answer(body: AskIn, history: list[Turn]) -> Answer:
+    def answer(request: Request, body: AskIn, history: list[Turn], channel: str) -> Answer:
+        viewer = _viewer(assistant, request)
         try:
             with answering:
-                return assistant.ask(body.question, _filters(assistant, body.filters), history)
+                filters = _filters(assistant, body.filters, viewer)
+                return assistant.ask(body.question, filters, history, viewer, channel)
         except (QuestionError, FilterError) as exc:
             raise Problem(400, str(exc)) from exc
         except StoreError as exc:
@@ -261,17 +272,19 @@ def create_app(assistant: CouncilAssistant) -> FastAPI:
             raise Problem(503, STORE_DOWN) from exc
 
     @app.post("/api/ask", summary="Eine Frage beantworten (wie `council ask --json`)")
-    def ask(body: AskIn) -> AnswerOut:
-        return AnswerOut.of(answer(body, []))
+    def ask(request: Request, body: AskIn) -> AnswerOut:
+        return AnswerOut.of(answer(request, body, [], "api/ask"))
 
     @app.post("/api/chat", summary="Eine Frage im Gesprächsverlauf beantworten")
-    def chat(body: ChatIn) -> ChatOut:
+    def chat(request: Request, body: ChatIn) -> ChatOut:
         """The answer plus "turn": append it to the history sent with the next question."""
-        return ChatOut.of(answer(body, [_turn(n, t) for n, t in enumerate(body.history, 1)]))
+        history = [_turn(n, t) for n, t in enumerate(body.history, 1)]
+        return ChatOut.of(answer(request, body, history, "api/chat"))
 
     @app.get("/api/health", summary="Zustand von Index und Sprachmodell")
-    def health() -> Health:
-        return assistant.health()
+    def health(request: Request) -> Health:
+        """Counts what the caller may read."""
+        return assistant.health(_viewer(assistant, request))
 
     @app.api_route(
         "/api/{rest:path}", methods=["GET", "POST", "PUT", "PATCH", "DELETE"], include_in_schema=False
@@ -319,8 +332,26 @@ def validation_message(errors: Any) -> str:
     return "Ungültige Anfrage: " + "; ".join(dict.fromkeys(parts)) + "."
 
 
-def _filters(assistant: CouncilAssistant, given: BaseModel | None) -> Filters:
-    return filters_from_input(assistant.facets(), **typed_filters(given))
+def _filters(assistant: CouncilAssistant, given: BaseModel | None, viewer: Viewer) -> Filters:
+    return filters_from_input(assistant.facets(viewer), **typed_filters(given))
+
+
+def _viewer(assistant: CouncilAssistant, request: Request) -> Viewer:
+    """Who asks: the user of the `Authorization: Bearer TOKEN` header, the public without one.
+    A header of another form, a wrong or revoked token, and no token where sign-in is required,
+    are 401 with a German detail; never the public view instead."""
+    header = request.headers.get("authorization")
+    token = None
+    if header is not None:
+        scheme, _, token = header.partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            raise Problem(401, BEARER_EXPECTED, {"WWW-Authenticate": "Bearer"})
+    try:
+        return assistant.viewer(token)
+    except InvalidToken as exc:
+        raise Problem(401, str(exc), {"WWW-Authenticate": 'Bearer error="invalid_token"'}) from exc
+    except SignInRequired as exc:
+        raise Problem(401, str(exc), {"WWW-Authenticate": "Bearer"}) from exc
 
 
 def _turn(n: int, given: TurnIn) -> Turn:
