@@ -169,7 +169,7 @@ def build_ui(assistant: CouncilAssistant) -> gr.Blocks:
                 sign_out = gr.Button("Abmelden", size="sm", elem_id="ca-sign-out")
         with gr.Tabs():
             with gr.Tab("Fragen", id="chat"):
-                chat_fields, chatbot, chat_state = _chat_tab(assistant, session)
+                chat_fields, chat, chat_state = _chat_tab(assistant, session)
             with gr.Tab("Anfrage beantworten", id="anfrage"):
                 inquiry_fields = _inquiry_tab(assistant, session)
         lists = [
@@ -184,25 +184,20 @@ def build_ui(assistant: CouncilAssistant) -> gr.Blocks:
             return [gr.Dropdown(choices=_choices(choices, facets), value=ALL) for choices, _ in lists]
 
         def enter(typed: str) -> list[Any]:
-            """(session, token box, who is signed in, chat, chat state, the filter lists)."""
+            """(session, token box, who is signed in, the chat as shown and as the chat
+            interface keeps it, its turns, the filter lists)."""
             try:
                 viewer = assistant.viewer(typed)
             except AccountError as exc:
-                return [gr.skip(), "", f"**{exc}**", gr.skip(), gr.skip(), *(gr.skip() for _ in lists)]
+                return [gr.skip(), "", f"**{exc}**", *(gr.skip() for _ in range(3 + len(lists)))]
             token = typed.strip() if viewer.name else None
-            return [
-                token,
-                "",
-                _who(assistant, token),
-                [],
-                ChatState(),
-                *refresh(token),
-            ]
+            return [token, "", _who(assistant, token), [], [], ChatState(), *refresh(token)]
 
         def leave() -> list[Any]:
-            return [None, "", _who(assistant, None), [], ChatState(), *refresh(None)]
+            return [None, "", _who(assistant, None), [], [], ChatState(), *refresh(None)]
 
-        outputs = [session, token_box, signed_in, chatbot, chat_state, *(c for _, c in lists)]
+        chats = [chat.chatbot, chat.chatbot_state, chat_state]  # cleared: no answer outlives its reader
+        outputs = [session, token_box, signed_in, *chats, *(c for _, c in lists)]
         sign_in.click(enter, [token_box], outputs, api_visibility="private")
         token_box.submit(enter, [token_box], outputs, api_visibility="private")
         sign_out.click(leave, None, outputs, api_visibility="private")
@@ -256,8 +251,8 @@ def _with_filter_parameters(fn: Callable[..., Any]) -> Callable[..., Any]:
 
 def _chat_tab(
     assistant: CouncilAssistant, session: gr.State
-) -> tuple[dict[str, gr.components.Component], gr.Chatbot, gr.State]:
-    """The chat; returns its filter inputs by field name, its chatbot and its turns' state."""
+) -> tuple[dict[str, gr.components.Component], gr.ChatInterface, gr.State]:
+    """The chat; returns its filter inputs by field name, the chat interface and its turns' state."""
 
     @_with_filter_parameters
     def respond(
@@ -323,7 +318,7 @@ def _chat_tab(
         label="Beispielfragen (ein Klick übernimmt die Frage)",
         elem_id="ca-examples",
     )
-    return fields, chatbot, chat_state
+    return fields, chat, chat_state
 
 
 def _inquiry_tab(assistant: CouncilAssistant, session: gr.State) -> dict[str, gr.components.Component]:

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
-from tests.conftest import KARLSRUHE_TOP14, METTMANN, ROOT
+from assistant.service.accounts import Accounts
+from tests.conftest import CLOSED_FACT, KARLSRUHE_TOP14, METTMANN, ROOT
 from tests.interfaces.serving import running
 
 pytestmark = pytest.mark.slow
@@ -131,3 +132,54 @@ def test_the_inquiry_tab_drafts_an_answer_with_downloads(page: Page):
     assert download.value.suggested_filename == "Antwortentwurf.docx"
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "anfrage.png"), full_page=True)
+
+
+@pytest.fixture(scope="module")
+def closed_chat(access_indexes, tmp_path_factory) -> tuple[str, str]:
+    """A server over published and closed files (`access_indexes.mixed`, copied), and a
+    member's token."""
+    data = tmp_path_factory.mktemp("browser-access") / "data"
+    shutil.copytree(access_indexes.mixed, data)
+    token = Accounts(data).add("rat", "mitglied")
+    with running(data) as url:
+        yield url, token
+
+
+def test_the_public_chat_never_shows_a_closed_passage_and_a_member_signs_in_to_read_it(
+    browser: Browser, closed_chat: tuple[str, str]
+):
+    url, token = closed_chat
+    context = browser.new_context(viewport={"width": 1280, "height": 1100}, locale="de-DE")
+    page = context.new_page()
+    page.goto(url)
+    signed_in = page.locator("#ca-signed-in")
+    expect(signed_in).to_contain_text("Nicht angemeldet")
+    question = "Mit wem wird die Stelle der Amtsleitung Liegenschaften besetzt?"
+    ask(page, question)
+    chat = page.locator("#ca-chat")
+    expect(chat.locator(".message.bot").last).not_to_contain_text(CLOSED_FACT)
+    assert CLOSED_FACT not in page.content() and "nichtoeffentlich/" not in page.content()
+
+    page.locator("#ca-sign-in-panel").get_by_text("Anmeldung").click()
+    page.locator("#ca-token input").fill("rat_falsch_falsch")
+    page.locator("#ca-sign-in").click()
+    expect(signed_in).to_contain_text("ungültig")
+    page.locator("#ca-token input").fill(token)
+    page.locator("#ca-sign-in").click()
+    expect(signed_in).to_contain_text("Angemeldet als rat (Rolle mitglied)")
+    expect(chat.locator(".message.bot")).to_have_count(0)  # signing in starts a new conversation
+    ask(page, question)
+    answer = chat.locator(".message.bot").last
+    expect(answer).to_contain_text(CLOSED_FACT)
+    expect(answer.locator("details.ca-source summary").first).to_contain_text("nichtöffentlich")
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "nichtoeffentlich.png"))
+
+    page.locator("#ca-sign-out").click()
+    expect(signed_in).to_contain_text("Nicht angemeldet")
+    ask(page, question)
+    expect(chat.locator(".message.bot").last).not_to_contain_text(CLOSED_FACT)
+    html = page.content()
+    i = html.find(CLOSED_FACT)
+    assert i < 0, html[max(0, i - 1500) : i + 200]
+    context.close()
