@@ -16,12 +16,13 @@ included, sees only what that role may read (`assistant.core.access`).
 
 Errors carry a German `detail` for the user: 400 for a question or filter the assistant cannot use
 (`QuestionError`, `FilterError`), 401 (with `WWW-Authenticate: Bearer`) for a wrong, revoked or
-malformed token or a missing one where sign-in is required, 413 for a body over
-`ui.max_request_kb`, 422 for a request of the wrong shape or a body that is not UTF-8, 429 with
-Retry-After for a client's question beyond `ui.rate_limit_per_minute`, 404/405 for another address or method under /api, 503 when the index
-cannot be reached, 500 for anything else; never a traceback. 413, 429 and the UTF-8 check come from
-`ApiGuard`, middleware in front of /api that answers before FastAPI reads a body: an oversized or
-endless body is never read into memory. "filters" may be left out or null (no filters).
+malformed token or a missing one where sign-in is required, 413 for a body over `ui.max_request_kb`,
+422 for a request of the wrong shape or a body that is not UTF-8, 429 with Retry-After for a
+client's question beyond `ui.rate_limit_per_minute`, 404/405 for another address or method under
+/api, 503 when the index cannot be reached, 500 for anything else; never a traceback. 413, 429 and
+the UTF-8 check come from `ApiGuard`, middleware in front of /api that answers before FastAPI reads
+a body: an oversized or endless body is never read into memory. "filters" may be left out or null
+(no filters).
 
 `serve(settings)` builds the assistant once, mounts the UI and runs uvicorn on settings.ui.host
 and port; with `prevent_thread_lock=True` it runs in a background thread and returns at once with
