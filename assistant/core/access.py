@@ -40,6 +40,7 @@ READS: dict[Role, frozenset[AccessLevel]] = {
 # "Nichtöffentlicher Teil", "Nicht öffentliche Sitzung".
 _CLOSED_NUMBER = re.compile(r"^\s*(?:NÖ|NOE|N)\s*\.?\s*\d", re.I)
 _CLOSED_WORDS = re.compile(r"\bnicht[\s-]?öffentlich", re.I)
+_OPEN_WORD = re.compile(r"(?<![\w-])öffentlich", re.I)
 
 
 @dataclass(frozen=True)
@@ -77,15 +78,21 @@ def stricter(a: AccessLevel, b: AccessLevel | None) -> AccessLevel:
 
 def level_of(text: str | None) -> AccessLevel | None:
     """The level a registry value or an agenda item number/heading states, None where it states
-    none: 'nichtöffentlich', 'NÖ 3', 'Nichtöffentlicher Teil' → nichtöffentlich.
+    none: 'nichtöffentlich', 'NÖ 3', 'Nichtöffentlicher Teil' → nichtöffentlich. A text that
+    names both parts, as Karlsruhe's OParl meeting "Gemeinderat (öffentlich/nicht öffentlich)",
+    states none: its agenda items say which is which.
 
     >>> level_of("NÖ 3"), level_of("Nicht öffentliche Sitzung"), level_of("14.1"), level_of("öffentlich")
     ('nichtöffentlich', 'nichtöffentlich', None, 'öffentlich')
+    >>> level_of("Gemeinderat (öffentlich/nicht öffentlich)"), level_of("öffentliche und nichtöffentliche Sitzung")
+    (None, None)
     """
     if not text:
         return None
-    if _CLOSED_NUMBER.match(text) or _CLOSED_WORDS.search(text):
+    if _CLOSED_NUMBER.match(text):
         return CLOSED
+    if _CLOSED_WORDS.search(text):
+        return None if _OPEN_WORD.search(_CLOSED_WORDS.sub("", text)) else CLOSED
     if text.strip().casefold() == PUBLIC:
         return PUBLIC
     return None
