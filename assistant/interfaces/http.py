@@ -51,7 +51,7 @@ from assistant.core.filters import FilterError, Filters, filters_from_input
 from assistant.core.settings import Settings
 from assistant.index.vectors import StoreError
 from assistant.interfaces.web_render import CSS
-from assistant.interfaces.web_ui import TITLE, build_ui
+from assistant.interfaces.web_ui import TITLE, build_ui, upload_cap
 from assistant.service.council import CouncilAssistant, QuestionError, build_assistant
 from assistant.service.schema import AnswerOut, AskIn, ChatIn, ChatOut, Health, TurnIn, typed_filters
 
@@ -295,7 +295,7 @@ def create_app(assistant: CouncilAssistant) -> FastAPI:
         footer_links=[],
         run_history=False,
         show_error=False,
-        max_file_size=settings.ui.max_upload_mb * 2**20,  # refused while it arrives, before the disk
+        max_file_size=upload_cap(settings.ui),
         css=CSS,
     )
 
