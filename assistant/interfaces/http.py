@@ -80,8 +80,10 @@ class QuestionLimiter:
     `limits` package; 0 means no limit. One process serves the API, so memory is the whole count.
 
     A client is its bearer token where the request sends one (scripts behind one proxy address
-    keep their own budgets), else its IP address. A token is kept only as a hash keyed with a
-    secret of this process, never in clear:
+    keep their own budgets), else its IP address. As long as the API checks no tokens, a client
+    that makes up a new token for each request escapes the limit; once it checks them, a made-up
+    token gets a quick 401 and only real tokens are answered. A token is kept only as a hash
+    keyed with a secret of this process, never in clear:
 
     >>> limiter = QuestionLimiter(2)
     >>> scope = {"headers": [(b"authorization", b"Bearer geheim")], "client": ("10.0.0.1", 5)}
