@@ -84,7 +84,7 @@ def level_of(text: str | None) -> AccessLevel | None:
 
     >>> level_of("NÖ 3"), level_of("Nicht öffentliche Sitzung"), level_of("14.1"), level_of("öffentlich")
     ('nichtöffentlich', 'nichtöffentlich', None, 'öffentlich')
-    >>> level_of("Gemeinderat (öffentlich/nicht öffentlich)"), level_of("öffentliche und nichtöffentliche Sitzung")
+    >>> level_of("Gemeinderat (öffentlich/nicht öffentlich)"), level_of("öffentliche und nichtöffentliche")
     (None, None)
     """
     if not text:

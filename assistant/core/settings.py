@@ -255,8 +255,8 @@ class UISettings(BaseModel):
     max_upload_mb: int = Field(
         10,
         ge=1,
-        description="Largest file the web chat takes as an inquiry upload, in MB; Gradio refuses larger "
-        "uploads while they arrive.",
+        description="Largest file the web chat takes as an inquiry upload, in MB; a larger one is refused "
+        "in German in the status line. Gradio refuses any upload over twice this while it arrives.",
     )
 
 

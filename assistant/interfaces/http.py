@@ -20,9 +20,9 @@ malformed token or a missing one where sign-in is required, 413 for a body over 
 422 for a request of the wrong shape or a body that is not UTF-8, 429 with Retry-After for a
 client's question beyond `ui.rate_limit_per_minute`, 404/405 for another address or method under
 /api, 503 when the index cannot be reached, 500 for anything else; never a traceback. 413, 429 and
-the UTF-8 check come from `ApiGuard`, middleware in front of /api that answers before FastAPI reads
-a body: an oversized or endless body is never read into memory. "filters" may be left out or null
-(no filters).
+the UTF-8 check come from `ApiGuard` (`api_guard.py`), middleware in front of /api that answers
+before FastAPI reads a body: an oversized or endless body is never read into memory. "filters" may
+be left out or null (no filters).
 
 `serve(settings)` builds the assistant once, mounts the UI and runs uvicorn on settings.ui.host
 and port; with `prevent_thread_lock=True` it runs in a background thread and returns at once with
@@ -30,10 +30,7 @@ a handle whose `close()` stops it (tests, notebooks).
 """
 
 import contextlib
-import hashlib
 import logging
-import math
-import secrets
 import threading
 import time
 from dataclasses import dataclass
@@ -44,12 +41,7 @@ import uvicorn
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from limits import RateLimitItemPerMinute
-from limits.storage import MemoryStorage
-from limits.strategies import MovingWindowRateLimiter
 from pydantic import BaseModel
-from starlette.datastructures import Headers
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from assistant.answering.chat import Turn
 from assistant.core.access import Viewer
@@ -57,8 +49,9 @@ from assistant.core.answers import Answer
 from assistant.core.filters import FilterError, Filters, filters_from_input
 from assistant.core.settings import Settings
 from assistant.index.vectors import StoreError
+from assistant.interfaces.api_guard import ApiGuard, QuestionLimiter
 from assistant.interfaces.web_render import CSS
-from assistant.interfaces.web_ui import TITLE, build_ui
+from assistant.interfaces.web_ui import TITLE, build_ui, upload_cap
 from assistant.service.accounts import InvalidToken
 from assistant.service.council import CouncilAssistant, QuestionError, SignInRequired, build_assistant
 from assistant.service.schema import AnswerOut, AskIn, ChatIn, ChatOut, Health, TurnIn, typed_filters
@@ -68,7 +61,6 @@ log = logging.getLogger(__name__)
 BEARER_EXPECTED = "Ungültige Anmeldung: Erwartet wird der Kopf „Authorization: Bearer ZUGANGSSCHLÜSSEL“."
 STORE_DOWN = "Der Dokumentenindex ist gerade nicht erreichbar. Bitte versuchen Sie es später erneut."
 INTERNAL = "Interner Fehler bei der Beantwortung. Bitte versuchen Sie es erneut."
-NOT_UTF8 = "Ungültige Anfrage: Der Inhalt ist nicht UTF-8-kodiert. Bitte senden Sie JSON in UTF-8."
 ENDPOINTS = {"/api/ask": "POST", "/api/chat": "POST", "/api/health": "GET"}
 QUESTIONS = ("/api/ask", "/api/chat")  # the endpoints the rate limit counts
 API_CONCURRENCY = 2  # questions answered at once, by the API and by the chat each
@@ -84,153 +76,6 @@ class Problem(Exception):
         self.headers = headers
 
 
-class QuestionLimiter:
-    """How many questions a client may ask: at most `per_minute` in any 60 seconds (a moving
-    window, so a burst at the turn of a minute gets no second budget), counted in memory by the
-    `limits` package; 0 means no limit. One process serves the API, so memory is the whole count.
-
-    A client is its bearer token where the request sends one (scripts behind one proxy address
-    keep their own budgets), else its IP address. A token is kept only as a hash keyed with a
-    secret of this process, never in clear:
-
-    >>> limiter = QuestionLimiter(2)
-    >>> scope = {"headers": [(b"authorization", b"Bearer geheim")], "client": ("10.0.0.1", 5)}
-    >>> client = limiter.client(scope)
-    >>> client.startswith("token:") and "geheim" not in client
-    True
-    >>> limiter.client({"headers": [], "client": ("10.0.0.1", 5)})
-    'ip:10.0.0.1'
-    >>> [limiter.wait(client) for _ in range(3)][:2], 55 <= limiter.wait(client) <= 60
-    ([0, 0], True)
-    """
-
-    def __init__(self, per_minute: int):
-        self.per_minute = per_minute
-        self._item = RateLimitItemPerMinute(per_minute) if per_minute else None
-        self._window = MovingWindowRateLimiter(MemoryStorage()) if per_minute else None
-        self._secret = secrets.token_bytes(32)
-
-    def client(self, scope: Scope) -> str:
-        """The key a request is counted under: "token:<keyed hash>" or "ip:<address>"."""
-        scheme, _, token = Headers(scope=scope).get("authorization", "").partition(" ")
-        if scheme.lower() == "bearer" and token.strip():
-            digest = hashlib.blake2b(token.strip().encode(), key=self._secret, digest_size=16)
-            return f"token:{digest.hexdigest()}"
-        address = scope.get("client")
-        return f"ip:{address[0] if address else 'unbekannt'}"
-
-    def wait(self, client: str) -> int:
-        """0 when `client` may ask now (the question is counted); else the seconds until it may."""
-        if self._item is None or self._window is None or self._window.hit(self._item, client):
-            return 0
-        reset, _ = self._window.get_window_stats(self._item, client)
-        return max(1, math.ceil(reset - time.time()))
-
-
-class ApiGuard:
-    """What must be checked before FastAPI reads a request to /api, as pure ASGI middleware:
-
-    1. a question (`QUESTIONS`) beyond its client's rate: 429 with Retry-After, nothing read;
-    2. a body over `max_kb`: 413, at once when its Content-Length says so, else as soon as the
-       bytes received pass the limit (a chunked body is never read further, and the connection is
-       closed, so no client streams an unbounded body into memory);
-    3. a body that is not UTF-8: 422 (FastAPI would answer an English 400, "There was an error
-       parsing the body").
-
-    A body that passes (at most `max_kb`) is handed on as it arrived. Everything outside /api —
-    the web chat, and Gradio's uploads, which it limits itself — passes untouched.
-    """
-
-    def __init__(self, app: ASGIApp, *, max_kb: int, limiter: QuestionLimiter):
-        self.app = app
-        self.max_kb = max_kb
-        self.limiter = limiter
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        path = scope.get("path", "") if scope["type"] == "http" else ""
-        if not (path == "/api" or path.startswith("/api/")):
-            await self.app(scope, receive, send)
-            return
-        if path.rstrip("/") in QUESTIONS and (wait := self.limiter.wait(self.limiter.client(scope))):
-            detail = too_many(self.limiter.per_minute, wait)
-            await _refusal(429, detail, {"Retry-After": str(wait)})(scope, receive, send)
-            return
-        declared = _content_length(scope)
-        if declared is not None and declared > self.max_kb * 1024:
-            await _refusal(413, too_large(self.max_kb, declared), CLOSE)(scope, receive, send)
-            return
-        chunks: list[bytes] = []
-        received = 0
-        while True:
-            message = await receive()
-            if message["type"] == "http.disconnect":
-                return  # the client is gone; nobody reads an answer
-            chunks.append(message.get("body", b""))
-            received += len(chunks[-1])
-            if received > self.max_kb * 1024:
-                await _refusal(413, too_large(self.max_kb), CLOSE)(scope, receive, send)
-                return
-            if not message.get("more_body", False):
-                break
-        body = b"".join(chunks)
-        try:
-            body.decode("utf-8")
-        except UnicodeDecodeError:
-            await _refusal(422, NOT_UTF8)(scope, receive, send)
-            return
-        await self.app(scope, _replay(body, receive), send)
-
-
-CLOSE = {"Connection": "close"}  # the rest of a refused body is not read; the connection goes
-
-
-def too_large(limit_kb: int, size: int | None = None) -> str:
-    """The 413 detail; the size where the request declared it.
-
-    >>> too_large(256, 300 * 1024 + 1)
-    'Die Anfrage ist zu groß (301 KB, höchstens 256 KB).'
-    >>> too_large(256)
-    'Die Anfrage ist zu groß (höchstens 256 KB).'
-    """
-    given = "" if size is None else f"{math.ceil(size / 1024)} KB, "
-    return f"Die Anfrage ist zu groß ({given}höchstens {limit_kb} KB)."
-
-
-def too_many(per_minute: int, wait: int) -> str:
-    """The 429 detail.
-
-    >>> too_many(30, 1)
-    'Zu viele Fragen: höchstens 30 pro Minute. Bitte versuchen Sie es in 1 Sekunde erneut.'
-    """
-    seconds = "1 Sekunde" if wait == 1 else f"{wait} Sekunden"
-    return f"Zu viele Fragen: höchstens {per_minute} pro Minute. Bitte versuchen Sie es in {seconds} erneut."
-
-
-def _refusal(status: int, detail: str, headers: dict[str, str] | None = None) -> JSONResponse:
-    return JSONResponse({"detail": detail}, status_code=status, headers=headers)
-
-
-def _content_length(scope: Scope) -> int | None:
-    try:
-        return int(Headers(scope=scope)["content-length"])
-    except (KeyError, ValueError):
-        return None
-
-
-def _replay(body: bytes, receive: Receive) -> Receive:
-    """A `receive` that gives the body read before, then whatever comes (a disconnect)."""
-    given = False
-
-    async def replay() -> Message:
-        nonlocal given
-        if given:
-            return await receive()
-        given = True
-        return {"type": "http.request", "body": body, "more_body": False}
-
-    return replay
-
-
 def create_app(assistant: CouncilAssistant) -> FastAPI:
     """The FastAPI app: /api routes first (they take precedence), then the web chat at "/"."""
     settings = assistant.settings
@@ -241,7 +86,7 @@ def create_app(assistant: CouncilAssistant) -> FastAPI:
         openapi_url="/api/openapi.json",
     )
     limiter = QuestionLimiter(settings.ui.rate_limit_per_minute)
-    app.add_middleware(ApiGuard, max_kb=settings.ui.max_request_kb, limiter=limiter)
+    app.add_middleware(ApiGuard, max_kb=settings.ui.max_request_kb, limiter=limiter, questions=QUESTIONS)
 
     @app.exception_handler(Problem)
     async def _problem(request: Request, exc: Problem) -> JSONResponse:
@@ -309,7 +154,7 @@ def create_app(assistant: CouncilAssistant) -> FastAPI:
         footer_links=[],
         run_history=False,
         show_error=False,
-        max_file_size=settings.ui.max_upload_mb * 2**20,  # refused while it arrives, before the disk
+        max_file_size=upload_cap(settings.ui),
         css=CSS,
     )
 

@@ -23,8 +23,9 @@ HTTP API and serves both.
   lists, which show only what the signed-in role may read. Without a token the chat answers as
   the public does (or, with `access.require_sign_in`, asks to sign in).
 
-A second tab, "Anfrage beantworten", is for staff: an inquiry pasted or uploaded (.txt, .pdf) is
-answered question by question (`assistant.answering.draft`); it shows the draft with its sources,
+A second tab, "Anfrage beantworten", is for staff: an inquiry pasted or uploaded (the types ingest
+reads, at most `ui.max_upload_mb`; `read_upload` reads only Gradio's copy) is answered question by
+question (`assistant.answering.draft`); it shows the draft with its sources,
 every relevant passage grouped by meeting, and offers the draft as Markdown and DOCX
 (`assistant/interfaces/draft_export.py`).
 """
@@ -33,6 +34,7 @@ import inspect
 import logging
 import re
 import tempfile
+import unicodedata
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -52,6 +54,7 @@ from assistant.core.filters import (
     IndexFacets,
     filters_from_input,
 )
+from assistant.core.settings import UISettings
 from assistant.index.vectors import StoreError
 from assistant.interfaces.draft_export import draft_files
 from assistant.interfaces.web_render import (
@@ -328,12 +331,17 @@ def _inquiry_tab(assistant: CouncilAssistant, session: gr.State) -> dict[str, gr
     downloads_dir = tempfile.TemporaryDirectory(prefix="council-drafts-")
     downloads = Path(downloads_dir.name)
 
-    def read_upload(path: str | None) -> tuple[Any, str]:
+    max_bytes = assistant.settings.ui.max_upload_mb * 2**20
+
+    def uploaded(path: str) -> str:
+        return read_upload(path, max_bytes=max_bytes, uploads=Path(upload.GRADIO_CACHE))
+
+    def show_upload(path: str | None) -> tuple[Any, str]:
         """An uploaded inquiry's text into the text box, so staff see what will be answered."""
         if not path:
             return gr.skip(), ""
         try:
-            return read_inquiry(Path(path)), ""
+            return uploaded(path), ""
         except InquiryError as exc:
             return gr.skip(), render_error(str(exc))
 
@@ -347,7 +355,7 @@ def _inquiry_tab(assistant: CouncilAssistant, session: gr.State) -> dict[str, gr
         text = inquiry_text or ""
         try:
             if not text.strip() and inquiry_file:
-                text = read_inquiry(Path(inquiry_file))
+                text = uploaded(inquiry_file)
             viewer = assistant.viewer(token)
             draft = assistant.draft(text, _filters(assistant, typed, viewer), viewer, "web/draft")
             md, docx = draft_files(draft, downloads)
@@ -383,8 +391,9 @@ def _inquiry_tab(assistant: CouncilAssistant, session: gr.State) -> dict[str, gr
             elem_id="ca-inquiry",
         )
         upload = gr.File(
-            label="… oder als Datei (.txt, .pdf)",
-            file_types=list(INQUIRY_SUFFIXES),
+            label=f"… oder als Datei ({', '.join(INQUIRY_SUFFIXES)}; höchstens {max_bytes // 2**20} MB)",
+            # No `file_types`: Gradio would refuse another type in English before `read_upload`
+            # says in German which types it reads (a .docx is the likely mistake).
             type="filepath",
             scale=2,
             elem_id="ca-inquiry-file",
@@ -408,7 +417,7 @@ def _inquiry_tab(assistant: CouncilAssistant, session: gr.State) -> dict[str, gr
             draft_view = gr.HTML(label="Entwurf", elem_id="ca-draft")
         with gr.Column(scale=2):
             groups_view = gr.HTML(label="Fundstellen", elem_id="ca-groups")
-    upload.upload(read_upload, [upload], [inquiry, status], api_visibility="private")
+    upload.upload(show_upload, [upload], [inquiry, status], api_visibility="private")
     run.click(
         make_draft,
         [inquiry, upload, session],
@@ -417,6 +426,51 @@ def _inquiry_tab(assistant: CouncilAssistant, session: gr.State) -> dict[str, gr
         inputs_kwargs=dict(fields.items()),  # typed as Gradio declares it (a dict of any block)
     )
     return fields
+
+
+def upload_cap(settings: UISettings) -> int:
+    """Bytes beyond which Gradio refuses any upload while it arrives, with its own (English)
+    message: twice `ui.max_upload_mb`, so that a file a little too large still reaches
+    `read_upload` and is refused in German, and nothing much larger reaches the disk."""
+    return 2 * settings.max_upload_mb * 2**20
+
+
+def read_upload(path: str, *, max_bytes: int, uploads: Path) -> str:
+    """The text of an inquiry uploaded in the "Anfrage beantworten" tab; raises `InquiryError`
+    with the German line for the status (a file too large, of another type, unreadable).
+
+    Only `path` is read: Gradio's copy of the upload in its upload folder `uploads`. The name the
+    file had on the user's computer is the path's last part (Gradio keeps only the last part of
+    the name it was sent, without path separators: "../../etc/passwd.txt" arrives as
+    "passwd.txt") and is only ever shown, cleaned by `shown_name`, never joined into a path. A path
+    that leads out of `uploads` (Gradio hands over none; a link could) is refused unread.
+    """
+    file = Path(path)
+    name = shown_name(file.name)
+    real = file.resolve()
+    if not real.is_relative_to(uploads.resolve()):
+        log.warning("upload outside the upload folder %s refused: %r", uploads, path)
+        raise InquiryError(f"Die Datei {name} kann nicht gelesen werden. Bitte laden Sie sie erneut hoch.")
+    return read_inquiry(real, max_bytes=max_bytes, shown_as=name)
+
+
+def shown_name(name: str, limit: int = 80) -> str:
+    r"""A file's name as the status line shows it: one line, without control or formatting
+    characters (a right-to-left override makes "anfrage\u202etxt.exe" look like a .txt file), at
+    most `limit` characters with the ending kept. HTML is escaped where it is rendered.
+
+    >>> shown_name("anfrage\u202etxt.exe"), shown_name("  Anfrage\n2024 .pdf")
+    ('anfragetxt.exe', 'Anfrage 2024 .pdf')
+    >>> shown_name("x" * 100 + ".pdf", limit=20)
+    'xxxxxxxxxxxxxxx….pdf'
+    """
+    visible = (c for c in name if c.isspace() or unicodedata.category(c)[0] != "C")
+    kept = " ".join("".join(visible).split())  # line breaks and tabs are spaces
+    if len(kept) > limit:
+        _, dot, suffix = kept.rpartition(".")
+        ending = f".{suffix}" if dot and len(suffix) < 10 else ""
+        kept = kept[: limit - len(ending) - 1] + "…" + ending
+    return kept or "(ohne Namen)"
 
 
 def _choices(choices: Choices, facets: IndexFacets) -> list[tuple[str, str]]:

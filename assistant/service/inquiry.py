@@ -1,6 +1,7 @@
 """An inquiry (Anfrage) read from a file for `council draft` and the web chat's upload: .txt/.md as
 UTF-8, .pdf and .html as ingest reads them."""
 
+import math
 import re
 from pathlib import Path
 
@@ -11,30 +12,35 @@ MAX_FILE_BYTES = 20 * 2**20
 INQUIRY_SUFFIXES = SUPPORTED_SUFFIXES  # what the ingest reads, an inquiry may be
 
 
-def read_inquiry(path: Path) -> str:
+def read_inquiry(path: Path, *, max_bytes: int = MAX_FILE_BYTES, shown_as: str | None = None) -> str:
     """The text of an inquiry file: .txt/.md as UTF-8, .pdf and .html as ingest reads them.
-    Raises `InquiryError` with one German line saying what is wrong and what to do."""
-    name = path.name
-    if not path.is_file():
-        raise InquiryError(f"Die Datei {path} gibt es nicht.")
-    size = path.stat().st_size
-    if size == 0:
-        raise InquiryError(f"Die Datei {name} ist leer.")
-    if size > MAX_FILE_BYTES:
-        raise InquiryError(f"Die Datei {name} ist zu groß ({size / 2**20:.0f} MB) für eine Anfrage.")
+    Raises `InquiryError` with one German line saying what is wrong and what to do. Messages name
+    the file `shown_as` where given (an upload's name as the user knows it, not the server's
+    path), else by its name."""
+    name = shown_as or path.name
     suffix = path.suffix.lower()
     reader = READERS.get(suffix)
-    if reader is None:
+    if reader is None:  # first: a file of the wrong type is not even looked at
         *most, last = INQUIRY_SUFFIXES
         raise InquiryError(
             f"Der Dateityp {suffix or '(ohne Endung)'} wird nicht unterstützt; möglich sind "
             f"{', '.join(most)} und {last}."
         )
+    if not path.is_file():
+        raise InquiryError(f"Die Datei {shown_as or path} gibt es nicht.")
+    size = path.stat().st_size
+    if size == 0:
+        raise InquiryError(f"Die Datei {name} ist leer.")
+    if size > max_bytes:
+        raise InquiryError(
+            f"Die Datei {name} ist für eine Anfrage zu groß ({megabytes(size)}, höchstens "
+            f"{megabytes(max_bytes)})."
+        )
     if reader.plain_text:
         text = _decode(path.read_bytes(), name)
     else:
         try:
-            pages, _ = read_pages(path, MAX_FILE_BYTES)
+            pages, _ = read_pages(path, max_bytes)
         except ReadError as exc:
             raise InquiryError(
                 f"Die Datei {name} kann nicht gelesen werden: {_german_reason(exc.reason)}."
@@ -49,6 +55,17 @@ def read_inquiry(path: Path) -> str:
             "Bitte speichern Sie nur den Text der Anfrage."
         )
     return text
+
+
+def megabytes(size: int) -> str:
+    """A file size as a German reads it, rounded up (a file just over a limit never reads as the
+    limit itself).
+
+    >>> megabytes(10 * 2**20), megabytes(10 * 2**20 + 1), megabytes(300 * 2**10)
+    ('10 MB', '10,1 MB', '0,3 MB')
+    """
+    tenths = math.ceil(size * 10 / 2**20)
+    return f"{tenths // 10} MB" if tenths % 10 == 0 else f"{tenths // 10},{tenths % 10} MB"
 
 
 def _decode(data: bytes, name: str) -> str:

@@ -5,12 +5,15 @@ import shutil
 from pathlib import Path
 
 import docx
+import httpx
 import pytest
+from gradio.utils import get_upload_folder
 from gradio_client import Client, handle_file
 
 from assistant.core.settings import LLMSettings, Settings, UISettings
 from assistant.interfaces.http import serve
 from assistant.interfaces.web_render import SEARCHING
+from assistant.interfaces.web_ui import read_upload
 from tests.conftest import KARLSRUHE_TOP14, METTMANN, free_port
 from tests.interfaces.serving import running
 
@@ -127,6 +130,35 @@ def test_inquiry_tab_reads_an_uploaded_file_and_reports_problems_in_german(chat_
     assert "Die Anfrage ist leer" in empty
     typo, *_ = client.predict("Wer?", None, date_from="32.1.2024", api_name="/anfrage")
     assert "ist kein Datum" in typo and "Traceback" not in typo
+
+
+def test_inquiry_upload_of_another_type_or_too_large_is_refused_in_german(chat_url, tmp_path):
+    """The refusal is the status line's, in German (ui.max_upload_mb: 10); a file over twice the
+    limit Gradio refuses itself while it arrives."""
+    client = Client(chat_url, verbose=False)
+    word = tmp_path / "anfrage.docx"
+    word.write_bytes(b"PK\x03\x04" + bytes(2000))
+    status, draft, *_ = client.predict("", handle_file(str(word)), api_name="/anfrage")
+    assert "Der Dateityp .docx wird nicht unterstützt; möglich sind .txt, .md, .pdf" in status and not draft
+    large = tmp_path / "anfrage.txt"
+    large.write_bytes(INQUIRY.encode() + b"\n" * (10 * 2**20))
+    status, draft, *_ = client.predict("", handle_file(str(large)), api_name="/anfrage")
+    assert "Die Datei anfrage.txt ist für eine Anfrage zu groß (10,1 MB, höchstens 10 MB)." in status
+    huge = httpx.post(f"{chat_url}gradio_api/upload", files={"files": ("gross.txt", b"x" * (21 * 2**20))})
+    assert huge.status_code == 413
+
+
+def test_an_uploaded_name_is_kept_as_its_last_part_only(chat_url):
+    """Gradio stores "../../etc/passwd.txt" as passwd.txt in a folder of its upload folder; that
+    copy is what the tab reads."""
+    r = httpx.post(
+        f"{chat_url}gradio_api/upload", files={"files": ("../../etc/passwd.txt", INQUIRY.encode())}
+    )
+    assert r.status_code == 200
+    stored = Path(r.json()[0])
+    uploads = Path(get_upload_folder())
+    assert stored.name == "passwd.txt" and stored.resolve().is_relative_to(uploads)
+    assert "Eintrittspreis im Zoo" in read_upload(str(stored), max_bytes=2**20, uploads=uploads)
 
 
 def test_llm_text_streams_in_and_is_replaced_by_the_checked_answer(small_index, tmp_path):
