@@ -26,10 +26,11 @@ class QuestionLimiter:
     `limits` package; 0 means no limit. One process serves the API, so memory is the whole count.
 
     A client is its bearer token where the request sends one (scripts behind one proxy address
-    keep their own budgets), else its IP address. As long as the API checks no tokens, a client
-    that makes up a new token for each request escapes the limit; once it checks them, a made-up
-    token gets a quick 401 and only real tokens are answered. A token is kept only as a hash
-    keyed with a secret of this process, never in clear:
+    keep their own budgets), else its IP address. A client that makes up a new token for each
+    request gets a budget per token, but no answer: each is a 401, and `failed`/`refused` count
+    those per address, so that after `per_minute` failed sign-ins an address is refused before
+    its next token is checked (argon2 is slow on purpose). A token is kept only as a hash keyed
+    with a secret of this process, never in clear:
 
     >>> limiter = QuestionLimiter(2)
     >>> scope = {"headers": [(b"authorization", b"Bearer geheim")], "client": ("10.0.0.1", 5)}
@@ -61,7 +62,22 @@ class QuestionLimiter:
         """0 when `client` may ask now (the question is counted); else the seconds until it may."""
         if self._item is None or self._window is None or self._window.hit(self._item, client):
             return 0
-        reset, _ = self._window.get_window_stats(self._item, client)
+        return self._until(client)
+
+    def failed(self, address: str) -> None:
+        """Count a failed sign-in from this address."""
+        if self._item is not None and self._window is not None:
+            self._window.hit(self._item, f"failed:{address}")
+
+    def refused(self, address: str) -> int:
+        """0 when this address may try a token now (nothing is counted); else the seconds until."""
+        if self._item is None or self._window is None or self._window.test(self._item, f"failed:{address}"):
+            return 0
+        return self._until(f"failed:{address}")
+
+    def _until(self, key: str) -> int:
+        assert self._item is not None and self._window is not None
+        reset, _ = self._window.get_window_stats(self._item, key)
         return max(1, math.ceil(reset - time.time()))
 
 
@@ -146,6 +162,16 @@ def too_many(per_minute: int, wait: int) -> str:
     """
     seconds = "1 Sekunde" if wait == 1 else f"{wait} Sekunden"
     return f"Zu viele Fragen: höchstens {per_minute} pro Minute. Bitte versuchen Sie es in {seconds} erneut."
+
+
+def too_many_failures(wait: int) -> str:
+    """The 429 detail for an address whose tokens keep failing.
+
+    >>> too_many_failures(42)
+    'Zu viele ungültige Zugangsschlüssel. Bitte versuchen Sie es in 42 Sekunden erneut.'
+    """
+    seconds = "1 Sekunde" if wait == 1 else f"{wait} Sekunden"
+    return f"Zu viele ungültige Zugangsschlüssel. Bitte versuchen Sie es in {seconds} erneut."
 
 
 def _refusal(status: int, detail: str, headers: dict[str, str] | None = None) -> JSONResponse:

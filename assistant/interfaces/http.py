@@ -49,7 +49,7 @@ from assistant.core.answers import Answer
 from assistant.core.filters import FilterError, Filters, filters_from_input
 from assistant.core.settings import Settings
 from assistant.index.vectors import StoreError
-from assistant.interfaces.api_guard import ApiGuard, QuestionLimiter
+from assistant.interfaces.api_guard import ApiGuard, QuestionLimiter, too_many_failures
 from assistant.interfaces.web_render import CSS
 from assistant.interfaces.web_ui import TITLE, build_ui, upload_cap
 from assistant.service.accounts import InvalidToken
@@ -106,7 +106,7 @@ def create_app(assistant: CouncilAssistant) -> FastAPI:
     answering = threading.BoundedSemaphore(API_CONCURRENCY)
 
     def answer(request: Request, body: AskIn, history: list[Turn], channel: str) -> Answer:
-        viewer = _viewer(assistant, request)
+        viewer = _viewer(assistant, request, limiter)
         try:
             with answering:
                 filters = _filters(assistant, body.filters, viewer)
@@ -130,7 +130,7 @@ def create_app(assistant: CouncilAssistant) -> FastAPI:
     @app.get("/api/health", summary="Zustand von Index und Sprachmodell")
     def health(request: Request) -> Health:
         """Counts what the caller may read."""
-        return assistant.health(_viewer(assistant, request))
+        return assistant.health(_viewer(assistant, request, limiter))
 
     @app.api_route(
         "/api/{rest:path}", methods=["GET", "POST", "PUT", "PATCH", "DELETE"], include_in_schema=False
@@ -182,19 +182,24 @@ def _filters(assistant: CouncilAssistant, given: BaseModel | None, viewer: Viewe
     return filters_from_input(assistant.facets(viewer), **typed_filters(given))
 
 
-def _viewer(assistant: CouncilAssistant, request: Request) -> Viewer:
+def _viewer(assistant: CouncilAssistant, request: Request, limiter: QuestionLimiter) -> Viewer:
     """Who asks: the user of the `Authorization: Bearer TOKEN` header, the public without one.
     A header of another form, a wrong or revoked token, and no token where sign-in is required,
-    are 401 with a German detail; never the public view instead."""
+    are 401 with a German detail; never the public view instead. An address whose tokens failed
+    `ui.rate_limit_per_minute` times in a minute gets 429 before its next token is checked."""
     header = request.headers.get("authorization")
+    address = request.client.host if request.client else "unbekannt"
     token = None
     if header is not None:
         scheme, _, token = header.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             raise Problem(401, BEARER_EXPECTED, {"WWW-Authenticate": "Bearer"})
+        if wait := limiter.refused(address):
+            raise Problem(429, too_many_failures(wait), {"Retry-After": str(wait)})
     try:
         return assistant.viewer(token)
     except InvalidToken as exc:
+        limiter.failed(address)
         raise Problem(401, str(exc), {"WWW-Authenticate": 'Bearer error="invalid_token"'}) from exc
     except SignInRequired as exc:
         raise Problem(401, str(exc), {"WWW-Authenticate": "Bearer"}) from exc

@@ -212,8 +212,8 @@ def _viewer_or_public(assistant: CouncilAssistant, token: str | None) -> Viewer:
     """The session's viewer for what the page offers (filter lists); the public where the
     token no longer holds. Questions resolve the token themselves and say when it fails."""
     try:
-        return assistant.accounts.viewer(token)
-    except AccountError:
+        return assistant.viewer(token)
+    except AccountError:  # a revoked token, or none where sign-in is required
         return ANONYMOUS
 
 

@@ -3,7 +3,9 @@ HTTP body's schema and in both filter panels of the web chat, whose API names it
 
 import pytest
 
+from assistant.core.access import ANONYMOUS, Viewer
 from assistant.core.filters import FILTER_FIELDS, IndexFacets
+from assistant.core.settings import Settings
 from assistant.interfaces.cli import main
 from assistant.interfaces.web_ui import build_ui
 from assistant.service.schema import FiltersIn
@@ -12,9 +14,15 @@ FACETS = IndexFacets(committees=("Gemeinderat",), doc_types=("Niederschrift", "V
 
 
 class Index:
-    """What the UI needs of the assistant to be built: the index's facets."""
+    """What the UI needs of the assistant to be built: its settings, who a token signs in, and
+    the facets that viewer sees."""
 
-    def facets(self) -> IndexFacets:
+    settings = Settings()
+
+    def viewer(self, token: str | None) -> Viewer:
+        return ANONYMOUS
+
+    def facets(self, viewer: Viewer = ANONYMOUS) -> IndexFacets:
         return FACETS
 
 

@@ -1,6 +1,7 @@
 """The HTTP API (/api/ask, /api/chat, /api/health) over a real socket, served in one process with
 the web chat."""
 
+import shutil
 from collections.abc import Iterator
 
 import httpx
@@ -9,6 +10,7 @@ import pytest
 from assistant.core.filters import FILTER_FIELDS
 from assistant.core.settings import LLMSettings, Settings, UISettings
 from assistant.interfaces.http import serve
+from assistant.service.accounts import Accounts
 from assistant.service.schema import AnswerOut, TurnIn
 from tests.conftest import KARLSRUHE_TOP14, METTMANN, free_port
 from tests.interfaces.serving import running
@@ -210,10 +212,13 @@ def test_a_streamed_body_is_cut_off_once_it_passes_the_limit(api):
     assert offered < 16 * 2**20
 
 
-def test_questions_beyond_the_rate_limit_get_429_with_retry_after(small_index):
+def test_questions_beyond_the_rate_limit_get_429_with_retry_after(small_index, tmp_path):
     question = {"question": "Wer leitete die Sitzung?"}
-    mine, other = ({"Authorization": f"Bearer {token}"} for token in ("token-a", "token-b"))
-    with running(small_index, rate_limit_per_minute=3) as url, httpx.Client(base_url=url, timeout=120) as api:
+    data = tmp_path / "data"
+    shutil.copytree(small_index, data)
+    accounts = Accounts(data)
+    mine, other = ({"Authorization": f"Bearer {accounts.add(name, 'mitglied')}"} for name in ("a", "b"))
+    with running(data, rate_limit_per_minute=3) as url, httpx.Client(base_url=url, timeout=120) as api:
         assert {api.get("/api/health", headers=mine).status_code for _ in range(5)} == {200}  # not counted
         asked = [
             api.post(path, json=question, headers=mine) for path in ("/api/ask", "/api/chat", "/api/ask")
@@ -276,3 +281,18 @@ def test_an_unreachable_llm_server_degrades_health_and_answers_extractively(smal
             assert "Erkrath" in body["answer"] and body["citations"]
     finally:
         server.close()
+
+
+def test_an_address_whose_made_up_tokens_keep_failing_is_refused_before_the_next_is_checked(small_index):
+    question = {"question": "Wer leitete die Sitzung?"}
+    with running(small_index, rate_limit_per_minute=3) as url, httpx.Client(base_url=url, timeout=120) as api:
+        tried = [
+            api.post("/api/ask", json=question, headers={"Authorization": f"Bearer rat_{n:012x}_erfunden"})
+            for n in range(4)
+        ]
+        assert [r.status_code for r in tried] == [401, 401, 401, 429]
+        assert tried[-1].json()["detail"].startswith("Zu viele ungültige Zugangsschlüssel.")
+        assert int(tried[-1].headers["retry-after"]) >= 1
+        assert (
+            api.post("/api/ask", json=question).status_code == 200
+        )  # its questions without a token count apart
