@@ -243,3 +243,23 @@ def test_a_server_killed_mid_request_loses_no_earlier_audit_entry(data, tokens):
         server.wait(timeout=30)
     logged = [e.question for e in AuditLog(data).read(user="rat")]
     assert all(q in logged for q in asked)
+
+
+def test_eval_runs_as_the_role_given(data, tmp_path, capsys):
+    gold = tmp_path / "gold.jsonl"
+    row = {
+        "id": "closed-1",
+        "question": CLOSED_QUESTION,
+        "expected": [CLOSED_FACT],
+        "sources": [CLOSED_SOURCE],
+        "answerable": True,
+    }
+    gold.write_text(json.dumps(row, ensure_ascii=False) + "\n", encoding="utf-8")
+    answered = {}
+    for role in ("öffentlich", "mitglied"):
+        out = tmp_path / f"{role}.jsonl"
+        assert main(["eval", str(gold), "--out", str(out), "--role", role, "--data-dir", str(data)]) == 0
+        capsys.readouterr()
+        answered[role] = json.loads(out.read_text(encoding="utf-8"))["answer"]
+    assert CLOSED_FACT not in answered["öffentlich"] and CLOSED_FACT in answered["mitglied"]
+    assert {e.channel for e in AuditLog(data).read(user="eval")} == {"eval"}
