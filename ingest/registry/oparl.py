@@ -275,9 +275,10 @@ def _meeting_fields(
 
 
 def _access(meeting: _Meeting, item: dict[str, Any] | None) -> AccessLevel | None:
-    """nichtöffentlich where the agenda item says `"public": false` or the meeting's name says
-    "(nichtöffentlich)"; None where neither says so (the ingest call's level then holds)."""
-    if item is not None and item.get("public") is False:
+    """nichtöffentlich where the agenda item says `"public": false` or is numbered as a closed
+    item ("NÖ 3", "N 3"), or the meeting's name says "(nichtöffentlich)"; None where none says
+    so (the ingest call's level then holds)."""
+    if item is not None and (item.get("public") is False or level_of(_str(item.get("number"))) == CLOSED):
         return CLOSED
     return CLOSED if level_of(meeting.name) == CLOSED else None
 

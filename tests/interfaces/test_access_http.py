@@ -141,7 +141,10 @@ def test_a_revoked_token_is_refused_at_once(api, data):
 def test_every_question_is_in_the_audit_log(api, data, tokens):
     api.post("/api/ask", json={"question": "Audit: anonym"})
     api.post("/api/ask", json={"question": CLOSED_QUESTION}, headers=_bearer(tokens["rat"]))
+    api.post("/api/chat", json={"question": "Audit: Gespräch"}, headers=_bearer(tokens["gast"]))
     entries = AuditLog(data).read()
+    chat = [e for e in entries if e.question == "Audit: Gespräch"]
+    assert [(e.user, e.role, e.channel) for e in chat] == [("gast", "öffentlich", "api/chat")]
     anonymous = [e for e in entries if e.question == "Audit: anonym"]
     assert anonymous and anonymous[-1].user is None and anonymous[-1].role == "öffentlich"
     member = [e for e in entries if e.user == "rat" and e.question == CLOSED_QUESTION][-1]

@@ -10,6 +10,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from assistant.service.accounts import Accounts
+from assistant.service.audit import AuditLog
 from tests.conftest import CLOSED_FACT, KARLSRUHE_TOP14, METTMANN, ROOT
 from tests.interfaces.serving import running
 
@@ -135,20 +136,20 @@ def test_the_inquiry_tab_drafts_an_answer_with_downloads(page: Page):
 
 
 @pytest.fixture(scope="module")
-def closed_chat(access_indexes, tmp_path_factory) -> tuple[str, str]:
-    """A server over published and closed files (`access_indexes.mixed`, copied), and a
-    member's token."""
+def closed_chat(access_indexes, tmp_path_factory) -> tuple[str, str, Path]:
+    """A server over published and closed files (`access_indexes.mixed`, copied), a member's
+    token, and the data dir."""
     data = tmp_path_factory.mktemp("browser-access") / "data"
     shutil.copytree(access_indexes.mixed, data)
     token = Accounts(data).add("rat", "mitglied")
     with running(data) as url:
-        yield url, token
+        yield url, token, data
 
 
 def test_the_public_chat_never_shows_a_closed_passage_and_a_member_signs_in_to_read_it(
-    browser: Browser, closed_chat: tuple[str, str]
+    browser: Browser, closed_chat: tuple[str, str, Path]
 ):
-    url, token = closed_chat
+    url, token, data = closed_chat
     context = browser.new_context(viewport={"width": 1280, "height": 1100}, locale="de-DE")
     page = context.new_page()
     page.goto(url)
@@ -183,3 +184,5 @@ def test_the_public_chat_never_shows_a_closed_passage_and_a_member_signs_in_to_r
     i = html.find(CLOSED_FACT)
     assert i < 0, html[max(0, i - 1500) : i + 200]
     context.close()
+    asked = [(e.user, e.channel, CLOSED_FACT in e.answer) for e in AuditLog(data).read()]
+    assert asked == [(None, "web", False), ("rat", "web", True), (None, "web", False)]
