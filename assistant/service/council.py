@@ -165,7 +165,9 @@ class CouncilAssistant:
             citations=result.citations,
             retrieved=found.passages,
             seconds=time.perf_counter() - started,
-            filters=found.filters,
+            # The viewer's levels restricted the search but are no filter anyone chose: the
+            # answer reports the filters as they would be for any viewer.
+            filters=replace(found.filters, applied=replace(found.filters.applied, readable=None)),
             generation=result.generation,
             standalone=condensed.question if condensed.follow_up else None,
         )
