@@ -139,7 +139,7 @@ class CouncilAssistant:
                     citations=[],
                     retrieved=[],
                     seconds=time.perf_counter() - started,
-                    filters=AppliedFilters(applied=filters),
+                    filters=AppliedFilters(applied=replace(filters, readable=None)),
                 ),
                 viewer,
                 channel,
