@@ -19,7 +19,8 @@ passed on. Of the other fields, `model` must name the assistant (else 404, `mode
 
 **The message content** is Markdown: the answer, its citation markers "[1]" written as footnote
 references "[^1]", the notes the web chat shows ("Verstanden als: …", filters dropped, the LLM's
-answer replaced), then one footnote per citation, led by "nichtöffentlich" for a closed file:
+answer replaced), then one footnote per citation, led by "nichtöffentlich" for a closed file
+(document text is never markup: "<" is written "&lt;"):
 
     [^1]: Niederschrift · Gemeinderat · 22.10.2024 · TOP 14: … · Seite 3 — „Der Gemeinderat …“
 
@@ -36,7 +37,8 @@ the connection open while the LLM writes, and the final content follows in piece
 once it is known: the concatenated deltas are always exactly the non-streamed content.
 
 **Who asks, and errors, as on /api** (`http.py`): `Authorization: Bearer TOKEN` is that user,
-no header the public (an empty API key sends none); a wrong, revoked or malformed token is 401;
+no header the public (Open WebUI sends none for an empty API key; the `openai` client insists on
+a key, so a script uses a token of role öffentlich); a wrong, revoked or malformed token is 401;
 /v1/chat/completions is size-limited, UTF-8-checked and rate-limited like /api/ask (`ApiGuard`).
 Every answer is audited with channel "v1/chat". Errors are OpenAI's shape with a German message,
 `{"error": {"message": "…", "type": "invalid_request_error", "param": null, "code": "…"}}`, and
@@ -341,17 +343,19 @@ def read_back(content: str) -> tuple[str, str | None]:
             standalone = line.removeprefix(UNDERSTOOD).strip() or None
         elif not _FOOTNOTE.match(line):
             kept.append(line)
-    return _REFERENCE.sub(r"[\1]", "\n".join(kept)).strip(), standalone
+    return _REFERENCE.sub(r"[\1]", "\n".join(kept)).replace("&lt;", "<").strip(), standalone
 
 
 def as_markdown(answer: Answer) -> str:
     """The message content: the answer with footnote references, its notes, then the footnotes
-    (one paragraph each, so that a client without footnotes shows them one per line)."""
+    (one paragraph each, so that a client without footnotes shows them one per line). Document
+    text is never markup: "<" is written "&lt;", which Markdown shows as "<"."""
     cited = {c.n for c in answer.citations}
     text = _MARKER.sub(lambda m: f"[^{m[1]}]" if int(m[1]) in cited else m[0], answer.text)
     notes = [UNDERSTOOD + answer.standalone] if answer.standalone else []
     notes += [n for n in (answer.filters.note(), answer.generation.note) if n]
-    return "\n\n".join([text, *notes, *(footnote(c) for c in answer.citations)])
+    content = "\n\n".join([text, *notes, *(footnote(c) for c in answer.citations)])
+    return content.replace("<", "&lt;")
 
 
 def footnote(c: Citation) -> str:
