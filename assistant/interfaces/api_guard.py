@@ -1,14 +1,17 @@
-"""The edges of the HTTP API that come before FastAPI reads a request (OWASP LLM top 10:
+"""The edges of the HTTP APIs that come before FastAPI reads a request (OWASP LLM top 10:
 unbounded consumption): a body too large (413), a body that is not UTF-8 (422), a client asking
 too many questions (429 with Retry-After). `http.create_app` puts `ApiGuard` in front of the app
-with a `QuestionLimiter` made from settings.ui; every detail is German, as the API's others are.
+with a `QuestionLimiter` made from settings.ui; every detail is German, as the APIs' others are.
+Two APIs pass it, each answered in its own error shape: /api (`{"detail": "…"}`) and the
+OpenAI-compatible /v1 (`{"error": {"message": "…", …}}`, `openai_api.py`).
 """
 
 import hashlib
 import math
 import secrets
 import time
-from collections.abc import Collection
+from collections.abc import Callable, Collection, Mapping
+from typing import Any
 
 from fastapi.responses import JSONResponse
 from limits import RateLimitItemPerMinute
@@ -18,6 +21,18 @@ from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 NOT_UTF8 = "Ungültige Anfrage: Der Inhalt ist nicht UTF-8-kodiert. Bitte senden Sie JSON in UTF-8."
+
+# How an API writes an error: (status, German message) -> the JSON body.
+ErrorBody = Callable[[int, str], dict[str, Any]]
+
+
+def detail_body(status: int, detail: str) -> dict[str, Any]:
+    """/api's error shape.
+
+    >>> detail_body(413, "Die Anfrage ist zu groß (höchstens 256 KB).")
+    {'detail': 'Die Anfrage ist zu groß (höchstens 256 KB).'}
+    """
+    return {"detail": detail}
 
 
 class QuestionLimiter:
@@ -82,7 +97,8 @@ class QuestionLimiter:
 
 
 class ApiGuard:
-    """What must be checked before FastAPI reads a request to /api, as pure ASGI middleware:
+    """What must be checked before FastAPI reads a request to an API (each prefix in `apis`,
+    /api unless told otherwise), as pure ASGI middleware:
 
     1. a request to one of the `questions` endpoints beyond its client's rate: 429 with
        Retry-After, nothing read;
@@ -94,28 +110,43 @@ class ApiGuard:
 
     Starlette's own `max_body_size` does not serve: where Content-Length is over the limit it
     replaces any response, ours too, by an English plain-text 413. A body that passes (at most
-    `max_kb`) is handed on as it arrived. Everything outside /api —
-    the web chat, and Gradio's uploads, which it limits itself — passes untouched.
+    `max_kb`) is handed on as it arrived. A refusal is written in the error shape of the API
+    asked (`apis`: prefix -> `ErrorBody`). Everything outside the APIs — the web chat, and
+    Gradio's uploads, which it limits itself — passes untouched.
     """
 
-    def __init__(self, app: ASGIApp, *, max_kb: int, limiter: QuestionLimiter, questions: Collection[str]):
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        max_kb: int,
+        limiter: QuestionLimiter,
+        questions: Collection[str],
+        apis: Mapping[str, ErrorBody] | None = None,
+    ):
         self.app = app
         self.max_kb = max_kb
         self.limiter = limiter
         self.questions = frozenset(questions)
+        self.apis = dict(apis or {"/api": detail_body})
+
+    def _api(self, path: str) -> ErrorBody | None:
+        """The error shape of the API `path` belongs to; None outside the APIs."""
+        return next((body for p, body in self.apis.items() if path == p or path.startswith(p + "/")), None)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         path = scope.get("path", "") if scope["type"] == "http" else ""
-        if not (path == "/api" or path.startswith("/api/")):
+        shape = self._api(path)
+        if shape is None:
             await self.app(scope, receive, send)
             return
         if path.rstrip("/") in self.questions and (wait := self.limiter.wait(self.limiter.client(scope))):
             detail = too_many(self.limiter.per_minute, wait)
-            await _refusal(429, detail, {"Retry-After": str(wait)})(scope, receive, send)
+            await _refusal(shape, 429, detail, {"Retry-After": str(wait)})(scope, receive, send)
             return
         declared = _content_length(scope)
         if declared is not None and declared > self.max_kb * 1024:
-            await _refusal(413, too_large(self.max_kb, declared), CLOSE)(scope, receive, send)
+            await _refusal(shape, 413, too_large(self.max_kb, declared), CLOSE)(scope, receive, send)
             return
         chunks: list[bytes] = []
         received = 0
@@ -126,7 +157,7 @@ class ApiGuard:
             chunks.append(message.get("body", b""))
             received += len(chunks[-1])
             if received > self.max_kb * 1024:
-                await _refusal(413, too_large(self.max_kb), CLOSE)(scope, receive, send)
+                await _refusal(shape, 413, too_large(self.max_kb), CLOSE)(scope, receive, send)
                 return
             if not message.get("more_body", False):
                 break
@@ -134,7 +165,7 @@ class ApiGuard:
         try:
             body.decode("utf-8")
         except UnicodeDecodeError:
-            await _refusal(422, NOT_UTF8)(scope, receive, send)
+            await _refusal(shape, 422, NOT_UTF8)(scope, receive, send)
             return
         await self.app(scope, _replay(body, receive), send)
 
@@ -174,8 +205,10 @@ def too_many_failures(wait: int) -> str:
     return f"Zu viele ungültige Zugangsschlüssel. Bitte versuchen Sie es in {seconds} erneut."
 
 
-def _refusal(status: int, detail: str, headers: dict[str, str] | None = None) -> JSONResponse:
-    return JSONResponse({"detail": detail}, status_code=status, headers=headers)
+def _refusal(
+    shape: ErrorBody, status: int, detail: str, headers: dict[str, str] | None = None
+) -> JSONResponse:
+    return JSONResponse(shape(status, detail), status_code=status, headers=headers)
 
 
 def _content_length(scope: Scope) -> int | None:

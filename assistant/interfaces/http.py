@@ -4,6 +4,9 @@
     POST /api/chat    ChatIn {"question": "…", "filters": {…}, "history": [turn, …]} -> ChatOut
     GET  /api/health  index size, embedding model, LLM backend and whether it answers -> Health
 
+and under /v1 an OpenAI-compatible chat endpoint (`openai_api.py`: /v1/models, /v1/chat/completions)
+for chat front ends and the `openai` client, with the same sign-in, limits and audit.
+
 The models are the service's wire shapes (`assistant/service/schema.py`), so `/api/ask` answers
 exactly as `council ask --json` prints, and the OpenAPI schema (/api/openapi.json, /api/docs)
 describes bodies and replies. `/api/chat` takes the conversation as the list of turns it returned
@@ -49,7 +52,7 @@ from assistant.core.answers import Answer
 from assistant.core.filters import FilterError, Filters, filters_from_input
 from assistant.core.settings import Settings
 from assistant.index.vectors import StoreError
-from assistant.interfaces.api_guard import ApiGuard, QuestionLimiter, too_many_failures
+from assistant.interfaces.api_guard import ApiGuard, QuestionLimiter, detail_body, too_many_failures
 from assistant.interfaces.web_render import CSS
 from assistant.interfaces.web_ui import TITLE, build_ui, upload_cap
 from assistant.service.accounts import InvalidToken
@@ -78,6 +81,9 @@ class Problem(Exception):
 
 def create_app(assistant: CouncilAssistant) -> FastAPI:
     """The FastAPI app: /api routes first (they take precedence), then the web chat at "/"."""
+    # Here, not at the top: openai_api reuses this module's Problem and _viewer.
+    from assistant.interfaces import openai_api
+
     settings = assistant.settings
     app = FastAPI(
         title=f"{TITLE} – HTTP-API",
@@ -86,7 +92,13 @@ def create_app(assistant: CouncilAssistant) -> FastAPI:
         openapi_url="/api/openapi.json",
     )
     limiter = QuestionLimiter(settings.ui.rate_limit_per_minute)
-    app.add_middleware(ApiGuard, max_kb=settings.ui.max_request_kb, limiter=limiter, questions=QUESTIONS)
+    app.add_middleware(
+        ApiGuard,
+        max_kb=settings.ui.max_request_kb,
+        limiter=limiter,
+        questions=(*QUESTIONS, *openai_api.QUESTIONS),
+        apis={"/api": detail_body, openai_api.PREFIX: openai_api.openai_error},
+    )
 
     @app.exception_handler(Problem)
     async def _problem(request: Request, exc: Problem) -> JSONResponse:
@@ -143,6 +155,7 @@ def create_app(assistant: CouncilAssistant) -> FastAPI:
         known = ", ".join(f"{method} {path}" for path, method in ENDPOINTS.items())
         raise Problem(404, f"Diese Adresse gibt es nicht. Die API bietet {known}.")
 
+    openai_api.add_openai_routes(app, assistant, limiter, answering)  # before "/" takes every path
     demo = build_ui(assistant)
     demo.queue(default_concurrency_limit=API_CONCURRENCY)
     return gr.mount_gradio_app(
@@ -234,7 +247,8 @@ def banner(settings: Settings) -> str:
     base = f"http://{settings.ui.host}:{settings.ui.port}"
     return (
         f"Web-Chat: {base}/\n"
-        f"HTTP-API: {base}/api/ask, {base}/api/chat, {base}/api/health (Beschreibung: {base}/api/docs)"
+        f"HTTP-API: {base}/api/ask, {base}/api/chat, {base}/api/health (Beschreibung: {base}/api/docs)\n"
+        f"OpenAI-kompatibel: {base}/v1 (Beschreibung: {base}/v1/docs)"
     )
 
 

@@ -6,7 +6,7 @@ the assistant's own backends, never from copies opened for the purpose.
 """
 
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Generator, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -112,7 +112,7 @@ class CouncilAssistant:
         history: Sequence[Turn] = (),
         viewer: Viewer = ANONYMOUS,
         channel: str = "api",
-    ) -> Iterator[Delta | Answer]:
+    ) -> Generator[Delta | Answer, None, None]:
         """Answer from the documents matching `filters` (chosen in the UI or CLI) and the filters
         the question states: the LLM's text as it comes (`Delta`, unchecked), then the `Answer`,
         whose text is what was verified (or the extractive answer).
