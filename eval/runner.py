@@ -102,11 +102,13 @@ def with_overrides(settings: Settings, overrides: list[str]) -> Settings:
         node = data
         for part in parents:
             if not isinstance(node.get(part), dict):
-                raise CompareError(f"--compare {override}: no setting section '{part}'")
+                raise CompareError(
+                    f"--compare {override}: einen Einstellungsabschnitt „{part}“ gibt es nicht"
+                )
             node = node[part]
         if not sep or leaf not in node:
             raise CompareError(
-                f"--compare {override}: expected SECTION.NAME=VALUE naming an existing setting"
+                f"--compare {override}: erwartet wird ABSCHNITT.NAME=WERT einer vorhandenen Einstellung"
             )
         node[leaf] = value
     try:

@@ -33,7 +33,7 @@ from assistant.core.access import CLOSED, PUBLIC, AccessLevel
 from assistant.index.catalog import Catalog, StoredChunk
 from assistant.index.vectors import VectorStore
 from ingest.parse import Parsed, ParseJob, parse_file
-from ingest.readers import SUPPORTED_SUFFIXES
+from ingest.readers import SUPPORTED_SUFFIXES, cannot_read, unsupported
 from ingest.readers.ocr import OcrOptions
 from ingest.registry import read_registries
 
@@ -118,7 +118,7 @@ def ingest_path(
         if source in registry_files:
             continue
         if file.suffix.lower() not in SUPPORTED_SUFFIXES:
-            report.skipped.append(FileNote(source, f"unsupported file type {file.suffix or '(none)'}"))
+            report.skipped.append(FileNote(source, unsupported(file.suffix)))
             continue
         record = registry.records.get(source)
         try:
@@ -127,7 +127,7 @@ def ingest_path(
             options = f"{record!r}{ocr!r}" + ("" if access == PUBLIC else access)
             file_hash = _fingerprint(file.read_bytes(), options, chunk_chars, max_chunk_chars)
         except OSError as exc:
-            report.failed.append(FileNote(source, f"cannot read file ({exc.strerror or exc})"))
+            report.failed.append(FileNote(source, cannot_read(exc)))
             continue
         if known.get(source) == file_hash:
             report.unchanged += 1
@@ -187,7 +187,7 @@ def _parse_all(jobs: list[ParseJob], workers: int) -> Iterator[Parsed]:
 def _store(parsed: Parsed, catalog: Catalog, embedder: "_Embedder", report: IngestReport) -> None:
     job = parsed.job
     if parsed.doc is None:
-        report.failed.append(FileNote(job.source, parsed.failure or "unreadable"))
+        report.failed.append(FileNote(job.source, parsed.failure or "nicht lesbar"))
         catalog.delete_sources([job.source])  # the index mirrors the folder: no stale text of a broken file
         return
     catalog.replace_file(parsed.doc, parsed.chunks, job.file_hash)

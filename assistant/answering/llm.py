@@ -114,10 +114,10 @@ def build_llm(settings: LLMSettings, data_dir: Path) -> "LLM | None":
             try:
                 from llama_index.llms.ollama import Ollama
             except ImportError as exc:
-                raise BackendMissing("llm.mode ollama needs: pip install llama-index-llms-ollama") from exc
+                raise BackendMissing("llm.mode ollama braucht: pip install llama-index-llms-ollama") from exc
             if not settings.model:
                 raise BackendMissing(
-                    "llm.mode ollama needs a model name (COUNCIL_LLM__MODEL, e.g. qwen2.5:3b)"
+                    "llm.mode ollama braucht einen Modellnamen (COUNCIL_LLM__MODEL, z. B. qwen2.5:3b)"
                 )
             return Ollama(
                 model=settings.model,
@@ -136,7 +136,7 @@ def _openai_like(settings: LLMSettings, base_url: str, model: str, keep_alive: A
     try:
         from llama_index.llms.openai_like import OpenAILike
     except ImportError as exc:
-        raise BackendMissing("llm.mode openai needs: pip install llama-index-llms-openai-like") from exc
+        raise BackendMissing("llm.mode openai braucht: pip install llama-index-llms-openai-like") from exc
     llm = OpenAILike(
         model=model,
         api_base=base_url,
@@ -194,11 +194,13 @@ class LocalServer:
         try:
             import xllamacpp
         except ImportError as exc:
-            raise BackendMissing(f"llm.mode local needs the xllamacpp wheel: {_INSTALL_LOCAL}") from exc
+            raise BackendMissing(f"llm.mode local braucht das Paket xllamacpp: {_INSTALL_LOCAL}") from exc
         bundled = None if settings.model_path else BUNDLED_MODELS[settings.bundled]
         path = Path(settings.model_path) if bundled is None else bundled_model(bundled, data_dir / "models")
         if not path.is_file():
-            raise ModelFileError(f"GGUF file {path} does not exist (COUNCIL_LLM__MODEL_PATH)")
+            raise ModelFileError(
+                f"Die GGUF-Datei {path} gibt es nicht (Pfad prüfen: COUNCIL_LLM__MODEL_PATH)"
+            )
         params = xllamacpp.CommonParams()
         params.model.path = str(path)
         params.n_ctx = settings.context_window

@@ -120,7 +120,7 @@ class CouncilRetriever(BaseRetriever):
         Filters restrict each search itself (Chroma's ids, SQL on the catalog), so k passages
         come back whenever k chunks match, however far down an unfiltered ranking they stand."""
         if self._catalog.count() == 0:
-            raise IndexEmpty("The index is empty. Run `council ingest FOLDER` first.")
+            raise IndexEmpty("Der Index ist leer. Bitte zuerst `council ingest ORDNER` ausführen.")
         # Every search below sees only what the viewer may read: the levels travel in the filters.
         vector = self._embed_model.get_query_embedding(question.search_text)
         applied, among = self._settle(vector, chosen, stated.without(chosen))

@@ -166,7 +166,7 @@ class Catalog:
     def __init__(self, data_dir: Path, *, create: bool):
         path = data_dir / "catalog.sqlite"
         if not create and not path.exists():
-            raise IndexEmpty(f"No index in {data_dir}. Run `council ingest FOLDER --data-dir {data_dir}`.")
+            raise IndexEmpty.in_dir(data_dir)
         data_dir.mkdir(parents=True, exist_ok=True)
         try:
             self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
@@ -174,7 +174,10 @@ class Catalog:
             self._db.execute("PRAGMA synchronous=NORMAL")
             self._db.executescript(_SCHEMA)
         except sqlite3.Error as exc:
-            raise StoreError(f"Cannot open the catalog {path}: {exc}") from exc
+            raise StoreError(
+                f"Der Katalog {path} lässt sich nicht öffnen ({exc}); bitte prüfen, ob das Datenverzeichnis "
+                "beschreibbar ist."
+            ) from exc
         self._analyzer: tuple[str | None, Analyzer] | None = None  # (the analysis stamp it was loaded at, it)
         version = self._meta("schema")
         if version is None:
@@ -189,8 +192,8 @@ class Catalog:
             self._set_meta("schema", SCHEMA_VERSION)
         elif version != SCHEMA_VERSION:
             raise StoreError(
-                f"The index in {data_dir} has catalog schema {version}, this version needs {SCHEMA_VERSION}: "
-                "ingest into a new data dir."
+                f"Der Index in {data_dir} hat das Katalogschema {version}, diese Version braucht "
+                f"{SCHEMA_VERSION}: bitte in ein neues Datenverzeichnis einlesen (--data-dir)."
             )
 
     def close(self) -> None:

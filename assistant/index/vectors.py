@@ -29,7 +29,12 @@ class IndexModelMismatch(StoreError):
 
 
 class IndexEmpty(StoreError):
-    pass
+    @classmethod
+    def in_dir(cls, data_dir: Path) -> "IndexEmpty":
+        """Nothing ingested into `data_dir` yet."""
+        return cls(
+            f"Kein Index in {data_dir}. Bitte zuerst `council ingest ORDNER --data-dir {data_dir}` ausführen."
+        )
 
 
 class VectorStore:
@@ -39,7 +44,7 @@ class VectorStore:
 
         chroma_settings = ChromaSettings(anonymized_telemetry=False)
         self._where = (
-            f"{settings.host}:{settings.port} (Chroma server)" if settings.mode == "http" else str(data_dir)
+            f"{settings.host}:{settings.port} (Chroma-Server)" if settings.mode == "http" else str(data_dir)
         )
         try:
             if settings.mode == "http":
@@ -49,9 +54,7 @@ class VectorStore:
                 self._client.heartbeat()
             else:
                 if not create and not (data_dir / "chroma").exists():
-                    raise IndexEmpty(
-                        f"No index in {data_dir}. Run `council ingest FOLDER --data-dir {data_dir}`."
-                    )
+                    raise IndexEmpty.in_dir(data_dir)
                 data_dir.mkdir(parents=True, exist_ok=True)
                 self._client = chromadb.PersistentClient(
                     path=str(data_dir / "chroma"), settings=chroma_settings
@@ -60,11 +63,15 @@ class VectorStore:
             raise
         except Exception as exc:
             hint = (
-                f"start it with `chroma run --path DIR --host {settings.host} --port {settings.port}`"
+                "bitte den Server starten: "
+                f"`chroma run --path DIR --host {settings.host} --port {settings.port}`"
                 if settings.mode == "http"
-                else "check that the data dir is writable and not used by another Chroma version"
+                else "bitte prüfen, ob das Datenverzeichnis beschreibbar ist und nicht von einer anderen "
+                "Chroma-Version stammt"
             )
-            raise StoreError(f"Cannot open the index at {self._where}: {exc}; {hint}.") from exc
+            raise StoreError(
+                f"Der Index unter {self._where} lässt sich nicht öffnen ({exc}); {hint}."
+            ) from exc
         self._collection = self._open_collection(settings, model_id, create)
 
     def _open_collection(self, settings: StoreSettings, model_id: str, create: bool) -> Any:
@@ -75,8 +82,8 @@ class VectorStore:
         except (NotFoundError, ValueError) as exc:
             if not create:
                 raise IndexEmpty(
-                    f"The index at {self._where} has no collection '{settings.collection}'. "
-                    "Run `council ingest FOLDER` first."
+                    f"Der Index unter {self._where} hat keine Sammlung „{settings.collection}“. "
+                    "Bitte zuerst `council ingest ORDNER` ausführen."
                 ) from exc
             return self._client.create_collection(
                 settings.collection,
@@ -94,9 +101,10 @@ class VectorStore:
         built_with = (collection.metadata or {}).get("embedding_model")
         if built_with != model_id:
             raise IndexModelMismatch(
-                f"The index at {self._where} was built with the embedding model '{built_with}', "
-                f"but the settings select '{model_id}'. Use the same model "
-                "(COUNCIL_EMBEDDING__BACKEND / COUNCIL_EMBEDDING__MODEL) or ingest into a new data dir."
+                f"Der Index unter {self._where} wurde mit dem Einbettungsmodell „{built_with}“ erstellt, "
+                f"die Einstellungen wählen aber „{model_id}“. Bitte dasselbe Modell einstellen "
+                "(COUNCIL_EMBEDDING__BACKEND / COUNCIL_EMBEDDING__MODEL) oder in ein neues "
+                "Datenverzeichnis einlesen (--data-dir)."
             )
         return collection
 

@@ -25,6 +25,7 @@ from assistant.core.settings import BundledName, Settings
 from assistant.index.embeddings import BackendMissing
 from assistant.index.vectors import StoreError
 from assistant.interfaces.draft_export import draft_markdown, write_docx
+from assistant.interfaces.ports import PortInUse, check_port
 from assistant.service.accounts import AccountError, Accounts
 from assistant.service.audit import ANONYMOUS_USER, AuditEntry, AuditError, AuditLog
 from assistant.service.council import CouncilAssistant, QuestionError, build_assistant, ingest
@@ -171,27 +172,45 @@ def main(argv: list[str] | None = None) -> int:
                     settings.ui.host = args.host
                 if args.port:
                     settings.ui.port = args.port
+                check_port(settings.ui.host, settings.ui.port)  # a taken port: one line, no banner
                 print(banner(settings), flush=True)
                 serve(settings)
                 return 0
     except KeyboardInterrupt:
         print("\nAbgebrochen. Ein erneuter Aufruf setzt dort fort, wo dieser aufgehört hat.", file=sys.stderr)
         return 130
-    except (
-        StoreError,
-        BackendMissing,
-        ModelFileError,
-        QuestionError,
-        InquiryError,
-        FilterError,
-        AccountError,
-        AuditError,
-        FileNotFoundError,
-        NotADirectoryError,
-    ) as exc:
-        print(f"Fehler: {exc}", file=sys.stderr)
+    except USER_ERRORS as exc:
+        print(f"Fehler: {error_message(exc)}", file=sys.stderr)
         return 1
     return 1
+
+
+# What a command reports as one line "Fehler: …" and exit status 1; each message is German at its
+# source and names the fix. `app.py` (make run) catches the same.
+USER_ERRORS = (
+    StoreError,
+    BackendMissing,
+    ModelFileError,
+    QuestionError,
+    InquiryError,
+    FilterError,
+    AccountError,
+    AuditError,
+    PortInUse,
+    FileNotFoundError,
+    NotADirectoryError,
+)
+
+
+def error_message(exc: BaseException) -> str:
+    """The line for `exc`: its own message, or for a file the system did not find (it names the
+    file, its message is the system's English) a German one."""
+    if isinstance(exc, OSError) and exc.filename is not None:
+        if isinstance(exc, FileNotFoundError):
+            return f"{exc.filename} gibt es nicht."
+        if isinstance(exc, NotADirectoryError):
+            return f"{exc.filename} ist kein Ordner."
+    return str(exc)
 
 
 def _llm_server(settings: Settings, args: argparse.Namespace) -> int:
@@ -208,7 +227,9 @@ def _llm_server(settings: Settings, args: argparse.Namespace) -> int:
 
 def _ingest(settings: Settings, args: argparse.Namespace) -> int:
     if not args.path.exists():
-        raise FileNotFoundError(f"{args.path} does not exist")
+        raise FileNotFoundError(
+            f"{args.path} gibt es nicht. Bitte einen vorhandenen Ordner oder eine Datei angeben."
+        )
     report = ingest(
         settings,
         args.path,
@@ -223,37 +244,49 @@ def _ingest(settings: Settings, args: argparse.Namespace) -> int:
 
 def format_report(r: IngestReport) -> str:
     lines = [
-        f"Files: {r.files} seen, {r.indexed} indexed, {r.unchanged} unchanged, {len(r.metadata)} read as "
-        f"metadata, {len(r.skipped)} skipped, {len(r.failed)} failed",
-        f"Pages: {r.pages}  Chunks written: {r.chunks}  Distinct chunks in index: {r.index_chunks} "
-        f"(newly embedded: {r.embedded}; duplicates and unchanged texts reuse stored vectors)",
+        f"Dateien: {r.files} gefunden, {r.indexed} eingelesen, {r.unchanged} unverändert, "
+        f"{len(r.metadata)} als Metadaten gelesen, {len(r.skipped)} übersprungen, "
+        f"{len(r.failed)} fehlgeschlagen",
+        f"Seiten: {r.pages}  Abschnitte geschrieben: {r.chunks}  Verschiedene Abschnitte im Index: "
+        f"{r.index_chunks} (neu eingebettet: {r.embedded}; Duplikate und unveränderte Texte nutzen die "
+        "gespeicherten Vektoren)",
     ]
     if r.relabelled:
-        lines.append(f"Vectors kept, metadata rewritten: {r.relabelled} (changed, or from an older version)")
+        lines.append(
+            f"Vektoren behalten, Metadaten neu geschrieben: {r.relabelled} (geändert oder aus einer älteren "
+            "Version)"
+        )
     if r.closed:
-        lines.append(f"Access: {r.closed} of the files indexed in this run are nichtöffentlich")
+        lines.append(f"Zugriff: {r.closed} der in diesem Lauf eingelesenen Dateien sind nichtöffentlich")
     if r.reanalysed:
-        lines.append(f"Lexical index re-analysed: {r.reanalysed} chunks (compound vocabulary learned anew)")
-    lines += _grouped("metadata", r.metadata)
-    lines += _grouped("skipped ", r.skipped)
-    lines += [f"  FAILED   {n.source}: {n.reason}" for n in r.failed]
-    lines += [f"  warning  {n.source}: {n.reason}" for n in r.warnings]
-    lines += [f"  removed  {s}" for s in r.removed]
+        lines.append(
+            f"Stichwortindex neu analysiert: {r.reanalysed} Abschnitte (Vokabular der Komposita neu gelernt)"
+        )
+    lines += _grouped("Metadaten", r.metadata)
+    lines += _grouped("übersprungen", r.skipped)
+    lines += [_note("FEHLER", f"{n.source}: {n.reason}") for n in r.failed]
+    lines += [_note("Warnung", f"{n.source}: {n.reason}") for n in r.warnings]
+    lines += [_note("entfernt", s) for s in r.removed]
     if r.stale:
         lines.append(
-            f"  {len(r.stale)} file(s) in the index no longer exist; run with --prune to remove them"
+            f"  {len(r.stale)} Datei(en) im Index gibt es nicht mehr; mit --prune werden sie entfernt"
         )
-    lines.append(f"Seconds: {r.seconds:.1f} (searchable after {r.searchable_seconds:.1f})")
+    lines.append(f"Sekunden: {r.seconds:.1f} (durchsuchbar nach {r.searchable_seconds:.1f})")
     return "\n".join(lines)
+
+
+def _note(label: str, text: str) -> str:
+    return f"  {label:<12} {text}"
 
 
 def _grouped(label: str, notes: list[FileNote]) -> list[str]:
     """One line per file, or per reason when there are many (a folder of OParl JSON beside the
-    texts should not bury the failures)."""
+    texts should not bury the failures): a reason's words up to its first number or parenthesis,
+    "OParl-Vorlage 2023/0835 (4 Dateien)" → "OParl-Vorlage"."""
     if len(notes) <= 5:
-        return [f"  {label} {n.source}: {n.reason}" for n in notes]
+        return [_note(label, f"{n.source}: {n.reason}") for n in notes]
     by_reason = Counter(re.split(r"\s[\d(]", n.reason, maxsplit=1)[0] for n in notes)
-    return [f"  {label} {count} file(s): {reason}" for reason, count in by_reason.most_common()]
+    return [_note(label, f"{count} Datei(en): {reason}") for reason, count in by_reason.most_common()]
 
 
 def _add_filter_options(parser: argparse.ArgumentParser) -> None:

@@ -53,6 +53,7 @@ from assistant.core.filters import FilterError, Filters, filters_from_input
 from assistant.core.settings import Settings
 from assistant.index.vectors import StoreError
 from assistant.interfaces.api_guard import ApiGuard, QuestionLimiter, detail_body, too_many_failures
+from assistant.interfaces.ports import bind_port
 from assistant.interfaces.web_render import CSS
 from assistant.interfaces.web_ui import TITLE, build_ui, upload_cap
 from assistant.service.accounts import InvalidToken
@@ -254,7 +255,8 @@ def banner(settings: Settings) -> str:
 
 def serve(settings: Settings, *, prevent_thread_lock: bool = False) -> WebServer:
     """Serve the web chat and the HTTP API on settings.ui.host:port. Raises `IndexEmpty` if
-    nothing is ingested. Blocks until stopped, unless `prevent_thread_lock`."""
+    nothing is ingested, `PortInUse` if the port is taken. Blocks until stopped, unless
+    `prevent_thread_lock`."""
     assistant = build_assistant(settings)
     assistant.warm_up()
     app = create_app(assistant)
@@ -263,11 +265,14 @@ def serve(settings: Settings, *, prevent_thread_lock: bool = False) -> WebServer
     )
     server = uvicorn.Server(config)
     url = f"http://{settings.ui.host}:{settings.ui.port}/"
+    # Bound here and handed to uvicorn: a port taken since the CLI checked it (the model loads in
+    # between) is `PortInUse` too, where uvicorn would log in English and exit.
+    sockets = [bind_port(settings.ui.host, settings.ui.port)]
     if not prevent_thread_lock:
         with contextlib.suppress(KeyboardInterrupt):  # uvicorn stopped gracefully, then re-raised Ctrl-C
-            server.run()
+            server.run(sockets)
         return WebServer(url, server, None)
-    thread = threading.Thread(target=server.run, name="council-web", daemon=True)
+    thread = threading.Thread(target=server.run, args=(sockets,), name="council-web", daemon=True)
     thread.start()
     deadline = time.monotonic() + 60
     while not server.started:

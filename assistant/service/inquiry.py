@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 from assistant.answering.draft import MAX_INQUIRY_CHARS, InquiryError
-from ingest.readers import READERS, SUPPORTED_SUFFIXES, ReadError, read_pages
+from ingest.readers import NO_TEXT_LAYER, READERS, SUPPORTED_SUFFIXES, ReadError, read_pages
 
 MAX_FILE_BYTES = 20 * 2**20
 INQUIRY_SUFFIXES = SUPPORTED_SUFFIXES  # what the ingest reads, an inquiry may be
@@ -42,9 +42,11 @@ def read_inquiry(path: Path, *, max_bytes: int = MAX_FILE_BYTES, shown_as: str |
         try:
             pages, _ = read_pages(path, max_bytes)
         except ReadError as exc:
-            raise InquiryError(
-                f"Die Datei {name} kann nicht gelesen werden: {_german_reason(exc.reason)}."
-            ) from None
+            # No OCR here (an inquiry is read at once): the fix for a scan is its text as a file.
+            reason = exc.reason
+            if reason.startswith(NO_TEXT_LAYER):
+                reason = f"{NO_TEXT_LAYER}; bitte den Text als .txt speichern"
+            raise InquiryError(f"Die Datei {name} kann nicht gelesen werden: {reason}.") from None
         text = "\n\n".join(p.text for p in pages)
     text = text.strip()
     if not re.search(r"\w", text):
@@ -84,20 +86,3 @@ def _decode(data: bytes, name: str) -> str:
             f"Die Datei {name} ist nicht UTF-8-kodiert (etwa Windows-1252). Bitte speichern Sie sie als "
             "UTF-8."
         ) from None
-
-
-# The readers' reasons (English, for the ingest report) in German, by their start.
-_REASONS_DE = (
-    ("empty file", "die Datei ist leer"),
-    ("no text in file", "sie enthält keinen Text"),
-    ("binary data", "sie enthält Binärdaten statt Text (falsche Dateiendung?)"),
-    ("encrypted PDF", "das PDF ist verschlüsselt (Passwort nötig)"),
-    ("corrupt or not a PDF", "die Datei ist beschädigt oder kein PDF"),
-    ("PDF has no pages", "das PDF hat keine Seiten"),
-    ("no text layer", "das PDF ist gescannt und hat keine Textebene; bitte den Text als .txt speichern"),
-    ("file too large", "die Datei ist zu groß"),
-)
-
-
-def _german_reason(reason: str) -> str:
-    return next((de for en, de in _REASONS_DE if reason.startswith(en)), reason)

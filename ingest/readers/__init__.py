@@ -1,7 +1,9 @@
 """One reader per format: a file becomes pages of cleaned text, or a `ReadError` that says why not.
 
-Every reason is one line a council clerk can act on ("verschlüsselt", "kein Textlayer"); the
-pipeline reports it and goes on with the other files.
+Every reason is one German line a council clerk can act on ("verschlüsseltes PDF (Passwort
+nötig)", "keine Textebene (…); für OCR tesseract-ocr installieren (make ocr)"), a noun phrase that
+reads both in the ingest report and after "Die Datei … kann nicht gelesen werden:"; the pipeline
+reports it and goes on with the other files.
 
 PDFs: text layer by pdfium with its layout (`ingest.readers.pdf`) → `clean_text` per page → running
 heads and feet removed across the pages → OCR for image-only pages (`ingest.readers.ocr`) →
@@ -26,6 +28,8 @@ from ingest.readers.pdf import PdfOpenError, read_pdf_pages, render_page_png
 
 # Fewer letters and digits than this in a whole document means nothing readable came out of it.
 MIN_DOCUMENT_CHARS = 40
+# The start of the reason for a PDF without text (`council draft` gives its own fix after it).
+NO_TEXT_LAYER = "keine Textebene (gescanntes oder Bild-PDF)"
 
 logger = logging.getLogger(__name__)
 
@@ -47,16 +51,30 @@ def read_pages(path: Path, max_bytes: int, ocr: OcrOptions | None = None) -> tup
     Without it no OCR runs, and such pages get a warning each."""
     size = path.stat().st_size
     if size > max_bytes:
-        raise ReadError(path, f"file too large ({size / 2**20:.0f} MB, limit {max_bytes / 2**20:.0f} MB)")
+        raise ReadError(
+            path,
+            f"Datei zu groß ({size / 2**20:.0f} MB, Grenze {max_bytes / 2**20:.0f} MB; "
+            "anheben mit COUNCIL_INGEST__MAX_FILE_MB)",
+        )
     if size == 0:
-        raise ReadError(path, "empty file (0 bytes)")
+        raise ReadError(path, "leere Datei (0 Bytes)")
     reader = READERS.get(path.suffix.lower())
     if reader is None:
-        raise ReadError(path, f"unsupported file type {path.suffix or '(none)'}")
+        raise ReadError(path, unsupported(path.suffix))
     pages, warnings = reader.read(path, ocr or OcrOptions(enabled=False))
     if _alnum("".join(p.text for p in pages), MIN_DOCUMENT_CHARS) < MIN_DOCUMENT_CHARS:
-        raise ReadError(path, "no text in file")
+        raise ReadError(path, "kein Text in der Datei")
     return pages, warnings
+
+
+def unsupported(suffix: str) -> str:
+    """The reason for a file no reader reads: "Dateityp .xlsx wird nicht gelesen (nur .txt, …)"."""
+    return f"Dateityp {suffix or '(ohne Endung)'} wird nicht gelesen (nur {', '.join(READERS)})"
+
+
+def cannot_read(exc: OSError) -> str:
+    """The reason for a file the system refuses to open."""
+    return f"Datei nicht lesbar ({exc.strerror or exc})"
 
 
 def decode_text(data: bytes, path: Path) -> str:
@@ -68,7 +86,7 @@ def decode_text(data: bytes, path: Path) -> str:
     sample = data[:65536]
     controls = sum(b < 9 or 13 < b < 32 for b in sample)
     if b"\x00" in sample or controls > len(sample) * 0.01:
-        raise ReadError(path, "binary data, not text (wrong file extension?)")
+        raise ReadError(path, "Binärdaten statt Text (falsche Dateiendung?)")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -127,11 +145,15 @@ def _read_pdf(path: Path, ocr: OcrOptions) -> tuple[list[Page], list[str]]:
         raw = read_pdf_pages(path)
     except PdfOpenError as exc:
         if exc.encrypted:
-            raise ReadError(path, "encrypted PDF (password required)") from exc
-        raise ReadError(path, f"corrupt or not a PDF ({_short(exc)})") from exc
+            raise ReadError(
+                path, "verschlüsseltes PDF (Passwort nötig); ohne Passwortschutz neu speichern"
+            ) from exc
+        raise ReadError(
+            path, f"beschädigt oder kein PDF ({_short(exc)}); neu herunterladen oder neu exportieren"
+        ) from exc
     if not raw:
-        raise ReadError(path, "PDF has no pages")
-    warnings = [f"page {p.number} unreadable ({p.error[:120]})" for p in raw if p.error]
+        raise ReadError(path, "PDF ohne Seiten")
+    warnings = [f"Seite {p.number} unlesbar ({p.error[:120]})" for p in raw if p.error]
     texts = strip_running_lines([clean_text(p.text) for p in raw])
     wanted = [
         p.number
@@ -148,10 +170,10 @@ def _read_pdf(path: Path, ocr: OcrOptions) -> tuple[list[Page], list[str]]:
         pages.append(Page(page.number, text))
     if _alnum("".join(p.text for p in pages), MIN_DOCUMENT_CHARS) < MIN_DOCUMENT_CHARS:
         if wanted and tesseract_path(ocr) is not None:
-            raise ReadError(path, "no text layer (image-only or scanned PDF), and OCR found no text")
-        raise ReadError(path, f"no text layer (image-only or scanned PDF); {_no_ocr_hint(ocr)}")
+            raise ReadError(path, f"{NO_TEXT_LAYER}, und OCR fand keinen Text")
+        raise ReadError(path, f"{NO_TEXT_LAYER}; {_no_ocr_hint(ocr)}")
     if empty:
-        warnings.append(f"no text on page(s) {_ranges(empty)}")
+        warnings.append(f"kein Text auf Seite(n) {_ranges(empty)}")
     return pages, warnings
 
 
@@ -181,7 +203,7 @@ def _ocr_pages(
         return {}, []
     if tesseract_path(ocr) is None:
         hint = _no_ocr_hint(ocr)
-        return {}, [f"page {n} has no text layer; {hint}" for n in wanted]
+        return {}, [f"Seite {n} ohne Textebene; {hint}" for n in wanted]
     started = time.perf_counter()
     images: dict[int, bytes] = {}
     warnings = []
@@ -189,7 +211,7 @@ def _ocr_pages(
         try:
             images[number] = render_page_png(path, number, ocr.dpi, MAX_PIXELS)
         except Exception as exc:
-            warnings.append(f"page {number}: OCR failed (cannot render page: {_short(exc)})")
+            warnings.append(f"Seite {number}: OCR fehlgeschlagen (Seite nicht darstellbar: {_short(exc)})")
     with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
         results = dict(
             zip(images, pool.map(lambda png: _ocr_or_error(png, ocr), images.values()), strict=True)
@@ -197,12 +219,12 @@ def _ocr_pages(
     out: dict[int, str] = {}
     for number, result in results.items():
         if isinstance(result, OcrError):
-            warnings.append(f"page {number}: OCR failed ({result.reason})")
+            warnings.append(f"Seite {number}: OCR fehlgeschlagen ({result.reason})")
         elif _alnum(result) > _alnum(texts[number - 1]):
             out[number] = result
-            warnings.append(f"page {number}: text from OCR")
+            warnings.append(f"Seite {number}: Text per OCR erkannt")
         else:
-            warnings.append(f"page {number}: no text layer, and OCR found no text")
+            warnings.append(f"Seite {number}: keine Textebene, und OCR fand keinen Text")
     logger.info("OCR of %s: %d page(s) in %.1f s", path.name, len(wanted), time.perf_counter() - started)
     return out, sorted(warnings, key=_page_of)
 
@@ -220,8 +242,8 @@ def _page_of(warning: str) -> int:
 
 def _no_ocr_hint(ocr: OcrOptions) -> str:
     if not ocr.enabled:
-        return "OCR is switched off (ingest.ocr)"
-    return "install tesseract-ocr for OCR"
+        return "OCR ist ausgeschaltet (einschalten: COUNCIL_INGEST__OCR=true)"
+    return "für OCR tesseract-ocr installieren (make ocr)"
 
 
 def _alnum(text: str, limit: int | None = None) -> int:

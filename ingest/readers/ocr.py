@@ -75,7 +75,7 @@ def ocr_png(png: bytes, options: OcrOptions) -> str:
     """Text of a PNG image, lines that are no words (map symbols, hatching) left out."""
     executable = tesseract_path(options)
     if executable is None:
-        raise OcrError(f"{options.command} not found")
+        raise OcrError(f"{options.command} nicht gefunden")
     env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
     try:
         done = subprocess.run(
@@ -87,12 +87,16 @@ def ocr_png(png: bytes, options: OcrOptions) -> str:
             check=False,
         )
     except subprocess.TimeoutExpired as exc:
-        raise OcrError(f"OCR timed out after {options.timeout_s:.0f} s") from exc
+        raise OcrError(
+            f"nach {options.timeout_s:.0f} s abgebrochen (mehr Zeit: COUNCIL_INGEST__OCR_TIMEOUT_S)"
+        ) from exc
     except OSError as exc:
-        raise OcrError(f"cannot run {options.command} ({exc.strerror or exc})") from exc
+        raise OcrError(f"{options.command} startet nicht ({exc.strerror or exc})") from exc
     if done.returncode != 0:
         message = done.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise OcrError(f"tesseract failed ({(message or ['exit ' + str(done.returncode)])[-1][:120]})")
+        raise OcrError(
+            f"tesseract meldet einen Fehler ({(message or ['exit ' + str(done.returncode)])[-1][:120]})"
+        )
     return keep_word_lines(done.stdout.decode("utf-8", "replace"))
 
 

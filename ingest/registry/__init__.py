@@ -24,6 +24,7 @@ from typing import Any
 
 from assistant.core.doc_types import MEETING_RECORDS
 from assistant.core.documents import CouncilDocument, SourceRecord
+from ingest.readers import cannot_read
 from ingest.registry.oparl import is_manifest, read_oparl
 from ingest.registry.records import Registry
 from ingest.registry.ris import is_ris_agenda_list, is_ris_index, read_ris
@@ -61,7 +62,7 @@ def read_registries(base: Path, files: list[Path]) -> Registry:
                 text = _read_text(file)
                 if not is_manifest(next(csv.reader(io.StringIO(text)), [])):
                     raise _Unusable(
-                        "CSV without the manifest columns txt_file, paper_json, …; not a registry"
+                        "CSV ohne die Manifest-Spalten txt_file, paper_json, …; keine Registerdatei"
                     )
                 manifests.append((source, text))
                 continue
@@ -75,7 +76,7 @@ def read_registries(base: Path, files: list[Path]) -> Registry:
             elif kind == "Meeting":
                 meetings.append((source, obj))
             else:
-                problems[source] = f"OParl {kind}: not read (only Paper and Meeting objects are)"
+                problems[source] = f"OParl-{kind}: nicht gelesen (gelesen werden nur Paper und Meeting)"
         if source in problems or any(s == source for s, _ in papers + meetings):
             continue
         if is_ris_index(data):
@@ -83,7 +84,9 @@ def read_registries(base: Path, files: list[Path]) -> Registry:
         elif is_ris_agenda_list(data):
             agenda_lists.append((source, data))
         else:
-            problems[source] = "JSON that is no registry this ingest reads (OParl Paper/Meeting, RIS index)"
+            problems[source] = (
+                "JSON, aber keine lesbare Registerdatei (gelesen werden OParl Paper/Meeting, RIS-Index)"
+            )
 
     oparl = read_oparl(papers, meetings, manifests, sources)
     ris = read_ris(indexes, agenda_lists, sources)
@@ -122,12 +125,12 @@ def apply_record(doc: CouncilDocument, record: SourceRecord) -> CouncilDocument:
 def _read_text(file: Path) -> str:
     try:
         if file.stat().st_size > MAX_REGISTRY_BYTES:
-            raise _Unusable(f"larger than {MAX_REGISTRY_BYTES // 2**20} MB; not read as a registry")
+            raise _Unusable(f"größer als {MAX_REGISTRY_BYTES // 2**20} MB; nicht als Registerdatei gelesen")
         return file.read_bytes().decode("utf-8-sig")
     except OSError as exc:
-        raise _Unusable(f"cannot read file ({exc.strerror or exc})") from exc
+        raise _Unusable(cannot_read(exc)) from exc
     except UnicodeDecodeError as exc:
-        raise _Unusable(f"not UTF-8 text (byte {exc.start})") from exc
+        raise _Unusable(f"kein UTF-8-Text (Byte {exc.start}); als UTF-8 speichern") from exc
 
 
 def _read_json(file: Path) -> Any:
@@ -135,7 +138,7 @@ def _read_json(file: Path) -> Any:
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
-        raise _Unusable(f"invalid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno})") from exc
+        raise _Unusable(f"ungültiges JSON ({exc.msg} in Zeile {exc.lineno}, Spalte {exc.colno})") from exc
 
 
 def _oparl_objects(data: Any) -> list[tuple[str, dict[str, Any]]]:

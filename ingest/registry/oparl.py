@@ -106,11 +106,11 @@ def read_oparl(
     for meeting in known.values():
         n = len(meeting.items)
         if meeting.referenced:
-            registry.used[meeting.source] = f"OParl meeting {_last(meeting.url)} ({n} agenda items)"
+            registry.used[meeting.source] = f"OParl-Sitzung {_last(meeting.url)} ({n} TOPs)"
         else:
             registry.problems[meeting.source] = (
-                f"OParl meeting {_last(meeting.url)}: describes no file in the corpus "
-                "(no paper or file here links to it)"
+                f"OParl-Sitzung {_last(meeting.url)}: beschreibt keine Datei des Korpus "
+                "(keine Vorlage und keine Datei hier verweist darauf)"
             )
     return registry
 
@@ -207,12 +207,16 @@ def _read_paper(
         for target in targets:
             registry.records[target] = record
     if found:
-        of = f"{found} files" if found == len(listed) else f"{found} of {len(listed)} files"
-        registry.used[source] = f"OParl paper {reference} ({of})"
+        of = (
+            f"{found} Datei{'en' * (found != 1)}"
+            if found == len(listed)
+            else f"{found} von {len(listed)} Dateien"
+        )
+        registry.used[source] = f"OParl-Vorlage {reference} ({of})"
     else:
         registry.problems[source] = (
-            f"OParl paper {reference}: describes no file in the corpus (none of its "
-            f"{len(listed)} files is here)"
+            f"OParl-Vorlage {reference}: beschreibt keine Datei des Korpus (keine ihrer "
+            f"{len(listed)} Dateien liegt hier)"
         )
 
 
@@ -343,12 +347,12 @@ def _read_manifest(
             **_meeting_fields(name, meeting, item),
         )
     if not agree + differ + fallback:
-        registry.problems[source] = f"manifest: describes no file in the corpus ({len(rows)} rows)"
+        registry.problems[source] = f"Manifest: beschreibt keine Datei des Korpus ({len(rows)} Zeilen)"
         return
-    notes = [f"{agree} agree with the paper JSON"] if agree else []
-    notes += [f"{differ} differ from the paper JSON, which wins"] if differ else []
-    notes += [f"{fallback} only from the manifest"] if fallback else []
-    registry.used[source] = f"manifest ({agree + differ + fallback} files: {', '.join(notes)})"
+    notes = [f"{agree} wie im Vorlagen-JSON"] if agree else []
+    notes += [f"{differ} abweichend vom Vorlagen-JSON, das gilt"] if differ else []
+    notes += [f"{fallback} nur aus dem Manifest"] if fallback else []
+    registry.used[source] = f"Manifest ({agree + differ + fallback} Dateien: {', '.join(notes)})"
 
 
 def _meeting_on(protocol: _ProtocolName | None, meetings: dict[str, _Meeting]) -> _Meeting | None:

@@ -11,7 +11,7 @@ class Registry:
 
     `records`: described file's source (path relative to the folder, as CouncilDocument.source)
     → its record. `used` and `problems`: registry file's source → a one-line description for the
-    ingest report ("OParl paper 2023/0835 (4 files)"), or the reason it could not be used."""
+    ingest report ("OParl-Vorlage 2023/0835 (4 Dateien)"), or the reason it could not be used."""
 
     records: dict[str, SourceRecord] = field(default_factory=dict)
     used: dict[str, str] = field(default_factory=dict)

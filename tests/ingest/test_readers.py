@@ -84,14 +84,14 @@ def _empty_pdf(path: Path) -> None:
 
 
 BAD_INPUTS = [
-    ("corrupt.pdf", lambda p: p.write_bytes(KENT_SAMPLE.read_bytes()[:4000]), "corrupt"),
-    ("not-a-pdf.pdf", lambda p: p.write_text("Hallo, ich bin kein PDF."), "corrupt"),
-    ("encrypted.pdf", _encrypted_pdf, "encrypted"),
-    ("empty.pdf", _empty_pdf, "no pages"),
-    ("zero.txt", lambda p: p.write_bytes(b""), "empty file"),
-    ("binary.txt", lambda p: p.write_bytes(bytes(range(256)) * 40), "binary"),
-    ("blank.md", lambda p: p.write_text("\n\n   \n"), "no text"),
-    ("table.xlsx", lambda p: p.write_bytes(b"PK\x03\x04"), "unsupported"),
+    ("corrupt.pdf", lambda p: p.write_bytes(KENT_SAMPLE.read_bytes()[:4000]), "beschädigt oder kein PDF"),
+    ("not-a-pdf.pdf", lambda p: p.write_text("Hallo, ich bin kein PDF."), "beschädigt oder kein PDF"),
+    ("encrypted.pdf", _encrypted_pdf, "verschlüsseltes PDF (Passwort nötig)"),
+    ("empty.pdf", _empty_pdf, "PDF ohne Seiten"),
+    ("zero.txt", lambda p: p.write_bytes(b""), "leere Datei"),
+    ("binary.txt", lambda p: p.write_bytes(bytes(range(256)) * 40), "Binärdaten"),
+    ("blank.md", lambda p: p.write_text("\n\n   \n"), "kein Text"),
+    ("table.xlsx", lambda p: p.write_bytes(b"PK\x03\x04"), "Dateityp .xlsx wird nicht gelesen"),
 ]
 
 
@@ -126,7 +126,7 @@ def test_image_only_pdf_is_read_by_ocr():
     # Words read off the rendered poster by eye: its legend and the quarters it names.
     for word in ("LEGENDE", "Handlungsfeld", "Quartier", "Büchenbach", "Schulstandort"):
         assert word in text
-    assert warnings == ["page 1: text from OCR"]
+    assert warnings == ["Seite 1: Text per OCR erkannt"]
 
 
 @pytest.mark.shared
@@ -135,30 +135,30 @@ def test_scanned_pages_among_text_pages_get_ocr_text_and_a_warning_each():
     pages, warnings = read_pages(CORPUS / ERLANGEN_STELLUNGNAHME, LIMIT, OCR)
     assert "Variantenvergleich" in pages[4].text
     assert "Stadtteilbeirat" in pages[0].text  # the text layer of page 1 is kept as it is
-    assert [w for w in warnings if "OCR" in w] == [f"page {n}: text from OCR" for n in (3, 4, 5)]
+    assert [w for w in warnings if "OCR" in w] == [f"Seite {n}: Text per OCR erkannt" for n in (3, 4, 5)]
 
 
 @pytest.mark.shared
 @pytest.mark.parametrize(
     ("options", "hint"),
     [
-        (OcrOptions(command="tesseract-not-installed"), "install tesseract-ocr for OCR"),
-        (OcrOptions(enabled=False), "OCR is switched off (ingest.ocr)"),
-        (None, "OCR is switched off (ingest.ocr)"),
+        (OcrOptions(command="tesseract-not-installed"), "für OCR tesseract-ocr installieren (make ocr)"),
+        (OcrOptions(enabled=False), "OCR ist ausgeschaltet (einschalten: COUNCIL_INGEST__OCR=true)"),
+        (None, "OCR ist ausgeschaltet (einschalten: COUNCIL_INGEST__OCR=true)"),
     ],
     ids=["tesseract missing", "ocr off", "no ocr options"],
 )
 def test_without_ocr_an_image_only_pdf_is_a_read_error_not_an_empty_document(options, hint):
     with pytest.raises(ReadError) as err:
         read_pages(CORPUS / ERLANGEN_IMAGE_ONLY, LIMIT, options)
-    assert err.value.reason == f"no text layer (image-only or scanned PDF); {hint}"
+    assert err.value.reason == f"keine Textebene (gescanntes oder Bild-PDF); {hint}"
 
 
 @pytest.mark.shared
 def test_without_ocr_each_image_only_page_gets_a_warning():
     pages, warnings = read_pages(CORPUS / ERLANGEN_STELLUNGNAHME, LIMIT, OcrOptions(command="no-tesseract"))
-    assert [w for w in warnings if "text layer" in w] == [
-        f"page {n} has no text layer; install tesseract-ocr for OCR" for n in (3, 4, 5)
+    assert [w for w in warnings if "Textebene" in w] == [
+        f"Seite {n} ohne Textebene; für OCR tesseract-ocr installieren (make ocr)" for n in (3, 4, 5)
     ]
     assert pages[2].text == ""
 
@@ -166,11 +166,11 @@ def test_without_ocr_each_image_only_page_gets_a_warning():
 @pytest.mark.shared
 def test_blank_page_without_images_is_not_sent_to_ocr():
     _, warnings = read_pages(CORPUS / KENT_AGENDA, LIMIT, OcrOptions(command="no-tesseract"))
-    assert warnings == ["no text on page(s) 2"]
+    assert warnings == ["kein Text auf Seite(n) 2"]
 
 
 def test_huge_file_is_refused_before_reading(tmp_path):
     path = tmp_path / "huge.txt"
     path.write_text("Sitzung " * 2000)
-    with pytest.raises(ReadError, match="too large"):
+    with pytest.raises(ReadError, match="zu groß"):
         read_pages(path, max_bytes=1000)

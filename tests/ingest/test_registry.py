@@ -150,15 +150,15 @@ def test_coverage_of_the_corpus(corpus_registry):
 @pytest.mark.shared
 def test_report_lines(corpus_registry):
     used, problems = corpus_registry.used, corpus_registry.problems
-    assert used[f"{KA}/docs/papers/48935.json"] == "OParl paper 2023/0835 (4 files)"
-    assert used[f"{KA}/docs/papers/50349.json"] == "OParl paper 2024/0458 (5 of 6 files)"
-    assert used[f"{KA}/docs/meetings/9532.json"] == "OParl meeting 9532 (56 agenda items)"
-    assert used[f"{KA}/MANIFEST_karlsruhe.csv"] == "manifest (139 files: 139 agree with the paper JSON)"
-    assert used[f"{SBR}/index.json"] == "RIS index (46 documents)"
+    assert used[f"{KA}/docs/papers/48935.json"] == "OParl-Vorlage 2023/0835 (4 Dateien)"
+    assert used[f"{KA}/docs/papers/50349.json"] == "OParl-Vorlage 2024/0458 (5 von 6 Dateien)"
+    assert used[f"{KA}/docs/meetings/9532.json"] == "OParl-Sitzung 9532 (56 TOPs)"
+    assert used[f"{KA}/MANIFEST_karlsruhe.csv"] == "Manifest (139 Dateien: 139 wie im Vorlagen-JSON)"
+    assert used[f"{SBR}/index.json"] == "RIS-Index (46 Dokumente)"
     assert len([s for s in used if "/docs/papers/" in s]) == 47
-    assert "describes meetings, not files" in problems["erlangen-sbr-buechenbach/gremien_tops.json"]
-    assert "4097 agenda items" in problems["erlangen-sbr-buechenbach/gremien_tops.json"]
-    assert "not a registry" in problems["sources.csv"]
+    assert "beschreibt Sitzungen, keine Dateien" in problems["erlangen-sbr-buechenbach/gremien_tops.json"]
+    assert "4097 TOPs" in problems["erlangen-sbr-buechenbach/gremien_tops.json"]
+    assert "keine Registerdatei" in problems["sources.csv"]
     assert not set(used) & set(problems)
 
 
@@ -178,7 +178,7 @@ def test_base_is_the_karlsruhe_folder():
     record = registry.records["docs/file-contents/662252.txt"]
     assert record.agenda_item is not None and record.agenda_item.number == "5"
     assert record.result == "mehrheitlich zugestimmt"
-    assert registry.used["docs/meetings/9532.json"] == "OParl meeting 9532 (56 agenda items)"
+    assert registry.used["docs/meetings/9532.json"] == "OParl-Sitzung 9532 (56 TOPs)"
 
 
 @pytest.mark.shared
@@ -208,7 +208,8 @@ def test_a_broken_paper_json_is_a_problem_and_the_manifest_stands_in(tmp_path):
         '{"type": "https://schema.oparl.org/1.1/Paper", "reference": '
     )
     registry = read_registries(base, _files(base))
-    assert registry.problems["docs/papers/50796.json"].startswith("invalid JSON (Expecting value at line 1")
+    broken = registry.problems["docs/papers/50796.json"]
+    assert broken.startswith("ungültiges JSON (Expecting value in Zeile 1")
     # a file of the broken paper: from the manifest, its TOP from the file name and the meeting JSON
     record = registry.records["docs/file-contents/662263.txt"]
     assert record.registry_file == "MANIFEST_karlsruhe.csv"
@@ -222,7 +223,7 @@ def test_a_broken_paper_json_is_a_problem_and_the_manifest_stands_in(tmp_path):
     # a file of the intact paper: from the paper JSON
     assert registry.records["docs/file-contents/662272.txt"].registry_file == "docs/papers/48935.json"
     assert registry.used["MANIFEST_karlsruhe.csv"] == (
-        "manifest (139 files: 4 agree with the paper JSON, 135 only from the manifest)"
+        "Manifest (139 Dateien: 4 wie im Vorlagen-JSON, 135 nur aus dem Manifest)"
     )
 
 
@@ -236,11 +237,11 @@ def test_json_that_is_no_registry_or_describes_nothing(tmp_path):
     registry = read_registries(tmp_path, _files(tmp_path))
     assert registry.records == {} and registry.used == {}
     assert registry.problems["papers/48935.json"] == (
-        "OParl paper 2023/0835: describes no file in the corpus (none of its 4 files is here)"
+        "OParl-Vorlage 2023/0835: beschreibt keine Datei des Korpus (keine ihrer 4 Dateien liegt hier)"
     )
-    assert "describes no file in the corpus" in registry.problems["papers/9532.json"]
-    assert "no registry" in registry.problems["settings.json"]
-    assert registry.problems["latin1.csv"].startswith("not UTF-8 text")
+    assert "beschreibt keine Datei des Korpus" in registry.problems["papers/9532.json"]
+    assert "keine lesbare Registerdatei" in registry.problems["settings.json"]
+    assert registry.problems["latin1.csv"].startswith("kein UTF-8-Text")
 
 
 def _doc(source: str):
@@ -349,7 +350,7 @@ def test_ris_entry_without_filename_still_finds_its_file(tmp_path):
     registry = read_registries(tmp_path, _files(tmp_path))
     assert registry.records[name].doc_type == "Anlage"
     assert registry.records[name].url is None  # no href, and no RIS host known here
-    assert registry.used == {"index.json": "RIS index (1 documents)"}
+    assert registry.used == {"index.json": "RIS-Index (1 Dokument)"}
 
 
 @pytest.mark.shared

@@ -2,6 +2,7 @@
 as admins use it: users and the audit log (`main` called in this process)."""
 
 import json
+import socket
 import subprocess
 import sys
 from datetime import UTC, datetime
@@ -11,9 +12,11 @@ import pytest
 
 import assistant.service.council
 from assistant.core.access import Viewer
-from assistant.interfaces.cli import main
+from assistant.interfaces.cli import format_report, main
 from assistant.service.accounts import Accounts, InvalidToken
 from assistant.service.audit import AuditEntry, AuditLog
+from ingest.pipeline import FileNote, IngestReport
+from ingest.readers import unsupported
 from tests.conftest import METTMANN, free_port, mirror
 
 
@@ -124,22 +127,72 @@ def test_ingest_exit_codes_and_report(tmp_path: Path):
     (folder / "kaputt.pdf").write_bytes(b"%PDF-1.7\n" + bytes(range(256)) * 10)
     result = council("ingest", str(folder), "--data-dir", str(tmp_path / "data"), "--quiet")
     assert result.returncode == 2
-    assert "FAILED   kaputt.pdf: corrupt or not a PDF" in result.stdout
-    assert "1 indexed" in result.stdout and "Seconds:" in result.stdout
+    assert "  FEHLER       kaputt.pdf: beschädigt oder kein PDF (" in result.stdout
+    assert "1 eingelesen" in result.stdout and "Sekunden:" in result.stdout
 
     (folder / "kaputt.pdf").unlink()
     again = council("ingest", str(folder), "--data-dir", str(tmp_path / "data"), "--quiet")
-    assert again.returncode == 0 and "1 unchanged" in again.stdout
+    assert again.returncode == 0 and "1 unverändert" in again.stdout
 
 
-def test_command_that_cannot_run_exits_1_with_one_line(tmp_path: Path):
+def test_ingest_report_gives_german_reasons_for_skipped_and_failed_files(tmp_path: Path, capsys):
+    folder = tmp_path / "ordner"
+    folder.mkdir()
+    (folder / "tabelle.xlsx").write_bytes(b"PK\x03\x04")
+    (folder / "kaputt.pdf").write_bytes(b"%PDF-1.4\n" + bytes(range(256)) * 8)
+    assert main(["ingest", str(folder), "--data-dir", str(tmp_path / "data"), "--quiet"]) == 2
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == (
+        "Dateien: 2 gefunden, 0 eingelesen, 0 unverändert, 0 als Metadaten gelesen, 1 übersprungen, "
+        "1 fehlgeschlagen"
+    )
+    skipped = (
+        "  übersprungen tabelle.xlsx: Dateityp .xlsx wird nicht gelesen (nur .txt, .md, .pdf, .html, .htm)"
+    )
+    assert skipped in lines
+    failed = next(line for line in lines if "kaputt.pdf" in line)
+    assert failed.startswith("  FEHLER       kaputt.pdf: beschädigt oder kein PDF (")
+    assert failed.endswith("); neu herunterladen oder neu exportieren")
+    assert lines[-1].startswith("Sekunden: ")
+
+
+def test_many_notes_are_grouped_by_the_first_words_of_their_reason():
+    skipped = [FileNote(f"t{i}.xlsx", unsupported(".xlsx")) for i in range(6)]
+    metadata = [FileNote(f"p{i}.json", f"OParl-Vorlage 2024/00{i} ({i + 1} Dateien)") for i in range(6)]
+    report = format_report(IngestReport(files=12, skipped=skipped, metadata=metadata))
+    assert "  Metadaten    6 Datei(en): OParl-Vorlage" in report.splitlines()
+    assert "  übersprungen 6 Datei(en): Dateityp .xlsx wird nicht gelesen" in report.splitlines()
+
+
+def test_command_that_cannot_run_exits_1_with_one_german_line(tmp_path: Path):
     missing = council("ingest", str(tmp_path / "nope"), "--data-dir", str(tmp_path / "data"))
-    assert missing.returncode == 1 and "does not exist" in missing.stderr
-    empty = council("ask", "Wer?", "--data-dir", str(tmp_path / "data"))
-    assert empty.returncode == 1
-    assert "council ingest" in empty.stderr and "Traceback" not in empty.stderr
+    assert missing.returncode == 1
+    assert missing.stderr == (
+        f"Fehler: {tmp_path / 'nope'} gibt es nicht. "
+        "Bitte einen vorhandenen Ordner oder eine Datei angeben.\n"
+    )
+    data = tmp_path / "data"
+    empty = council("ask", "Wer?", "--data-dir", str(data))
+    assert empty.returncode == 1 and empty.stdout == ""
+    assert empty.stderr == (
+        f"Fehler: Kein Index in {data}. Bitte zuerst `council ingest ORDNER --data-dir {data}` ausführen.\n"
+    )
     long = council("ask", "x" * 10_000, "--data-dir", str(tmp_path / "data"))
     assert long.returncode == 1 and "Traceback" not in long.stderr
+
+
+def test_serve_on_a_taken_port_says_so_in_one_german_line_before_the_banner(tmp_path: Path):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = council("serve", "--port", str(port), "--data-dir", str(tmp_path / "data"))
+    assert result.returncode == 1
+    assert result.stderr == (
+        f"Fehler: Port {port} auf 127.0.0.1 ist belegt. Anderen Port wählen: council serve --port {port + 1} "
+        "(oder COUNCIL_UI__PORT).\n"
+    )
+    assert "Web-Chat:" not in result.stdout
 
 
 def test_ask_with_the_llm_server_down_answers_from_the_quotes_and_says_so(small_index: Path, monkeypatch):

@@ -2,6 +2,7 @@
 the web chat."""
 
 import shutil
+import socket
 from collections.abc import Iterator
 
 import httpx
@@ -10,6 +11,7 @@ import pytest
 from assistant.core.filters import FILTER_FIELDS
 from assistant.core.settings import LLMSettings, Settings, UISettings
 from assistant.interfaces.http import serve
+from assistant.interfaces.ports import PortInUse
 from assistant.service.accounts import Accounts
 from assistant.service.schema import AnswerOut, TurnIn
 from tests.conftest import KARLSRUHE_TOP14, METTMANN, free_port
@@ -296,3 +298,18 @@ def test_an_address_whose_made_up_tokens_keep_failing_is_refused_before_the_next
         assert (
             api.post("/api/ask", json=question).status_code == 200
         )  # its questions without a token count apart
+
+
+def test_a_port_taken_after_the_cli_checked_it_is_the_same_german_error(small_index):
+    """The race `council serve` cannot check away (the model loads between the check and the
+    bind): `serve` binds the port itself and says what uvicorn would have logged in English."""
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        with pytest.raises(PortInUse) as refused:
+            serve(Settings(data_dir=small_index, ui=UISettings(port=port)), prevent_thread_lock=True)
+    assert str(refused.value) == (
+        f"Port {port} auf 127.0.0.1 ist belegt. Anderen Port wählen: council serve --port {port + 1} "
+        "(oder COUNCIL_UI__PORT)."
+    )
