@@ -22,17 +22,18 @@ $(VENV)/.installed-test: pyproject.toml | $(VENV)/bin/python
 	touch $@ $(VENV)/.installed-run
 
 # Debian packages the tests and OCR need, installed with apt-get (as root, or with password-less
-# sudo) when $(1), a shell test, fails; elsewhere a hint is printed. Arguments: test, packages, hint.
+# sudo) when $(1), a shell test, fails, saying so first; elsewhere a hint is printed and everything
+# else runs without them. Arguments: test, packages, what is missing without them.
 define apt_install
 	@if $(1); then exit 0; fi; \
-	hint="Hinweis: $(3) Bitte installieren: apt-get install $(2)"; \
+	hint="Hinweis: $(2) nicht installiert; $(3) Installieren mit: apt-get install $(2)"; \
 	if ! command -v apt-get >/dev/null 2>&1; then echo "$$hint"; exit 0; fi; \
 	sudo=""; \
 	if [ "$$(id -u)" != 0 ]; then \
 		if command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then sudo="sudo -n"; \
 		else echo "$$hint"; exit 0; fi; \
 	fi; \
-	echo "Installing $(2)"; \
+	echo "Installiere Debian-Pakete mit apt-get: $(2) (ohne sie läuft alles weiter; nur: $(3))"; \
 	$$sudo apt-get update -qq >/dev/null && \
 	$$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
 		$(2) >/dev/null || echo "$$hint"
@@ -44,12 +45,12 @@ HAS_OCR := command -v tesseract >/dev/null 2>&1 && tesseract --list-langs 2>/dev
 	&& tesseract --list-langs 2>/dev/null | grep -qx eng
 
 ocr:
-	$(call apt_install,$(HAS_OCR),$(OCR_PACKAGES),OCR nicht verfügbar.)
+	$(call apt_install,$(HAS_OCR),$(OCR_PACKAGES),Seiten ohne Textebene bleiben leer und Ingest warnt je Seite.)
 
 # Chromium (Debian's package) for tests/test_browser.py, driven by Playwright's Python API;
 # Playwright's own browser download is never used.
 browser:
-	$(call apt_install,command -v chromium >/dev/null 2>&1,chromium,Chromium fehlt (für tests/test_browser.py).)
+	$(call apt_install,command -v chromium >/dev/null 2>&1,chromium,der Browser-Test tests/interfaces/test_browser.py schlägt fehl.)
 
 run: $(VENV)/.installed-run ocr
 	$(PY) app.py

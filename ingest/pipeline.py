@@ -16,8 +16,10 @@ Stages, overlapped:
 
 import fnmatch
 import hashlib
+import io
 import os
 import queue
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -70,6 +72,7 @@ class IngestReport:
     seconds: float = 0.0
     searchable_seconds: float = 0.0  # until every parsed file was in the catalog (lexical search)
     stage_seconds: dict[str, float] = field(default_factory=dict)  # busy time per stage
+    vectors_pending: bool = False  # ingested with `vectors_later`: `embed_pending` computes them
 
     @property
     def exit_code(self) -> int:
@@ -92,6 +95,7 @@ def ingest_path(
     exclude: tuple[str, ...] = (),
     progress: bool | None = None,
     access: AccessLevel = PUBLIC,
+    vectors_later: bool = False,
 ) -> IngestReport:
     """Bring the index in line with the files under `path` (a folder, or a single file).
 
@@ -99,7 +103,9 @@ def ingest_path(
     same index. `workers=0` parses with one process per CPU. `progress=None` shows bars only on a
     terminal. `access` marks every file of this call (a registry or the title can only make a
     file stricter, `ingest.parse.access_of`); a file ingested again with another level is
-    re-placed (its vectors are kept).
+    re-placed (its vectors are kept). With `vectors_later` nothing is embedded: the files are
+    searchable lexically when this returns (seconds, not minutes), and `embed_pending` computes
+    the vectors afterwards, while the index is already being asked (`make run`).
     """
     started = time.monotonic()
     report = IngestReport()
@@ -140,13 +146,12 @@ def ingest_path(
 
     seen = {f.relative_to(base).as_posix() for f in files}
     gone = sorted(set(known) - seen) if path.is_dir() else []
-    embedder = _Embedder(vectors, embed_model, report, progress)
-    embedder.start()
+    embedder = None if vectors_later else _Embedder(vectors, embed_model, report, progress)
     try:
+        if embedder is not None:
+            embedder.start()
         parse_started = time.monotonic()
-        for parsed in tqdm(
-            _parse_all(jobs, workers), total=len(jobs), desc="Lesen", unit=" Datei", disable=_hide(progress)
-        ):
+        for parsed in _bar(progress, _parse_all(jobs, workers), total=len(jobs), desc="Lesen", unit=" Datei"):
             _store(parsed, catalog, embedder, report)
         report.stage_seconds["parse+catalog"] = time.monotonic() - parse_started
         if prune:
@@ -158,15 +163,43 @@ def ingest_path(
         report.reanalysed += catalog.reanalyse()
         report.stage_seconds["lexical"] = time.monotonic() - lexical_started
         report.searchable_seconds = time.monotonic() - started
-        embedder.submit(catalog.all_chunks())  # what earlier runs left missing or stale
-        embedder.finish()
+        if embedder is not None:
+            _reconcile(embedder, catalog, vectors, report)
     finally:
-        embedder.stop()
-    vectors.delete(embedder.stored_keys() - catalog.keys())
-    report.stage_seconds["embed"] = embedder.busy_seconds
+        if embedder is not None:
+            embedder.stop()
+    report.vectors_pending = vectors_later
     report.index_chunks = catalog.count()
     report.seconds = time.monotonic() - started
     return report
+
+
+def embed_pending(
+    catalog: Catalog, vectors: VectorStore, embed_model: BaseEmbedding, *, progress: bool | None = None
+) -> IngestReport:
+    """The last stage of ingest on its own: embed every chunk whose vector is missing or stale,
+    delete the vectors of chunks that are gone. For an index ingested with `vectors_later`, or
+    one whose ingest was interrupted; reads no file. `embedded` says how many were computed."""
+    started = time.monotonic()
+    report = IngestReport()
+    embedder = _Embedder(vectors, embed_model, report, progress)
+    try:
+        embedder.start()
+        _reconcile(embedder, catalog, vectors, report)
+    finally:
+        embedder.stop()
+    report.index_chunks = catalog.count()
+    report.seconds = time.monotonic() - started
+    return report
+
+
+def _reconcile(embedder: "_Embedder", catalog: Catalog, vectors: VectorStore, report: IngestReport) -> None:
+    """Bring the vectors in line with the whole catalog: what earlier runs left missing or stale
+    is embedded, vectors of chunks no longer stored are deleted."""
+    embedder.submit(catalog.all_chunks())
+    embedder.finish()
+    vectors.delete(embedder.stored_keys() - catalog.keys())
+    report.stage_seconds["embed"] = embedder.busy_seconds
 
 
 def _parse_all(jobs: list[ParseJob], workers: int) -> Iterator[Parsed]:
@@ -184,7 +217,7 @@ def _parse_all(jobs: list[ParseJob], workers: int) -> Iterator[Parsed]:
         yield from pool.map(parse_file, jobs, chunksize=1)
 
 
-def _store(parsed: Parsed, catalog: Catalog, embedder: "_Embedder", report: IngestReport) -> None:
+def _store(parsed: Parsed, catalog: Catalog, embedder: "_Embedder | None", report: IngestReport) -> None:
     job = parsed.job
     if parsed.doc is None:
         report.failed.append(FileNote(job.source, parsed.failure or "nicht lesbar"))
@@ -197,8 +230,8 @@ def _store(parsed: Parsed, catalog: Catalog, embedder: "_Embedder", report: Inge
     report.pages += len(parsed.doc.pages)
     report.chunks += len(parsed.chunks)
     report.characters += sum(len(c.text) for c in parsed.chunks)
-    keys = catalog.keys_of_sources([job.source])
-    embedder.submit(list(catalog.chunks(keys).values()))
+    if embedder is not None:
+        embedder.submit(list(catalog.chunks(catalog.keys_of_sources([job.source])).values()))
 
 
 @dataclass(frozen=True)
@@ -228,7 +261,7 @@ class _Embedder:
         self._stopping = threading.Event()
         self._thread = threading.Thread(target=self._run, name="embedder", daemon=True)
         self._error: BaseException | None = None
-        self._bar = tqdm(total=0, desc="Einbetten", unit=" Abschnitt", disable=_hide(progress))
+        self._bar = _bar(progress, total=0, desc="Einbetten", unit=" Abschnitt")
         self.busy_seconds = 0.0
 
     def start(self) -> None:
@@ -361,5 +394,32 @@ def _list_files(path: Path, exclude: tuple[str, ...]) -> tuple[Path, list[Path]]
     return path, files
 
 
-def _hide(progress: bool | None) -> bool | None:
-    return None if progress is None else not progress
+def _bar(progress: bool | None, iterable: Any = None, **options: Any) -> tqdm:
+    """A progress bar: on a terminal (`progress` None) or always (True) tqdm's bar; where output
+    goes to a log or a pipe (None, not a terminal), a plain line every `_LINE_SECONDS`
+    ("Einbetten:  40%|…| 51/127 …"), not a stream of carriage returns; none for False."""
+    if progress is False:
+        return tqdm(iterable, disable=True, **options)
+    if progress or sys.stderr.isatty():
+        return tqdm(iterable, **options)
+    return tqdm(iterable, file=_Lines(sys.stderr), mininterval=_LINE_SECONDS, ascii=True, **options)
+
+
+_LINE_SECONDS = 10
+
+
+class _Lines(io.TextIOBase):
+    """tqdm's refreshes as lines of their own (tqdm redraws its line with a carriage return)."""
+
+    def __init__(self, out: Any):
+        self._out = out
+
+    def write(self, text: str) -> int:
+        line = text.replace("\r", "").replace("\x1b[A", "").strip()
+        if line:
+            self._out.write(line + "\n")
+            self._out.flush()
+        return len(text)
+
+    def flush(self) -> None:
+        self._out.flush()

@@ -256,6 +256,8 @@ def format_report(r: IngestReport) -> str:
             f"Vektoren behalten, Metadaten neu geschrieben: {r.relabelled} (geändert oder aus einer älteren "
             "Version)"
         )
+    if r.vectors_pending:
+        lines.append("Vektoren: werden im Hintergrund berechnet; bis dahin findet die Suche nur nach Wörtern")
     if r.closed:
         lines.append(f"Zugriff: {r.closed} der in diesem Lauf eingelesenen Dateien sind nichtöffentlich")
     if r.reanalysed:

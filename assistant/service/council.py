@@ -32,6 +32,7 @@ from assistant.service.accounts import AccountError, Accounts
 from assistant.service.audit import AuditEntry, AuditLog
 from assistant.service.schema import Health, IndexHealth, LLMHealth
 from ingest.pipeline import IngestReport, ingest_path
+from ingest.pipeline import embed_pending as embed_pending_vectors
 from ingest.readers.ocr import OcrOptions
 
 
@@ -219,8 +220,8 @@ class CouncilAssistant:
 
     def health(self, viewer: Viewer = ANONYMOUS) -> Health:
         """Index size (what `viewer` may read) and the LLM backend; "degraded" when the vectors or
-        the LLM server do not answer (questions are still answered where possible: without the
-        LLM, extractively)."""
+        the LLM server do not answer, or vectors are still being computed (questions are still
+        answered where possible: without the LLM, extractively; without vectors, by BM25)."""
         problems = []
         index = IndexHealth(
             embedding_model=self.backends.embed_model.model_id, store=self.settings.store.mode
@@ -238,6 +239,11 @@ class CouncilAssistant:
                 index.vectors = self.backends.vectors.count(among)
         except Exception as exc:  # a Chroma server that went away
             problems.append(f"Vektorindex nicht erreichbar: {exc}")
+        if index.vectors is not None and index.chunks and index.vectors < index.chunks:
+            problems.append(
+                f"Vektoren ausstehend ({index.chunks - index.vectors} von {index.chunks} Abschnitten); "
+                "bis dahin findet die Suche nur nach Wörtern"
+            )
         settings = self.settings.llm
         unreachable = probe(settings)
         if unreachable:
@@ -306,7 +312,10 @@ def ingest(
     exclude: tuple[str, ...] = (),
     progress: bool | None = None,
     access: AccessLevel = PUBLIC,
+    vectors_later: bool = False,
 ) -> IngestReport:
+    """Ingest `path` (`ingest.pipeline.ingest_path`); with `vectors_later` the files are
+    searchable lexically at once and `embed_pending` computes their vectors."""
     backends = build_backends(settings, for_ingest=True)
     return ingest_path(
         path,
@@ -322,4 +331,12 @@ def ingest(
         exclude=exclude,
         progress=progress,
         access=access,
+        vectors_later=vectors_later,
     )
+
+
+def embed_pending(settings: Settings, *, progress: bool | None = None) -> IngestReport:
+    """Compute the vectors the index lacks (`ingest.pipeline.embed_pending`), with backends of its
+    own: `make run` calls it on a background thread while the assistant answers."""
+    backends = build_backends(settings, for_ingest=True)
+    return embed_pending_vectors(backends.catalog, backends.vectors, backends.embed_model, progress=progress)
