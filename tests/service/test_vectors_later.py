@@ -61,7 +61,11 @@ def test_make_run_serves_before_its_vectors_are_in(tmp_path):
     env = {**os.environ, "COUNCIL_DATA_DIR": str(tmp_path / "data"), "COUNCIL_UI__PORT": str(port)}
     started = time.monotonic()
     app = subprocess.Popen(
-        [sys.executable, str(ROOT / "app.py")], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+        [sys.executable, str(ROOT / "app.py")],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
     base = f"http://127.0.0.1:{port}"
     try:
