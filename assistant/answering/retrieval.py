@@ -138,7 +138,7 @@ class CouncilRetriever(BaseRetriever):
         19. November 2024 den Lärmaktionsplan beschlossen?" when the plan was discussed on 22
         October. The search then runs as if they had not been read, and the answerer's own
         premise checks decide."""
-        among = None if chosen.empty else self._catalog.matching_keys(chosen)
+        among = None if self._open(chosen) else self._catalog.matching_keys(chosen)
         if stated.empty:
             return AppliedFilters(applied=chosen), among
         combined = chosen.overridden_by(stated)
@@ -150,6 +150,14 @@ class CouncilRetriever(BaseRetriever):
         if inside and outside and outside[0][1] - inside[0][1] > self._settings.filter_doubt_gap:
             return AppliedFilters(applied=chosen, dropped=stated, reason="far"), among
         return AppliedFilters(applied=combined, from_question=stated), narrowed
+
+    def _open(self, chosen: Filters) -> bool:
+        """The vector search need not be handed the admitted keys: no filter field is set and
+        the viewer's levels exclude nothing the index holds (an index of published files only,
+        the common case, is searched without passing thousands of ids to Chroma). Whatever the
+        vector search returns is still read back with readable placements only (`chunks`), so
+        a closed file ingested meanwhile is never shown."""
+        return not chosen.chosen and not self._catalog.holds_beyond(chosen.readable)
 
     def _passages(self, query: Query) -> list[Passage]:
         k = self._settings.top_k

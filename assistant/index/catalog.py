@@ -302,6 +302,14 @@ class Catalog:
         condition, args = facet_condition(filters)
         return [k for (k,) in self._db.execute(f"SELECT DISTINCT key FROM facets WHERE {condition}", args)]
 
+    def holds_beyond(self, readable: frozenset[AccessLevel] | None) -> bool:
+        """Some placement has a level outside `readable` (None: all levels, so never)."""
+        if readable is None:
+            return False
+        condition, args = _readable(readable)
+        row = self._db.execute(f"SELECT 1 FROM facets WHERE NOT ({condition}) LIMIT 1", args).fetchone()
+        return row is not None
+
     def has_matches(self, filters: Filters) -> bool:
         condition, args = facet_condition(filters)
         return (
