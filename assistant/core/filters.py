@@ -196,6 +196,7 @@ class FilterField:
     placeholder: str = ""  # in the web form's text box
     choices: Choices | None = None  # a dropdown of the index's values instead of a text box
     json_type: Any = str  # what the HTTP body takes for it
+    aliases: tuple[str, ...] = ()  # further CLI option strings, accepted but not the name shown first
 
 
 def _agenda_item(text: str, facets: "IndexFacets") -> str | None:
@@ -267,7 +268,9 @@ FILTER_FIELDS: tuple[FilterField, ...] = (
     FilterField(
         name="agenda_item",
         label="TOP",
-        option="--top",
+        # Not "--top": that reads as top-k. The old spelling stays accepted.
+        option="--agenda-item",
+        aliases=("--top",),
         metavar="N",
         help="agenda item (TOP), e.g. 14 or 15.1",
         description="TOP, e.g. 14 or 15.1 (also matches 14.1, 14.2)",

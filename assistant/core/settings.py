@@ -179,7 +179,7 @@ class LLMSettings(BaseModel):
         "the extractive answer is given instead, and the answer says so. Default none, measured on "
         "samples of the gold set on 2 cores: the bundled Qwen2.5-Coder 0.5B and 1.5B Instruct answer "
         "0.333 of the answerable questions right against the extract's 0.600, mostly by abstaining "
-        "where the extract answers, at 17-32 s p50 instead of 0.05 s (README, Measured).",
+        "where the extract answers, at 17-32 s p50 instead of 0.05 s (docs/evaluation.md, Measured).",
     )
     base_url: str = Field(
         "http://127.0.0.1:8080/v1",

@@ -35,6 +35,16 @@ from ingest.pipeline import FileNote, IngestReport
 
 
 def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    settings = Settings()
+    if args.data_dir is not None:
+        settings.data_dir = args.data_dir
+    return _run(settings, args)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The `council` command line; parsing it loads nothing (no index, no model)."""
     parser = argparse.ArgumentParser(prog="council", description="Cited answers over council documents.")
     sub = parser.add_subparsers(dest="command", required=True)
 
@@ -137,12 +147,10 @@ def main(argv: list[str] | None = None) -> int:
     user_commands = (p_user_add, p_user_list, p_user_remove)
     for p in (p_ingest, p_ask, p_draft, p_eval, p_serve, p_llm, *user_commands, p_audit):
         p.add_argument("--data-dir", type=Path, help="index location (default ./data or COUNCIL_DATA_DIR)")
+    return parser
 
-    args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    settings = Settings()
-    if args.data_dir is not None:
-        settings.data_dir = args.data_dir
+
+def _run(settings: Settings, args: argparse.Namespace) -> int:
     try:
         match args.command:
             case "ingest":
@@ -298,7 +306,9 @@ def _add_filter_options(parser: argparse.ArgumentParser) -> None:
         "search only documents matching all of these (dates: 2024-10-22, 22.10.2024, 10.2024, 2024)",
     )
     for field in FILTER_FIELDS:
-        filters.add_argument(field.option, dest=field.name, metavar=field.metavar, help=field.help)
+        filters.add_argument(
+            field.option, *field.aliases, dest=field.name, metavar=field.metavar, help=field.help
+        )
 
 
 def _filters(assistant: CouncilAssistant, args: argparse.Namespace, viewer: Viewer) -> Filters:

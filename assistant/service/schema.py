@@ -325,7 +325,7 @@ class AskIn(BaseModel):
     """The body of /api/ask."""
 
     question: str = Field(description="the question, in German or English")
-    # Optional as the README says: left out or null (as clients that write every field send it)
+    # Optional as docs/api.md says: left out or null (as clients that write every field send it)
     # both mean no filters.
     filters: FiltersIn | None = Field(None, description="null or left out: no filters")
 

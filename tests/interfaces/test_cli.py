@@ -76,7 +76,7 @@ def test_ask_with_filters_reports_them_in_json(small_index: Path):
         "28.02.2021",
         "--type",
         "Beratungsergebnis",
-        "--top",
+        "--agenda-item",
         "10",
         "--vorlage",
         "50/004/2021",

@@ -4,9 +4,9 @@ HTTP body's schema and in both filter panels of the web chat, whose API names it
 import pytest
 
 from assistant.core.access import ANONYMOUS, Viewer
-from assistant.core.filters import FILTER_FIELDS, IndexFacets
+from assistant.core.filters import FILTER_FIELDS, Filters, IndexFacets, filters_from_input
 from assistant.core.settings import Settings
-from assistant.interfaces.cli import main
+from assistant.interfaces.cli import build_parser, main
 from assistant.interfaces.web_ui import build_ui
 from assistant.service.schema import FiltersIn
 
@@ -32,7 +32,20 @@ def test_each_field_is_a_cli_option(command, capsys):
         main([command, "--help"])
     shown = " ".join(capsys.readouterr().out.split())
     for field in FILTER_FIELDS:
-        assert f"{field.option} {field.metavar} {field.help}" in shown
+        spellings = ", ".join(f"{option} {field.metavar}" for option in (field.option, *field.aliases))
+        assert f"{spellings} {field.help}" in shown
+
+
+@pytest.mark.parametrize("command", ["ask", "draft"])
+def test_agenda_item_option_and_its_old_spelling_give_the_same_filter(command):
+    """`--agenda-item` is the name (`--top` read as top-k); `--top` stays accepted."""
+    parser = build_parser()
+    new = parser.parse_args([command, "frage.txt", "--agenda-item", "14"])
+    old = parser.parse_args([command, "frage.txt", "--top", "14"])
+    typed = {f.name: getattr(new, f.name) for f in FILTER_FIELDS}
+    assert typed == {f.name: getattr(old, f.name) for f in FILTER_FIELDS}
+    assert typed["agenda_item"] == "14"
+    assert filters_from_input(FACETS, **typed) == Filters(agenda_item="14")
 
 
 def test_each_field_is_in_the_http_body_with_its_description():
