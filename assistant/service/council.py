@@ -229,6 +229,8 @@ class CouncilAssistant:
         catalog, readable = self.backends.catalog, viewer.readable
         among = None
         try:
+            if not catalog.holds_beyond(readable):
+                readable = None  # the viewer reads all the index holds: count it whole
             index.documents = catalog.file_count(readable)
             index.chunks = catalog.count(readable)
             among = None if readable is None else catalog.matching_keys(Filters(readable=readable))
