@@ -20,9 +20,11 @@ from pathlib import Path
 import httpx
 import pytest
 
+from assistant.core.access import Role
 from assistant.core.documents import CouncilDocument
 from assistant.core.settings import Settings
 from assistant.index.catalog import Catalog
+from assistant.service.accounts import Accounts
 from assistant.service.council import ingest
 from ingest.chunking import chunk_document
 from ingest.readers import read_pages
@@ -108,6 +110,22 @@ class AccessIndexes:
     public: Path
     mixed: Path
     closed_folder: Path
+
+
+def copy_index(source: Path, base: Path) -> Path:
+    """A copy of a built data dir, for a test module that adds users or audit entries to it."""
+    copy = base / "data"
+    shutil.copytree(source, copy)
+    return copy
+
+
+def user_token(data: Path, name: str, role: Role) -> str:
+    """The token of a new user of the index in `data` (`council user add`)."""
+    accounts = Accounts(data)
+    try:
+        return accounts.add(name, role)
+    finally:
+        accounts.close()
 
 
 @pytest.fixture(scope="session")

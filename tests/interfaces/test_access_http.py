@@ -8,7 +8,6 @@ copied per module so that users and audit entries stay here."""
 
 import contextlib
 import json
-import shutil
 import signal
 import subprocess
 import sys
@@ -23,7 +22,7 @@ from assistant.interfaces.cli import main
 from assistant.interfaces.http import serve
 from assistant.service.accounts import Accounts
 from assistant.service.audit import AuditLog
-from tests.conftest import CLOSED_FACT, CLOSED_SOURCE, free_port
+from tests.conftest import CLOSED_FACT, CLOSED_SOURCE, copy_index, free_port, user_token
 from tests.interfaces.serving import running
 
 pytestmark = pytest.mark.slow
@@ -35,17 +34,12 @@ FOLLOW_UP = "Und wer wird Amtsleitung Liegenschaften?"
 
 @pytest.fixture(scope="module")
 def data(access_indexes, tmp_path_factory) -> Path:
-    copy = tmp_path_factory.mktemp("access-http") / "data"
-    shutil.copytree(access_indexes.mixed, copy)
-    return copy
+    return copy_index(access_indexes.mixed, tmp_path_factory.mktemp("access-http"))
 
 
 @pytest.fixture(scope="module")
 def tokens(data) -> dict[str, str]:
-    accounts = Accounts(data)
-    made = {name: accounts.add(name, role) for name, role in (("rat", "mitglied"), ("gast", "öffentlich"))}
-    accounts.close()
-    return made
+    return {"rat": user_token(data, "rat", "mitglied"), "gast": user_token(data, "gast", "öffentlich")}
 
 
 @pytest.fixture(scope="module")

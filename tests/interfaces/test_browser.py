@@ -9,9 +9,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
-from assistant.service.accounts import Accounts
 from assistant.service.audit import AuditLog
-from tests.conftest import CLOSED_FACT, KARLSRUHE_TOP14, METTMANN, ROOT
+from tests.conftest import CLOSED_FACT, KARLSRUHE_TOP14, METTMANN, ROOT, copy_index, user_token
 from tests.interfaces.serving import running
 
 pytestmark = pytest.mark.slow
@@ -139,9 +138,8 @@ def test_the_inquiry_tab_drafts_an_answer_with_downloads(page: Page):
 def closed_chat(access_indexes, tmp_path_factory) -> tuple[str, str, Path]:
     """A server over published and closed files (`access_indexes.mixed`, copied), a member's
     token, and the data dir."""
-    data = tmp_path_factory.mktemp("browser-access") / "data"
-    shutil.copytree(access_indexes.mixed, data)
-    token = Accounts(data).add("rat", "mitglied")
+    data = copy_index(access_indexes.mixed, tmp_path_factory.mktemp("browser-access"))
+    token = user_token(data, "rat", "mitglied")
     with running(data) as url:
         yield url, token, data
 
@@ -184,5 +182,6 @@ def test_the_public_chat_never_shows_a_closed_passage_and_a_member_signs_in_to_r
     i = html.find(CLOSED_FACT)
     assert i < 0, html[max(0, i - 1500) : i + 200]
     context.close()
-    asked = [(e.user, e.channel, CLOSED_FACT in e.answer) for e in AuditLog(data).read()]
-    assert asked == [(None, "web", False), ("rat", "web", True), (None, "web", False)]
+    # The copied index may hold entries of other modules' questions (api): the web chat's are these.
+    asked = [(e.user, CLOSED_FACT in e.answer) for e in AuditLog(data).read() if e.channel == "web"]
+    assert asked == [(None, False), ("rat", True), (None, False)]

@@ -1,7 +1,6 @@
 """The HTTP API (/api/ask, /api/chat, /api/health) over a real socket, served in one process with
 the web chat."""
 
-import shutil
 import socket
 from collections.abc import Iterator
 
@@ -12,9 +11,8 @@ from assistant.core.filters import FILTER_FIELDS
 from assistant.core.settings import LLMSettings, Settings, UISettings
 from assistant.interfaces.http import serve
 from assistant.interfaces.ports import PortInUse
-from assistant.service.accounts import Accounts
 from assistant.service.schema import AnswerOut, TurnIn
-from tests.conftest import KARLSRUHE_TOP14, METTMANN, free_port
+from tests.conftest import KARLSRUHE_TOP14, METTMANN, copy_index, free_port, user_token
 from tests.interfaces.serving import running
 
 pytestmark = pytest.mark.slow
@@ -216,10 +214,8 @@ def test_a_streamed_body_is_cut_off_once_it_passes_the_limit(api):
 
 def test_questions_beyond_the_rate_limit_get_429_with_retry_after(small_index, tmp_path):
     question = {"question": "Wer leitete die Sitzung?"}
-    data = tmp_path / "data"
-    shutil.copytree(small_index, data)
-    accounts = Accounts(data)
-    mine, other = ({"Authorization": f"Bearer {accounts.add(name, 'mitglied')}"} for name in ("a", "b"))
+    data = copy_index(small_index, tmp_path)
+    mine, other = ({"Authorization": f"Bearer {user_token(data, name, 'mitglied')}"} for name in ("a", "b"))
     with running(data, rate_limit_per_minute=3) as url, httpx.Client(base_url=url, timeout=120) as api:
         assert {api.get("/api/health", headers=mine).status_code for _ in range(5)} == {200}  # not counted
         asked = [

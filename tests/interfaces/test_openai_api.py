@@ -18,10 +18,9 @@ import pytest
 from openai import OpenAI
 
 from assistant.interfaces.openai_api import MODEL_ID, OWNED_BY
-from assistant.service.accounts import Accounts
 from assistant.service.audit import AuditLog
 from assistant.service.schema import AnswerOut
-from tests.conftest import CLOSED_FACT, CLOSED_SOURCE, METTMANN
+from tests.conftest import CLOSED_FACT, CLOSED_SOURCE, METTMANN, copy_index, user_token
 from tests.interfaces.serving import running
 
 pytestmark = pytest.mark.slow
@@ -47,18 +46,13 @@ def _user(content: str) -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def small(small_index, tmp_path_factory) -> Path:
-    copy = tmp_path_factory.mktemp("openai") / "data"
-    shutil.copytree(small_index, copy)
-    return copy
+    return copy_index(small_index, tmp_path_factory.mktemp("openai"))
 
 
 @pytest.fixture(scope="module")
 def script(small) -> str:
     """The token of a script that reads what the public reads."""
-    accounts = Accounts(small)
-    token = accounts.add("skript", "öffentlich")
-    accounts.close()
-    return token
+    return user_token(small, "skript", "öffentlich")
 
 
 @pytest.fixture(scope="module")
@@ -233,17 +227,12 @@ def test_curl_asks_as_the_readme_shows(url):
 
 @pytest.fixture(scope="module")
 def data(access_indexes, tmp_path_factory) -> Path:
-    copy = tmp_path_factory.mktemp("openai-access") / "data"
-    shutil.copytree(access_indexes.mixed, copy)
-    return copy
+    return copy_index(access_indexes.mixed, tmp_path_factory.mktemp("openai-access"))
 
 
 @pytest.fixture(scope="module")
 def member(data) -> str:
-    accounts = Accounts(data)
-    token = accounts.add("rat", "mitglied")
-    accounts.close()
-    return token
+    return user_token(data, "rat", "mitglied")
 
 
 @pytest.fixture(scope="module")
