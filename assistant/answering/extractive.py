@@ -132,6 +132,9 @@ _CALL_UP = re.compile(
 )
 # One speaker's view: first person, as speeches in minutes and verbatim transcripts are recorded.
 _SPEAKER = re.compile(r"\b(?:(?i:ich|wir|uns|unsere?[nmrs]?|mein[enmrs]?|we|our|my|me)|I)\b")
+# A number that counts: not an ordinal ("2. Sitzung", "3. Nachtrag" name which one, not how
+# many), nor a clock time ("18:30 Uhr", "7 p.m.": the group matches them and is empty).
+_COUNT = re.compile(r"\b\d{1,2}(?:[:.]\d{2})?\s*(?:Uhr\b|[ap]\.m\.)|(\d+)(?!\d|\.\s+[A-Za-zÄÖÜäöü])", re.I)
 _ENUMERATION = re.compile(r"^\s*(?:\(\d{1,2}\)|\d{1,2}[.)]|[a-z]\)|\([a-z]\)|§\s*\d+)\s*")
 
 
@@ -812,7 +815,7 @@ def _answers_type(kind: str, p: Passage, start: int, end: int, q_numbers: set[st
             return p.facts.marked("vote", start, end)
         case "date":
             return p.facts.marked("time", start, end)
-        case "number" if set(re.findall(r"\d+", _without_times(p, start, end))) - q_numbers:
+        case "number" if set(_COUNT.findall(_without_times(p, start, end))) - q_numbers - {""}:
             return True
     return bool(_SENTENCE_HAS[kind].search(p.text[start:end]))
 

@@ -233,3 +233,11 @@ def test_asking_for_the_votes_on_an_item_only_taken_note_of_is_corrected_and_cou
     assert result.text.startswith(
         "Darüber wurde nicht abgestimmt; festgehalten ist: Der Ausschuss nimmt den Bericht"
     )
+
+
+def test_an_ordinal_is_no_answer_to_how_often():
+    # "2. Sitzung" names which meeting, not how many; an invitation is no answer to "wie oft".
+    invitation = passage("Der Stadtteilbeirat tagt zur 2. Sitzung am Dienstag, 19.11.2024 18:30 Uhr.")
+    assert answer("Wie oft tagt der Stadtteilbeirat?", invitation).abstained
+    statute = passage("Der Stadtteilbeirat tagt mindestens dreimal im Jahr.")
+    assert not answer("Wie oft tagt der Stadtteilbeirat?", statute).abstained
