@@ -360,6 +360,11 @@ class Catalog:
             latest_meeting=tuple(by_committee + overall),
         )
 
+    def document(self, source: str) -> CouncilDocument | None:
+        """The stored metadata of a file (its pages are not stored: the chunks hold the text)."""
+        row = self._db.execute("SELECT doc FROM files WHERE source = ?", (source,)).fetchone()
+        return None if row is None else _doc_from_json(row[0])
+
     def consultations(
         self, paper: str, readable: frozenset[AccessLevel] | None = None
     ) -> list["PaperConsultation"]:
