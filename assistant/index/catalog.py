@@ -560,7 +560,7 @@ class Catalog:
                     c.result,
                     c.meeting_name,
                     None if c.authoritative is None else int(c.authoritative),
-                    stricter(c.access, doc.access),  # a closed file's steps are read with it only
+                    c.access,  # its own agenda item's; the file's level is checked where it is read
                 ),
             )
 

@@ -306,8 +306,8 @@ def format_crawl_report(r: CrawlReport) -> str:
     total = r.total
     lines = [
         f"OParl-Abgleich {r.system}" + (" (unterbrochener Lauf fortgesetzt)" if r.resumed else ""),
-        f"Objekte: {total.seen} gesehen, {total.new} neu, {total.changed} geändert, {total.deleted} gelöscht "
-        f"({r.objects_per_second:.1f} Objekte/s)",
+        f"Objekte: {total.seen} gesehen, {total.new} neu, {total.changed} geändert, {total.deleted} gelöscht"
+        + (f" ({r.objects_per_second:.1f} Objekte/s)" if r.walked else ""),
     ]
     width = max(len(label) for label in KIND_LABELS.values())
     for kind, label in KIND_LABELS.items():

@@ -184,6 +184,7 @@ class _Crawler:
                 if isinstance(url, str):
                     self._walk(url, kind, slug)
         self.walk_seconds = time.monotonic() - walk_started
+        self._tidy_objects()
         self._download()
         report = CrawlReport.from_counters(
             self.system_url, self.run_id, resumed, self.state.counters(self.run_id)
@@ -518,6 +519,19 @@ class _Crawler:
             for file in folder.iterdir():
                 rel = file.relative_to(self.mirror).as_posix()
                 if file.is_file() and rel not in known:
+                    file.unlink()
+
+    def _tidy_objects(self) -> None:
+        """An object JSON the state does not know (its removal was committed, the process killed
+        before the file was deleted; a temporary file of an interrupted write) is deleted."""
+        known = self.state.object_paths()
+        folders = [
+            *(self.mirror.glob(f"*/{name}") for name in _FOLDERS.values()),
+            (self.mirror / STATE_DIR).glob("*"),
+        ]
+        for folder in (f for group in folders for f in group if f.is_dir()):
+            for file in folder.rglob("*"):
+                if file.is_file() and file.relative_to(self.mirror).as_posix() not in known:
                     file.unlink()
 
     def _repair_mirror(self) -> None:

@@ -39,8 +39,9 @@ BODY = "bodies/0001"
 
 
 class OParlServer:
-    def __init__(self, papers: list[str] | None = None, per_page: int = 3) -> None:
-        """`papers`: the paper JSON files to serve ("50796.json", …); None: all 47."""
+    def __init__(self, papers: list[str] | None = None, per_page: int = 3, meeting: bool = True) -> None:
+        """`papers`: the paper JSON files to serve ("50796.json", …); None: all 47. `meeting`:
+        serve the meeting of 22.10.2024 too."""
         self.per_page = per_page
         self.filters = True  # honour modified_since
         self.delay = 0.0  # seconds before each answer
@@ -59,7 +60,8 @@ class OParlServer:
             else sorted(p.name for p in (KARLSRUHE / "docs/papers").glob("*.json"))
         )
         self.papers = {o["id"]: o for o in (self._load(KARLSRUHE / "docs/papers" / n) for n in names)}
-        self.meetings = {o["id"]: o for o in [self._load(KARLSRUHE / "docs/meetings/9532.json")]}
+        meetings = [self._load(KARLSRUHE / "docs/meetings/9532.json")] if meeting else []
+        self.meetings = {o["id"]: o for o in meetings}
         self._tombstones: dict[str, dict[str, Any]] = {}
         self._thread = threading.Thread(target=self._http.serve_forever, daemon=True)
         self._thread.start()
