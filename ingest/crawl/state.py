@@ -24,9 +24,9 @@ CREATE TABLE IF NOT EXISTS runs (
     id INTEGER PRIMARY KEY, started TEXT NOT NULL, finished TEXT, counters TEXT NOT NULL DEFAULT '{}'
 );
 CREATE TABLE IF NOT EXISTS lists (
-    url TEXT PRIMARY KEY, body TEXT, kind TEXT NOT NULL, run INTEGER, cursor TEXT, since TEXT,
-    started TEXT, done INTEGER NOT NULL DEFAULT 0, unfiltered INTEGER NOT NULL DEFAULT 0, error TEXT,
-    last_complete TEXT, last_full TEXT
+    url TEXT PRIMARY KEY, body TEXT, kind TEXT NOT NULL, run INTEGER, origin INTEGER, cursor TEXT,
+    since TEXT, started TEXT, done INTEGER NOT NULL DEFAULT 0, unfiltered INTEGER NOT NULL DEFAULT 0,
+    error TEXT, last_complete TEXT, last_full TEXT
 );
 CREATE TABLE IF NOT EXISTS objects (
     url TEXT PRIMARY KEY, list TEXT NOT NULL, kind TEXT NOT NULL, body TEXT, path TEXT NOT NULL,
@@ -56,7 +56,8 @@ class ListWalk:
     url: str
     body: str | None
     kind: str
-    run: int | None
+    run: int | None  # the last run that read it
+    origin: int | None  # the run that began this walk; objects it sees are marked with it
     cursor: str | None
     since: str | None
     started: str | None
@@ -141,25 +142,42 @@ class CrawlState:
 
     def walk(self, url: str) -> ListWalk | None:
         row = self._db.execute(
-            "SELECT url, body, kind, run, cursor, since, started, done, unfiltered, error, last_complete, "
-            "last_full FROM lists WHERE url = ?",
+            "SELECT url, body, kind, run, origin, cursor, since, started, done, unfiltered, error, "
+            "last_complete, last_full FROM lists WHERE url = ?",
             (url,),
         ).fetchone()
         if row is None:
             return None
-        url, body, kind, run, cursor, since, started, done, unfiltered, error, complete, full = row
+        url, body, kind, run, origin, cursor, since, started, done, unfiltered, error, complete, full = row
         return ListWalk(
-            url, body, kind, run, cursor, since, started, bool(done), bool(unfiltered), error, complete, full
+            url,
+            body,
+            kind,
+            run,
+            origin,
+            cursor,
+            since,
+            started,
+            bool(done),
+            bool(unfiltered),
+            error,
+            complete,
+            full,
         )
 
     def start_walk(self, url: str, body: str | None, kind: str, run: int, since: str | None) -> None:
         self._db.execute(
-            "INSERT INTO lists (url, body, kind, run, cursor, since, started, done, unfiltered, error) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, 0, 0, NULL) ON CONFLICT (url) DO UPDATE SET body = excluded.body, "
-            "kind = excluded.kind, run = excluded.run, cursor = excluded.cursor, since = excluded.since, "
-            "started = excluded.started, done = 0, unfiltered = 0, error = NULL",
-            (url, body, kind, run, url, since, now()),
+            "INSERT INTO lists (url, body, kind, run, origin, cursor, since, started, done, unfiltered, "
+            "error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, 0, NULL) ON CONFLICT (url) DO UPDATE SET "
+            "body = excluded.body, kind = excluded.kind, run = excluded.run, origin = excluded.origin, "
+            "cursor = excluded.cursor, since = excluded.since, started = excluded.started, done = 0, "
+            "unfiltered = 0, error = NULL",
+            (url, body, kind, run, run, url, since, now()),
         )
+
+    def continue_walk(self, url: str, run: int) -> None:
+        """Take up a walk an earlier run left at a page that failed, from that page."""
+        self._db.execute("UPDATE lists SET run = ?, error = NULL WHERE url = ?", (run, url))
 
     def advance(self, url: str, cursor: str | None, unfiltered: bool) -> None:
         self._db.execute(

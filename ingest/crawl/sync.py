@@ -21,7 +21,8 @@ follows prunes it from the index. Every `full_every_days` the lists are walked c
 servers that drop deleted objects without marking them.
 
 Interrupted at any point, the next run continues the same run: each list from the page after the
-last one committed (`state.py`), the files still pending, then the ingest. What it ends with is
+last one committed (`state.py`), the files still pending, then the ingest. A list whose page
+still failed after the retries is taken up at that page by the next run. What it ends with is
 what a clean crawl ends with: the mirror is a function of the server's objects, and the ingest
 of a folder is a function of the folder.
 """
@@ -162,6 +163,7 @@ class _Crawler:
         self.progress = progress
         self.say = say
         self.run_id = 0
+        self.origin = 0  # the run that began the list walk under way (see state.ListWalk.origin)
         self.walked = 0
         self.walk_seconds = 0.0
         self.notes: list[CrawlNote] = []
@@ -219,10 +221,13 @@ class _Crawler:
         walk = self.state.walk(list_url)
         if walk is not None and walk.run == self.run_id and walk.done:
             return
-        if walk is None or walk.run != self.run_id:
+        if walk is not None and walk.run != self.run_id and not walk.done and walk.cursor:
+            self.state.continue_walk(list_url, self.run_id)  # an earlier run failed at a page
+        elif walk is None or walk.run != self.run_id:
             self.state.start_walk(list_url, body, kind, self.run_id, self._since(walk))
-            walk = self.state.walk(list_url)
-        assert walk is not None
+        walk = self.state.walk(list_url)
+        assert walk is not None and walk.origin is not None
+        self.origin = walk.origin
         label = f"{KIND_LABELS[kind]}" + (f" ({body})" if body else "")
         changes = f", Änderungen seit {walk.since}" if walk.since else ""
         self.say(f"Liste {label}: {list_url}{changes}")
@@ -343,7 +348,7 @@ class _Crawler:
             return [path] if path else []
         delta[f"{item.kind}.seen"] = delta.get(f"{item.kind}.seen", 0) + 1
         if item.status == "unchanged":
-            self.state.see(item.url, self.run_id)
+            self.state.see(item.url, self.origin)
             return []
         delta[f"{item.kind}.{item.status}"] = delta.get(f"{item.kind}.{item.status}", 0) + 1
         stored = StoredObject(
@@ -354,7 +359,7 @@ class _Crawler:
             item.path,
             item.digest,
         )
-        self.state.put_object(stored, item.modified, self.run_id, item.meetings, item.files)
+        self.state.put_object(stored, item.modified, self.origin, item.meetings, item.files)
         return []
 
     def _complete(self, list_url: str) -> None:
@@ -367,7 +372,7 @@ class _Crawler:
         with self.state.transaction():
             if complete_listing:
                 delta: dict[str, int] = {}
-                for obj in self.state.unseen(list_url, self.run_id):
+                for obj in self.state.unseen(list_url, self.origin):
                     delta[f"{obj.kind}.deleted"] = delta.get(f"{obj.kind}.deleted", 0) + 1
                     if path := self.state.remove_object(obj.url):
                         removed.append(path)

@@ -45,7 +45,8 @@ class OParlServer:
         self.per_page = per_page
         self.filters = True  # honour modified_since
         self.delay = 0.0  # seconds before each answer
-        self.requests: list[str] = []
+        self.requests: list[str] = []  # the paths asked for
+        self.urls: list[str] = []  # with their query: "/oparl/bodies/0001/papers?page=2"
         self.user_agents: set[str] = set()
         self._faults: dict[str, list[str]] = {}
         self._lock = threading.Lock()
@@ -121,9 +122,10 @@ class OParlServer:
                 f["downloadUrl"] = f["downloadUrl"].removesuffix(".txt") + ".pdf"
 
     def fail(self, path: str, *actions: str) -> None:
-        """The next requests of `path` (no host, no query: "/oparl/bodies/0001/papers") answer with
-        these actions in turn: "500", "429" (Retry-After: 0), "timeout" (an answer after 2 s);
-        then normally again. "500!" / "timeout!" repeat forever."""
+        """The next requests of `path` (no host: "/oparl/bodies/0001/papers", every page; with its
+        query: "/oparl/bodies/0001/papers?page=2", that page) answer with these actions in turn:
+        "500", "429" (Retry-After: 0), "timeout" (an answer after 2 s); then normally again.
+        "500!" / "timeout!" repeat forever."""
         self._faults[path] = list(actions)
 
     def file_path(self, file_id: int, access: bool = True) -> str:
@@ -134,7 +136,9 @@ class OParlServer:
     def answer(self, path: str, query: dict[str, list[str]]) -> tuple[int, str, bytes, dict[str, str]]:
         with self._lock:
             self.requests.append(path)
-            faults = self._faults.get(path)
+            asked = f"{path}?{urlencode(query, doseq=True)}" if query else path
+            self.urls.append(asked)
+            faults = self._faults.get(asked, self._faults.get(path))
             action = faults[0] if faults else None
             if faults and not action.endswith("!"):
                 faults.pop(0)

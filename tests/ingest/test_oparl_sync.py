@@ -371,6 +371,40 @@ def test_failures_are_retried_then_reported_and_the_rest_is_ingested(tmp_path):
         server.close()
 
 
+def test_a_list_that_fails_is_taken_up_at_that_page_and_meanwhile_its_files_wait(tmp_path):
+    """The meeting list and the paper list's second page answer 500 after every retry. The run
+    reports both and holds back the files of papers heard in a meeting it could not read (that
+    meeting might close them); the next run reads the paper list on from page 2."""
+    server = OParlServer(papers=SMALL, per_page=2)
+    try:
+        server.fail("/oparl/bodies/0001/meetings", "500!")
+        server.fail("/oparl/bodies/0001/papers?page=2", "500!")
+        data = tmp_path / "data"
+        run = sync(data, server, retries=1)
+        c = run.crawl
+        assert [(n.what.split()[1], n.reason) for n in c.lists_incomplete] == [
+            ("Sitzungen", "HTTP 500 (2 Versuche)"),
+            ("Vorlagen", "HTTP 500 (2 Versuche)"),
+        ]
+        assert c.objects["Paper"].new == 2 and c.files_downloaded == 5  # page 1: 2024/0854, 2024/1040
+        assert sorted(c.held_back) == [
+            f"0001/files/{n}.txt" for n in (660853, 660915, 661115, 662117, 662258)
+        ]
+        assert run.ingest.indexed == 0 and run.exit_code == 2
+        assert "5 Datei(en) zurückgehalten" in format_crawl_report(c)
+
+        server.fail("/oparl/bodies/0001/meetings")
+        server.fail("/oparl/bodies/0001/papers?page=2")
+        asked_before = len(server.urls)
+        run = sync(data, server, retries=1)
+        asked = server.urls[asked_before:]
+        assert "/oparl/bodies/0001/papers?page=2" in asked and "/oparl/bodies/0001/papers" not in asked
+        assert run.crawl.lists_incomplete == [] and run.crawl.held_back == []
+        assert run.ingest.indexed == 14 and run.exit_code == 0
+    finally:
+        server.close()
+
+
 # --- access from the source --------------------------------------------------------------------
 
 
