@@ -33,7 +33,16 @@ from assistant.index.vectors import IndexEmpty, VectorStore
 from assistant.service.accounts import AccountError, Accounts
 from assistant.service.audit import AuditEntry, AuditLog
 from assistant.service.schema import Health, IndexHealth, LLMHealth
-from ingest.crawl import ClientOptions, CrawlOptions, CrawlReport, OParlError, crawl, finish, mirror_name
+from ingest.crawl import (
+    ClientOptions,
+    CrawlOptions,
+    CrawlReport,
+    OParlError,
+    crawl,
+    finish,
+    locked,
+    mirror_name,
+)
 from ingest.pipeline import IngestReport, ingest_path
 from ingest.pipeline import embed_pending as embed_pending_vectors
 from ingest.readers.ocr import OcrOptions
@@ -397,26 +406,27 @@ def ingest_oparl(
         full=full,
         full_every_days=oparl.full_every_days,
     )
-    crawled = crawl(url, mirror, options, progress=progress, say=say)
-    say(f"Einlesen: {mirror}")
-    ingested = ingest_path(
-        mirror,
-        backends.catalog,
-        backends.vectors,
-        backends.embed_model,
-        chunk_chars=settings.ingest.chunk_chars,
-        max_chunk_chars=settings.ingest.max_chunk_chars,
-        max_file_bytes=int(settings.ingest.max_file_mb * 2**20),
-        ocr=OcrOptions.from_settings(settings.ingest),
-        workers=settings.ingest.workers,
-        prune=True,
-        exclude=tuple(crawled.held_back),
-        progress=progress,
-        access=access,
-        vectors_later=vectors_later,
-        source_prefix=f"oparl://{name}/",
-    )
-    finish(mirror, crawled.run)
+    with locked(mirror):
+        crawled = crawl(url, mirror, options, progress=progress, say=say)
+        say(f"Einlesen: {mirror}")
+        ingested = ingest_path(
+            mirror,
+            backends.catalog,
+            backends.vectors,
+            backends.embed_model,
+            chunk_chars=settings.ingest.chunk_chars,
+            max_chunk_chars=settings.ingest.max_chunk_chars,
+            max_file_bytes=int(settings.ingest.max_file_mb * 2**20),
+            ocr=OcrOptions.from_settings(settings.ingest),
+            workers=settings.ingest.workers,
+            prune=True,
+            exclude=tuple(crawled.held_back),
+            progress=progress,
+            access=access,
+            vectors_later=vectors_later,
+            source_prefix=f"oparl://{name}/",
+        )
+        finish(mirror, crawled.run)
     return OParlSync(crawled, ingested)
 
 

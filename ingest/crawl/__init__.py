@@ -5,7 +5,7 @@ registry reader gives crawled documents the same metadata as a folder of the sam
 
 from ingest.crawl.client import ClientOptions, FetchError
 from ingest.crawl.report import KIND_LABELS, CrawlNote, CrawlReport, KindCount
-from ingest.crawl.sync import CrawlOptions, OParlError, crawl, finish, mirror_name
+from ingest.crawl.sync import CrawlOptions, OParlError, crawl, finish, locked, mirror_name
 
 __all__ = [
     "KIND_LABELS",
@@ -18,5 +18,6 @@ __all__ = [
     "OParlError",
     "crawl",
     "finish",
+    "locked",
     "mirror_name",
 ]

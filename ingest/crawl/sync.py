@@ -27,19 +27,21 @@ what a clean crawl ends with: the mirror is a function of the server's objects, 
 of a folder is a function of the folder.
 """
 
+import fcntl
 import hashlib
 import json
 import logging
 import os
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path, PurePosixPath
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, urljoin, urlsplit
 
 from ingest.crawl.client import ClientOptions, Downloaded, FetchError, OParlClient
 from ingest.crawl.report import KIND_LABELS, CrawlNote, CrawlReport
@@ -111,6 +113,23 @@ def crawl(
     finally:
         client.close()
         state.close()
+
+
+@contextmanager
+def locked(mirror: Path) -> Iterator[None]:
+    """One run per mirror at a time: a run started while another is busy (last night's, still
+    downloading) is refused rather than interleaved with it. The lock goes with the process, so
+    a killed run leaves none behind."""
+    path = mirror / STATE_DIR / "lock"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as exc:
+            raise OParlError(
+                f"Für {mirror} läuft bereits ein OParl-Abgleich; bitte warten, bis er fertig ist."
+            ) from exc
+        yield
 
 
 def finish(mirror: Path, run: int) -> None:
@@ -274,7 +293,7 @@ class _Crawler:
         if not isinstance(data, list):
             raise _ListFailed("keine OParl-Liste (das Feld data fehlt)")
         links = page.get("links") if isinstance(page.get("links"), dict) else {}
-        following = links.get("next") if isinstance(links.get("next"), str) else None
+        following = urljoin(cursor, links["next"]) if isinstance(links.get("next"), str) else None
         pagination = page.get("pagination")
         if (
             bar.total is None

@@ -25,6 +25,7 @@ from assistant.index.catalog import Catalog
 from assistant.interfaces.cli import format_answer, format_crawl_report, format_report
 from assistant.service.council import OParlSync, build_assistant, ingest, ingest_oparl
 from assistant.service.schema import AnswerOut
+from ingest.crawl import OParlError, locked
 from tests.conftest import CORPUS, ROOT, copy_index
 from tests.ingest.oparl_server import OParlServer
 
@@ -157,6 +158,20 @@ def test_a_second_run_without_changes_changes_nothing(crawled, server, tmp_path)
     assert (run.crawl.files_downloaded, run.crawl.files_current) == (0, 139)
     assert (run.ingest.indexed, run.ingest.unchanged, run.ingest.removed) == (0, 139, [])
     assert catalog_rows(data) == before
+
+
+def test_a_folder_ingested_with_prune_leaves_the_oparl_documents_alone(crawled, tmp_path):
+    data = copy_index(crawled[0], tmp_path)
+    folder = tmp_path / "ordner"
+    folder.mkdir()
+    shutil.copy(
+        CORPUS / "kreis-mettmann" / next(p.name for p in (CORPUS / "kreis-mettmann").iterdir()), folder
+    )
+    report = ingest(settings(data), folder, prune=True, progress=False, vectors_later=True)
+    assert report.indexed == 1 and report.removed == []
+    catalog = Catalog(data, create=False)
+    assert catalog.file_count() == 140
+    catalog.close()
 
 
 def test_the_beratungsfolge_is_answered_latest_first(crawled):
@@ -491,3 +506,9 @@ def test_council_ingest_oparl_without_an_address_says_what_to_set(tmp_path):
         "Fehler: Keine OParl-Adresse: `council ingest --oparl URL` angeben oder oparl.system_url setzen "
         "(COUNCIL_OPARL__SYSTEM_URL)."
     )
+
+
+def test_a_run_while_another_is_busy_is_refused(tmp_path):
+    data = tmp_path / "data"
+    with locked(data / "oparl" / NAME), pytest.raises(OParlError, match="läuft bereits ein OParl-Abgleich"):
+        ingest_oparl(settings(data), "http://127.0.0.1:9/oparl/system")
