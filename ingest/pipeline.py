@@ -96,37 +96,44 @@ def ingest_path(
     progress: bool | None = None,
     access: AccessLevel = PUBLIC,
     vectors_later: bool = False,
+    source_prefix: str = "",
 ) -> IngestReport:
     """Bring the index in line with the files under `path` (a folder, or a single file).
 
     Sources are stored relative to `path`, so the same folder ingested from elsewhere gives the
-    same index. `workers=0` parses with one process per CPU. `progress=None` shows bars only on a
-    terminal. `access` marks every file of this call (a registry or the title can only make a
-    file stricter, `ingest.parse.access_of`); a file ingested again with another level is
-    re-placed (its vectors are kept). With `vectors_later` nothing is embedded: the files are
-    searchable lexically when this returns (seconds, not minutes), and `embed_pending` computes
-    the vectors afterwards, while the index is already being asked (`make run`).
+    same index. A `source_prefix` names a collection of its own (an OParl mirror:
+    "oparl://web1.karlsruhe.de/"): its sources are the prefix and the relative path, and `prune`
+    removes only sources under it. A folder (no prefix) prunes only sources of no collection
+    (none with "://", which no relative path holds), so `council ingest ORDNER --prune` leaves
+    the documents of an OParl sync alone. `workers=0` parses with one process per CPU.
+    `progress=None` shows bars only on a terminal. `access` marks every file of this call (a
+    registry or the title can only make a file stricter, `ingest.parse.access_of`); a file
+    ingested again with another level is re-placed (its vectors are kept). With `vectors_later`
+    nothing is embedded: the files are searchable lexically when this returns (seconds, not
+    minutes), and `embed_pending` computes the vectors afterwards, while the index is already
+    being asked (`make run`).
     """
     started = time.monotonic()
     report = IngestReport()
     base, files = _list_files(path, exclude)
     report.files = len(files)
     registry = read_registries(base, files)
-    report.metadata = [FileNote(s, d) for s, d in sorted(registry.used.items())]
-    report.skipped = [FileNote(s, r) for s, r in sorted(registry.problems.items())]
+    report.metadata = [FileNote(source_prefix + s, d) for s, d in sorted(registry.used.items())]
+    report.skipped = [FileNote(source_prefix + s, r) for s, r in sorted(registry.problems.items())]
     registry_files = set(registry.used) | set(registry.problems)
     known = catalog.file_hashes()
     report.reanalysed = catalog.reanalyse()  # an index of an older analysis, before it is written to
 
     jobs: list[ParseJob] = []
     for file in files:
-        source = file.relative_to(base).as_posix()
-        if source in registry_files:
+        relative = file.relative_to(base).as_posix()
+        source = source_prefix + relative
+        if relative in registry_files:
             continue
         if file.suffix.lower() not in SUPPORTED_SUFFIXES:
             report.skipped.append(FileNote(source, unsupported(file.suffix)))
             continue
-        record = registry.records.get(source)
+        record = registry.records.get(relative)
         try:
             # The level is part of the fingerprint where it is not the default, so that an index
             # written before levels existed is not parsed again.
@@ -144,14 +151,15 @@ def ingest_path(
             )
         )
 
-    seen = {f.relative_to(base).as_posix() for f in files}
-    gone = sorted(set(known) - seen) if path.is_dir() else []
+    seen = {source_prefix + f.relative_to(base).as_posix() for f in files}
+    gone = sorted(s for s in set(known) - seen if _in_collection(s, source_prefix)) if path.is_dir() else []
     embedder = None if vectors_later else _Embedder(vectors, embed_model, report, progress)
     try:
         if embedder is not None:
             embedder.start()
         parse_started = time.monotonic()
-        for parsed in _bar(progress, _parse_all(jobs, workers), total=len(jobs), desc="Lesen", unit=" Datei"):
+        parsed_files = _parse_all(jobs, workers)
+        for parsed in progress_bar(progress, parsed_files, total=len(jobs), desc="Lesen", unit=" Datei"):
             _store(parsed, catalog, embedder, report)
         report.stage_seconds["parse+catalog"] = time.monotonic() - parse_started
         if prune:
@@ -261,7 +269,7 @@ class _Embedder:
         self._stopping = threading.Event()
         self._thread = threading.Thread(target=self._run, name="embedder", daemon=True)
         self._error: BaseException | None = None
-        self._bar = _bar(progress, total=0, desc="Einbetten", unit=" Abschnitt")
+        self._bar = progress_bar(progress, total=0, desc="Einbetten", unit=" Abschnitt")
         self.busy_seconds = 0.0
 
     def start(self) -> None:
@@ -371,6 +379,17 @@ def _legacy_version(text: str, chunk: StoredChunk) -> str:
     return hashlib.sha1(f"{text}\x00{sorted(meta.items())}".encode()).hexdigest()[:16]
 
 
+def _in_collection(source: str, prefix: str) -> bool:
+    """Whether `source` belongs to the collection of `prefix` ("": the folders').
+
+    >>> _in_collection("oparl://ka/0001/files/1.txt", "oparl://ka/"), _in_collection("a/b.pdf", "")
+    (True, True)
+    >>> _in_collection("oparl://ka/0001/files/1.txt", ""), _in_collection("a/b.pdf", "oparl://ka/")
+    (False, False)
+    """
+    return source.startswith(prefix) if prefix else "://" not in source
+
+
 def _fingerprint(data: bytes, options: str, chunk_chars: int, max_chunk_chars: int) -> str:
     """The file's content hash, salted with what else decides its document and chunks (its
     registry record, the OCR options)."""
@@ -394,7 +413,7 @@ def _list_files(path: Path, exclude: tuple[str, ...]) -> tuple[Path, list[Path]]
     return path, files
 
 
-def _bar(progress: bool | None, iterable: Any = None, **options: Any) -> tqdm:
+def progress_bar(progress: bool | None, iterable: Any = None, **options: Any) -> tqdm:
     """A progress bar: on a terminal (`progress` None) or always (True) tqdm's bar; where output
     goes to a log or a pipe (None, not a terminal), a plain line every `_LINE_SECONDS`
     ("Einbetten:  40%|…| 51/127 …"), not a stream of carriage returns; none for False."""

@@ -6,7 +6,7 @@ from typing import Literal
 
 from assistant.core.access import PUBLIC, AccessLevel
 from assistant.core.dates import german
-from assistant.core.documents import AgendaItem, SourceRecord
+from assistant.core.documents import AgendaItem, Consultation, SourceRecord
 from assistant.core.facts import TextFacts
 from assistant.core.filters import AppliedFilters
 from assistant.core.votes import Vote
@@ -100,6 +100,8 @@ class Citation:
             out.append(f"Abstimmungsergebnis laut {p.doc_type or 'Dokument'}: {vote_summary(p.vote)}")
         if p.record is not None and p.record.result:
             out.append(f"Ergebnis laut {p.record.registry}-Sitzungsdaten: {p.record.result}")
+        if p.record is not None and (steps := beratungsfolge(p.record, p.access)):
+            out.append(f"Beratungsfolge laut {p.record.registry}: {steps}")
         if p.also_in:
             out.append("Gleicher Text auch in: " + ", ".join(p.also_in))
         return out
@@ -156,6 +158,26 @@ class Delta:
     """A piece of answer text as the LLM streams it (before verification)."""
 
     text: str
+
+
+def beratungsfolge(record: SourceRecord, access: AccessLevel = PUBLIC) -> str:
+    """A paper's consultations in the registry's order, as far as a reader of a file of level
+    `access` may see them (a step in a closed agenda item only beside a closed file).
+
+    >>> hfa = Consultation("Haupt- und Finanzausschuss", date(2024, 10, 8), "Vorberatung")
+    >>> gr = Consultation("Gemeinderat", date(2024, 10, 22), "Entscheidung", result="mehrheitlich zugestimmt")
+    >>> beratungsfolge(SourceRecord("OParl", consultations=(hfa, gr)))
+    'Haupt- und Finanzausschuss 08.10.2024 (Vorberatung) → Gemeinderat 22.10.2024 (Entscheidung): \
+mehrheitlich zugestimmt'
+    """
+    return " → ".join(
+        c.label() + (f": {c.result}" if c.result else "") for c in visible_steps(record, access)
+    )
+
+
+def visible_steps(record: SourceRecord, access: AccessLevel = PUBLIC) -> list[Consultation]:
+    """The record's consultations a reader of a file of level `access` may see."""
+    return [c for c in record.consultations if c.access == PUBLIC or access != PUBLIC]
 
 
 def vote_summary(vote: Vote) -> str:

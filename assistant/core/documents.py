@@ -4,6 +4,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from assistant.core.access import PUBLIC, AccessLevel
+from assistant.core.dates import german
 from assistant.core.facts import TextFacts
 from assistant.core.votes import Vote
 
@@ -42,6 +43,36 @@ class Section:
 
 
 @dataclass(frozen=True)
+class Consultation:
+    """One step of a paper's Beratungsfolge as the registry gives it: which body heard it in which
+    meeting, in which role, under which agenda item, and what the meeting record says came of it.
+    Where the meeting's own data is not in the registry, the body and day may be known from the
+    paper's protocol files ("Protokoll_HA_08.10.2024_TOP 2") and the result is unknown.
+
+    >>> Consultation("Gemeinderat", date(2024, 10, 22), "Entscheidung").label()
+    'Gemeinderat 22.10.2024 (Entscheidung)'
+    >>> Consultation(None, None, "Anhörung").label(), Consultation("Gemeinderat", None, None).label()
+    ('Anhörung', 'Gemeinderat')
+    """
+
+    body: str | None  # "Gemeinderat"
+    meeting_date: date | None
+    role: str | None  # "Entscheidung", "Vorberatung", "Kenntnisnahme", …
+    agenda_item: AgendaItem | None = None
+    result: str | None = None  # the agenda item's result in the meeting data: "mehrheitlich zugestimmt"
+    meeting_name: str | None = None
+    authoritative: bool | None = None  # OParl: this consultation decides the paper
+    access: AccessLevel = PUBLIC  # nichtöffentlich: its agenda item or meeting is closed
+
+    def label(self) -> str:
+        """Body, day and role: "Gemeinderat 22.10.2024 (Entscheidung)"; what is unknown is left out."""
+        head = " ".join(x for x in (self.body, german(self.meeting_date) if self.meeting_date else None) if x)
+        if head:
+            return f"{head} ({self.role})" if self.role else head
+        return self.role or ""
+
+
+@dataclass(frozen=True)
 class SourceRecord:
     """What a registry (OParl paper/meeting JSON, a RIS index) says about one file, kept apart
     from what the file's own text says, so that both can be shown where they disagree."""
@@ -59,7 +90,7 @@ class SourceRecord:
     agenda_item: AgendaItem | None = None
     result: str | None = None  # the meeting record's result, e.g. "mehrheitlich zugestimmt"
     result_vote: Vote | None = None  # that result as the vote grammar reads it
-    consultations: tuple[str, ...] = ()  # "Gemeinderat 22.10.2024 (Beschlussfassung)"
+    consultations: tuple[Consultation, ...] = ()  # the paper's Beratungsfolge, in the registry's order
     url: str | None = None  # where the original file can be downloaded
     registry_file: str | None = None  # the registry file it was read from, e.g. "docs/papers/48935.json"
     access: AccessLevel | None = None  # "nichtöffentlich": the registry says so (agenda item, meeting)

@@ -86,6 +86,56 @@ class IngestSettings(BaseModel):
     )
 
 
+class OParlSettings(BaseModel):
+    """`council ingest --oparl`: a council's Ratsinformationssystem read through its OParl API
+    (ingest/crawl), mirrored under the data dir and kept current by each later run."""
+
+    system_url: str = Field(
+        "",
+        description="The OParl System object's URL (the API's entry point, e.g. "
+        "https://ris.example.de/oparl/v1/system); used by `council ingest --oparl` without a URL.",
+    )
+    name: str = Field(
+        "",
+        description="Names the council in the sources of its documents (oparl://NAME/…) and its mirror "
+        "folder (DATA_DIR/oparl/NAME). Empty: the system URL's host, with the port where one is given.",
+    )
+    concurrency: int = Field(
+        4,
+        ge=1,
+        le=16,
+        description="Requests to the server at the same time at most (files are fetched in parallel).",
+    )
+    timeout_s: float = Field(
+        60.0, gt=0, description="A request is given up after this long without an answer (then retried)."
+    )
+    retries: int = Field(
+        4,
+        ge=0,
+        le=10,
+        description="Retries of a request that failed with 429, a 5xx status, a timeout or a broken "
+        "connection, with exponential backoff (a 429's or 503's Retry-After is honoured).",
+    )
+    backoff_s: float = Field(
+        2.0, ge=0, description="The first wait before a retry; each further wait doubles it (at most 120 s)."
+    )
+    max_file_mb: float = Field(
+        100.0, gt=0, description="Files larger than this are not downloaded; the report names them."
+    )
+    user_agent: str = Field(
+        "Ratsinformations-Assistent/0.1 (OParl-Abgleich; council-assistant)",
+        description="The User-Agent header of every request: names the assistant to the council's IT, "
+        "who may want to add a contact address.",
+    )
+    full_every_days: float = Field(
+        7.0,
+        ge=0,
+        description="Walk every list completely when the last complete walk is older than this, instead "
+        "of asking only for what changed (`modified_since`): finds the objects a server drops without "
+        "marking them deleted. 0: every run walks completely.",
+    )
+
+
 class SignalWeights(BaseModel):
     """Weight of each retrieval signal (`assistant.answering.retrieval`) in the reciprocal rank
     fusion; 0 switches a signal off. Measured on the gold set (hit@1 / MRR / answer accuracy /
@@ -279,6 +329,7 @@ class Settings(BaseSettings):
     embedding: EmbeddingSettings = EmbeddingSettings()
     store: StoreSettings = StoreSettings()
     ingest: IngestSettings = IngestSettings()
+    oparl: OParlSettings = OParlSettings()
     retrieval: RetrievalSettings = RetrievalSettings()
     answer: AnswerSettings = AnswerSettings()
     llm: LLMSettings = LLMSettings()

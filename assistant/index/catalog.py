@@ -20,6 +20,11 @@ with the public one only.
 Each filter field declares its condition on these columns (`assistant.core.filters.FILTER_FIELDS`);
 `_insert_facets` writes the values they read.
 
+A paper's Beratungsfolge (its consultations: body, meeting day, role, agenda item, result, as the
+registry gives them) is stored per file the paper describes, in the `consultations` table, so
+that "Was ist aus der Vorlage 2024/0868 geworden?" is answered from data (`consultations`), and
+only from files the viewer may read: a consultation in a closed agenda item is nichtöffentlich.
+
 Duplicates are stored once. A chunk's key is the hash of its normalised text, so the same text
 in several files (Kent minutes reprinted in later agenda packs, the Karlsruhe Niederschrift
 extract attached to several Vorlagen) is one chunk with several placements: one lexical entry,
@@ -30,6 +35,7 @@ the lexical entry of a text that is also published never carry a closed file's t
 
 import dataclasses
 import hashlib
+import json
 import re
 import sqlite3
 from collections.abc import Iterable, Sequence
@@ -42,14 +48,15 @@ from pydantic import TypeAdapter
 
 from assistant.core.access import PUBLIC, AccessLevel, level_of, stricter
 from assistant.core.answers import Passage
+from assistant.core.dates import day_of
 from assistant.core.doc_types import MEETING_RECORDS
-from assistant.core.documents import Chunk, CouncilDocument, Section
+from assistant.core.documents import AgendaItem, Chunk, Consultation, CouncilDocument, Section
 from assistant.core.facts import TextFacts, read_facts
 from assistant.core.filters import NO_FILTERS, Filters, IndexFacets, day_number, facet_condition
 from assistant.index.lexical import ANALYSIS_VERSION, FTS_TOKENIZER, Analyzer, corpus_part_counts
 from assistant.index.vectors import IndexEmpty, StoreError
 
-SCHEMA_VERSION = "4"
+SCHEMA_VERSION = "5"
 # The compound part vocabulary is learned again (and every passage re-analysed) once the index
 # has grown to this many times the passages it was learned from: amortised linear work, and a
 # vocabulary learned from the first few files does not stay.
@@ -81,6 +88,13 @@ CREATE INDEX IF NOT EXISTS facets_committee ON facets (committee, day);
 CREATE INDEX IF NOT EXISTS facets_day ON facets (day);
 CREATE VIRTUAL TABLE IF NOT EXISTS lexical USING fts5 (key UNINDEXED, terms, tokenize="{FTS_TOKENIZER}");
 CREATE TABLE IF NOT EXISTS lexicon (term TEXT PRIMARY KEY, count INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS consultations (
+    source TEXT NOT NULL, position INTEGER NOT NULL, paper TEXT NOT NULL, body TEXT, day INTEGER,
+    role TEXT, item TEXT, item_title TEXT, result TEXT, meeting TEXT, authoritative INTEGER,
+    access TEXT NOT NULL DEFAULT '{PUBLIC}',
+    PRIMARY KEY (source, position)
+);
+CREATE INDEX IF NOT EXISTS consultations_paper ON consultations (paper);
 """
 
 
@@ -183,8 +197,9 @@ class Catalog:
         if version is None:
             self._set_meta("schema", SCHEMA_VERSION)
             self._set_meta("analysis", f"{ANALYSIS_VERSION}:0")  # current, no vocabulary learned yet
-        elif version in ("1", "2", "3"):
+        elif version in ("1", "2", "3", "4"):
             self._add_access()  # before facet rows are written again
+            self._add_consultations()  # before any document is read: older ones hold texts
             if version == "1":
                 self._add_facets()
             if version in ("1", "2"):
@@ -345,6 +360,39 @@ class Catalog:
             latest_meeting=tuple(by_committee + overall),
         )
 
+    def document(self, source: str) -> CouncilDocument | None:
+        """The stored metadata of a file (its pages are not stored: the chunks hold the text)."""
+        row = self._db.execute("SELECT doc FROM files WHERE source = ?", (source,)).fetchone()
+        return None if row is None else _doc_from_json(row[0])
+
+    def consultations(
+        self, paper: str, readable: frozenset[AccessLevel] | None = None
+    ) -> list["PaperConsultation"]:
+        """The Beratungsfolge of paper `paper` ("2024/0868") in the registry's order, each step
+        once with the files whose record gives it, as far as `readable` (None: all) admits both
+        the step (its agenda item's level) and at least one of those files."""
+        condition, args = _readable(readable)
+        rows = self._db.execute(
+            "SELECT source, position, body, day, role, item, item_title, result, meeting, authoritative, "
+            f"access FROM consultations WHERE paper = ? AND {condition} "
+            f"AND source IN (SELECT source FROM facets WHERE {condition}) ORDER BY position, source",
+            (paper, *args, *args),
+        )
+        steps: dict[Consultation, list[str]] = {}
+        for source, _, body, day, role, item, title, result, meeting, authoritative, access in rows:
+            step = Consultation(
+                body=body,
+                meeting_date=_date_of(day) if day else None,
+                role=role,
+                agenda_item=None if item is None else AgendaItem(item, title or ""),
+                result=result,
+                meeting_name=meeting,
+                authoritative=None if authoritative is None else bool(authoritative),
+                access=access,
+            )
+            steps.setdefault(step, []).append(source)
+        return [PaperConsultation(step, tuple(sources)) for step, sources in steps.items()]
+
     # --- writing ------------------------------------------------------------------------------
 
     def replace_file(self, doc: CouncilDocument, chunks: Sequence[Chunk], file_hash: str) -> None:
@@ -378,6 +426,7 @@ class Catalog:
                     "INSERT OR IGNORE INTO chunks (key, text, facts, has_vote) VALUES (?, ?, ?, ?)",
                     (key, chunk.text, _FACTS.dump_json(chunk.facts).decode(), chunk.facts.has_vote),
                 )
+            self._insert_consultations(doc)
             self._drop_orphans(old)
             self._write_lexical(old | {chunk_key(chunk.text) for chunk in chunks})
 
@@ -389,6 +438,7 @@ class Catalog:
                 self._db.execute("DELETE FROM placements WHERE source = ?", (source,))
                 self._db.execute("DELETE FROM facets WHERE source = ?", (source,))
                 self._db.execute("DELETE FROM files WHERE source = ?", (source,))
+                self._db.execute("DELETE FROM consultations WHERE source = ?", (source,))
                 self._drop_orphans(old)
                 self._write_lexical(old)  # a shared chunk may now have another primary file
 
@@ -489,6 +539,50 @@ class Catalog:
             ),
         )
 
+    def _insert_consultations(self, doc: CouncilDocument) -> None:
+        """The Beratungsfolge the file's registry record gives its paper (none without one)."""
+        self._db.execute("DELETE FROM consultations WHERE source = ?", (doc.source,))
+        record = doc.record
+        if record is None or not record.paper_reference:
+            return
+        for position, c in enumerate(record.consultations):
+            self._db.execute(
+                "INSERT INTO consultations VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    doc.source,
+                    position,
+                    record.paper_reference,
+                    c.body,
+                    day_number(c.meeting_date) if c.meeting_date else None,
+                    c.role,
+                    c.agenda_item.number if c.agenda_item else None,
+                    c.agenda_item.title if c.agenda_item else None,
+                    c.result,
+                    c.meeting_name,
+                    None if c.authoritative is None else int(c.authoritative),
+                    c.access,  # its own agenda item's; the file's level is checked where it is read
+                ),
+            )
+
+    def _add_consultations(self) -> None:
+        """Schema 4 → 5: documents stored their paper's consultations as texts ("Gemeinderat
+        22.10.2024 (Entscheidung)"); they become `Consultation`s read back from those texts (body,
+        day, role; the next ingest of the file adds agenda item and result), and the
+        consultations table is filled from them. Nothing is parsed from files or embedded."""
+        with self._transaction():
+            for source, raw in self._db.execute("SELECT source, doc FROM files").fetchall():
+                data = json.loads(raw)
+                record = data.get("record")
+                if not record or not any(isinstance(c, str) for c in record.get("consultations") or ()):
+                    continue
+                record["consultations"] = [
+                    dataclasses.asdict(_from_label(c)) if isinstance(c, str) else c
+                    for c in record["consultations"]
+                ]
+                converted = json.dumps(data, ensure_ascii=False, default=str)
+                self._db.execute("UPDATE files SET doc = ? WHERE source = ?", (converted, source))
+                self._insert_consultations(_doc_from_json(converted))
+
     def _add_facets(self) -> None:
         """Schema 1 → 2: facet rows for the placements of a catalog written before filters."""
         with self._transaction():
@@ -554,6 +648,34 @@ class _Transaction:
 
     def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
         self._db.execute("ROLLBACK" if exc_type else "COMMIT")
+
+
+@dataclass(frozen=True)
+class PaperConsultation:
+    """A step of a paper's Beratungsfolge and the indexed files whose registry record gives it."""
+
+    consultation: Consultation
+    sources: tuple[str, ...]
+
+
+_LABEL = re.compile(r"^(?P<head>.*?)\s*\((?P<role>[^()]*)\)$")
+_LABEL_DAY = re.compile(r"^(?P<body>.*?)\s*(?P<day>\d{2}\.\d{2}\.\d{4})$")
+
+
+def _from_label(text: str) -> Consultation:
+    """A consultation as catalog schema 4 stored it, read back.
+
+    >>> _from_label("Haupt- und Finanzausschuss 08.10.2024 (Vorberatung)")
+    Consultation(body='Haupt- und Finanzausschuss', meeting_date=datetime.date(2024, 10, 8), \
+role='Vorberatung', agenda_item=None, result=None, meeting_name=None, authoritative=None, access='öffentlich')
+    >>> [(c.body, c.role) for c in map(_from_label, ["Gemeinderat (Behandlung)", "Vorberatung"])]
+    [('Gemeinderat', 'Behandlung'), (None, 'Vorberatung')]
+    """
+    m = _LABEL.match(text)
+    head, role = (m["head"], m["role"]) if m else ("", text)
+    dated = _LABEL_DAY.match(head)
+    body, day = (dated["body"], day_of(dated["day"], "%d.%m.%Y")) if dated else (head, None)
+    return Consultation(body=body or None, meeting_date=day, role=role or None)
 
 
 def _date_of(day: int) -> date:

@@ -28,9 +28,10 @@ from assistant.interfaces.draft_export import draft_markdown, write_docx
 from assistant.interfaces.ports import PortInUse, check_port
 from assistant.service.accounts import AccountError, Accounts
 from assistant.service.audit import ANONYMOUS_USER, AuditEntry, AuditError, AuditLog
-from assistant.service.council import CouncilAssistant, QuestionError, build_assistant, ingest
+from assistant.service.council import CouncilAssistant, QuestionError, build_assistant, ingest, ingest_oparl
 from assistant.service.inquiry import read_inquiry
 from assistant.service.schema import AnswerOut, DraftOut
+from ingest.crawl import KIND_LABELS, CrawlReport, KindCount, OParlError
 from ingest.pipeline import FileNote, IngestReport
 
 
@@ -48,9 +49,29 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="council", description="Cited answers over council documents.")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    p_ingest = sub.add_parser("ingest", help="index a folder (or a file) of council documents")
-    p_ingest.add_argument("path", type=Path)
-    p_ingest.add_argument("--prune", action="store_true", help="remove files from the index that are gone")
+    p_ingest = sub.add_parser(
+        "ingest", help="index a folder (or a file) of council documents, or a council's OParl API"
+    )
+    p_ingest.add_argument("path", type=Path, nargs="?", help="folder or file (not with --oparl)")
+    p_ingest.add_argument(
+        "--oparl",
+        nargs="?",
+        const="",
+        metavar="SYSTEM_URL",
+        help="mirror the council's OParl API (its System object's URL; without one: oparl.system_url) "
+        "into DATA_DIR/oparl/ and index it; a later run fetches only what changed",
+    )
+    p_ingest.add_argument(
+        "--full",
+        action="store_true",
+        help="with --oparl: walk every list completely instead of asking for changes only",
+    )
+    p_ingest.add_argument(
+        "--prune",
+        action="store_true",
+        help="remove files from the index that are gone (documents of an OParl sync are kept; "
+        "--oparl prunes its own)",
+    )
     p_ingest.add_argument(
         "--exclude",
         action="append",
@@ -205,6 +226,7 @@ USER_ERRORS = (
     AccountError,
     AuditError,
     PortInUse,
+    OParlError,
     FileNotFoundError,
     NotADirectoryError,
 )
@@ -234,6 +256,12 @@ def _llm_server(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _ingest(settings: Settings, args: argparse.Namespace) -> int:
+    if args.oparl is not None:
+        return _ingest_oparl(settings, args)
+    if args.path is None:
+        raise FileNotFoundError(
+            "Bitte einen Ordner oder eine Datei angeben (council ingest ORDNER) oder --oparl URL."
+        )
     if not args.path.exists():
         raise FileNotFoundError(
             f"{args.path} gibt es nicht. Bitte einen vorhandenen Ordner oder eine Datei angeben."
@@ -248,6 +276,62 @@ def _ingest(settings: Settings, args: argparse.Namespace) -> int:
     )
     print(format_report(report))
     return report.exit_code
+
+
+def _ingest_oparl(settings: Settings, args: argparse.Namespace) -> int:
+    if args.path is not None:
+        raise OParlError("Entweder einen Ordner oder --oparl URL angeben, nicht beides.")
+    quiet = args.quiet
+
+    def say(line: str) -> None:
+        if not quiet:
+            print(line, file=sys.stderr, flush=True)
+
+    run = ingest_oparl(
+        settings,
+        args.oparl or None,
+        full=args.full,
+        progress=False if quiet else None,
+        access=args.access,
+        say=say,
+    )
+    print(format_crawl_report(run.crawl))
+    print(format_report(run.ingest))
+    return run.exit_code
+
+
+def format_crawl_report(r: CrawlReport) -> str:
+    """The crawl's part of `council ingest --oparl`'s report: objects by type, lists, files, each
+    failure with its reason."""
+    total = r.total
+    lines = [
+        f"OParl-Abgleich {r.system}" + (" (unterbrochener Lauf fortgesetzt)" if r.resumed else ""),
+        f"Objekte: {total.seen} gesehen, {total.new} neu, {total.changed} geändert, {total.deleted} gelöscht"
+        + (f" ({r.objects_per_second:.1f} Objekte/s)" if r.walked else ""),
+    ]
+    width = max(len(label) for label in KIND_LABELS.values())
+    for kind, label in KIND_LABELS.items():
+        c = r.objects.get(kind, KindCount())
+        lines.append(
+            f"  {label:<{width}} {c.seen} gesehen, {c.new} neu, {c.changed} geändert, {c.deleted} gelöscht"
+        )
+    walked = f"Listen: {r.lists_complete} vollständig gelesen"
+    if r.lists_changes_only:
+        walked += f" ({r.lists_changes_only} davon nur Änderungen, modified_since)"
+    lines.append(walked + (f", {len(r.lists_incomplete)} unvollständig" if r.lists_incomplete else ""))
+    lines.append(
+        f"Dateien: {r.files_downloaded} heruntergeladen, {r.files_current} unverändert, {r.files_removed} "
+        f"entfernt, {len(r.files_skipped)} übersprungen, {len(r.files_failed)} fehlgeschlagen"
+    )
+    lines += [_note("FEHLER", f"{n.what}: {n.reason}") for n in r.lists_incomplete + r.files_failed]
+    lines += [_note("übersprungen", f"{n.what}: {n.reason}") for n in r.files_skipped]
+    if r.held_back:
+        lines.append(
+            f"  {len(r.held_back)} Datei(en) zurückgehalten, bis die Sitzungsliste vollständig gelesen ist "
+            "(sie könnten nichtöffentlich sein)"
+        )
+    lines.append(f"Anfragen: {r.requests} ({r.retries} wiederholt)  Sekunden: {r.seconds:.1f}")
+    return "\n".join(lines)
 
 
 def format_report(r: IngestReport) -> str:

@@ -5,8 +5,9 @@ constructs them. What the interfaces report about them (`CouncilAssistant.health
 the assistant's own backends, never from copies opened for the purpose.
 """
 
+import re
 import time
-from collections.abc import Generator, Sequence
+from collections.abc import Callable, Generator, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -14,6 +15,7 @@ from pathlib import Path
 from llama_index.core.llms import LLM
 
 from assistant.answering.chat import Condensed, Turn, condense
+from assistant.answering.consultations import consultation_reply
 from assistant.answering.draft import Draft, compose_draft, questions_of
 from assistant.answering.extractive import ExtractiveAnswerer
 from assistant.answering.generative import GenerativeAnswerer
@@ -31,6 +33,16 @@ from assistant.index.vectors import IndexEmpty, VectorStore
 from assistant.service.accounts import AccountError, Accounts
 from assistant.service.audit import AuditEntry, AuditLog
 from assistant.service.schema import Health, IndexHealth, LLMHealth
+from ingest.crawl import (
+    ClientOptions,
+    CrawlOptions,
+    CrawlReport,
+    OParlError,
+    crawl,
+    finish,
+    locked,
+    mirror_name,
+)
 from ingest.pipeline import IngestReport, ingest_path
 from ingest.pipeline import embed_pending as embed_pending_vectors
 from ingest.readers.ocr import OcrOptions
@@ -156,8 +168,12 @@ class CouncilAssistant:
         )
         asked = Question.read(condensed.question)
         found = self.retriever.search(asked, scoped, stated)
-        result = extract = self.answerer.answer(asked, found.passages)
-        if self.generator is not None and found.passages:
+        # "Was ist aus der Vorlage X geworden?": the paper's Beratungsfolge, from the catalog
+        steps = consultation_reply(
+            asked.text, found.filters.applied.vorlage, self.backends.catalog, viewer.readable
+        )
+        result = extract = steps or self.answerer.answer(asked, found.passages)
+        if self.generator is not None and found.passages and steps is None:
             result = yield from self.generator.stream(asked, found.passages, extract)
         answer = Answer(
             question=question,
@@ -335,6 +351,83 @@ def ingest(
         access=access,
         vectors_later=vectors_later,
     )
+
+
+@dataclass(frozen=True)
+class OParlSync:
+    """A run of `ingest_oparl`: what the crawl did, then what the ingest of the mirror did."""
+
+    crawl: CrawlReport
+    ingest: IngestReport
+
+    @property
+    def exit_code(self) -> int:
+        """0: everything mirrored and ingested; 2: some lists, files or documents failed (the rest
+        is in the index, the next run tries them again)."""
+        return 2 if self.crawl.failed or self.ingest.failed else 0
+
+
+def ingest_oparl(
+    settings: Settings,
+    system_url: str | None = None,
+    *,
+    full: bool = False,
+    progress: bool | None = None,
+    access: AccessLevel = PUBLIC,
+    vectors_later: bool = False,
+    say: Callable[[str], None] = lambda line: None,
+) -> OParlSync:
+    """Bring the index in line with a council's OParl API (`system_url`, else
+    `oparl.system_url`): mirror it into DATA_DIR/oparl/NAME (`ingest.crawl`), then ingest the
+    mirror as a folder whose sources are "oparl://NAME/…", pruning what the API no longer has.
+    Interrupted anywhere, the next call continues the same run. `full` walks every list
+    completely instead of asking only for changes; `say` receives a line per stage."""
+    url = (system_url or settings.oparl.system_url).strip()
+    if not url:
+        raise OParlError(
+            "Keine OParl-Adresse: `council ingest --oparl URL` angeben oder oparl.system_url setzen "
+            "(COUNCIL_OPARL__SYSTEM_URL)."
+        )
+    name = settings.oparl.name or mirror_name(url)
+    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]*", name):
+        raise OParlError(f"oparl.name „{name}“: nur Buchstaben, Ziffern, Punkt, Bindestrich und Unterstrich.")
+    mirror = settings.data_dir / "oparl" / name
+    backends = build_backends(settings, for_ingest=True)  # an index of another model fails before the crawl
+    oparl = settings.oparl
+    options = CrawlOptions(
+        client=ClientOptions(
+            user_agent=oparl.user_agent,
+            concurrency=oparl.concurrency,
+            timeout_s=oparl.timeout_s,
+            retries=oparl.retries,
+            backoff_s=oparl.backoff_s,
+            max_file_bytes=int(oparl.max_file_mb * 2**20),
+        ),
+        full=full,
+        full_every_days=oparl.full_every_days,
+    )
+    with locked(mirror):
+        crawled = crawl(url, mirror, options, progress=progress, say=say)
+        say(f"Einlesen: {mirror}")
+        ingested = ingest_path(
+            mirror,
+            backends.catalog,
+            backends.vectors,
+            backends.embed_model,
+            chunk_chars=settings.ingest.chunk_chars,
+            max_chunk_chars=settings.ingest.max_chunk_chars,
+            max_file_bytes=int(settings.ingest.max_file_mb * 2**20),
+            ocr=OcrOptions.from_settings(settings.ingest),
+            workers=settings.ingest.workers,
+            prune=True,
+            exclude=tuple(crawled.held_back),
+            progress=progress,
+            access=access,
+            vectors_later=vectors_later,
+            source_prefix=f"oparl://{name}/",
+        )
+        finish(mirror, crawled.run)
+    return OParlSync(crawled, ingested)
 
 
 def embed_pending(settings: Settings, *, progress: bool | None = None) -> IngestReport:

@@ -29,7 +29,8 @@ from pydantic import (
 from assistant.answering.chat import Turn
 from assistant.answering.draft import Draft, MeetingGroup
 from assistant.core.access import AccessLevel
-from assistant.core.answers import Answer, Citation, Generation, Passage
+from assistant.core.answers import Answer, Citation, Generation, Passage, visible_steps
+from assistant.core.documents import Consultation
 from assistant.core.filters import FILTER_FIELDS, AppliedFilters, FilterError, Filters
 from assistant.core.votes import Outcome, Vote
 
@@ -84,6 +85,21 @@ class VoteOut(BaseModel):
         )
 
 
+class ConsultationOut(BaseModel):
+    """A step of the cited paper's Beratungsfolge, as the registry (OParl) gives it."""
+
+    body: str | None = Field(description="the body that heard the paper, e.g. Gemeinderat")
+    meeting_date: date | None
+    role: str | None = Field(description="Entscheidung, Vorberatung, Kenntnisnahme, …")
+    agenda_item: str | None = Field(description="the agenda item number in that meeting")
+    result: str | None = Field(description="the meeting record's result, e.g. mehrheitlich zugestimmt")
+
+    @classmethod
+    def of(cls, c: Consultation) -> "ConsultationOut":
+        item = c.agenda_item.number if c.agenda_item and c.agenda_item.number else None
+        return cls(body=c.body, meeting_date=c.meeting_date, role=c.role, agenda_item=item, result=c.result)
+
+
 class CitationOut(BaseModel):
     n: int
     source: str = Field(description="the file, relative to the ingested folder")
@@ -100,6 +116,9 @@ class CitationOut(BaseModel):
     vote: VoteOut | None
     registry_result: str | None = Field(description="the result the OParl meeting data records")
     access: AccessLevel = Field(description="öffentlich or nichtöffentlich: who may read the cited file")
+    consultations: list[ConsultationOut] = Field(
+        description="the cited paper's Beratungsfolge (OParl), in the registry's order; empty without one"
+    )
 
     @classmethod
     def of(cls, citation: Citation) -> "CitationOut":
@@ -120,6 +139,9 @@ class CitationOut(BaseModel):
             vote=None if p.vote is None else VoteOut.of(p.vote),
             registry_result=p.record.result if p.record else None,
             access=p.access,
+            consultations=[ConsultationOut.of(c) for c in visible_steps(p.record, p.access)]
+            if p.record
+            else [],
         )
 
 

@@ -11,8 +11,9 @@ stays attached, so where both speak and disagree both can be shown. Example (Kar
     record.result (meeting JSON): "mehrheitlich zugestimmt"
 
 Registry files are recognised by content, not by name: OParl objects by their "type"
-(https://schema.oparl.org/1.1/Paper, …/Meeting), a RIS index as a list of dated document entries,
-the manifest by its columns. Any other .json/.csv gets a reason in `problems`, never an error.
+(https://schema.oparl.org/1.1/Paper, …/Meeting, …/Organization), a RIS index as a list of dated
+document entries, the manifest by its columns. Any other .json/.csv gets a reason in `problems`,
+never an error.
 """
 
 import csv
@@ -49,6 +50,7 @@ def read_registries(base: Path, files: list[Path]) -> Registry:
     problems: dict[str, str] = {}
     papers: list[tuple[str, dict[str, Any]]] = []
     meetings: list[tuple[str, dict[str, Any]]] = []
+    organizations: list[tuple[str, dict[str, Any]]] = []
     manifests: list[tuple[str, str]] = []
     indexes: list[tuple[str, list[Any]]] = []
     agenda_lists: list[tuple[str, dict[str, Any]]] = []
@@ -75,9 +77,13 @@ def read_registries(base: Path, files: list[Path]) -> Registry:
                 papers.append((source, obj))
             elif kind == "Meeting":
                 meetings.append((source, obj))
+            elif kind == "Organization":
+                organizations.append((source, obj))
             else:
-                problems[source] = f"OParl-{kind}: nicht gelesen (gelesen werden nur Paper und Meeting)"
-        if source in problems or any(s == source for s, _ in papers + meetings):
+                problems[source] = (
+                    f"OParl-{kind}: nicht gelesen (gelesen werden nur Paper, Meeting und Organization)"
+                )
+        if source in problems or any(s == source for s, _ in papers + meetings + organizations):
             continue
         if is_ris_index(data):
             indexes.append((source, data))
@@ -85,10 +91,11 @@ def read_registries(base: Path, files: list[Path]) -> Registry:
             agenda_lists.append((source, data))
         else:
             problems[source] = (
-                "JSON, aber keine lesbare Registerdatei (gelesen werden OParl Paper/Meeting, RIS-Index)"
+                "JSON, aber keine lesbare Registerdatei (gelesen werden OParl Paper/Meeting/Organization, "
+                "RIS-Index)"
             )
 
-    oparl = read_oparl(papers, meetings, manifests, sources)
+    oparl = read_oparl(papers, meetings, manifests, sources, organizations)
     ris = read_ris(indexes, agenda_lists, sources)
     records = dict(ris.records)
     records.update(oparl.records)  # a file described by both: OParl's record is the richer one

@@ -23,16 +23,16 @@ whose paper JSON is missing or broken.
 import csv
 import io
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import PurePosixPath
 from typing import Any
 
-from assistant.core.access import CLOSED, AccessLevel, level_of
-from assistant.core.dates import day_of, german
+from assistant.core.access import CLOSED, PUBLIC, AccessLevel, level_of
+from assistant.core.dates import day_of
 from assistant.core.doc_types import doc_type_for
-from assistant.core.documents import AgendaItem, SourceRecord
+from assistant.core.documents import AgendaItem, Consultation, SourceRecord
 from assistant.core.votes import parse_vote
 from ingest.registry.records import Registry
 
@@ -87,14 +87,22 @@ def read_oparl(
     meetings: list[tuple[str, dict[str, Any]]],
     manifests: list[tuple[str, str]],
     sources: set[str],
+    organizations: Sequence[tuple[str, dict[str, Any]]] = (),
 ) -> Registry:
-    """Records for the files the papers, meetings and manifests describe. `papers`/`meetings`:
-    (registry file source, parsed JSON); `manifests`: (source, CSV text); `sources`: every file
-    under the ingested folder."""
+    """Records for the files the papers, meetings and manifests describe. `papers`/`meetings`/
+    `organizations`: (registry file source, parsed JSON); `manifests`: (source, CSV text);
+    `sources`: every file under the ingested folder. An organization's name names the body of a
+    consultation whose meeting is not known (a meeting's own name wins where both are known)."""
     registry = Registry()
     files = _FileIndex(sources)
     known = _meetings(meetings)
     org_names = {org: m.body for m in known.values() for org in m.orgs if m.body}
+    for source, org in organizations:
+        name = _str(org.get("name")) or _str(org.get("shortName"))
+        if url := _str(org.get("id")):
+            if name:
+                org_names.setdefault(url, name)
+            registry.used[source] = f"OParl-Gremium {name or _last(url)}"
     learned = _learn_meetings([paper for _, paper in papers], known, org_names)
 
     for source, paper in papers:
@@ -139,6 +147,8 @@ def _meetings(meetings: list[tuple[str, dict[str, Any]]]) -> dict[str, "_Meeting
             if not isinstance(item, dict):
                 continue
             m.files += [(f, item) for f in _list(item.get("auxiliaryFile")) if isinstance(f, dict)]
+            if isinstance(item.get("resolutionFile"), dict):
+                m.files.append((item["resolutionFile"], item))
             if url := _str(item.get("id")):
                 m.items[url] = item
             if number := _str(item.get("number")):
@@ -171,20 +181,25 @@ def _read_paper(
         linked.append((meeting, item, c))
     # The meeting that decided the paper, where several known meetings heard it.
     linked.sort(key=lambda x: (x[2].get("role") == "Entscheidung", x[0].day or date.min), reverse=True)
-    texts = tuple(t for c in consultations if (t := _consultation_text(c, meetings, learned, org_names)))
+    main = paper.get("mainFile")
+    listed = ([main] if isinstance(main, dict) else []) + [
+        f for f in _list(paper.get("auxiliaryFile")) if isinstance(f, dict)
+    ]
+    protocols = [p for f in listed if (p := _protocol_name(_str(f.get("name"))))]
+    steps = tuple(
+        step
+        for c in consultations
+        if (step := _consultation(c, meetings, learned, org_names, protocols)).label()
+    )
     of_paper = SourceRecord(
         registry="OParl",
         paper_reference=reference,
         paper_title=_str(paper.get("name")),
         paper_type=_str(paper.get("paperType")),
         paper_date=day_of(_str(paper.get("date"))),
-        consultations=texts,
+        consultations=steps,
         registry_file=source,
     )
-    main = paper.get("mainFile")
-    listed = ([main] if isinstance(main, dict) else []) + [
-        f for f in _list(paper.get("auxiliaryFile")) if isinstance(f, dict)
-    ]
     found = 0
     for file in listed:
         targets = [t for t in files.find(source, file) if t not in registry.records]
@@ -251,10 +266,8 @@ def _meeting_fields(
     """body, meeting_name, meeting_date, agenda_item and result for a file; a protocol of a
     meeting without JSON still gives its committee, date and TOP from its name."""
     if meeting is not None:
-        agenda = None
-        if item is not None:
-            agenda = AgendaItem(_str(item.get("number")) or "", _str(item.get("name")) or "")
-        else:
+        agenda = _agenda_item(item)
+        if agenda is None:
             protocol = _protocol_name(name)
             if protocol and protocol.tops:
                 agenda = AgendaItem(protocol.tops[0], "")
@@ -382,26 +395,49 @@ def _protocol_name(name: str | None) -> _ProtocolName | None:
     return _ProtocolName(COMMITTEE_ABBREVIATIONS.get(m.group("abbr")), day, tuple(_TOP.findall(name or "")))
 
 
-def _consultation_text(
+def _consultation(
     c: dict[str, Any],
     meetings: dict[str, _Meeting],
     learned: dict[str, tuple[str, date]],
     org_names: dict[str, str],
-) -> str | None:
-    """ "Gemeinderat 22.10.2024 (Entscheidung)"; the body alone where the meeting is not known
-    ("Gemeinderat (Behandlung)"), the role alone where the body is unknown too."""
+    protocols: list[_ProtocolName],
+) -> Consultation:
+    """One step of the Beratungsfolge. In a known meeting: its body, day, the agenda item and the
+    item's result ("Gemeinderat 22.10.2024 (Entscheidung)", TOP 14, "mehrheitlich zugestimmt").
+    In a meeting known only from the paper's protocol file: body, day and the TOP the protocol
+    names, no result. Otherwise the body where the organization is known ("Gemeinderat
+    (Behandlung)"), else the role alone."""
     url = _str(c.get("meeting")) or ""
     orgs = [o for o in _list(c.get("organization")) if isinstance(o, str)]
-    body, day = next((org_names[o] for o in orgs if o in org_names), None), None
-    if meeting := meetings.get(url):
-        body, day = meeting.body, meeting.day
-    elif url in learned:
-        body, day = learned[url]
-    head = " ".join(x for x in (body, german(day) if day else None) if x)
     role = _str(c.get("role"))
-    if head:
-        return f"{head} ({role})" if role else head
-    return role
+    authoritative = c.get("authoritative") if isinstance(c.get("authoritative"), bool) else None
+    if meeting := meetings.get(url):
+        item = meeting.items.get(_str(c.get("agendaItem")) or "") or meeting.by_consultation.get(
+            _str(c.get("id")) or ""
+        )
+        return Consultation(
+            body=meeting.body,
+            meeting_date=meeting.day,
+            role=role,
+            agenda_item=_agenda_item(item),
+            result=_str(item.get("result")) if item is not None else None,
+            meeting_name=meeting.name,
+            authoritative=authoritative,
+            access=_access(meeting, item) or PUBLIC,
+        )
+    if url in learned:
+        committee, day = learned[url]
+        tops = next((p.tops for p in protocols if (p.committee, p.day) == (committee, day) and p.tops), ())
+        named = AgendaItem(tops[0], "") if len(tops) == 1 else None
+        return Consultation(committee, day, role, agenda_item=named, authoritative=authoritative)
+    body = next((org_names[o] for o in orgs if o in org_names), None)
+    return Consultation(body, None, role, authoritative=authoritative)
+
+
+def _agenda_item(item: dict[str, Any] | None) -> AgendaItem | None:
+    if item is None:
+        return None
+    return AgendaItem(_str(item.get("number")) or "", _str(item.get("name")) or "")
 
 
 def _learn_meetings(

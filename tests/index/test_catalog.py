@@ -4,10 +4,14 @@ placements, replacing or deleting a file leaves no orphans, and the lexical inde
 from the stored texts when its analysis or its compound vocabulary is out of date."""
 
 import dataclasses
+import json
 import re
+import sqlite3
+from datetime import date
 
 import pytest
 
+from assistant.core.documents import Consultation, SourceRecord
 from assistant.index.catalog import LEXICON_GROWTH, Catalog, chunk_key
 from tests.conftest import ERLANGEN_SATZUNG_2026, KARLSRUHE_TOP14, KENT_FEB, METTMANN, parsed
 
@@ -116,3 +120,36 @@ def test_a_changed_file_changes_its_lexical_terms_only(catalog):
     found = catalog.lexical("Lastenradförderung", 5)
     assert found and "Lastenradförderung" in catalog.chunks([found[0][0]])[found[0][0]].text
     assert catalog.lexical("Hebesätze der Grundsteuer", 3)  # the other file's terms stay
+
+
+@pytest.mark.shared
+def test_a_catalog_of_schema_4_gets_its_consultations_as_data_on_opening(tmp_path):
+    """Schema 4 stored a paper's consultations as texts in each document; opened by this version
+    they are read back into body, day and role, and the consultations table is filled."""
+    doc, chunks = parsed(KARLSRUHE_TOP14)
+    steps = (
+        Consultation("Haupt- und Finanzausschuss", date(2024, 10, 8), "Vorberatung"),
+        Consultation("Gemeinderat", date(2024, 10, 22), "Entscheidung"),
+        Consultation(None, None, "Kenntnisnahme"),
+    )
+    record = SourceRecord("OParl", paper_reference="2024/0868", consultations=steps)
+    catalog = Catalog(tmp_path, create=True)
+    catalog.replace_file(dataclasses.replace(doc, record=record), chunks, "hash")
+    catalog.close()
+    db = sqlite3.connect(tmp_path / "catalog.sqlite")
+    stored = json.loads(db.execute("SELECT doc FROM files").fetchone()[0])
+    stored["record"]["consultations"] = [c.label() for c in steps]  # as schema 4 wrote them
+    db.execute("UPDATE files SET doc = ?", (json.dumps(stored),))
+    db.execute("DELETE FROM consultations")
+    db.execute("UPDATE meta SET value = '4' WHERE name = 'schema'")
+    db.commit()
+    db.close()
+
+    reopened = Catalog(tmp_path, create=False)
+    found = reopened.consultations("2024/0868")
+    assert [s.consultation for s in found] == list(steps)
+    assert all(s.sources == (KARLSRUHE_TOP14,) for s in found)
+    document = reopened.document(KARLSRUHE_TOP14)
+    assert document is not None and document.record is not None
+    assert document.record.consultations == steps
+    reopened.close()

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from assistant.core.doc_types import DOC_TYPES, doc_type_for
+from assistant.core.documents import AgendaItem
 from ingest.readers import read_pages
 from ingest.registry import apply_record, read_registries
 from ingest.registry.ris import ris_file_name
@@ -97,7 +98,7 @@ def test_a_file_of_the_meeting_json_gets_its_meeting_and_consultations(corpus_re
         date(2024, 10, 22),
     )
     assert record.agenda_item is not None and record.agenda_item.title.startswith("Attraktivität der Stellen")
-    assert record.consultations == (
+    assert tuple(c.label() for c in record.consultations) == (
         "Gemeinderat (Kenntnisnahme)",
         "Gemeinderat (Behandlung)",
         "Gemeinderat 22.10.2024 (Entscheidung)",
@@ -131,7 +132,57 @@ def test_a_file_of_the_meeting_json_gets_its_meeting_and_consultations(corpus_re
     ],
 )
 def test_consultations_read_as_committee_date_and_role(corpus_registry, source, consultations):
-    assert corpus_registry.records[source].consultations == consultations
+    assert tuple(c.label() for c in corpus_registry.records[source].consultations) == consultations
+
+
+@pytest.mark.shared
+def test_the_beratungsfolge_of_2024_0868_as_data(corpus_registry):
+    """The meeting JSON gives the deciding consultation's TOP and result; the Vorberatung in the
+    Haupt- und Finanzausschuss (no meeting JSON) its day and TOP from "Protokoll_HA_08.10.2024_TOP 2"."""
+    steps = corpus_registry.records[f"{TXT}/660638.txt"].consultations
+    assert [(c.body, c.meeting_date, c.role) for c in steps] == [
+        ("Haupt- und Finanzausschuss", date(2024, 10, 8), "Vorberatung"),
+        ("Gemeinderat", date(2024, 10, 22), "Entscheidung"),
+    ]
+    hfa, gr = steps
+    assert (hfa.agenda_item, hfa.result, hfa.access) == (AgendaItem("2", ""), None, "öffentlich")
+    assert gr.agenda_item is not None and gr.agenda_item.number == "14"
+    assert gr.agenda_item.title.startswith("Grundsteuerreform 2025")
+    assert (gr.result, gr.authoritative, gr.meeting_name) == (
+        "mehrheitlich zugestimmt",
+        True,
+        "Gemeinderat (öffentlich/nicht öffentlich)",
+    )
+
+
+@pytest.mark.shared
+def test_a_closed_agenda_item_closes_its_consultation_and_the_files_placed_there(tmp_path):
+    base = _karlsruhe_copy(tmp_path / "ka", ["50796.json"])
+    meeting = json.loads((base / "docs/meetings/9532.json").read_text())
+    for item in meeting["agendaItem"]:
+        if item.get("number") == "14":
+            item["public"] = False
+    (base / "docs/meetings/9532.json").write_text(json.dumps(meeting))
+    registry = read_registries(base, _files(base))
+    record = registry.records["docs/file-contents/662263.txt"]  # Protokoll GR 22.10.2024 TOP 14
+    assert record.access == "nichtöffentlich"
+    assert [c.access for c in record.consultations] == ["öffentlich", "nichtöffentlich"]
+
+
+@pytest.mark.shared
+def test_an_organization_names_the_body_of_a_consultation_in_an_unknown_meeting(tmp_path):
+    base = _karlsruhe_copy(tmp_path / "ka", ["50803.json"], with_meeting=False)
+    (base / "docs/organizations").mkdir()
+    org = {  # made for the test: the corpus holds no organization objects
+        "id": "https://web1.karlsruhe.de/oparl/bodies/0001/organizations/gr/34531",
+        "type": "https://schema.oparl.org/1.1/Organization",
+        "name": "Ortschaftsrat Durlach",
+    }
+    (base / "docs/organizations/34531.json").write_text(json.dumps(org))
+    registry = read_registries(base, _files(base))
+    steps = registry.records["docs/file-contents/659957.txt"].consultations
+    assert [c.label() for c in steps] == ["Entscheidung", "Ortschaftsrat Durlach (Anhörung)"]
+    assert registry.used["docs/organizations/34531.json"] == "OParl-Gremium Ortschaftsrat Durlach"
 
 
 @pytest.mark.shared
