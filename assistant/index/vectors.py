@@ -8,7 +8,10 @@ are missing or stale and which belong to chunks that are gone, and bring the col
 The metadata also holds the chunk's primary council fields (source, committee, date, type, Vorlage)
 for anyone reading the collection directly; filters are not evaluated on them but on the
 catalog's facets, which cover every file a duplicated chunk stands in, and reach the vector
-search as the ids it may return (`query(..., among=...)`).
+search as the ids it may return (`query(..., among=...)`) where they admit few chunks, else as the
+best of a deeper unrestricted search (`assistant.answering.retrieval.nearest`). Chroma's own
+`where` on metadata is no faster: 1.6 s for a committee at 100,000 chunks, against 70 ms for its
+55,000 ids and 36 ms for the 3,000 nearest.
 """
 
 from collections.abc import Iterable, Sequence
