@@ -33,9 +33,10 @@ from assistant.core.dates import german, month_period, read_date
 # An agenda item number as printed: "14", "15.1", "9.3.2".
 _ITEM_NUMBER = re.compile(r"\d{1,3}(?:\.\d{1,3})*")
 # A filter that admits at most this many chunks is handed to the stores as its keys (Chroma's
-# `ids=`, SQL `IN`): measured at 100,000 chunks, 4,000 ids cost Chroma 30 ms and 55,000 ids 70 ms,
-# but listing the 86,000 keys the public may read took the catalog 800 ms (8 s at a million).
-FEW_ADMITTED = 20_000
+# `ids=`, SQL `IN`): measured at 100,000 chunks, 4,000 ids cost Chroma 30 ms, but listing the
+# 86,000 keys the public may read took the catalog 800 ms (8 s at a million), and even finding
+# out that a filter admits more than 20,000 took 70 ms.
+FEW_ADMITTED = 5_000
 # Else the unrestricted ranking is read this many times k deep, in turn, before the search itself
 # is restricted (`best_admitted`): Chroma's 3,000 nearest cost 36 ms against 24 ms for 15.
 WIDER = (20, 200)
@@ -331,7 +332,10 @@ def facet_condition(filters: Filters) -> tuple[str, list[Any]]:
     clauses: list[str] = []
     args: list[Any] = []
     if filters.readable is not None:
-        clauses.append(f"access IN ({','.join('?' * len(filters.readable))})")
+        # "+access": never through the index on levels, which is there for the rare level only
+        # (`Catalog.holds_beyond`); led to it, SQLite read every public placement to join 15
+        # chunks' (200 ms instead of 0.6 ms at 100,000 chunks).
+        clauses.append(f"+access IN ({','.join('?' * len(filters.readable))})")
         args += sorted(filters.readable)
     for field in FILTER_FIELDS:
         value = getattr(filters, field.name)
@@ -347,12 +351,13 @@ def best_admitted(
     ranking: Callable[[int], Sequence[_Ranked]],
     admitted: Callable[[list[str]], Collection[str]],
     restricted: Callable[[], list[_Ranked]],
+    depths: Sequence[int] = WIDER,
 ) -> list[_Ranked]:
     """The k best (key, score) of a ranking among the keys a filter admits, for a filter that
     admits many: `ranking(n)` gives the n best of all, `admitted(keys)` those of `keys` the filter
     admits, `restricted()` the k best admitted by a search restricted to them (slower).
 
-    The n best of all are read for n = 20k, then 200k (`WIDER`). Where k of them are admitted,
+    The n best of all are read for n = 20k, then 200k (`depths`). Where k of them are admitted,
     they are the k best admitted ones, exactly: an admitted key ranked better than the k-th would
     be among the n best too. Where fewer are, and the ranking had more than n, the admitted keys
     lie elsewhere (a question about what the filter leaves out), and `restricted()` answers.
@@ -368,7 +373,7 @@ def best_admitted(
     >>> best_admitted(1, endless, lambda keys: set(), lambda: [("z", 0.5)])
     [('z', 0.5)]
     """
-    for factor in WIDER:
+    for factor in depths:
         n = factor * k
         best = ranking(n)
         keep = admitted([key for key, _ in best])
