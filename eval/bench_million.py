@@ -558,7 +558,10 @@ def measure_in_process(
     """`measure` in a fresh Python process (its peak memory is the query side's alone)."""
     args = [sys.executable, "-m", "eval.bench_million", "--measure", str(out), "--data-dir", str(data_dir)]
     args += ["--gold", str(gold), "--every", str(every), "--store", store.model_dump_json()]
-    subprocess.run(args, check=True)
+    # the same code as this process, wherever it is run from
+    root = str(Path(__file__).resolve().parents[1])
+    path = os.pathsep.join(p for p in (root, os.environ.get("PYTHONPATH")) if p)
+    subprocess.run(args, check=True, env={**os.environ, "PYTHONPATH": path})
     return dict(json.loads(out.read_text()))
 
 
