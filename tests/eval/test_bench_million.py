@@ -55,7 +55,7 @@ def test_synthetic_files_are_the_same_for_the_same_seed(small_index, tmp_path):
     store = VectorStore(
         settings.store, small_index, build_embed_model(settings.embedding).model_id, create=False
     )
-    pool, _ = build_pool(small_index, set(store.all_vectors()[0]), {METTMANN})
+    pool, _ = build_pool(small_index, set(store.all_vectors()[0]), [])
     a, b = make_file(pool, 14, 7, 12), make_file(pool, 14, 7, 12)
     assert a == b and len(a.chunks) == 12 and a.doc.source.startswith("synthetisch/")
     assert make_file(pool, 15, 7, 12).chunks != a.chunks
