@@ -10,8 +10,9 @@ chunks with their real e5 vectors are the part the gold set is asked about. The 
 million is synthetic:
 
 - **Texts**: real corpus sentences recombined. Each synthetic chunk takes runs of consecutive
-  sentences from one to three chunks of one real document (so a chunk stays on one topic and in
-  one language) up to the length of a randomly drawn real chunk. Every sentence is a real
+  sentences from two or three real chunks of one corpus family (so it stays in one language and
+  municipality; one of them is from the real document its file is about, which 70 % of the next
+  chunks keep), up to the length of a randomly drawn real chunk. Every sentence is a real
   council sentence, so BM25's term statistics and posting lists grow as they would; each is used
   about 200 times at a million. Left out of the pool are the sentences of a gold source that
   hold what one of its gold questions expects ("13,5", "Kenntnis"): a real million would add
@@ -284,10 +285,13 @@ def _draw(rng: random.Random, counted: tuple[tuple[str | None, int], ...]) -> st
 def _chunk_text(
     pool: Pool, family: Family, document: tuple[int, ...], rng: random.Random
 ) -> tuple[str, list[tuple[int, int]]]:
-    """Runs of consecutive sentences from one to three chunks of `document`, up to the length of
-    a random real chunk."""
+    """Runs of consecutive sentences from two or three pool chunks, one of `document` and the
+    others of any document of the family, up to the length of a random real chunk. (From one
+    document alone, 5,000 real chunks gave too few distinct texts: at 100,000 chunks, half the
+    draws repeated a text already drawn.)"""
     target = min(2000, max(200, pool.lengths[rng.randrange(len(pool.lengths))]))
-    sources = rng.sample(document, min(len(document), rng.randint(1, 3)))
+    others = [family.documents[rng.randrange(len(family.documents))] for _ in range(rng.randint(1, 2))]
+    sources = [rng.choice(document)] + [rng.choice(other) for other in others]
     parts: list[str] = []
     mix: list[tuple[int, int]] = []
     length = 0
@@ -530,10 +534,14 @@ def measure(settings: Settings, gold_path: Path, every: int) -> dict[str, Any]:
         question = Question.read(a.question.question)
         text = question.search_text
         vector = timed("e5 query vector", model.get_query_embedding, text)
-        timed("BM25", catalog.lexical, text, k)
+        lexical = timed("BM25", catalog.lexical, text, k)
         timed("BM25, public", catalog.lexical, text, k, public)
         timed("BM25+filter, public", catalog.lexical, text, k, a.filters)
-        timed("dense (HNSW)", vectors.query, vector, k)
+        dense = timed("dense (HNSW)", vectors.query, vector, k)
+        for name, ranked in (("BM25", lexical), ("dense (HNSW)", dense)):  # each signal alone
+            stored = catalog.chunks([key for key, _ in ranked])
+            passages = [stored[key].passage(None) for key, _ in ranked if key in stored]
+            outcomes[name].append(_outcome(a.question, passages))
         for name, filters in (
             ("hybrid", NO_FILTERS),
             ("hybrid, public", public),
