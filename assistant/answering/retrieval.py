@@ -11,8 +11,9 @@ is sum(weight / (RRF_K + rank)) over the rankings it appears in. A new signal is
 subclass in `SIGNALS` and one weight field of the same name in `SignalWeights`.
 
 Filters (committee, dates, type, TOP, Vorlage) and the viewer's access levels (`Filters.readable`)
-restrict every signal inside its query, and the chunks are read back with the placements the viewer
-may read only. For a vote question the vote records of the best documents are added after the
+restrict every signal inside its query (one that admits many chunks by reading the unrestricted
+ranking deeper, `best_admitted`), and the chunks are read back with the placements the viewer may
+read only. For a vote question the vote records of the best documents are added after the
 fused ranking.
 
 `CouncilRetriever` is a llama-index `BaseRetriever` (it implements `_retrieve` only), so
@@ -31,7 +32,7 @@ from llama_index.core.schema import NodeWithScore, QueryBundle, TextNode
 
 from assistant.answering.question import Question
 from assistant.core.answers import Passage
-from assistant.core.filters import NO_FILTERS, AppliedFilters, Filters
+from assistant.core.filters import FEW_ADMITTED, NO_FILTERS, AppliedFilters, Filters, best_admitted
 from assistant.core.settings import RetrievalSettings
 from assistant.core.votes import printed_at
 from assistant.index.catalog import Catalog
@@ -53,12 +54,11 @@ class Retrieved:
 
 @dataclass(frozen=True)
 class Query:
-    """What every signal ranks for: the question, its vector, and the chunks the filters admit."""
+    """What every signal ranks for: the question, its vector, and the filters it is restricted by."""
 
     question: Question
     vector: list[float]
     filters: Filters
-    among: list[str] | None  # the keys `filters` admit; None: all
 
 
 class Signal(ABC):
@@ -80,7 +80,7 @@ class DenseSignal(Signal):
     name = "dense"
 
     def rank(self, query: Query, k: int) -> list[tuple[str, float | None]]:
-        return list(self.vectors.query(query.vector, k, query.among))
+        return list(nearest(self.catalog, self.vectors, query.vector, k, query.filters))
 
 
 class LexicalSignal(Signal):
@@ -119,17 +119,15 @@ class CouncilRetriever(BaseRetriever):
 
         Filters restrict each search itself (Chroma's ids, SQL on the catalog), so k passages
         come back whenever k chunks match, however far down an unfiltered ranking they stand."""
-        if self._catalog.count() == 0:
+        if self._catalog.empty():
             raise IndexEmpty("Der Index ist leer. Bitte zuerst `council ingest ORDNER` ausführen.")
         # Every search below sees only what the viewer may read: the levels travel in the filters.
         vector = self._embed_model.get_query_embedding(question.search_text)
-        applied, among = self._settle(vector, chosen, stated.without(chosen))
-        return Retrieved(self._passages(Query(question, vector, applied.applied, among)), applied)
+        applied = self._settle(vector, chosen, stated.without(chosen))
+        return Retrieved(self._passages(Query(question, vector, applied.applied)), applied)
 
-    def _settle(
-        self, vector: list[float], chosen: Filters, stated: Filters
-    ) -> tuple[AppliedFilters, list[str] | None]:
-        """The filters to search with, and the chunks they admit (None: all).
+    def _settle(self, vector: list[float], chosen: Filters, stated: Filters) -> AppliedFilters:
+        """The filters to search with.
 
         The question's filters are a reading of it, and may be wrong or rest on a wrong premise.
         They are dropped where they match no document (a date that is a fact asked about, a
@@ -138,26 +136,16 @@ class CouncilRetriever(BaseRetriever):
         19. November 2024 den Lärmaktionsplan beschlossen?" when the plan was discussed on 22
         October. The search then runs as if they had not been read, and the answerer's own
         premise checks decide."""
-        among = None if self._open(chosen) else self._catalog.matching_keys(chosen)
         if stated.empty:
-            return AppliedFilters(applied=chosen), among
+            return AppliedFilters(applied=chosen)
         combined = chosen.overridden_by(stated)
-        narrowed = self._catalog.matching_keys(combined)
-        if not narrowed:
-            return AppliedFilters(applied=chosen, dropped=stated, reason="nothing"), among
-        inside = self._vectors.query(vector, 1, narrowed)
-        outside = self._vectors.query(vector, 1, among)
+        if not self._catalog.has_matches(combined):
+            return AppliedFilters(applied=chosen, dropped=stated, reason="nothing")
+        inside = nearest(self._catalog, self._vectors, vector, 1, combined)
+        outside = nearest(self._catalog, self._vectors, vector, 1, chosen)
         if inside and outside and outside[0][1] - inside[0][1] > self._settings.filter_doubt_gap:
-            return AppliedFilters(applied=chosen, dropped=stated, reason="far"), among
-        return AppliedFilters(applied=combined, from_question=stated), narrowed
-
-    def _open(self, chosen: Filters) -> bool:
-        """The vector search need not be handed the admitted keys: no filter field is set and
-        the viewer's levels exclude nothing the index holds (an index of published files only,
-        the common case, is searched without passing thousands of ids to Chroma). Whatever the
-        vector search returns is still read back with readable placements only (`chunks`), so
-        a closed file ingested meanwhile is never shown."""
-        return not chosen.chosen and not self._catalog.holds_beyond(chosen.readable)
+            return AppliedFilters(applied=chosen, dropped=stated, reason="far")
+        return AppliedFilters(applied=combined, from_question=stated)
 
     def _passages(self, query: Query) -> list[Passage]:
         k = self._settings.top_k
@@ -211,6 +199,30 @@ class CouncilRetriever(BaseRetriever):
             )
             for p in self.passages(query_bundle.query_str)
         ]
+
+
+def nearest(
+    catalog: Catalog, vectors: VectorStore, vector: list[float], k: int, filters: Filters
+) -> list[tuple[str, float]]:
+    """(key, cosine similarity) of the k chunks nearest to `vector` among those `filters` admit.
+
+    Unrestricted where the filters exclude nothing the index holds (the public on an index of
+    published files only, the common case). A filter that admits few chunks reaches Chroma as
+    their ids; one that admits many (the public's levels on an index that also holds closed files,
+    a committee of a shared index) as the best of the unrestricted nearest (`best_admitted`), not
+    as hundreds of thousands of ids. Whatever comes back is read with readable placements only
+    (`Catalog.chunks`), so a closed file ingested meanwhile is never shown."""
+    if not catalog.restricts(filters):
+        return vectors.query(vector, k)
+    few = catalog.few_matching_keys(filters, FEW_ADMITTED)
+    if few is not None:
+        return vectors.query(vector, k, few)
+    return best_admitted(
+        k,
+        lambda n: vectors.query(vector, n),
+        lambda keys: catalog.admitted(keys, filters),
+        lambda: vectors.query(vector, k, catalog.matching_keys(filters)),
+    )
 
 
 def _prints_decision(p: Passage) -> bool:

@@ -8,7 +8,10 @@ are missing or stale and which belong to chunks that are gone, and bring the col
 The metadata also holds the chunk's primary council fields (source, committee, date, type, Vorlage)
 for anyone reading the collection directly; filters are not evaluated on them but on the
 catalog's facets, which cover every file a duplicated chunk stands in, and reach the vector
-search as the ids it may return (`query(..., among=...)`).
+search as the ids it may return (`query(..., among=...)`) where they admit few chunks, else as the
+best of a deeper unrestricted search (`assistant.answering.retrieval.nearest`). Chroma's own
+`where` on metadata is no faster: 1.6 s for a committee at 100,000 chunks, against 70 ms for its
+55,000 ids and 36 ms for the 3,000 nearest.
 """
 
 from collections.abc import Iterable, Sequence
@@ -132,12 +135,13 @@ class VectorStore:
         """(chunk key, cosine similarity) of the k nearest vectors, best first; with `among`, the
         k nearest of those chunks only (the HNSW search itself is restricted to them, so k come
         back whenever k of them have vectors)."""
-        n = self.count()
-        if n == 0 or (among is not None and not among):
+        if among is not None and not among:
             return []
         from chromadb.errors import ChromaError
 
-        query = {"query_embeddings": [list(vector)], "n_results": min(k, n), "include": ["distances"]}
+        # Not capped by count(): Chroma returns what it holds, and its count is a scan (20 ms at
+        # 100,000 vectors) that every query paid.
+        query = {"query_embeddings": [list(vector)], "n_results": k, "include": ["distances"]}
         try:
             got = self._collection.query(**query, ids=None if among is None else list(among))
         except ChromaError:

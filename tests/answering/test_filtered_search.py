@@ -10,10 +10,12 @@ from datetime import date
 import numpy as np
 import pytest
 
+from assistant.answering import retrieval
 from assistant.answering.question import Question
-from assistant.answering.retrieval import CouncilRetriever
+from assistant.answering.retrieval import CouncilRetriever, nearest
 from assistant.core.filters import Filters, no_documents_message
 from assistant.core.settings import RetrievalSettings, Settings, SignalWeights
+from assistant.index import catalog as catalog_module
 from assistant.index.catalog import Catalog, chunk_key
 from assistant.index.embeddings import build_embed_model
 from assistant.index.vectors import VectorStore
@@ -76,6 +78,19 @@ def test_bm25_ranks_only_the_chunks_that_match(catalog):
     assert filtered and {catalog.chunks([k])[k].primary.source for k, _ in filtered} == {METTMANN}
 
 
+def test_facets_are_read_again_once_the_catalog_changes(catalog, tmp_path):
+    """They are kept between questions (a scan of every placement), but never outlive a change,
+    whether written through this catalog or by another process (an ingest beside the server)."""
+    assert "Kreistag" not in catalog.facets().committees
+    doc, chunks = parsed(METTMANN, as_source="kreistag/Auszug.txt")
+    catalog.replace_file(dataclasses.replace(doc, committee="Kreistag"), chunks, "hash-copy")
+    assert "Kreistag" in catalog.facets().committees
+    other = Catalog(tmp_path, create=False)
+    other.replace_file(dataclasses.replace(doc, committee="Kreisausschuss"), chunks, "hash-copy-2")
+    other.close()
+    assert "Kreisausschuss" in catalog.facets().committees
+
+
 def test_a_catalog_written_before_filters_gets_its_facets_on_opening(catalog, tmp_path):
     before = set(catalog.matching_keys(Filters(committee="Gemeinderat", agenda_item="14")))
     catalog.close()
@@ -136,6 +151,41 @@ def test_the_vector_search_among_given_chunks_is_exact(small_index):
     assert store.query(q, 10, []) == []
     # a key without a vector yet (an ingest in progress) is passed over, not an error
     assert [k for k, _ in store.query(q, 10, [*keys, "not-embedded-yet"])] == exact
+
+
+MANY = [
+    Filters(committee="County Council"),
+    Filters(committee="Gemeinderat"),
+    Filters(doc_type="Niederschrift"),
+    Filters(date_from=date(2021, 1, 1), date_to=date(2021, 12, 31)),
+]
+
+
+@pytest.mark.parametrize("filters", MANY, ids=lambda f: f.describe())
+def test_a_filter_that_admits_many_chunks_finds_what_the_restricted_search_finds(
+    small_index, monkeypatch, filters
+):
+    """A filter admitting more than `FEW_ADMITTED` chunks (here: any) is applied to the best of a
+    deeper unrestricted search instead of being handed over as every key it admits; the k best
+    it admits are the same, for the vector search and for BM25."""
+    config = Settings(data_dir=small_index)
+    model = build_embed_model(config.embedding)
+    vectors = VectorStore(config.store, small_index, model.model_id, create=False)
+    catalog = Catalog(small_index, create=False)
+    admitted = catalog.matching_keys(filters)
+    questions = ["Wie wurde über die Grundsteuerreform abgestimmt?", "Who chaired the meeting?"]
+    expected = {}
+    for question in questions:
+        vector = model.get_query_embedding(question)
+        expected[question] = (vectors.query(vector, 5, admitted), catalog.lexical(question, 5, filters))
+    monkeypatch.setattr(retrieval, "FEW_ADMITTED", 0)
+    monkeypatch.setattr(catalog_module, "FEW_ADMITTED", 0)
+    for question in questions:
+        vector = model.get_query_embedding(question)
+        dense, lexical = expected[question]
+        assert [k for k, _ in nearest(catalog, vectors, vector, 5, filters)] == [k for k, _ in dense]
+        assert catalog.lexical(question, 5, filters) == lexical
+    catalog.close()
 
 
 def test_vote_records_added_for_a_vote_question_meet_the_filters(small_index):

@@ -116,7 +116,7 @@ def test_every_filters_attribute_is_declared_once_in_order():
 def test_the_viewers_levels_restrict_every_query_and_only_narrow():
     public = Filters(committee="Gemeinderat", readable=frozenset({"öffentlich"}))
     condition, args = facet_condition(public)
-    assert condition == "access IN (?) AND committee = ?" and args == ["öffentlich", "Gemeinderat"]
+    assert condition == "+access IN (?) AND committee = ?" and args == ["öffentlich", "Gemeinderat"]
     assert not Filters(readable=frozenset({"öffentlich"})).empty
     assert not Filters(readable=frozenset({"öffentlich"})).chosen and public.chosen
     # Neither a question's filters nor dropping them loosens the levels.

@@ -156,7 +156,8 @@ def test_the_model_never_sees_a_closed_passage_and_an_injected_instruction_chang
 
 def test_the_public_vector_search_is_restricted_only_where_the_index_holds_closed_passages(assistants):
     """On an index of published files only, the public's vector search needs no list of admitted
-    ids (thousands, on every question); on one with closed passages it gets one."""
+    ids (thousands, on every question); on one with closed passages it is restricted (by their ids
+    where they are few, `assistant.answering.retrieval.nearest`)."""
     without, mixed = assistants
     public = ANONYMOUS.readable
     assert not without.backends.catalog.holds_beyond(public) and mixed.backends.catalog.holds_beyond(public)
