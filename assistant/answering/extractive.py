@@ -35,6 +35,9 @@ What the answer holds:
   sentence of the same item;
 - for other questions on what was decided, the item's Beschluss and vote result from the stored
   structure, quoted where printed (`_recorded_decision`);
+- for a question that asks two things ("Wann …, und welcher Termin …?", `Question.parts`), the
+  answer to the whole, completed by the lead sentence of each part's own answer where it lacks
+  it; where the whole finds nothing, the parts' answers, one saying so for a part not found;
 - for questions asking for several things, up to `max_list_sentences`, one line per document;
   from documents of different dates on one matter, each sentence says which state it gives.
 
@@ -47,6 +50,7 @@ nothing. A vote question on an item only taken note of is corrected instead, and
 declined too.
 """
 
+import dataclasses
 import math
 import re
 from dataclasses import dataclass, field
@@ -98,6 +102,11 @@ MAX_LIST_ITEMS = 8
 # How a vote result quoted apart from its Beschluss is introduced.
 _RESULT = {"de": "Abstimmungsergebnis", "en": "Vote"}
 # How a sentence from the newest (True) or an earlier (False) document on one matter is headed.
+# A part of a question the passages do not answer, in an answer to the other parts.
+_NOT_ANSWERED = {"de": "Zu „{part}“: {reply}", "en": "On “{part}”: {reply}"}
+_MARKER = re.compile(r"\[(\d+)\]")
+# An answer's sentences: each ends with its citation marker (list lines end with one too).
+_SEGMENT = re.compile(r"(?<=\])\s+(?=\S)")
 _STATE = {
     "de": {True: "Stand {day}", False: "Zuvor ({day})"},
     "en": {True: "As of {day}", False: "Earlier ({day})"},
@@ -271,6 +280,30 @@ class ExtractiveAnswerer:
         return scoring
 
     def answer(self, question: Question, passages: list[Passage]) -> Reply:
+        """The answer to the question; where it asks two or more (`Question.parts`: "Wann …, und
+        welcher Termin …?"), each part is also answered from the same passages on its own terms,
+        and the lead sentence of each part's answer completes the answer to the whole where it
+        does not hold it yet. Where the whole question finds no answer, the parts' answers are
+        joined, and a part the passages do not answer says so."""
+        whole = self._answer_one(question, passages)
+        parts = question.parts
+        if len(parts) < 2:
+            return whole
+        replies = [self._answer_one(part, passages) for part in parts]
+        if not whole.abstained:
+            return _joined([whole, *(_lead_of(r) for r in replies if not r.abstained)])
+        if all(r.abstained for r in replies):
+            return whole
+        return _joined(
+            [
+                Reply(_NOT_ANSWERED[question.language].format(part=part.text, reply=r.text), [], False)
+                if r.abstained
+                else r
+                for part, r in zip(parts, replies, strict=True)
+            ]
+        )
+
+    def _answer_one(self, question: Question, passages: list[Passage]) -> Reply:
         language = question.language
         scoring = self._score(question, passages)
         if scoring is None:
@@ -651,6 +684,65 @@ def _compose(
         for source in documents
     ]
     return Reply("\n".join(f"- {line}" for line in lines), citations, False)
+
+
+def _joined(replies: list[Reply]) -> Reply:
+    """Answers as one, citations numbered through (a quote cited twice keeps one number) and no
+    sentence said twice."""
+    citations: list[Citation] = []
+    texts: list[str] = []
+    for reply in replies:
+        number: dict[int, int] = {}
+        for c in reply.citations:
+            same = next((k for k in citations if k.passage == c.passage and k.text == c.text), None)
+            if same is None:
+                same = dataclasses.replace(c, n=len(citations) + 1)
+                citations.append(same)
+            number[c.n] = same.n
+        renumbered = _renumbered(reply.text, number)
+        for segment in _segments(renumbered):
+            plain = _plain(segment)
+            if any(plain in _plain(t) for t in texts):
+                continue  # said already
+            # a wider quote of sentences already said takes the place of the first of them
+            inside = [i for i, t in enumerate(texts) if _plain(t) in plain]
+            if inside:
+                texts[inside[0]] = segment
+                texts = [t for i, t in enumerate(texts) if i not in inside[1:]]
+            else:
+                texts.append(segment)
+    text = ("\n" if any("\n" in t for t in texts) else " ").join(texts)
+    # numbers in the order they are first read, none left unused
+    order = list(dict.fromkeys(int(n) for n in _MARKER.findall(text)))
+    final = {old: new for new, old in enumerate(order, 1)}
+    text = _renumbered(text, final)
+    kept = sorted(
+        (dataclasses.replace(c, n=final[c.n]) for c in citations if c.n in final), key=lambda c: c.n
+    )
+    return Reply(text, kept, False)
+
+
+def _renumbered(text: str, number: dict[int, int]) -> str:
+    return _MARKER.sub(lambda m: f"[{number.get(int(m.group(1)), int(m.group(1)))}]", text)
+
+
+def _plain(segment: str) -> str:
+    return " ".join(_MARKER.sub("", segment).split())
+
+
+def _lead_of(reply: Reply) -> Reply:
+    """An answer's first sentence (or list line) with its citations."""
+    lead = _segments(reply.text)[0]
+    cited = {int(n) for n in _MARKER.findall(lead)}
+    return Reply(lead, [c for c in reply.citations if c.n in cited], reply.abstained)
+
+
+def _segments(text: str) -> list[str]:
+    """An answer's sentences, each with its citation marker; a list (one line per document)
+    stays whole."""
+    if "\n" in text:
+        return [text.strip()]
+    return [t.strip() for t in _SEGMENT.split(text) if t.strip()]
 
 
 def _states(chosen: list[_Candidate], passages: list[Passage]) -> dict[int, date]:

@@ -10,7 +10,7 @@ vote records are written in, which moves the record's chunk up (measured on the 
 """
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from assistant.core.dates import find_dates
@@ -45,10 +45,24 @@ _DECISION = re.compile(
     r"|\b(?:decided|resolved|agreed|elected|approved|adopted|referred)\b",
     re.I,
 )
+# Where a question asks a second question: a conjunction, then a question word ("…, und welcher
+# Eröffnungstermin wurde im November 2024 genannt?", "… and who voted against it?").
+_SECOND_QUESTION = re.compile(
+    r",?\s+(?:und|and|oder|or)\s+(?=(?:(?:in|an|von|mit|zu|auf|bei|für|from|on|at|with|to|by)\s+)?"
+    r"(?:wann|wie|wer|wen|wem|was|welche[nmrs]?|wo|wohin|woher|warum|when|how|who|whom|what|which|where|why)\b)",
+    re.I,
+)
+# A part with fewer words of its own (not numbers, not "ab") is no question of its own: "Wann und
+# wo tagt …", "… für 2024 und wie viel ab 2025?" ask one thing of two dates, answered together.
+_MIN_PART_WORDS = 2
 _VOTE_WORDING = {
     "de": "Abstimmungsergebnis: Zustimmung, Ablehnung (Ja, Nein, Enthaltungen)",
     "en": "The voting was as follows: For, Against, Abstain. Motion carried.",
 }
+
+
+def _own_words(question: "Question") -> int:
+    return sum(1 for t in question.terms if len(t) >= 3 and not t[0].isdigit())
 
 
 def question_types(question: str) -> list[str]:
@@ -94,6 +108,38 @@ class Question:
                 )
             ),
             plural=bool(_PLURAL.search(text)),
+        )
+
+    @property
+    def parts(self) -> tuple["Question", ...]:
+        """The questions it asks: itself, or each of two or more questions joined by "und" /
+        "and" and a question word. Every part carries the names of the first (which states the
+        topic: "…, und welche Funktion hat er im November 2024" is about the Herr Beck named
+        before); its kinds, dates and numbers are its own, so each part is answered, and its
+        premises checked, alone.
+
+        >>> q = Question.read("Wann soll das Stadtteilhaus fertig sein, und welcher Termin wurde genannt?")
+        >>> [(p.text, p.kinds, p.names) for p in q.parts]  # doctest: +NORMALIZE_WHITESPACE
+        [('Wann soll das Stadtteilhaus fertig sein?', ('date',), ('stadtteilhaus',)),
+         ('welcher Termin wurde genannt?', ('names',), ('termin', 'stadtteilhaus'))]
+        >>> len(Question.read("Wann und wo tagt der Stadtteilbeirat?").parts)
+        1
+        >>> len(Question.read("Wie viel Förderung bekommt sie für 2024 und wie viel ab 2025?").parts)
+        1
+        """
+        texts = [t.strip(" ,;") for t in _SECOND_QUESTION.split(self.text)]
+        texts = [t if t.endswith("?") else f"{t}?" for t in texts]
+        parts = [Question.read(t) for t in texts]
+        if len(parts) < 2 or any(_own_words(p) < _MIN_PART_WORDS for p in parts):
+            return (self,)
+        topic = parts[0].names
+        return tuple(
+            replace(
+                p,
+                terms=tuple(dict.fromkeys((*p.terms, *topic))),
+                names=tuple(dict.fromkeys((*p.names, *topic))),
+            )
+            for p in parts
         )
 
     @property

@@ -2,9 +2,9 @@
 
 from datetime import date
 
-from assistant.answering.extractive import ExtractiveAnswerer
+from assistant.answering.extractive import ExtractiveAnswerer, _joined
 from assistant.answering.question import Question
-from assistant.core.answers import Passage
+from assistant.core.answers import Citation, Passage, Reply
 from assistant.core.facts import read_facts
 from assistant.core.settings import AnswerSettings
 
@@ -27,6 +27,10 @@ def passage(text: str, source: str = "doc.txt", score: float = 0.9, subject: str
         score=score,
         facts=read_facts(text),  # as ingest reads them
     )
+
+
+def cite(n: int, p: Passage, start: int, end: int) -> Citation:
+    return Citation(n, p, p.paragraph, p.text[start:end])
 
 
 def answer(question: str, *passages: Passage):
@@ -241,3 +245,43 @@ def test_an_ordinal_is_no_answer_to_how_often():
     assert answer("Wie oft tagt der Stadtteilbeirat?", invitation).abstained
     statute = passage("Der Stadtteilbeirat tagt mindestens dreimal im Jahr.")
     assert not answer("Wie oft tagt der Stadtteilbeirat?", statute).abstained
+
+
+def test_a_question_asking_two_things_is_answered_for_each():
+    # Neither sentence answers the whole question; each answers one of its two parts.
+    plan = passage(
+        "Der Baubeginn ist 2023, die Fertigstellung des Stadtteilhauses ist für April 2025 vorgesehen. "
+        "Die Kosten liegen bei 4 Mio. Euro.",
+        "plan.txt",
+    )
+    minutes = passage(
+        "Zum Stadtteilhaus berichtet die Verwaltung im November: Geplante Eröffnung ist im Sommer 2026.",
+        "ns.txt",
+        score=0.87,
+    )
+    question = (
+        "Wann soll das Stadtteilhaus fertig sein, und welcher Eröffnungstermin wurde im November genannt?"
+    )
+    result = answer(question, plan, minutes)
+    assert not result.abstained
+    assert "April 2025" in result.text and "Sommer 2026" in result.text
+    assert "Kosten" not in result.text
+    assert [c.n for c in result.citations] == [1, 2]
+    assert {c.source for c in result.citations} == {"plan.txt", "ns.txt"}
+
+
+def test_answers_to_parts_are_joined_without_saying_a_sentence_twice():
+    p = passage("Der Beirat hat 15 Mitglieder. Er tagt viermal im Jahr. Vorsitzende ist Frau Mürbeth.")
+    first = Reply(
+        "Der Beirat hat 15 Mitglieder. [1] Er tagt viermal im Jahr. [2]",
+        [cite(1, p, 0, 29), cite(2, p, 30, 54)],
+        False,
+    )
+    # the second part's answer quotes the second sentence again, widened by the third
+    second = Reply("Er tagt viermal im Jahr. Vorsitzende ist Frau Mürbeth. [1]", [cite(1, p, 30, 84)], False)
+    joined = _joined([first, second])
+    assert (
+        joined.text
+        == "Der Beirat hat 15 Mitglieder. [1] Er tagt viermal im Jahr. Vorsitzende ist Frau Mürbeth. [2]"
+    )
+    assert [(c.n, c.text) for c in joined.citations] == [(1, p.text[0:29]), (2, p.text[30:84])]
