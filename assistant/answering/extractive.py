@@ -101,12 +101,12 @@ _ANNOUNCES_LIST = re.compile(
 MAX_LIST_ITEMS = 8
 # How a vote result quoted apart from its Beschluss is introduced.
 _RESULT = {"de": "Abstimmungsergebnis", "en": "Vote"}
-# How a sentence from the newest (True) or an earlier (False) document on one matter is headed.
 # A part of a question the passages do not answer, in an answer to the other parts.
 _NOT_ANSWERED = {"de": "Zu „{part}“: {reply}", "en": "On “{part}”: {reply}"}
 _MARKER = re.compile(r"\[(\d+)\]")
 # An answer's sentences: each ends with its citation marker (list lines end with one too).
 _SEGMENT = re.compile(r"(?<=\])\s+(?=\S)")
+# How a sentence from the newest (True) or an earlier (False) document on one matter is headed.
 _STATE = {
     "de": {True: "Stand {day}", False: "Zuvor ({day})"},
     "en": {True: "As of {day}", False: "Earlier ({day})"},
@@ -291,7 +291,8 @@ class ExtractiveAnswerer:
             return whole
         replies = [self._answer_one(part, passages) for part in parts]
         if not whole.abstained:
-            return _joined([whole, *(_lead_of(r) for r in replies if not r.abstained)])
+            leads = [_lead_of(r) for r in replies if not r.abstained]
+            return _joined([whole, *leads]) if leads else whole
         if all(r.abstained for r in replies):
             return whole
         return _joined(
