@@ -82,6 +82,7 @@ from assistant.core.settings import Settings, StoreSettings
 from assistant.core.text import sentence_spans
 from assistant.index.catalog import Catalog, chunk_key
 from assistant.index.vectors import VectorStore
+from assistant.service.data_dir import copy_data_dir
 from eval.metrics import GoldQuestion, Outcome, _contains, compute, load_gold
 from ingest.pipeline import _version, vector_metadata
 
@@ -658,7 +659,7 @@ def run(
     workers = workers or os.cpu_count() or 1
     report: dict[str, Any] = {"chunks_asked": chunks, "load": {"start": load()}}
     alone = work / "real"
-    shutil.copytree(real, alone)
+    copy_data_dir(real, alone)
     report["real"] = measure_in_process(alone, StoreSettings(), gold, every, work / "real.json")
     report["load"]["real measured"] = load()
 

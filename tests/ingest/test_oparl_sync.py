@@ -150,8 +150,7 @@ def _by_file_id(rows: dict[str, list[tuple[Any, ...]]], prefix: str) -> dict[str
 
 
 def test_a_second_run_without_changes_changes_nothing(crawled, server, tmp_path):
-    data = tmp_path / "data"
-    shutil.copytree(crawled[0], data)
+    data = copy_index(crawled[0], tmp_path)
     before = catalog_rows(data)
     run = sync(data, server)
     assert run.crawl.total.seen == 0 and run.crawl.lists_changes_only == 5

@@ -1,7 +1,6 @@
 """The web chat, mounted beside the HTTP API on a free loopback port and asked through
 gradio_client (its "/chat" endpoint returns the rendered answer and the answer as plain text)."""
 
-import shutil
 from pathlib import Path
 
 import docx
@@ -14,6 +13,7 @@ from assistant.core.settings import LLMSettings, Settings, UISettings
 from assistant.interfaces.http import serve
 from assistant.interfaces.web_render import SEARCHING
 from assistant.interfaces.web_ui import read_upload
+from assistant.service.data_dir import copy_data_dir
 from tests.conftest import KARLSRUHE_TOP14, METTMANN, free_port
 from tests.interfaces.serving import running
 
@@ -165,7 +165,7 @@ def test_llm_text_streams_in_and_is_replaced_by_the_checked_answer(small_index, 
     """The default bundled model in-process (llm.mode local), cut to 16 tokens: its text shows as it
     comes, marked as unchecked, and the last message is the answer that held up (with 16 tokens
     mostly the extractive one, with the reason)."""
-    data = shutil.copytree(small_index, tmp_path / "data")  # the model file is assembled into it
+    data = copy_data_dir(small_index, tmp_path / "data")  # the model file is assembled into it
     settings = Settings(
         data_dir=data,
         ui=UISettings(port=free_port()),
