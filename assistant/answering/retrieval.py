@@ -7,7 +7,10 @@ with the weights of `retrieval.weights`, best passages first.
   is parsed, so documents are searchable before their vectors exist.
 
 Reciprocal rank fusion needs no score calibration between the signals: a passage's fused score
-is sum(weight / (RRF_K + rank)) over the rankings it appears in. A new signal is one `Signal`
+is sum(weight / (RRF_K + rank)) over the rankings it appears in. With BM25's weight 2 and every
+signal ranking top_k, a passage only the vector search finds could never reach the top_k (BM25's
+last, 2/75, beats the vector search's first, 1/61), so each signal's best `kept_per_signal`
+passages are kept in the top_k whatever their fused rank. A new signal is one `Signal`
 subclass in `SIGNALS` and one weight field of the same name in `SignalWeights`.
 
 Filters (committee, dates, type, TOP, Vorlage) and the viewer's access levels (`Filters.readable`)
@@ -159,7 +162,7 @@ class CouncilRetriever(BaseRetriever):
                 similarity.update((key, score) for key, score in ranked if score is not None)
                 rankings.append([key for key, _ in ranked])
                 weights.append(weight)
-        top = fuse(rankings, weights)[:k]
+        top = keeping_leads(fuse(rankings, weights), rankings, k, self._settings.kept_per_signal)
         missing = [key for key in top if key not in similarity]
         similarity.update(self._vectors.similarities(missing, query.vector))
         chunks = self._catalog.chunks(top, query.filters.readable)
@@ -233,6 +236,19 @@ def _prints_decision(p: Passage) -> bool:
 def _plain(value: object) -> object:
     """A metadata value as llama-index nodes carry it: days as ISO text."""
     return value.isoformat() if isinstance(value, date) else value
+
+
+def keeping_leads(fused: list[str], rankings: list[list[str]], k: int, leads: int) -> list[str]:
+    """The first k of `fused`, except that the first `leads` keys of every ranking are kept:
+    each takes the place of the last key that is not such a lead. Fused order is kept.
+
+    >>> keeping_leads(["a", "b", "c", "d"], [["a", "b"], ["d", "c"]], 3, 1)
+    ['a', 'b', 'd']
+    """
+    kept = {key for ranking in rankings for key in ranking[:leads]}
+    others = [key for key in fused if key not in kept][: max(0, k - len(kept))]
+    chosen = kept.union(others)
+    return [key for key in fused if key in chosen][:k]
 
 
 def fuse(rankings: list[list[str]], weights: list[float] | None = None) -> list[str]:

@@ -13,9 +13,12 @@ from tests.conftest import METTMANN
 QUESTION = "Welche Städte haben 2021 Mittel aus KOMM-AN NRW beantragt (Vorlage 50/004/2021)?"
 
 
-def retrieve(small_index, question: str, dense: float = 1.0, lexical: float = 2.0) -> list[str]:
+def retrieve(
+    small_index, question: str, dense: float = 1.0, lexical: float = 2.0, kept: int = 2
+) -> list[str]:
     weights = SignalWeights(dense=dense, lexical=lexical)
-    settings = Settings(data_dir=small_index, retrieval=RetrievalSettings(weights=weights))
+    retrieval = RetrievalSettings(weights=weights, kept_per_signal=kept)
+    settings = Settings(data_dir=small_index, retrieval=retrieval)
     return [p.chunk_id for p in build_assistant(settings).retriever.passages(question)]
 
 
@@ -45,6 +48,18 @@ def test_the_weights_move_between_the_two_rankings(small_index):
     assert lexical[:3] != dense[:3]
     assert retrieve(small_index, QUESTION, dense=1.0, lexical=1000.0)[:3] == lexical[:3]
     assert retrieve(small_index, QUESTION, dense=1000.0, lexical=1.0)[:3] == dense[:3]
+
+
+def test_the_best_passages_of_each_signal_reach_the_answerer(small_index):
+    """BM25 (weight 2) matches more than top_k chunks for this question, so without keeping each
+    signal's best, the vector search's second passage is fused out of the top_k."""
+    question = "Wie hoch ist der Hebesatz der Grundsteuer?"
+    dense = retrieve(small_index, question, dense=1.0, lexical=0.0)[:2]
+    lexical = retrieve(small_index, question, dense=0.0, lexical=1.0)
+    assert len(lexical) == 15
+    assert not set(dense) <= set(retrieve(small_index, question, kept=0))
+    kept = retrieve(small_index, question, kept=2)
+    assert len(kept) == 15 and set(dense) | set(lexical[:2]) <= set(kept)
 
 
 def test_a_retrieval_without_any_signal_is_refused():
