@@ -6,7 +6,8 @@ from datetime import date
 import pytest
 
 from assistant.answering.verify import Claim, Verifier, claims
-from assistant.core.settings import EmbeddingSettings, LLMSettings, Settings
+from assistant.core.answers import Passage
+from assistant.core.settings import EmbeddingSettings, LLMSettings, RetrievalSettings, Settings
 from assistant.index.embeddings import build_embed_model
 from assistant.service.council import build_assistant
 from tests.conftest import METTMANN
@@ -14,13 +15,20 @@ from tests.conftest import METTMANN
 QUESTION = "Welche Städte haben 2021 Mittel aus KOMM-AN NRW beantragt?"
 
 
-@pytest.fixture(scope="module")
-def komm_an(small_index):
+def retrieved(small_index, kept_per_signal: int) -> list[Passage]:
     """The passages retrieved for the KOMM-AN question, the Mettmann passage first (number 1)."""
-    retriever = build_assistant(Settings(data_dir=small_index)).retriever
-    passages = retriever.passages(QUESTION)
+    retrieval = RetrievalSettings(kept_per_signal=kept_per_signal)
+    settings = Settings(data_dir=small_index, retrieval=retrieval)
+    passages = build_assistant(settings).retriever.passages(QUESTION)
     first = next(p for p in passages if p.source == METTMANN and "Erkrath" in p.text)
     return [first, *(p for p in passages if p != first)]
+
+
+@pytest.fixture(scope="module")
+def komm_an(small_index):
+    """The passages as the fusion alone ranks them: without the vector search's kept best, which
+    add the Mettmann member list naming Ratingen (see the xfail below)."""
+    return retrieved(small_index, kept_per_signal=0)
 
 
 @pytest.mark.parametrize(
@@ -69,6 +77,19 @@ def test_a_sentence_the_cited_passage_states_is_supported_with_its_evidence(komm
 def test_a_sentence_the_cited_passage_does_not_state_is_not_supported(komm_an, answer, reason):
     [checked] = _check(komm_an, answer)
     assert not checked.supported and reason in checked.reason
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="known weakness (issue 12): the words a sentence shares with the question need no support, "
+    "so a line that names Ratingen in a member list of the KOMM-AN Beratungsergebnis holds "
+    "'Ratingen hat 2021 Mittel aus KOMM-AN NRW beantragt'",
+)
+def test_a_city_named_only_in_a_member_list_does_not_support_that_it_applied(small_index):
+    passages = retrieved(small_index, kept_per_signal=2)
+    assert any("Stadt Ratingen: Dezernent" in p.text for p in passages)
+    [checked] = _check(passages, "Ratingen hat 2021 Mittel aus KOMM-AN NRW beantragt [1].")
+    assert not checked.supported
 
 
 def test_a_sentence_without_marker_is_cited_with_the_passage_that_states_it(komm_an):
