@@ -18,7 +18,7 @@ from pathlib import Path
 
 from assistant.service import accounts, audit
 
-PRIVATE = (accounts.FILE_NAME, audit.FILE_NAME)
+_PRIVATE = (accounts.FILE_NAME, audit.FILE_NAME)
 _SQLITE = (".sqlite", ".sqlite3")
 _SQLITE_SIDE_FILES = ("-wal", "-shm", "-journal")
 
@@ -32,7 +32,7 @@ def copy_data_dir(source: Path, dest: Path) -> Path:
 
     shutil.copytree(source, dest, ignore=left_to_sqlite)
     for path in sorted(p for p in source.rglob("*") if p.suffix in _SQLITE and p.is_file()):
-        if path.name in PRIVATE:
+        if path.name in _PRIVATE:
             continue
         original = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
         copy = sqlite3.connect(dest / path.relative_to(source))

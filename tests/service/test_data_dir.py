@@ -12,21 +12,23 @@ import pytest
 from assistant.core.access import ANONYMOUS
 from assistant.core.settings import Settings
 from assistant.index.catalog import Catalog
-from assistant.service.audit import FILE_NAME as AUDIT_FILE
 from assistant.service.audit import AuditEntry, AuditError, AuditLog
 from assistant.service.council import ingest
 from assistant.service.data_dir import copy_data_dir
 from tests.conftest import SAMPLE, user_token
 
+# What a `council ask` beside a running server does to the log: its own AuditLog, entries, close.
 WRITE_IN_ANOTHER_PROCESS = """
-import sqlite3, sys
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+from assistant.core.access import ANONYMOUS
+from assistant.service.audit import AuditEntry, AuditLog
 for _ in range(3):
-    db = sqlite3.connect(sys.argv[1], isolation_level=None)
-    db.execute("PRAGMA journal_mode=WAL")
+    log = AuditLog(Path(sys.argv[1]))
     for _ in range(20):
-        db.execute("INSERT INTO audit (time, role, channel, question, answer, abstained, passages) "
-                   "VALUES ('2026-01-01', 'öffentlich', 'cli', 'q', ?, 0, '[]')", ("x" * 3000,))
-    db.close()
+        log.record(AuditEntry(datetime.now(UTC), None, ANONYMOUS.role, "cli", "q", "x" * 3000, False, ()))
+    log.close()
 """
 
 
@@ -67,15 +69,20 @@ def test_a_log_open_here_survives_a_copy_and_another_process_writing(data, tmp_p
     the last step finds the database malformed (SQLite's documented POSIX-lock hazard)."""
     live = copy_data_dir(data, tmp_path / "live")
     held = AuditLog(live)
-    held.record(entry("vorher"))
-    copy(live, tmp_path / "copy")
-    subprocess.run([sys.executable, "-c", WRITE_IN_ANOTHER_PROCESS, str(live / AUDIT_FILE)], check=True)
-    if copy is shutil.copytree:
-        with pytest.raises(AuditError, match="malformed"):
-            AuditLog(live).record(entry("nachher"))
-        return
-    later = AuditLog(live)
-    later.record(entry("nachher"))
-    assert [e.question for e in later.read() if e.channel == "test"] == ["vorher", "nachher"]
-    held.close()
-    later.close()
+    try:
+        held.record(entry("vorher"))
+        copy(live, tmp_path / "copy")
+        subprocess.run([sys.executable, "-c", WRITE_IN_ANOTHER_PROCESS, str(live)], check=True)
+        later = AuditLog(live)
+        try:
+            if copy is shutil.copytree:
+                with pytest.raises(AuditError, match="malformed"):
+                    later.record(entry("nachher"))
+                return
+            later.record(entry("nachher"))
+            questions = [e.question for e in later.read()]
+            assert questions.count("q") == 60 and [q for q in questions if q != "q"] == ["vorher", "nachher"]
+        finally:
+            later.close()
+    finally:
+        held.close()
