@@ -2,7 +2,8 @@
 
 Stages, overlapped:
 1. Registry files (OParl JSON, manifests, RIS indexes) are read as metadata for the files they
-   describe; they are not documents and are not embedded.
+   describe; they are not documents and are not embedded. A RIS agenda list is the exception:
+   it records what bodies decided, and each of its meetings is stored as a document.
 2. Changed files are parsed in worker processes (read, council structure, chunks). Each parsed
    file is written to the catalog in one transaction: from then on it is searchable lexically.
 3. A background thread embeds the chunks as they arrive, in batches, each distinct text once
@@ -24,16 +25,18 @@ import threading
 import time
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from llama_index.core.base.embeddings.base import BaseEmbedding
 from tqdm import tqdm
 
-from assistant.core.access import CLOSED, PUBLIC, AccessLevel
+from assistant.core.access import CLOSED, PUBLIC, AccessLevel, stricter
+from assistant.core.documents import Chunk, CouncilDocument
 from assistant.index.catalog import Catalog, StoredChunk
 from assistant.index.vectors import StoreError, VectorStore
+from ingest.chunking import chunk_document
 from ingest.parse import Parsed, ParseJob, parse_file
 from ingest.readers import SUPPORTED_SUFFIXES, cannot_read, unsupported
 from ingest.readers.ocr import OcrOptions
@@ -41,7 +44,7 @@ from ingest.registry import read_registries
 
 # Part of every file's fingerprint: raise it when reading or chunking changes, and the next
 # ingest re-parses every file (vectors of unchanged chunk texts are kept).
-INGEST_VERSION = 10
+INGEST_VERSION = 11
 
 
 class VectorsIncomplete(StoreError):
@@ -61,6 +64,9 @@ class IngestReport:
     files: int = 0  # files seen under the path
     indexed: int = 0  # files (re)indexed in this run
     unchanged: int = 0
+    # documents a registry records as text (a RIS agenda list's meetings): (re)indexed, unchanged
+    records_indexed: int = 0
+    unchanged_records: int = 0
     pages: int = 0  # pages of the files indexed in this run
     chunks: int = 0  # chunks of the files indexed in this run (a duplicate text counts per file)
     characters: int = 0  # characters of those chunks
@@ -157,7 +163,21 @@ def ingest_path(
             )
         )
 
-    seen = {source_prefix + f.relative_to(base).as_posix() for f in files}
+    # What a registry records as text (a RIS agenda list's meetings) is stored as documents of
+    # their own, beside the files; their fingerprint is their content.
+    written: list[tuple[str, str, CouncilDocument, list[Chunk]]] = []
+    for relative, doc in sorted(registry.documents.items()):
+        source = source_prefix + relative
+        doc = replace(doc, source=source, access=stricter(access, doc.access))
+        doc_hash = _fingerprint(repr(doc).encode(), "", chunk_chars, max_chunk_chars)
+        if known.get(source) == doc_hash:
+            report.unchanged_records += 1
+            continue
+        written.append((source, doc_hash, doc, chunk_document(doc, chunk_chars, max_chunk_chars)))
+
+    seen = {source_prefix + f.relative_to(base).as_posix() for f in files} | {
+        source_prefix + s for s in registry.documents
+    }
     gone = sorted(s for s in set(known) - seen if _in_collection(s, source_prefix)) if path.is_dir() else []
     embedder = None if vectors_later else _Embedder(vectors, embed_model, report, progress)
     try:
@@ -167,6 +187,9 @@ def ingest_path(
         parsed_files = _parse_all(jobs, workers)
         for parsed in progress_bar(progress, parsed_files, total=len(jobs), desc="Lesen", unit=" Datei"):
             _store(parsed, catalog, embedder, report)
+        for source, doc_hash, doc, chunks in written:
+            _write(source, doc_hash, doc, chunks, catalog, embedder, report)
+            report.records_indexed += 1
         report.stage_seconds["parse+catalog"] = time.monotonic() - parse_started
         if prune:
             catalog.delete_sources(gone)
@@ -243,15 +266,27 @@ def _store(parsed: Parsed, catalog: Catalog, embedder: "_Embedder | None", repor
         report.failed.append(FileNote(job.source, parsed.failure or "nicht lesbar"))
         catalog.delete_sources([job.source])  # the index mirrors the folder: no stale text of a broken file
         return
-    catalog.replace_file(parsed.doc, parsed.chunks, job.file_hash)
-    report.warnings.extend(FileNote(job.source, w) for w in parsed.doc.warnings)
+    _write(job.source, job.file_hash, parsed.doc, parsed.chunks, catalog, embedder, report)
     report.indexed += 1
-    report.closed += parsed.doc.access == CLOSED
-    report.pages += len(parsed.doc.pages)
-    report.chunks += len(parsed.chunks)
-    report.characters += sum(len(c.text) for c in parsed.chunks)
+
+
+def _write(
+    source: str,
+    file_hash: str,
+    doc: CouncilDocument,
+    chunks: list[Chunk],
+    catalog: Catalog,
+    embedder: "_Embedder | None",
+    report: IngestReport,
+) -> None:
+    catalog.replace_file(doc, chunks, file_hash)
+    report.warnings.extend(FileNote(source, w) for w in doc.warnings)
+    report.closed += doc.access == CLOSED
+    report.pages += len(doc.pages)
+    report.chunks += len(chunks)
+    report.characters += sum(len(c.text) for c in chunks)
     if embedder is not None:
-        embedder.submit(list(catalog.chunks(catalog.keys_of_sources([job.source])).values()))
+        embedder.submit(list(catalog.chunks(catalog.keys_of_sources([source])).values()))
 
 
 @dataclass(frozen=True)

@@ -24,14 +24,15 @@ from dataclasses import dataclass
 from datetime import date
 
 from assistant.core.access import AccessLevel
-from assistant.core.answers import Citation, Reply
+from assistant.core.answers import Citation, Passage, Reply
 from assistant.core.dates import german
 from assistant.core.doc_types import MEETING_RECORDS
 from assistant.core.documents import Consultation, CouncilDocument, SourceRecord
 from assistant.core.filters import Filters
 from assistant.index.catalog import Catalog, PaperConsultation, StoredChunk
 
-# A question about what became of a paper (its Vorlage number is read by the question filters).
+# A question about what became of a paper (its Vorlage number is read by the question filters,
+# or the best passages all belong to it: `paper_of`).
 _ASKS = re.compile(
     r"\bwas\s+(?:ist|wurde)\s+(?:denn\s+)?aus\b|\bgeworden\b|\bwas\s+(?:geschah|passierte)\s+mit\b"
     r"|\b(?:stand|sachstand|verlauf|werdegang|beratungsfolge|beratungsweg|beratungsstand)\b"
@@ -40,6 +41,7 @@ _ASKS = re.compile(
     re.I,
 )
 MAX_DOCUMENTS = 4  # the paper's own documents cited after the steps, at most
+PAPER_PASSAGES = 3  # the best passages that must agree on the paper a question names none of
 _QUOTE_CHARS = 400
 
 
@@ -51,6 +53,15 @@ def asks_for_consultations(question: str) -> bool:
     False
     """
     return bool(_ASKS.search(question))
+
+
+def paper_of(passages: list[Passage]) -> str | None:
+    """The paper the question is about where it names none: the one Vorlage that the best
+    `PAPER_PASSAGES` passages all belong to ("Was ist aus dem SPD-Antrag zur Wertschätzung der
+    Wahlhelfer geworden?" finds the Antrag, its Stellungnahme and the minutes of 2024/1075)."""
+    best = passages[:PAPER_PASSAGES]
+    papers = {p.vorlage for p in best}
+    return next(iter(papers)) if len(best) == PAPER_PASSAGES and len(papers) == 1 else None
 
 
 @dataclass(frozen=True)

@@ -56,7 +56,15 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from assistant.answering.passages import citation, dates_of, metadata_text, one_line, quote_span, term_matches
+from assistant.answering.passages import (
+    citation,
+    dates_of,
+    metadata_text,
+    one_line,
+    quote_span,
+    same_item,
+    term_matches,
+)
 from assistant.answering.question import Question
 from assistant.answering.sentence_model import SentenceModel
 from assistant.core.answers import Citation, Passage, Reply
@@ -101,6 +109,8 @@ _ANNOUNCES_LIST = re.compile(
 MAX_LIST_ITEMS = 8
 # How a vote result quoted apart from its Beschluss is introduced.
 _RESULT = {"de": "Abstimmungsergebnis", "en": "Vote"}
+# Meetings that heard one agenda item, whose results a decision answer gives (the latest first).
+MAX_HEARINGS = 3
 # A part of a question the passages do not answer, in an answer to the other parts.
 _NOT_ANSWERED = {"de": "Zu „{part}“: {reply}", "en": "On “{part}”: {reply}"}
 _MARKER = re.compile(r"\[(\d+)\]")
@@ -348,7 +358,7 @@ class ExtractiveAnswerer:
             if vote is not None and (holds_vote or vote.score + 0.1 >= best.score):
                 chosen = [vote, *_other_parts(vote, chosen, candidates, passages, q_terms)]
         elif question.asks_decision and (
-            recorded := _recorded_decision(passages, candidates, best, language)
+            recorded := _recorded_decision(question, passages, candidates, best)
         ):
             rest = [c for c in chosen if not any(_overlap(c, r) for r in recorded)]
             chosen = [*recorded, *rest]
@@ -404,7 +414,7 @@ class ExtractiveAnswerer:
 
 
 def _recorded_decision(
-    passages: list[Passage], candidates: list[_Candidate], best: _Candidate, language: Language
+    question: Question, passages: list[Passage], candidates: list[_Candidate], best: _Candidate
 ) -> list[_Candidate]:
     """What the agenda item of the best passages records as decided, from the stored structure:
     its Beschluss and its vote result ("TOP 14: Der Gemeinderat … beschließt … … mehrheitliche
@@ -412,7 +422,12 @@ def _recorded_decision(
     decision answer instead of whatever sentence matched best: the chair calling up the item, a
     speaker's view, a sub-item's vote. Only passages on the question's topic (their best sentence
     scores at least 0.8 of the best) are considered; none where no retrieved passage prints the
-    Beschluss."""
+    Beschluss.
+
+    Where the same item was heard in several meetings (`same_item`: a committee, then the
+    council; vertagt, then decided), the result of each is given, the latest first, unless the
+    question names the day of another ("Was hat der UVPA am 11. Mai 2021 … beschlossen?");
+    `_compose` marks each with its date ("Stand …", "Zuvor …")."""
     best_of: dict[int, float] = {}
     for c in candidates:
         best_of[c.passage] = max(best_of.get(c.passage, 0.0), c.score)
@@ -420,32 +435,72 @@ def _recorded_decision(
         p = passages[i]
         if best_of[i] < 0.8 * best.score or not p.agenda_item or not p.decision:
             continue
-        same_item = [
-            j for j, q in enumerate(passages) if q.source == p.source and q.agenda_item == p.agenda_item
-        ]
-        printed = [(j, span) for j in same_item if (span := printed_at(passages[j].text, p.decision))]
-        if not printed:
+        hearings = _hearings(p, passages)
+        if len(hearings) < 2:
+            if quoted := _decision_quoted(i, passages, best_of[i], question.language):
+                return quoted
             continue
-        j, (start, end) = printed[0]
-        # A Beschluss that announces what follows ("Der Gemeinderat wählt …:") comes with it.
-        end = _with_announced_items(passages[j].text, start, end)
-        label = f"{p.agenda_item.label()}: "
-        shown = one_line(passages[j].text[start:end])
-        decision = _Candidate(j, start, end, set(), best_of[i], summary=label + shown)
-        if p.vote is None:
-            return [decision]
-        voted = [(k, span) for k in same_item if (span := printed_at(passages[k].text, p.vote.text))]
-        if any(k == j for k, _ in voted):  # one quote holds both
-            vote_end = next(span[1] for k, span in voted if k == j)
-            decision.end = max(end, vote_end)
-            decision.summary = f"{decision.summary} … {one_line(p.vote.text)}"
-            return [decision]
-        if voted:
-            k, (start, end) = voted[0]
-            result = f"{_RESULT[language]}: {one_line(p.vote.text)}"
-            return [decision, _Candidate(k, start, end, set(), best_of[i], summary=result)]
-        return [decision]
+        asked = [j for j in hearings if passages[j].meeting_date in question.dates]
+        order = [*asked, *(j for j in reversed(hearings) if j not in asked)]
+        recorded: list[_Candidate] = []
+        for n, j in enumerate(order[:MAX_HEARINGS]):
+            # each hearing scores clearly below the one before, so that `_compose` keeps this
+            # order (it moves the newest first where it scores 0.9 of the lead)
+            score = best_of[i] * (1 - 0.15 * n)
+            recorded += _decision_quoted(j, passages, score, question.language, with_body=True)
+        if recorded:
+            return recorded
     return []
+
+
+def _hearings(p: Passage, passages: list[Passage]) -> list[int]:
+    """The passages recording a result of `p`'s agenda item in each meeting that heard it (the
+    same item title; one passage per document), oldest first; those without a date left out."""
+    assert p.agenda_item is not None
+    found: dict[str, int] = {}
+    for j, q in enumerate(passages):
+        if (
+            q.meeting_date is not None
+            and q.agenda_item is not None
+            and same_item(q.agenda_item, p.agenda_item)
+            and q.decision is not None
+            and printed_at(q.text, q.decision) is not None
+        ):
+            found.setdefault(q.source, j)
+    return sorted(found.values(), key=lambda j: passages[j].meeting_date or date.min)
+
+
+def _decision_quoted(
+    i: int, passages: list[Passage], score: float, language: Language, with_body: bool = False
+) -> list[_Candidate]:
+    """The Beschluss of passage `i`'s agenda item and its vote result, each quoted where printed
+    in the passages of that item in `i`'s document; [] where none prints the Beschluss. With
+    `with_body`, the label names the body that decided ("Stadtrat, TOP Ö 2: …")."""
+    p = passages[i]
+    assert p.agenda_item is not None and p.decision is not None
+    same = [j for j, q in enumerate(passages) if q.source == p.source and q.agenda_item == p.agenda_item]
+    printed = [(j, span) for j in same if (span := printed_at(passages[j].text, p.decision))]
+    if not printed:
+        return []
+    j, (start, end) = printed[0]
+    # A Beschluss that announces what follows ("Der Gemeinderat wählt …:") comes with it.
+    end = _with_announced_items(passages[j].text, start, end)
+    body = f"{p.committee}, " if with_body and p.committee else ""
+    shown = one_line(passages[j].text[start:end])
+    decision = _Candidate(j, start, end, set(), score, summary=f"{body}{p.agenda_item.label()}: {shown}")
+    result = one_line(p.vote.text) if p.vote else ""
+    if not result or result in shown or shown in result:  # "Beschluss: vertagt" is its own result
+        return [decision]
+    voted = [(k, span) for k in same if (span := printed_at(passages[k].text, result))]
+    if any(k == j for k, _ in voted):  # one quote holds both
+        vote_end = next(span[1] for k, span in voted if k == j)
+        decision.end = max(end, vote_end)
+        decision.summary = f"{decision.summary} … {result}"
+        return [decision]
+    if voted:
+        k, (start, end) = voted[0]
+        return [decision, _Candidate(k, start, end, set(), score, summary=f"{_RESULT[language]}: {result}")]
+    return [decision]
 
 
 def _overlap(a: _Candidate, b: _Candidate) -> bool:

@@ -6,6 +6,7 @@ from datetime import date
 
 from assistant.core.answers import Citation, Passage
 from assistant.core.dates import german, german_long
+from assistant.core.documents import AgendaItem
 
 
 def quote_span(p: Passage, start: int, end: int) -> tuple[int, int]:
@@ -55,6 +56,30 @@ def metadata_text(p: Passage) -> str:
         d = p.meeting_date
         parts.append(f"{german(d)} {german_long(d)} {d:%d %B %Y}")
     return "\n".join(parts)
+
+
+# An agenda item title of fewer words ("Anfragen", "Mitteilungen zur Kenntnis") names a recurring
+# item of every meeting, not one matter.
+_MATTER_WORDS = 4
+
+
+def same_item(a: AgendaItem, b: AgendaItem) -> bool:
+    """Both agenda items are one matter, heard in two meetings (a committee, then the council):
+    their titles agree word for word, case, punctuation and spacing aside, and are long enough
+    to name a matter.
+
+    >>> same_item(AgendaItem("Ö 14", "Neuerlass der Grundsteuer-Hebesatzsatzung"),
+    ...           AgendaItem("Ö 2", "Neuerlass der Grundsteuer–Hebesatzsatzung "))
+    True
+    >>> same_item(AgendaItem("Ö 21", "Anfragen"), AgendaItem("Ö 19", "Anfragen"))
+    False
+    """
+    key = item_words(a.title)
+    return len(key) >= _MATTER_WORDS and key == item_words(b.title)
+
+
+def item_words(title: str) -> tuple[str, ...]:
+    return tuple(re.findall(r"\w+", title.lower()))
 
 
 def one_line(text: str) -> str:

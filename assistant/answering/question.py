@@ -45,6 +45,15 @@ _DECISION = re.compile(
     r"|\b(?:decided|resolved|agreed|elected|approved|adopted|referred)\b",
     re.I,
 )
+# A question about what came of something in the end, or its latest state: answered by the last
+# result recorded for it ("Was ist aus dem Antrag … geworden?", "Wie ist der letzte Stand …?").
+_OUTCOME = re.compile(
+    r"\bwas\s+(?:ist|wurde)\s+(?:denn\s+)?aus\b|\bgeworden\b|\bwas\s+(?:geschah|passierte)\s+mit\b"
+    r"|\b(?:letzte[nr]?|aktuelle[nr]?|jetzige[nr]?|neueste[nr]?)\s+(?:Sach)?[Ss]tand\b|\bam\s+Ende\b"
+    r"|\bendgültig|\bschließlich\b|\bmittlerweile\b|\binzwischen\b"
+    r"|\bwhat\s+(?:happened|became)\b|\bin\s+the\s+end\b|\beventually\b|\b(?:current|latest)\s+status\b",
+    re.I,
+)
 # Where a question asks a second question: a conjunction, then a question word ("…, und welcher
 # Eröffnungstermin wurde im November 2024 genannt?", "… and who voted against it?").
 _SECOND_QUESTION = re.compile(
@@ -85,8 +94,18 @@ class Question:
 
     @property
     def asks_decision(self) -> bool:
-        """Asks what a body decided, or whom it elected (a vote question does too)."""
-        return "vote" in self.kinds or bool(_DECISION.search(self.text))
+        """Asks what a body decided, or whom it elected (a vote question does too), or what came
+        of something in the end."""
+        return "vote" in self.kinds or bool(_DECISION.search(self.text)) or self.asks_outcome
+
+    @property
+    def asks_outcome(self) -> bool:
+        """Asks what came of something in the end, its latest state.
+
+        >>> Question.read("Was ist aus dem Antrag zur Wertschätzung der Wahlhelfer geworden?").asks_outcome
+        True
+        """
+        return bool(_OUTCOME.search(self.text))
 
     @classmethod
     def read(cls, text: str) -> "Question":

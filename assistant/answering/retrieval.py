@@ -25,7 +25,7 @@ llama-index query engines can use it; our own services call `search()` and get t
 """
 
 from abc import ABC, abstractmethod
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import date
 from typing import ClassVar
 
@@ -33,6 +33,7 @@ from llama_index.core.base.base_retriever import BaseRetriever
 from llama_index.core.base.embeddings.base import BaseEmbedding
 from llama_index.core.schema import NodeWithScore, QueryBundle, TextNode
 
+from assistant.answering.passages import same_item
 from assistant.answering.question import Question
 from assistant.core.answers import Passage
 from assistant.core.filters import FEW_ADMITTED, NO_FILTERS, AppliedFilters, Filters, best_admitted
@@ -43,6 +44,11 @@ from assistant.index.vectors import IndexEmpty, VectorStore
 
 # Vote records are added from this many of the best-ranked documents.
 VOTE_RECORD_SOURCES = 3
+# Agenda items of this many of the best passages are followed to their other meetings (`_hearings`),
+# searched this deep by title; a title in more meetings than this is a recurring item.
+HEARING_SOURCES = 3
+HEARING_DEPTH = 30
+MAX_HEARINGS_FOUND = 8
 # The usual constant of reciprocal rank fusion (Cormack et al. 2009): damps the head of each list.
 RRF_K = 60
 # Passage fields a llama-index node carries as metadata.
@@ -127,7 +133,8 @@ class CouncilRetriever(BaseRetriever):
         # Every search below sees only what the viewer may read: the levels travel in the filters.
         vector = self._embed_model.get_query_embedding(question.search_text)
         applied = self._settle(vector, chosen, stated.without(chosen))
-        return Retrieved(self._passages(Query(question, vector, applied.applied)), applied)
+        found = self._passages(Query(question, vector, applied.applied))
+        return Retrieved(found + self._hearings(Query(question, vector, chosen), found), applied)
 
     def _settle(self, vector: list[float], chosen: Filters, stated: Filters) -> AppliedFilters:
         """The filters to search with.
@@ -189,6 +196,32 @@ class CouncilRetriever(BaseRetriever):
         scores = self._vectors.similarities([c.key for c in records], query.vector)
         extra = [c.passage(scores.get(c.key)) for c in records]
         return sorted(extra, key=lambda p: p.score or 0.0, reverse=True)
+
+    def _hearings(self, query: Query, found: list[Passage]) -> list[Passage]:
+        """For a question on what was decided or came of something: the same agenda item (by its
+        title, `same_item`) as heard in other meetings, where their records state a result:
+        "Neuerlass der Grundsteuer-Hebesatzsatzung" vertagt on 24 October, decided on 4 November.
+        Searched by the item's title among all the viewer may read and the filters chosen in the
+        UI, not the question's (its "im Oktober 2024" may be a premise, not the meeting asked
+        about). Items of the best `HEARING_SOURCES` passages are followed; a title heard in more
+        than `MAX_HEARINGS_FOUND` meetings is a recurring item, not a matter."""
+        if not query.question.asks_decision:
+            return []
+        seen = {p.chunk_id for p in found}
+        items = list(dict.fromkeys(p.agenda_item for p in found[:HEARING_SOURCES] if p.agenda_item))
+        extra: list[Passage] = []
+        for item in items:
+            keys = [key for key, _ in self._catalog.lexical(item.title, HEARING_DEPTH, query.filters)]
+            chunks = self._catalog.chunks(keys, query.filters.readable)
+            passages = [chunks[key].passage(None) for key in keys if key in chunks]
+            heard = [p for p in passages if p.agenda_item and same_item(p.agenda_item, item)]
+            if len({p.source for p in heard}) > MAX_HEARINGS_FOUND:
+                continue
+            new = [p for p in heard if p.chunk_id not in seen and _prints_decision(p)]
+            seen.update(p.chunk_id for p in new)
+            extra += new
+        scores = self._vectors.similarities([p.chunk_id for p in extra], query.vector)
+        return [replace(p, score=scores.get(p.chunk_id)) for p in extra]
 
     def _retrieve(self, query_bundle: QueryBundle) -> list[NodeWithScore]:
         return [

@@ -214,10 +214,19 @@ _PATTERNS: list[tuple[re.Pattern[str], Callable[[re.Match[str]], FoundVote]]] = 
         _outcome_word("noted", 1),
     ),
     (
-        re.compile(r"\b(?:wird|wurde|ist)\s+vertagt\b|:\s*vertagt\b|\bzurückgestellt\b"),
+        re.compile(r"\b(?:wird|wurde|ist)\s+vertagt\b|(?<=:)\s*vertagt\b|\bzurückgestellt\b"),
         _outcome_word("deferred", 2),
     ),
     (re.compile(r"\b(?:wird|wurde|ist)\s+zurückgezogen\b"), _outcome_word("withdrawn", 2)),
+    # A RIS's result field: "Beschluss: angenommen mit Änderungen", "abgesetzt" (taken off the agenda)
+    (
+        re.compile(r"(?<=:)\s*angenommen(?:\s+mit\s+Änderungen)?\b|\bangenommen mit Änderungen\b"),
+        _outcome_word("approved", 2),
+    ),
+    (
+        re.compile(r"(?<=:)\s*abgesetzt\b|\b(?:wird|wurde|ist)\s+(?:von der Tagesordnung\s+)?abgesetzt\b"),
+        _outcome_word("withdrawn", 2),
+    ),
     (
         re.compile(r"\bverwiesen\b|^Beratung im [^\n]{0,80}?(?:[Aa]usschuss|[Bb]eirat)[^\n]{0,60}", re.M),
         _outcome_word("referred", 1),

@@ -343,6 +343,11 @@ def format_report(r: IngestReport) -> str:
         f"{r.index_chunks} (neu eingebettet: {r.embedded}; Duplikate und unveränderte Texte nutzen die "
         "gespeicherten Vektoren)",
     ]
+    if r.records_indexed or r.unchanged_records:
+        lines.append(
+            f"Sitzungen aus Tagesordnungslisten: {r.records_indexed} eingelesen, "
+            f"{r.unchanged_records} unverändert"
+        )
     if r.relabelled:
         lines.append(
             f"Vektoren behalten, Metadaten neu geschrieben: {r.relabelled} (geändert oder aus einer älteren "

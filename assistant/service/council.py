@@ -15,7 +15,7 @@ from pathlib import Path
 from llama_index.core.llms import LLM
 
 from assistant.answering.chat import Condensed, Turn, condense
-from assistant.answering.consultations import consultation_reply
+from assistant.answering.consultations import consultation_reply, paper_of
 from assistant.answering.draft import Draft, compose_draft, questions_of
 from assistant.answering.extractive import ExtractiveAnswerer
 from assistant.answering.generative import GenerativeAnswerer
@@ -169,9 +169,8 @@ class CouncilAssistant:
         asked = Question.read(condensed.question)
         found = self.retriever.search(asked, scoped, stated)
         # "Was ist aus der Vorlage X geworden?": the paper's Beratungsfolge, from the catalog
-        steps = consultation_reply(
-            asked.text, found.filters.applied.vorlage, self.backends.catalog, viewer.readable
-        )
+        paper = found.filters.applied.vorlage or paper_of(found.passages)
+        steps = consultation_reply(asked.text, paper, self.backends.catalog, viewer.readable)
         result = extract = steps or self.answerer.answer(asked, found.passages)
         if self.generator is not None and found.passages and steps is None:
             result = yield from self.generator.stream(asked, found.passages, extract)

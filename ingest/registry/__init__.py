@@ -1,5 +1,6 @@
 """Registry metadata for the files of an ingested folder: OParl paper and meeting JSON, the
-manifest derived from them, RIS document indexes.
+manifest derived from them, RIS document indexes, and RIS agenda lists, which are read as
+documents of their own (one per meeting, `Registry.documents`).
 
 A council's registry knows what a file's text often does not say: which paper it belongs to,
 what kind of file it is, which agenda item it was heard under and what the meeting record says
@@ -26,9 +27,10 @@ from typing import Any
 from assistant.core.doc_types import MEETING_RECORDS
 from assistant.core.documents import CouncilDocument, SourceRecord
 from ingest.readers import cannot_read
+from ingest.registry.agenda_list import is_agenda_list
 from ingest.registry.oparl import is_manifest, read_oparl
 from ingest.registry.records import Registry
-from ingest.registry.ris import is_ris_agenda_list, is_ris_index, read_ris
+from ingest.registry.ris import is_ris_index, read_ris
 
 __all__ = ["REGISTRY_SUFFIXES", "Registry", "apply_record", "read_registries"]
 
@@ -87,12 +89,12 @@ def read_registries(base: Path, files: list[Path]) -> Registry:
             continue
         if is_ris_index(data):
             indexes.append((source, data))
-        elif is_ris_agenda_list(data):
+        elif is_agenda_list(data):
             agenda_lists.append((source, data))
         else:
             problems[source] = (
                 "JSON, aber keine lesbare Registerdatei (gelesen werden OParl Paper/Meeting/Organization, "
-                "RIS-Index)"
+                "RIS-Index, RIS-Tagesordnungsliste)"
             )
 
     oparl = read_oparl(papers, meetings, manifests, sources, organizations)
@@ -104,7 +106,7 @@ def read_registries(base: Path, files: list[Path]) -> Registry:
     problems.update(ris.problems)
     for source in used:
         problems.pop(source, None)  # a paper JSON that also held an unread object was still used
-    return Registry(records=records, used=used, problems=problems)
+    return Registry(records=records, used=used, problems=problems, documents=ris.documents)
 
 
 def apply_record(doc: CouncilDocument, record: SourceRecord) -> CouncilDocument:

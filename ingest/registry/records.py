@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass, field
 
-from assistant.core.documents import SourceRecord
+from assistant.core.documents import CouncilDocument, SourceRecord
 
 
 @dataclass(frozen=True)
@@ -11,8 +11,11 @@ class Registry:
 
     `records`: described file's source (path relative to the folder, as CouncilDocument.source)
     → its record. `used` and `problems`: registry file's source → a one-line description for the
-    ingest report ("OParl-Vorlage 2023/0835 (4 Dateien)"), or the reason it could not be used."""
+    ingest report ("OParl-Vorlage 2023/0835 (4 Dateien)"), or the reason it could not be used.
+    `documents`: what a registry itself records as text, by source ("LIST#BODY DAY"): a RIS
+    agenda list's meetings with their results (`ingest.registry.agenda_list`)."""
 
     records: dict[str, SourceRecord] = field(default_factory=dict)
     used: dict[str, str] = field(default_factory=dict)
     problems: dict[str, str] = field(default_factory=dict)
+    documents: dict[str, CouncilDocument] = field(default_factory=dict)

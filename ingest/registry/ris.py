@@ -11,8 +11,9 @@ meeting's date (SessionNet lists documents under their meeting), also for a Nied
 was written two weeks later.
 
 A RIS agenda list (Erlangen gremien_tops.json: TOPs with Beschlussergebnis of other
-committees) describes meetings, not files; it is reported as not imported. Its TOP URLs name
-the RIS host, which turns the index's relative hrefs into download URLs.
+committees) describes meetings, not files: each meeting becomes a document of its own
+(`ingest.registry.agenda_list`). Its TOP URLs name the RIS host, which turns the index's
+relative hrefs into download URLs.
 """
 
 import re
@@ -23,6 +24,7 @@ from urllib.parse import urljoin, urlsplit
 from assistant.core.dates import day_of
 from assistant.core.doc_types import doc_type_for
 from assistant.core.documents import SourceRecord
+from ingest.registry.agenda_list import agenda_list_bodies, meeting_documents
 from ingest.registry.records import Registry
 
 _SPELLED = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue", "ß": "ss"})
@@ -34,10 +36,6 @@ def is_ris_index(data: object) -> bool:
         and bool(data)
         and all(isinstance(e, dict) and ("filename" in e or "title" in e) and "date" in e for e in data)
     )
-
-
-def is_ris_agenda_list(data: object) -> bool:
-    return isinstance(data, dict) and isinstance(data.get("tops"), list)
 
 
 def ris_file_name(date: str, category: str, title: str) -> str:
@@ -59,13 +57,19 @@ def read_ris(
     hosts = {}  # folder of an agenda list → its RIS host
     for source, data in agenda_lists:
         tops = data["tops"]
-        bodies = sorted(
-            {t["gremium"] for t in tops if isinstance(t, dict) and isinstance(t.get("gremium"), str)}
-        )
-        registry.problems[source] = (
-            f"RIS-Tagesordnungsliste ({len(tops)} TOPs von {', '.join(bodies) or 'unbenannten Gremien'}): "
-            "beschreibt Sitzungen, keine Dateien des Korpus; nicht übernommen"
-        )
+        bodies = ", ".join(agenda_list_bodies(data)) or "unbenannten Gremien"
+        meetings = meeting_documents(source, data)
+        if meetings:
+            registry.documents.update(meetings)
+            registry.used[source] = (
+                f"RIS-Tagesordnungsliste ({len(tops)} TOPs in {len(meetings)} Sitzungen von {bodies}): "
+                "je Sitzung ein Dokument mit den Beschlussergebnissen"
+            )
+        else:
+            registry.problems[source] = (
+                f"RIS-Tagesordnungsliste ohne lesbaren TOP ({len(tops)} Einträge; gelesen werden "
+                "gremium, datum und titel)"
+            )
         for t in tops:
             url = t.get("url") if isinstance(t, dict) else None
             if isinstance(url, str) and urlsplit(url).netloc:

@@ -207,6 +207,23 @@ def test_the_assistant_answers_what_became_of_a_paper_from_its_beratungsfolge(cr
     print(f"\n{text}")
 
 
+def test_a_paper_the_question_describes_without_its_number_is_followed_through_its_beratungsfolge(
+    crawled, tmp_path
+):
+    # The best passages (the Antrag, its Stellungnahme, the minutes) all belong to 2024/1075.
+    assistant = build_assistant(settings(copy_index(crawled[0], tmp_path)))
+    answer = assistant.ask(
+        "Was ist aus dem SPD-Antrag zur Wertschätzung der Wahlhelferinnen und Wahlhelfer geworden?"
+    )
+    lines = answer.text.splitlines()
+    assert lines[0].startswith("Beratungsfolge der Vorlage 2024/1075 „Wertschätzung für Wahlhelferinnen")
+    assert lines[1].startswith("1. 05.11.2024 Haupt- und Finanzausschuss, TOP 2")
+    assert "„Mit Stellungnahme erledigt“" in lines[1]
+    # a question on the same topic that does not ask what became of it is answered from the text
+    answer = assistant.ask("Was schlägt die CDU für die Wahlhelferinnen und Wahlhelfer vor?")
+    assert not answer.text.startswith("Beratungsfolge")
+
+
 def _page_text(catalog: Catalog, citation: Any) -> str:
     keys = catalog.keys_of_sources([citation.source])
     return "".join(c.text for c in catalog.chunks(keys).values())

@@ -207,8 +207,12 @@ def test_report_lines(corpus_registry):
     assert used[f"{KA}/MANIFEST_karlsruhe.csv"] == "Manifest (139 Dateien: 139 wie im Vorlagen-JSON)"
     assert used[f"{SBR}/index.json"] == "RIS-Index (46 Dokumente)"
     assert len([s for s in used if "/docs/papers/" in s]) == 47
-    assert "beschreibt Sitzungen, keine Dateien" in problems["erlangen-sbr-buechenbach/gremien_tops.json"]
-    assert "4097 TOPs" in problems["erlangen-sbr-buechenbach/gremien_tops.json"]
+    assert used["erlangen-sbr-buechenbach/gremien_tops.json"] == (
+        "RIS-Tagesordnungsliste (4097 TOPs in 191 Sitzungen von Jugendhilfeausschuss, Sportausschuss, "
+        "Stadtrat, Umwelt-, Verkehrs- und Planungsausschuss): je Sitzung ein Dokument mit den "
+        "Beschlussergebnissen"
+    )
+    assert len(corpus_registry.documents) == 191
     assert "keine Registerdatei" in problems["sources.csv"]
     assert not set(used) & set(problems)
 

@@ -1,0 +1,168 @@
+"""A RIS agenda list (Erlangen gremien_tops.json) read as one document per meeting, ingested,
+and answered from: the result each meeting recorded, the latest first."""
+
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from assistant.core.settings import Settings
+from assistant.index.catalog import Catalog
+from assistant.service.council import build_assistant, ingest
+from ingest.chunking import chunk_document
+from ingest.registry.agenda_list import meeting_documents
+from tests.conftest import CORPUS
+
+pytestmark = pytest.mark.shared
+
+LIST = "erlangen-sbr-buechenbach/gremien_tops.json"
+# The Stadtrat's Grundsteuer-Hebesatzsatzung: vertagt on 24.10.2024, decided on 04.11.2024; the
+# 5. Deckblatt of Bebauungsplan 402: UVPA without a result, Stadtrat mehrheitlich angenommen.
+MEETINGS = ("2024-10-24", "2024-11-04", "2024-05-07", "2024-05-15")
+
+
+def _agenda_list() -> dict:
+    return json.loads((CORPUS / LIST).read_text(encoding="utf-8"))
+
+
+def _part(data: dict, days: tuple[str, ...] = MEETINGS) -> dict:
+    return {**data, "tops": [t for t in data["tops"] if t["datum"] in days]}
+
+
+def test_each_meeting_is_a_document_with_one_section_per_item():
+    docs = meeting_documents(LIST, _agenda_list())
+    assert len(docs) == 191
+    doc = docs[f"{LIST}#Stadtrat 2024-11-04"]
+    assert (doc.committee, doc.meeting_date, doc.doc_type) == (
+        "Stadtrat",
+        date(2024, 11, 4),
+        "Beratungsergebnis",
+    )
+    assert doc.title == (
+        "Beschlussergebnisse Stadtrat 04.11.2024 (Ratsinformationssystem der Stadt Erlangen (SessionNet))"
+    )
+    item = next(s for s in doc.sections if s.item and s.item.number == "Ö 2")
+    assert item.item.title == "Neuerlass der Grundsteuer-Hebesatzsatzung"
+    assert item.decision == "angenommen mit Änderungen"
+    assert item.vote is not None and item.vote.outcome == "approved"
+    # one chunk per item, each quoting the meeting, the item and its result
+    chunks = chunk_document(doc, 1200, 2400)
+    assert len(chunks) == len(doc.sections)
+    texts = {doc.sections[c.section].item.number: c.text for c in chunks}
+    assert texts["Ö 2"] == (
+        "Stadtrat, Sitzung vom 04.11.2024, TOP Ö 2: Neuerlass der Grundsteuer-Hebesatzsatzung\n"
+        "Beschluss: angenommen mit Änderungen"
+    )
+    # an item the RIS records no result for has no Beschluss line and no decision
+    uvpa = docs[f"{LIST}#Umwelt-, Verkehrs- und Planungsausschuss 2024-05-07"]
+    deckblatt = next(s for s in uvpa.sections if "Nr. 402" in s.item.title)
+    assert deckblatt.decision is None and deckblatt.vote is None
+
+
+def test_entries_without_body_day_or_title_are_left_out_and_two_meetings_of_a_day_kept_apart():
+    tops = [
+        {"gremium": "Stadtrat", "datum": "2024-01-10", "ksinr": "1", "top": "Ö 1", "titel": "Haushalt 2024"},
+        {"gremium": "Stadtrat", "datum": "2024-01-10", "ksinr": "2", "top": "Ö 1", "titel": "Sondersitzung"},
+        {"gremium": "Stadtrat", "datum": "kein Datum", "top": "Ö 2", "titel": "x"},
+        {"datum": "2024-01-10", "titel": "ohne Gremium"},
+        "kein Objekt",
+    ]
+    docs = meeting_documents("liste.json", {"tops": tops})
+    assert sorted(docs) == ["liste.json#Stadtrat 2024-01-10 (1)", "liste.json#Stadtrat 2024-01-10 (2)"]
+    assert meeting_documents("liste.json", {"tops": tops[2:]}) == {}
+
+
+def _folder(path: Path, data: dict) -> Path:
+    (path / "erlangen").mkdir(parents=True, exist_ok=True)
+    (path / "erlangen" / "gremien_tops.json").write_text(
+        json.dumps(data, ensure_ascii=False), encoding="utf-8"
+    )
+    return path
+
+
+def test_ingest_stores_the_meetings_once_and_follows_the_list(tmp_path):
+    data, folder = tmp_path / "data", tmp_path / "corpus"
+    agenda = _part(_agenda_list())
+    settings = Settings(data_dir=data)
+    report = ingest(settings, _folder(folder, agenda), progress=False, vectors_later=True)
+    assert (report.records_indexed, report.indexed, report.chunks) == (4, 0, len(agenda["tops"]))
+    assert report.metadata[0].reason.startswith(
+        f"RIS-Tagesordnungsliste ({len(agenda['tops'])} TOPs in 4 Sitzungen"
+    )
+
+    report = ingest(settings, folder, progress=False, vectors_later=True)
+    assert (report.records_indexed, report.unchanged_records, report.chunks) == (0, 4, 0)
+
+    # one result changed in the RIS: only that meeting is written again
+    changed = next(t for t in agenda["tops"] if t["datum"] == "2024-10-24" and t["top"] == "Ö 14")
+    changed["beschluss"] = "abgesetzt"
+    report = ingest(settings, _folder(folder, agenda), progress=False, vectors_later=True)
+    assert (report.records_indexed, report.unchanged_records) == (1, 3)
+
+    # a meeting gone from the list, then the list itself: their documents go with --prune
+    report = ingest(settings, _folder(folder, _part(agenda, MEETINGS[1:])), prune=True, progress=False)
+    assert report.removed == ["erlangen/gremien_tops.json#Stadtrat 2024-10-24"]
+    (folder / "erlangen" / "gremien_tops.json").unlink()
+    report = ingest(settings, folder, prune=True, progress=False)
+    assert len(report.removed) == 3
+    catalog = Catalog(data, create=False)
+    assert catalog.count() == 0
+    catalog.close()
+
+
+@pytest.fixture(scope="module")
+def meetings_index(tmp_path_factory) -> Path:
+    base = tmp_path_factory.mktemp("agenda")
+    report = ingest(
+        Settings(data_dir=base / "data"), _folder(base / "corpus", _part(_agenda_list())), progress=False
+    )
+    assert report.records_indexed == 4
+    return base / "data"
+
+
+def test_the_latest_result_of_an_item_heard_twice_leads(meetings_index):
+    # "im Oktober 2024" restricts the search to October, where the item was only vertagt; the
+    # decision of 4 November is found by the item's title.
+    assistant = build_assistant(Settings(data_dir=meetings_index))
+    answer = assistant.ask(
+        "Ist der Neuerlass der Grundsteuer-Hebesatzsatzung in Erlangen nach der Vertagung im Oktober 2024 "
+        "beschlossen worden?"
+    )
+    lead, earlier = answer.text.split(" [1] ")[:2]
+    assert lead == (
+        "Stand 04.11.2024: Stadtrat, TOP Ö 2: Neuerlass der Grundsteuer-Hebesatzsatzung: "
+        "angenommen mit Änderungen"
+    )
+    assert earlier.startswith(
+        "Zuvor (24.10.2024): Stadtrat, TOP Ö 14: Neuerlass der Grundsteuer-Hebesatzsatzung: vertagt"
+    )
+    assert [c.passage.meeting_date for c in answer.citations] == [date(2024, 11, 4), date(2024, 10, 24)]
+    assert all(c.text.endswith(c.passage.decision) for c in answer.citations)
+
+
+def test_the_meeting_the_question_names_leads(meetings_index):
+    # its result first, then the later state, each marked with its date
+    assistant = build_assistant(Settings(data_dir=meetings_index))
+    answer = assistant.ask(
+        "Was hat der Stadtrat am 24.10.2024 zum Neuerlass der Grundsteuer-Hebesatzsatzung beschlossen?"
+    )
+    assert answer.text == (
+        "Zuvor (24.10.2024): Stadtrat, TOP Ö 14: Neuerlass der Grundsteuer-Hebesatzsatzung: vertagt [1] "
+        "Stand 04.11.2024: Stadtrat, TOP Ö 2: Neuerlass der Grundsteuer-Hebesatzsatzung: angenommen mit "
+        "Änderungen [2]"
+    )
+
+
+def test_the_last_state_of_a_plan_is_its_last_recorded_result(meetings_index):
+    # the committee's hearing records no result; the council's decision is the last state
+    assistant = build_assistant(Settings(data_dir=meetings_index))
+    answer = assistant.ask(
+        "Wie ist der letzte Stand beim 5. Deckblatt zum Bebauungsplan Nr. 402 "
+        "(Nahversorgungszentrum Odenwaldallee)?"
+    )
+    assert answer.text == (
+        "TOP Ö 22: 5. Deckblatt zum Bebauungsplan Nr. 402 – Nahversorgungszentrum Odenwaldallee – hier: "
+        "Satzungsgutachten/Satzungsbeschluss: mehrheitlich angenommen [1]"
+    )
+    assert answer.citations[0].passage.meeting_date == date(2024, 5, 15)
