@@ -100,12 +100,15 @@ class Question:
 
     @property
     def asks_outcome(self) -> bool:
-        """Asks what came of something in the end, its latest state.
+        """Asks what came of something in the end, its latest state; one that asks for a date,
+        number or name asks for that ("Wann sollen nach dem aktuellen Stand … beginnen?").
 
         >>> Question.read("Was ist aus dem Antrag zur Wertschätzung der Wahlhelfer geworden?").asks_outcome
         True
+        >>> Question.read("Wann beginnen nach dem aktuellen Stand die Bauarbeiten?").asks_outcome
+        False
         """
-        return bool(_OUTCOME.search(self.text))
+        return not self.kinds and bool(_OUTCOME.search(self.text))
 
     @classmethod
     def read(cls, text: str) -> "Question":

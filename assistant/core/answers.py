@@ -6,7 +6,7 @@ from typing import Literal
 
 from assistant.core.access import PUBLIC, AccessLevel
 from assistant.core.dates import german
-from assistant.core.documents import AgendaItem, Consultation, SourceRecord
+from assistant.core.documents import AgendaItem, Consultation, SourceRecord, file_of
 from assistant.core.facts import TextFacts
 from assistant.core.filters import AppliedFilters
 from assistant.core.votes import Vote
@@ -54,7 +54,8 @@ class Passage:
 
     @property
     def sources(self) -> tuple[str, ...]:
-        return (self.source, *self.also_in)
+        """The files holding this text (`file_of`: one meeting of an agenda list is its file)."""
+        return tuple(dict.fromkeys(file_of(s) for s in (self.source, *self.also_in)))
 
 
 @dataclass(frozen=True)
@@ -66,7 +67,8 @@ class Citation:
 
     @property
     def source(self) -> str:
-        return self.passage.source
+        """The cited file (`file_of`); the meeting, page and agenda item say where in it."""
+        return file_of(self.passage.source)
 
     @property
     def page(self) -> int | None:

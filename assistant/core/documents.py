@@ -9,6 +9,23 @@ from assistant.core.facts import TextFacts
 from assistant.core.votes import Vote
 
 
+def recorded_source(file: str, name: str) -> str:
+    """The source of a document that a registry file records as text, one meeting of a RIS
+    agenda list: the file and the meeting, "gremien_tops.json#Stadtrat 2024-05-15"."""
+    return f"{file}#{name}"
+
+
+def file_of(source: str) -> str:
+    """The file a stored document comes from, as citations name it: its source, or for a
+    document a registry file records (`recorded_source`) that file.
+
+    >>> file_of("erlangen/gremien_tops.json#Stadtrat 2024-05-15"), file_of("Antrag #12.pdf")
+    ('erlangen/gremien_tops.json', 'Antrag #12.pdf')
+    """
+    file, mark, _ = source.partition("#")
+    return file if mark and file.lower().endswith(".json") else source
+
+
 @dataclass(frozen=True)
 class Page:
     """Text of one page after clean-up. `number` is 1-based for paged formats (PDF), None otherwise."""

@@ -169,7 +169,7 @@ class CouncilAssistant:
         asked = Question.read(condensed.question)
         found = self.retriever.search(asked, scoped, stated)
         # "Was ist aus der Vorlage X geworden?": the paper's Beratungsfolge, from the catalog
-        paper = found.filters.applied.vorlage or paper_of(found.passages)
+        paper = found.filters.applied.vorlage or (paper_of(found.passages) if asked.asks_outcome else None)
         steps = consultation_reply(asked.text, paper, self.backends.catalog, viewer.readable)
         result = extract = steps or self.answerer.answer(asked, found.passages)
         if self.generator is not None and found.passages and steps is None:

@@ -30,7 +30,7 @@ from assistant.answering.chat import Turn
 from assistant.answering.draft import Draft, MeetingGroup
 from assistant.core.access import AccessLevel
 from assistant.core.answers import Answer, Citation, Generation, Passage, visible_steps
-from assistant.core.documents import Consultation
+from assistant.core.documents import Consultation, file_of
 from assistant.core.filters import FILTER_FIELDS, AppliedFilters, FilterError, Filters
 from assistant.core.votes import Outcome, Vote
 
@@ -125,12 +125,12 @@ class CitationOut(BaseModel):
         p = citation.passage
         return cls(
             n=citation.n,
-            source=p.source,
+            source=citation.source,
             page=p.page,
             paragraph=citation.paragraph,
             text=citation.text,
             score=_rounded(p.score, 4),
-            also_in=list(p.also_in),
+            also_in=[file_of(s) for s in p.also_in],
             doc_type=p.doc_type,
             committee=p.committee,
             meeting_date=p.meeting_date,
@@ -269,7 +269,7 @@ class PassageOut(BaseModel):
     def of(cls, p: Passage, cited_as: list[int]) -> "PassageOut":
         return cls(
             chunk_id=p.chunk_id,
-            source=p.source,
+            source=file_of(p.source),
             title=p.title,
             page=p.page,
             paragraph=p.paragraph,

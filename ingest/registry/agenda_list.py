@@ -16,7 +16,8 @@ Its agenda items are the document's sections, with the result as the item's deci
 so that the answerer treats them as it treats a protocol's. An item without a recorded result is
 listed without a Beschluss line (the RIS leaves it empty for items only reported on or
 pre-advised). A document's source is the list's source and the meeting, "gremien_tops.json#Stadtrat
-2024-05-15"; its access is decided per item by the item number ("NÖ 3"), as for any agenda item.
+2024-05-15" (`recorded_source`; citations name the list file, `file_of`). Its access is decided
+per item by the item number ("NÖ 3"), as for any agenda item.
 """
 
 from collections import defaultdict
@@ -26,7 +27,14 @@ from functools import cache
 from typing import Any
 
 from assistant.core.dates import day_of, german
-from assistant.core.documents import AgendaItem, CouncilDocument, Page, Section, SourceRecord
+from assistant.core.documents import (
+    AgendaItem,
+    CouncilDocument,
+    Page,
+    Section,
+    SourceRecord,
+    recorded_source,
+)
 from assistant.core.votes import Vote, parse_vote
 
 DOC_TYPE = "Beratungsergebnis"
@@ -70,7 +78,7 @@ def meeting_documents(source: str, data: dict[str, Any]) -> dict[str, CouncilDoc
         name = f"{first.body} {first.day.isoformat()}"
         if names[name] > 1:  # two meetings of one body on one day: the RIS's id tells them apart
             name = f"{name} ({meeting})"
-        doc = _document(f"{source}#{name}", items, registry, source)
+        doc = _document(recorded_source(source, name), items, registry, source)
         documents[doc.source] = doc
     return documents
 
