@@ -66,6 +66,7 @@ from assistant.answering.passages import (
     term_matches,
 )
 from assistant.answering.question import Question
+from assistant.answering.question_filters import committee_patterns
 from assistant.answering.sentence_model import SentenceModel
 from assistant.core.answers import Citation, Passage, Reply
 from assistant.core.dates import german
@@ -445,9 +446,10 @@ def _recorded_decision(
         recorded: list[_Candidate] = []
         for n, j in enumerate(order[:MAX_HEARINGS]):
             # each hearing scores clearly below the one before, so that `_compose` keeps this
-            # order (it moves the newest first where it scores 0.9 of the lead)
+            # order (it moves the newest first where it scores 0.9 of the lead); the item's title
+            # is said once, by the first
             score = best_of[i] * (1 - 0.15 * n)
-            recorded += _decision_quoted(j, passages, score, question.language, with_body=True)
+            recorded += _decision_quoted(j, passages, score, question.language, hearing=n + 1)
         if recorded:
             return recorded
     return []
@@ -455,9 +457,9 @@ def _recorded_decision(
 
 def _hearings(p: Passage, passages: list[Passage]) -> list[int]:
     """The passages recording a result of `p`'s agenda item in each meeting that heard it (the
-    same item title; one passage per document), oldest first; those without a date left out."""
+    same item title; one passage per meeting), oldest first; those without a date left out."""
     assert p.agenda_item is not None
-    found: dict[str, int] = {}
+    found: dict[tuple[date, str | None], int] = {}
     for j, q in enumerate(passages):
         if (
             q.meeting_date is not None
@@ -466,16 +468,17 @@ def _hearings(p: Passage, passages: list[Passage]) -> list[int]:
             and q.decision is not None
             and printed_at(q.text, q.decision) is not None
         ):
-            found.setdefault(q.source, j)
-    return sorted(found.values(), key=lambda j: passages[j].meeting_date or date.min)
+            found.setdefault((q.meeting_date, q.committee), j)
+    return [j for _, j in sorted(found.items(), key=lambda kv: kv[0][0])]
 
 
 def _decision_quoted(
-    i: int, passages: list[Passage], score: float, language: Language, with_body: bool = False
+    i: int, passages: list[Passage], score: float, language: Language, hearing: int = 0
 ) -> list[_Candidate]:
     """The Beschluss of passage `i`'s agenda item and its vote result, each quoted where printed
-    in the passages of that item in `i`'s document; [] where none prints the Beschluss. With
-    `with_body`, the label names the body that decided ("Stadtrat, TOP Ö 2: …")."""
+    in the passages of that item in `i`'s document; [] where none prints the Beschluss. For the
+    first of several `hearing`s the label names the body that decided ("Stadtrat, TOP Ö 2:
+    Neuerlass …"), for the later ones the body and item number only."""
     p = passages[i]
     assert p.agenda_item is not None and p.decision is not None
     same = [j for j, q in enumerate(passages) if q.source == p.source and q.agenda_item == p.agenda_item]
@@ -485,9 +488,11 @@ def _decision_quoted(
     j, (start, end) = printed[0]
     # A Beschluss that announces what follows ("Der Gemeinderat wählt …:") comes with it.
     end = _with_announced_items(passages[j].text, start, end)
-    body = f"{p.committee}, " if with_body and p.committee else ""
+    label = p.agenda_item.label() if hearing < 2 else f"TOP {p.agenda_item.number}"
+    if hearing and p.committee:
+        label = f"{p.committee}, {label}"
     shown = one_line(passages[j].text[start:end])
-    decision = _Candidate(j, start, end, set(), score, summary=f"{body}{p.agenda_item.label()}: {shown}")
+    decision = _Candidate(j, start, end, set(), score, summary=f"{label}: {shown}")
     result = one_line(p.vote.text) if p.vote else ""
     if not result or result in shown or shown in result:  # "Beschluss: vertagt" is its own result
         return [decision]
@@ -844,8 +849,9 @@ def _with_announced_items(text: str, start: int, end: int) -> int:
 def _unfounded(question: Question, cited: list[Passage]) -> list[str]:
     """What the question names that the passages of the answer do not hold: each is a premise.
     A date ("am 19. November 2024" is not answered by the minutes of 22 October, however well
-    they match otherwise) and every number (a year, an item, a file number: "im Jahr 2023" is
-    not answered by passages that never mention 2023)."""
+    they match otherwise), every number (a year, an item, a file number: "im Jahr 2023" is
+    not answered by passages that never mention 2023) and every committee of the index it names
+    (`Question.bodies`: how the Sportausschuss voted is not answered by the UVPA's result)."""
     held = set().union(*(dates_of(p) for p in cited))
     missing = (
         [german(d) for d in sorted(question.dates - held)]
@@ -857,6 +863,11 @@ def _unfounded(question: Question, cited: list[Passage]) -> list[str]:
         n
         for n in dict.fromkeys(_NUMBER.findall(question.text))
         if not re.search(rf"(?<![\d/-])0*{n}(?![\d/-])", quoted) and not any(n in d for d in missing)
+    ]
+    missing += [
+        body
+        for body in question.bodies
+        if not any(pattern.search(quoted) for pattern in committee_patterns(body))
     ]
     return missing
 

@@ -48,7 +48,7 @@ _DECISION = re.compile(
 # A question about what came of something in the end, or its latest state: answered by the last
 # result recorded for it ("Was ist aus dem Antrag … geworden?", "Wie ist der letzte Stand …?").
 _OUTCOME = re.compile(
-    r"\bwas\s+(?:ist|wurde)\s+(?:denn\s+)?aus\b|\bgeworden\b|\bwas\s+(?:geschah|passierte)\s+mit\b"
+    r"\bwas\s+(?:ist|wurde)\s+(?:denn\s+)?aus\b|\bgeworden\b|\bwas\s+(?:geschah|passierte)\s+mit\b|\bpassiert\b"
     r"|\b(?:letzte[nr]?|aktuelle[nr]?|jetzige[nr]?|neueste[nr]?)\s+(?:Sach)?[Ss]tand\b|\bam\s+Ende\b"
     r"|\bendgültig|\bschließlich\b|\bmittlerweile\b|\binzwischen\b"
     r"|\bwhat\s+(?:happened|became)\b|\bin\s+the\s+end\b|\beventually\b|\b(?:current|latest)\s+status\b",
@@ -91,6 +91,9 @@ class Question:
     dates: frozenset[date]  # full dates it names: premises the answer's passages must hold
     names: tuple[str, ...] = ()  # terms of its capitalised words past the first: names, bodies, titles
     plural: bool = False  # asks for several things (a list), which may stand in several documents
+    # The index's committees it names ("im UVPA", "der Erlanger Sportausschuss"): premises the
+    # answer's passages must hold. Read against the index by the service (`premise_bodies`).
+    bodies: tuple[str, ...] = ()
 
     @property
     def asks_decision(self) -> bool:

@@ -165,29 +165,53 @@ def _term(text: str, year: int | None) -> tuple[date, date] | None:
 
 
 def _committee(question: str, committees: tuple[str, ...]) -> str | None:
-    """The one committee of the index the question names; a name inside a longer one that is
-    also named ("Finanzausschuss" in "Haupt- und Finanzausschuss") does not count, and a name
-    that begins a longer one of the index is too vague to filter by."""
+    """The one committee of the index the question names (`named_bodies`); a name that begins
+    a longer one of the index is too vague to filter by."""
+    named = named_bodies(question, committees)
+    if len(named) != 1:
+        return None
+    name = named[0]
+    return None if _generic(name, committees) else name
+
+
+def _generic(name: str, committees: tuple[str, ...]) -> bool:
+    """ "Stadtteilbeirat" alone, where the index also has "Stadtteilbeirat Büchenbach", is any of
+    them: a kind of body, not one."""
+    return any(other.startswith(name + " ") for other in committees)
+
+
+def premise_bodies(text: str, committees: tuple[str, ...]) -> tuple[str, ...]:
+    """The bodies `text` names that an answer must be about: the committees it names, kinds of
+    body ("eines Stadtteilbeirats") left out."""
+    return tuple(name for name in named_bodies(text, committees) if not _generic(name, committees))
+
+
+def named_bodies(text: str, committees: tuple[str, ...]) -> tuple[str, ...]:
+    """The committees of the index that `text` names, spelled or abbreviated ("UVPA"); a name
+    inside a longer one that is also named ("Finanzausschuss" in "Haupt- und Finanzausschuss")
+    does not count.
+
+    >>> named_bodies("Was hat der UVPA am 11. Mai 2021 beschlossen?",
+    ...              ("Stadtrat", "Umwelt-, Verkehrs- und Planungsausschuss"))
+    ('Umwelt-, Verkehrs- und Planungsausschuss',)
+    """
     found = []
     for name in committees:
-        for pattern in _committee_patterns(name):
-            found += [(m.start(), m.end(), name) for m in pattern.finditer(question)]
-    named = {
+        for pattern in committee_patterns(name):
+            found += [(m.start(), m.end(), name) for m in pattern.finditer(text)]
+    named = [
         name
         for start, end, name in found
         if not any(s <= start and end <= e and (e - s) > (end - start) for s, e, _ in found)
-    }
-    if len(named) != 1:
-        return None
-    name = named.pop()
-    # "Stadtteilbeirat" alone, where the index also has "Stadtteilbeirat Büchenbach", is any of them
-    return None if any(other.startswith(name + " ") for other in committees) else name
+    ]
+    return tuple(dict.fromkeys(named))
 
 
-def _committee_patterns(name: str) -> list[re.Pattern]:
-    """How a question may write a committee's name: each word inflected ("Stadtteilbeirats",
+def committee_patterns(name: str) -> list[re.Pattern]:
+    """How a text may write a committee's name: each word inflected ("Stadtteilbeirats",
     "Ausschusses", "Council's") or joined to "Sitzung" ("Gemeinderatssitzung"); English "Council
-    of the City of Cleveland" also as "Cleveland City Council"."""
+    of the City of Cleveland" also as "Cleveland City Council"; a name of three or more words'
+    initials also as its abbreviation (`abbreviation`)."""
     words = []
     for word in name.split():
         if word.lower() in _FIXED_WORDS or word.endswith("-"):
@@ -197,7 +221,29 @@ def _committee_patterns(name: str) -> list[re.Pattern]:
     patterns = [r"\s+".join(words)]
     if m := re.fullmatch(r"Council of the City of (\w+)", name):
         patterns.append(rf"{re.escape(m[1])}\s+City\s+Council")
-    return [re.compile(rf"(?<![\w-]){p}(?![\w-])", re.I) for p in patterns]
+    compiled = [re.compile(rf"(?<![\w-]){p}(?![\w-])", re.I) for p in patterns]
+    if short := abbreviation(name):
+        compiled.append(re.compile(rf"(?<![\w-]){short}(?![\w-])"))
+    return compiled
+
+
+def abbreviation(name: str) -> str | None:
+    """How German councils abbreviate a committee: the initials of its words, "Ausschuss" at
+    the end of a compound counted as a word of its own; None below three letters ("BA" for
+    Bauausschuss could be anything).
+
+    >>> abbreviation("Haupt- und Finanzausschuss"), abbreviation("Umwelt-, Verkehrs- und Planungsausschuss")
+    ('HFA', 'UVPA')
+    >>> abbreviation("Sportausschuss"), abbreviation("Gemeinderat")
+    (None, None)
+    """
+    words = [w for w in re.findall(r"\w+", name) if w.lower() not in _FIXED_WORDS]
+    if not words or not all(w[0].isupper() for w in words):
+        return None
+    initials = "".join(w[0] for w in words)
+    if words[-1].lower().endswith("ausschuss") and words[-1].lower() != "ausschuss":
+        initials += "A"
+    return initials if len(initials) >= 3 else None
 
 
 def _doc_type(question: str, known: tuple[str, ...]) -> str | None:

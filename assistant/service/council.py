@@ -21,7 +21,7 @@ from assistant.answering.extractive import ExtractiveAnswerer
 from assistant.answering.generative import GenerativeAnswerer
 from assistant.answering.llm import build_llm, describe, probe
 from assistant.answering.question import Question
-from assistant.answering.question_filters import filters_from_question
+from assistant.answering.question_filters import filters_from_question, premise_bodies
 from assistant.answering.retrieval import CouncilRetriever
 from assistant.core.access import ANONYMOUS, PUBLIC, AccessLevel, Viewer
 from assistant.core.answers import Answer, Delta, Passage
@@ -159,14 +159,15 @@ class CouncilAssistant:
             )
             return
         condensed = self._condense(question, list(history))
+        facets = self.facets(viewer)
         stated = (
-            condensed.focus.overridden_by(
-                filters_from_question(condensed.question, self.facets(viewer), filters)
-            )
+            condensed.focus.overridden_by(filters_from_question(condensed.question, facets, filters))
             if self.settings.retrieval.question_filters
             else NO_FILTERS
         )
-        asked = Question.read(condensed.question)
+        asked = replace(
+            Question.read(condensed.question), bodies=premise_bodies(condensed.question, facets.committees)
+        )
         found = self.retriever.search(asked, scoped, stated)
         # "Was ist aus der Vorlage X geworden?": the paper's Beratungsfolge, from the catalog
         paper = found.filters.applied.vorlage or (paper_of(found.passages) if asked.asks_outcome else None)
