@@ -134,6 +134,8 @@ def ingest_path(
     report.skipped = [FileNote(source_prefix + s, r) for s, r in sorted(registry.problems.items())]
     registry_files = set(registry.used) | set(registry.problems)
     known = catalog.file_hashes()
+    # A file indexed before it was recognised as a registry or a listing of the folder goes.
+    undocumented = sorted(source_prefix + s for s in registry_files if source_prefix + s in known)
     report.reanalysed = catalog.reanalyse()  # an index of an older analysis, before it is written to
 
     jobs: list[ParseJob] = []
@@ -191,6 +193,7 @@ def ingest_path(
             _write(source, doc_hash, doc, chunks, catalog, embedder, report)
             report.records_indexed += 1
         report.stage_seconds["parse+catalog"] = time.monotonic() - parse_started
+        catalog.delete_sources(undocumented)
         if prune:
             catalog.delete_sources(gone)
             report.removed = gone

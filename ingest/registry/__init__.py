@@ -1,6 +1,7 @@
 """Registry metadata for the files of an ingested folder: OParl paper and meeting JSON, the
 manifest derived from them, RIS document indexes, and RIS agenda lists, which are read as
-documents of their own (one per meeting, `Registry.documents`).
+documents of their own (one per meeting, `Registry.documents`). A text that lists the folder's
+own files (a corpus's SOURCES.md) is no document either, and is reported as skipped.
 
 A council's registry knows what a file's text often does not say: which paper it belongs to,
 what kind of file it is, which agenda item it was heard under and what the meeting record says
@@ -28,6 +29,7 @@ from assistant.core.doc_types import MEETING_RECORDS
 from assistant.core.documents import CouncilDocument, SourceRecord
 from ingest.readers import cannot_read
 from ingest.registry.agenda_list import is_agenda_list
+from ingest.registry.listing import LISTING_SUFFIXES, MAX_LISTING_BYTES, MIN_LISTED, listed_files
 from ingest.registry.oparl import is_manifest, read_oparl
 from ingest.registry.records import Registry
 from ingest.registry.ris import is_ris_index, read_ris
@@ -58,6 +60,13 @@ def read_registries(base: Path, files: list[Path]) -> Registry:
     agenda_lists: list[tuple[str, dict[str, Any]]] = []
 
     for file in files:
+        if file.suffix.lower() in LISTING_SUFFIXES:
+            if listed := _listing(file, sources):
+                problems[file.relative_to(base).as_posix()] = (
+                    f"Verzeichnis der Dateien dieses Ordners ({listed} Dateien genannt); kein Ratsdokument, "
+                    "nicht eingelesen"
+                )
+            continue
         if file.suffix.lower() not in REGISTRY_SUFFIXES:
             continue
         source = file.relative_to(base).as_posix()
@@ -129,6 +138,19 @@ def apply_record(doc: CouncilDocument, record: SourceRecord) -> CouncilDocument:
         doc_type=doc.doc_type or record.doc_type,
         subject=doc.subject or subject,
     )
+
+
+def _listing(file: Path, sources: set[str]) -> int:
+    """How many of the folder's files `file` names, where it names enough to be a listing of
+    them (`ingest.registry.listing`); else 0."""
+    try:
+        if file.stat().st_size > MAX_LISTING_BYTES:
+            return 0
+        text = file.read_bytes().decode("utf-8", errors="replace")
+    except OSError:
+        return 0  # the reader reports it
+    listed = listed_files(text, sources - {file.name})
+    return listed if listed >= MIN_LISTED else 0
 
 
 def _read_text(file: Path) -> str:

@@ -214,6 +214,9 @@ def test_report_lines(corpus_registry):
     )
     assert len(corpus_registry.documents) == 191
     assert "keine Registerdatei" in problems["sources.csv"]
+    assert problems["SOURCES.md"] == (
+        "Verzeichnis der Dateien dieses Ordners (309 Dateien genannt); kein Ratsdokument, nicht eingelesen"
+    )
     assert not set(used) & set(problems)
 
 
