@@ -717,6 +717,7 @@ def _compose(
     spans: list[tuple[int, int, int]] = []  # (passage, quote start, quote end) per citation
     parts: list[tuple[str, str]] = []  # (document, the sentence with its marker)
     said: list[str] = []
+    labelled: date | None = None  # the date of the state last named
     for c in chosen:
         p = passages[c.passage]
         end = _with_announced_items(p.text, c.start, c.end)
@@ -731,10 +732,10 @@ def _compose(
             spans.append((c.passage, q_start, q_end))
             n = len(spans)
             citations.append(citation(n, p, q_start, q_end))
-        if dated:
-            day = german(dated[c.passage])
-            state = _STATE[language][dated[c.passage] == newest]
-            shown = f"{state.format(day=day)}: {shown}"
+        if dated and dated[c.passage] != labelled:  # a state is named once for its sentences
+            labelled = dated[c.passage]
+            state = _STATE[language][labelled == newest]
+            shown = f"{state.format(day=german(labelled))}: {shown}"
         parts.append((p.source, f"{shown} [{n}]"))
     documents = list(dict.fromkeys(source for source, _ in parts))
     if not plural or len(documents) < 2:
