@@ -112,6 +112,8 @@ MAX_LIST_ITEMS = 8
 _RESULT = {"de": "Abstimmungsergebnis", "en": "Vote"}
 # Meetings that heard one agenda item, whose results a decision answer gives (the latest first).
 MAX_HEARINGS = 3
+# A sentence sharing this much of its words with one said before adds nothing (`_repeats`).
+REPEATED_SHARE = 0.8
 # A part of a question the passages do not answer, in an answer to the other parts.
 _NOT_ANSWERED = {"de": "Zu „{part}“: {reply}", "en": "On “{part}”: {reply}"}
 _MARKER = re.compile(r"\[(\d+)\]")
@@ -717,14 +719,18 @@ def _compose(
     spans: list[tuple[int, int, int]] = []  # (passage, quote start, quote end) per citation
     parts: list[tuple[str, str]] = []  # (document, the sentence with its marker)
     said: list[str] = []
+    said_terms: list[set[str]] = []
     labelled: date | None = None  # the date of the state last named
     for c in chosen:
         p = passages[c.passage]
         end = _with_announced_items(p.text, c.start, c.end)
         shown = c.summary or one_line(p.text[c.start : end])
-        if any(shown in earlier or earlier in shown for earlier in said):
+        terms = set(content_terms(shown, language))
+        repeated = not c.summary and _repeats(terms, said_terms)  # a result of another meeting is new
+        if any(shown in earlier or earlier in shown for earlier in said) or repeated:
             continue
         said.append(shown)
+        said_terms.append(terms)
         q_start, q_end = quote_span(p, c.start, end)
         inside = [i for i, (j, a, b) in enumerate(spans, 1) if j == c.passage and a <= c.start and end <= b]
         n = inside[0] if inside else 0
@@ -807,6 +813,13 @@ def _segments(text: str) -> list[str]:
     return [t.strip() for t in _SEGMENT.split(text) if t.strip()]
 
 
+def _repeats(terms: set[str], said: list[set[str]]) -> bool:
+    """A sentence whose words were nearly all said by one sentence before it repeats it: the
+    record line "Stadtrat, Sitzung vom 28.10.2021, TOP Ö 37.6: … Beschluss: mehrheitlich
+    angenommen" after the answer composed from it."""
+    return bool(terms) and any(len(terms & earlier) >= REPEATED_SHARE * len(terms) for earlier in said)
+
+
 def _states(chosen: list[_Candidate], passages: list[Passage]) -> dict[int, date]:
     """The date of each chosen passage, where they come from documents of at least two dates on
     one matter (the same Vorlage, agenda item title or document title); else nothing."""
@@ -815,7 +828,13 @@ def _states(chosen: list[_Candidate], passages: list[Passage]) -> dict[int, date
         return {}
     lead = cited[0]
     keys = {k for k in (lead.vorlage, lead.agenda_item and lead.agenda_item.title, lead.title) if k}
-    if not all(keys & {p.vorlage, p.agenda_item and p.agenda_item.title, p.title} for p in cited[1:]):
+
+    def one_matter(p: Passage) -> bool:
+        if keys & {p.vorlage, p.agenda_item and p.agenda_item.title, p.title}:
+            return True
+        return bool(lead.agenda_item and p.agenda_item and same_item(lead.agenda_item, p.agenda_item))
+
+    if not all(one_matter(p) for p in cited[1:]):
         return {}
     return {c.passage: p.meeting_date for c, p in zip(chosen, cited, strict=True) if p.meeting_date}
 

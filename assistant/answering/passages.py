@@ -63,19 +63,32 @@ def metadata_text(p: Passage) -> str:
 _MATTER_WORDS = 4
 
 
+# A paper's number in an item title: "Antrag 400/2020", "Vorlage 2024/0868", "50/004/2021".
+_PAPER_NUMBER = re.compile(
+    r"(?<![\d/])\d{1,4}(?:/\d{1,4})*/(?:19|20)\d\d(?![\d/])|(?<![\d/])(?:19|20)\d\d/\d{3,4}(?![\d/])"
+)
+
+
 def same_item(a: AgendaItem, b: AgendaItem) -> bool:
     """Both agenda items are one matter, heard in two meetings (a committee, then the council):
     their titles agree word for word, case, punctuation and spacing aside, and are long enough
-    to name a matter.
+    to name a matter; or they name the same paper numbers (the council's title may add "Hier:
+    Führung der Wendeschleife" to the committee's).
 
     >>> same_item(AgendaItem("Ö 14", "Neuerlass der Grundsteuer-Hebesatzsatzung"),
     ...           AgendaItem("Ö 2", "Neuerlass der Grundsteuer–Hebesatzsatzung "))
+    True
+    >>> same_item(AgendaItem("Ö 29", "Antrag 400/2020: Änderung der Trasse"),
+    ...           AgendaItem("Ö 37.6", "Antrag 400/2020: Änderung der Trasse. Hier: Wendeschleife"))
     True
     >>> same_item(AgendaItem("Ö 21", "Anfragen"), AgendaItem("Ö 19", "Anfragen"))
     False
     """
     key = item_words(a.title)
-    return len(key) >= _MATTER_WORDS and key == item_words(b.title)
+    if len(key) >= _MATTER_WORDS and key == item_words(b.title):
+        return True
+    papers = set(_PAPER_NUMBER.findall(a.title))
+    return bool(papers) and papers == set(_PAPER_NUMBER.findall(b.title))
 
 
 def item_words(title: str) -> tuple[str, ...]:
