@@ -17,7 +17,8 @@ Filters (committee, dates, type, TOP, Vorlage) and the viewer's access levels (`
 restrict every signal inside its query (one that admits many chunks by reading the unrestricted
 ranking deeper, `best_admitted`), and the chunks are read back with the placements the viewer may
 read only. For a vote question the vote records of the best documents are added after the
-fused ranking.
+fused ranking, and for a question on what was decided the records of the same agenda items in
+other meetings (`CouncilRetriever._hearings`).
 
 `CouncilRetriever` is a llama-index `BaseRetriever` (it implements `_retrieve` only), so
 llama-index query engines can use it; our own services call `search()` and get typed

@@ -57,6 +57,11 @@ class Passage:
         """The files holding this text (`file_of`: one meeting of an agenda list is its file)."""
         return tuple(dict.fromkeys(file_of(s) for s in (self.source, *self.also_in)))
 
+    @property
+    def other_files(self) -> tuple[str, ...]:
+        """The other files holding this text, as citations name them."""
+        return self.sources[1:]
+
 
 @dataclass(frozen=True)
 class Citation:
@@ -104,8 +109,8 @@ class Citation:
             out.append(f"Ergebnis laut {p.record.registry}-Sitzungsdaten: {p.record.result}")
         if p.record is not None and (steps := beratungsfolge(p.record, p.access)):
             out.append(f"Beratungsfolge laut {p.record.registry}: {steps}")
-        if p.also_in:
-            out.append("Gleicher Text auch in: " + ", ".join(p.also_in))
+        if p.other_files:
+            out.append("Gleicher Text auch in: " + ", ".join(p.other_files))
         return out
 
 

@@ -130,7 +130,7 @@ class CitationOut(BaseModel):
             paragraph=citation.paragraph,
             text=citation.text,
             score=_rounded(p.score, 4),
-            also_in=[file_of(s) for s in p.also_in],
+            also_in=list(p.other_files),
             doc_type=p.doc_type,
             committee=p.committee,
             meeting_date=p.meeting_date,
