@@ -71,6 +71,7 @@ from assistant.answering.sentence_model import SentenceModel
 from assistant.core.answers import Citation, Passage, Reply
 from assistant.core.dates import german
 from assistant.core.doc_types import DECISION_RECORDS
+from assistant.core.documents import AgendaItem
 from assistant.core.settings import AnswerSettings
 from assistant.core.text import LIST_ITEM, Language, content_terms, sentence_spans
 from assistant.core.votes import FoundVote, printed_at
@@ -110,6 +111,11 @@ _ANNOUNCES_LIST = re.compile(
 MAX_LIST_ITEMS = 8
 # How a vote result quoted apart from its Beschluss is introduced.
 _RESULT = {"de": "Abstimmungsergebnis", "en": "Vote"}
+# A meeting's agenda is listed from a document of at least this many items, at most this many lines.
+MIN_AGENDA_ITEMS = 3
+MAX_AGENDA_ITEMS = 30
+_AGENDA = {"de": "Tagesordnung", "en": "Agenda"}
+_MORE_ITEMS = {"de": "… und {n} weitere Tagesordnungspunkte", "en": "… and {n} more items"}
 # Meetings that heard one agenda item, whose results a decision answer gives (the latest first).
 MAX_HEARINGS = 3
 # A sentence sharing this much of its words with one said before adds nothing (`_repeats`).
@@ -319,6 +325,8 @@ class ExtractiveAnswerer:
 
     def _answer_one(self, question: Question, passages: list[Passage]) -> Reply:
         language = question.language
+        if question.asks_agenda and (agenda := _agenda_of(passages, language)):
+            return agenda
         scoring = self._score(question, passages)
         if scoring is None:
             return Reply(ABSTAIN[language], [], True)
@@ -455,6 +463,35 @@ def _recorded_decision(
         if recorded:
             return recorded
     return []
+
+
+def _agenda_of(passages: list[Passage], language: Language) -> Reply | None:
+    """A meeting's agenda from the stored structure: the agenda items of the best passage's
+    document, in their order, one line each with its recorded result, cited where its heading
+    stands ("TOP Ö 7.1: Mittelbereitstellung …: einstimmig angenommen [4]"); None where that
+    document holds fewer than `MIN_AGENDA_ITEMS` (a Vorlage, a single item's protocol)."""
+    best = next((p for p in passages if p.agenda_item), None)
+    if best is None:
+        return None
+    items: dict[AgendaItem, int] = {}
+    for i, p in enumerate(passages):
+        if p.source == best.source and p.agenda_item and p.agenda_item not in items:
+            items[p.agenda_item] = i
+    if len(items) < MIN_AGENDA_ITEMS:
+        return None
+    order = sorted(items, key=lambda item: [int(n) for n in re.findall(r"\d+", item.number)] or [10**6])
+    lines = [f"{_AGENDA[language]} {_meeting_label(best)}:"]
+    citations: list[Citation] = []
+    for n, item in enumerate(order[:MAX_AGENDA_ITEMS], 1):
+        p = passages[items[item]]
+        at = max(p.text.find(item.title), 0)
+        start, end = quote_span(p, at, at + max(len(item.title), 1))
+        citations.append(citation(n, p, start, end))
+        result = f": {one_line(p.vote.text)}" if p.vote else ""
+        lines.append(f"- {item.label()}{result} [{n}]")
+    if len(order) > MAX_AGENDA_ITEMS:
+        lines.append(_MORE_ITEMS[language].format(n=len(order) - MAX_AGENDA_ITEMS))
+    return Reply("\n".join(lines), citations, False)
 
 
 def _hearings(p: Passage, passages: list[Passage]) -> list[int]:

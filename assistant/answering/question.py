@@ -54,6 +54,12 @@ _OUTCOME = re.compile(
     r"|\bwhat\s+(?:happened|became)\b|\bin\s+the\s+end\b|\beventually\b|\b(?:current|latest)\s+status\b",
     re.I,
 )
+# A question for a meeting's agenda: "Welche Punkte standen auf der Tagesordnung …?", "What was
+# on the agenda …?".
+_AGENDA = re.compile(
+    r"\b(?:auf\s+der|die)\s+Tagesordnung\b|\bTagesordnungspunkte\b|\bon\s+the\s+agenda\b|\bagenda\s+items\b",
+    re.I,
+)
 # Where a question asks a second question: a conjunction, then a question word ("…, und welcher
 # Eröffnungstermin wurde im November 2024 genannt?", "… and who voted against it?").
 _SECOND_QUESTION = re.compile(
@@ -100,6 +106,15 @@ class Question:
         """Asks what a body decided, or whom it elected (a vote question does too), or what came
         of something in the end."""
         return "vote" in self.kinds or bool(_DECISION.search(self.text)) or self.asks_outcome
+
+    @property
+    def asks_agenda(self) -> bool:
+        """Asks what a meeting's agenda held, not what was decided on one item.
+
+        >>> Question.read("Welche Punkte standen am 27.04.2026 auf der Tagesordnung?").asks_agenda
+        True
+        """
+        return bool(_AGENDA.search(self.text)) and not self.asks_decision
 
     @property
     def asks_outcome(self) -> bool:

@@ -134,8 +134,10 @@ class CouncilRetriever(BaseRetriever):
         # Every search below sees only what the viewer may read: the levels travel in the filters.
         vector = self._embed_model.get_query_embedding(question.search_text)
         applied = self._settle(vector, chosen, stated.without(chosen))
-        found = self._passages(Query(question, vector, applied.applied))
-        return Retrieved(found + self._hearings(Query(question, vector, chosen), found), applied)
+        query = Query(question, vector, applied.applied)
+        found = self._passages(query)
+        extra = self._agenda(query, found) + self._hearings(replace(query, filters=chosen), found)
+        return Retrieved(found + extra, applied)
 
     def _settle(self, vector: list[float], chosen: Filters, stated: Filters) -> AppliedFilters:
         """The filters to search with.
@@ -197,6 +199,20 @@ class CouncilRetriever(BaseRetriever):
         scores = self._vectors.similarities([c.key for c in records], query.vector)
         extra = [c.passage(scores.get(c.key)) for c in records]
         return sorted(extra, key=lambda p: p.score or 0.0, reverse=True)
+
+    def _agenda(self, query: Query, found: list[Passage]) -> list[Passage]:
+        """For a question on a meeting's agenda: the other agenda items of the best passage's
+        document, where it is divided into items (a protocol, a meeting of an agenda list), so
+        that the answer lists all of them, not the fifteen retrieved."""
+        if not query.question.asks_agenda:
+            return []
+        best = next((p for p in found if p.agenda_item), None)
+        if best is None:
+            return []
+        seen = {p.chunk_id for p in found}
+        keys = [k for k in self._catalog.keys_of_sources([best.source], query.filters) if k not in seen]
+        chunks = self._catalog.chunks(keys, query.filters.readable)
+        return [chunks[k].passage(None) for k in keys if k in chunks and chunks[k].section]
 
     def _hearings(self, query: Query, found: list[Passage]) -> list[Passage]:
         """For a question on what was decided or came of something: the same agenda item (by its
