@@ -115,6 +115,7 @@ _RESULT = {"de": "Abstimmungsergebnis", "en": "Vote"}
 MIN_AGENDA_ITEMS = 3
 MAX_AGENDA_ITEMS = 30
 _AGENDA = {"de": "Tagesordnung", "en": "Agenda"}
+_RESULT_LABEL = re.compile(r"^Beschluss:\s*")
 _MORE_ITEMS = {"de": "… und {n} weitere Tagesordnungspunkte", "en": "… and {n} more items"}
 # Meetings that heard one agenda item, whose results a decision answer gives (the latest first).
 MAX_HEARINGS = 3
@@ -487,8 +488,8 @@ def _agenda_of(passages: list[Passage], language: Language) -> Reply | None:
         at = max(p.text.find(item.title), 0)
         start, end = quote_span(p, at, at + max(len(item.title), 1))
         citations.append(citation(n, p, start, end))
-        result = f": {one_line(p.vote.text)}" if p.vote else ""
-        lines.append(f"- {item.label()}{result} [{n}]")
+        result = _RESULT_LABEL.sub("", one_line(p.vote.text)) if p.vote else ""
+        lines.append(f"- {item.label()}{': ' + result if result else ''} [{n}]")
     if len(order) > MAX_AGENDA_ITEMS:
         lines.append(_MORE_ITEMS[language].format(n=len(order) - MAX_AGENDA_ITEMS))
     return Reply("\n".join(lines), citations, False)

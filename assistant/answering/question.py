@@ -56,8 +56,11 @@ _OUTCOME = re.compile(
 )
 # A question for a meeting's agenda: "Welche Punkte standen auf der Tagesordnung …?", "What was
 # on the agenda …?".
+# Only the agenda as a whole: "Welche weiteren Themen …", "in welchem Ausschuss stand er auf der
+# Tagesordnung" ask about one item.
 _AGENDA = re.compile(
-    r"\b(?:auf\s+der|die)\s+Tagesordnung\b|\bTagesordnungspunkte\b|\bon\s+the\s+agenda\b|\bagenda\s+items\b",
+    r"\b(?:welche\s+(?:Punkte|Tagesordnungspunkte|TOPs|Themen)|was)\s+(?:stand|standen|steht|stehen)\b"
+    r".*\bTagesordnung\b|\bwhat\s+was\s+on\s+the\s+agenda\b|\bwhich\s+items\s+were\s+on\s+the\s+agenda\b",
     re.I,
 )
 # Where a question asks a second question: a conjunction, then a question word ("…, und welcher
@@ -109,12 +112,14 @@ class Question:
 
     @property
     def asks_agenda(self) -> bool:
-        """Asks what a meeting's agenda held, not what was decided on one item.
+        """Asks what the agenda of a meeting on a named day held, not what was decided on one item.
 
         >>> Question.read("Welche Punkte standen am 27.04.2026 auf der Tagesordnung?").asks_agenda
         True
+        >>> Question.read("Welche weiteren Themen standen im November 2023 auf der Tagesordnung?").asks_agenda
+        False
         """
-        return bool(_AGENDA.search(self.text)) and not self.asks_decision
+        return bool(self.dates) and bool(_AGENDA.search(self.text)) and not self.asks_decision
 
     @property
     def asks_outcome(self) -> bool:
