@@ -54,12 +54,6 @@ def is_agenda_list(data: object) -> bool:
     return isinstance(data, dict) and isinstance(data.get("tops"), list)
 
 
-def agenda_list_bodies(data: dict[str, Any]) -> list[str]:
-    return sorted(
-        {t["gremium"] for t in data["tops"] if isinstance(t, dict) and isinstance(t.get("gremium"), str)}
-    )
-
-
 def meeting_documents(source: str, data: dict[str, Any]) -> dict[str, CouncilDocument]:
     """The list's meetings as documents, keyed by their source ("LIST#BODY DAY"). Items without
     a body, a day or a title are left out; so is a list of no such item (an empty dict)."""

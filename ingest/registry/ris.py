@@ -24,7 +24,7 @@ from urllib.parse import urljoin, urlsplit
 from assistant.core.dates import day_of
 from assistant.core.doc_types import doc_type_for
 from assistant.core.documents import SourceRecord
-from ingest.registry.agenda_list import agenda_list_bodies, meeting_documents
+from ingest.registry.agenda_list import meeting_documents
 from ingest.registry.records import Registry
 
 _SPELLED = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue", "ß": "ss"})
@@ -57,9 +57,9 @@ def read_ris(
     hosts = {}  # folder of an agenda list → its RIS host
     for source, data in agenda_lists:
         tops = data["tops"]
-        bodies = ", ".join(agenda_list_bodies(data)) or "unbenannten Gremien"
         meetings = meeting_documents(source, data)
         if meetings:
+            bodies = ", ".join(sorted({d.committee for d in meetings.values() if d.committee}))
             registry.documents.update(meetings)
             registry.used[source] = (
                 f"RIS-Tagesordnungsliste ({len(tops)} TOPs in {len(meetings)} Sitzungen von {bodies}): "
