@@ -89,6 +89,10 @@ _SENTENCE_HAS = {
         r"|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|hundred|once|twice)\b",
         re.I,
     ),
+    "amount": re.compile(
+        r"(?:€|\bEUR\b|\bEuro\b|£|\$)\s*\d|\d[\d.,]*\s*(?:[kKmM]\b|T€|TEUR\b|Tsd\.|Mio\.?|Millionen|Mrd\.?|Milliarden"
+        r"|million|billion)?\s*(?:€|\bEUR\b|\bEuro\b|\bCent\b|\bcents?\b|\bpence\b|\bpounds?\b|\bdollars?\b|£)"
+    ),
     "names": re.compile(r"[A-ZÄÖÜ][\wäöüß.-]+(?:,\s*[A-ZÄÖÜ][\wäöüß.-]+)*,?\s+(und|and|sowie)\s+[A-ZÄÖÜ]"),
 }
 # Words that name the kind of fact asked for, not the topic ("Stimmenverhältnis", "wie oft",
@@ -101,7 +105,7 @@ _FRAME_TERM = re.compile(
 # question is not answered by a sentence without a vote result ("wie viele Ja-Stimmen" wants the
 # vote line, not any number), a "how many" question not by one without a number. Measured on the
 # gold set: putting "number" first loses three vote questions to win one ("how many people voted").
-_STRICT_TYPES = ("vote", "number", "date")
+_STRICT_TYPES = ("vote", "amount", "number", "date")
 # A sentence that announces a list which follows it.
 _ANNOUNCES_LIST = re.compile(
     r"\bfolgende[nmrs]?\b|\bwie folgt\b|\bfollowing\b|\bas follows\b"

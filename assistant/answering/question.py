@@ -22,8 +22,15 @@ QUESTION_TYPES = {
         re.I,
     ),
     "number": re.compile(
-        r"\bwie\s+(vielen?|viele[mr]?|hoch|groß|lang|oft|teuer)\b|\banzahl\b|\bbetrag|\bsumme\b|\bkosten\b|\bprozent"
+        r"\bwie\s+(viel(?:e[nmr]?)?|hoch|groß|lang|oft|teuer)\b|\banzahl\b|\bbetrag|\bsumme\b|\bkosten\b|\bprozent"
         r"|\bhow\s+(many|much|long|often)\b|\bwhat\s+(amount|total|percentage|sum)\b|\bcost\b",
+        re.I,
+    ),
+    # Money: answered by an amount in a currency, not by a count ("Wie viel Fördergeld …?" is
+    # not answered by "die drei Stadtverwaltungen haben … beantragt").
+    "amount": re.compile(
+        r"\bwie\s+viel(?:e[nmr]?)?\s+(?:\w+\s+)?(?:Geld|Euro|Förder\w*|Mittel|Zuschu\w*|Kosten|Budget)\b|\bwie\s+teuer\b"
+        r"|\bkosten\b|\bkostet\b|\bhow\s+much\s+(?:\w+\s+)?(?:money|funding|grant|did\s+\w+\s+cost)\b|\bcost\b",
         re.I,
     ),
     "date": re.compile(r"\bwann\b|\bdatum\b|an welchem tag|\bwhen\b|\bwhat date\b|\bwhich day\b", re.I),
