@@ -931,6 +931,8 @@ def _unfounded(question: Question, cited: list[Passage]) -> list[str]:
         for body in question.bodies
         if not any(pattern.search(quoted) for pattern in committee_patterns(body))
     ]
+    where = quoted + "\n" + "\n".join(p.source.replace("-", " ") for p in cited)
+    missing += [place for place in question.places if not re.search(rf"\b{re.escape(place)}", where, re.I)]
     return missing
 
 

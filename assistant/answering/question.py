@@ -77,6 +77,23 @@ _SECOND_QUESTION = re.compile(
     r"(?:wann|wie|wer|wen|wem|was|welche[nmrs]?|wo|wohin|woher|warum|when|how|who|whom|what|which|where|why)\b)",
     re.I,
 )
+# Places a question names, whose documents must name them too (`named_places`).
+_PLACE_ADJECTIVE = re.compile(
+    r"(?<=\s)([A-ZÄÖÜ][a-zäöüß]{3,}er)\s+(?=[A-ZÄÖÜ][\wäöüß-]*(?:rat|beirat|ausschuss|verwaltung|stadt|satzung"
+    r"|meister|amt|programm|kreis|tag|haushalt)\b)"
+)
+_PLACE_NOUN = re.compile(
+    r"\b(?:Stadt|Gemeinde|Kreis(?:es)?|Landkreis(?:es)?|Ortschaft|City\s+of|County\s+of|Borough\s+of|Town\s+of)"
+    r"\s+([A-ZÄÖÜ][\wäöüß]+)"
+)
+_PLACE_EN = re.compile(
+    r"\b([A-Z][a-z]{3,})(?:'s\b|\s+(?:City|County|Borough|Town)\b)|\bin\s+([A-Z][a-z]{3,})\b(?!\s+(?:No\b|\d))"
+)
+_NOT_PLACES = frozenset(
+    "Der Oder Aber Über Weiter Mitglieder Bürger Wähler Vertreter Leiter Anträger Räter This That Council "
+    "January February March April June July August September October November December Monday Tuesday "
+    "Wednesday Thursday Friday Saturday Sunday Mayor Commissioner Councilman Councilwoman Cabinet".split()
+)
 # A part with fewer words of its own (not numbers, not "ab") is no question of its own: "Wann und
 # wo tagt …", "… für 2024 und wie viel ab 2025?" ask one thing of two dates, answered together.
 _MIN_PART_WORDS = 2
@@ -98,6 +115,26 @@ def question_types(question: str) -> list[str]:
     return [kind for kind, pattern in QUESTION_TYPES.items() if pattern.search(question)]
 
 
+def named_places(text: str) -> tuple[str, ...]:
+    """The start of each place name `text` names, lower case: a town, district or county after
+    "Stadt", "Kreis", "City of"; before "County", "City Council"; as an adjective ("Karlsruher",
+    its name less "er" and one more letter, so "Münchner" is found in "München"); in English,
+    possessive or after "in".
+
+    >>> named_places("Wie hoch ist die Förderung der Stadt Erlangen für die Beratungsstelle Luise?")
+    ('erlangen',)
+    >>> named_places("Was hat der Karlsruher Gemeinderat beschlossen? Wer war Landrat des Kreises Mettmann?")
+    ('karlsru', 'mettmann')
+    >>> named_places("What is Kent County Council's Band D council tax, and Cleveland's budget in May 2025?")
+    ('kent', 'cleveland')
+    """
+    found = [m.group(1)[:-3] for m in _PLACE_ADJECTIVE.finditer(text) if m.group(1) not in _NOT_PLACES]
+    found += [m.group(1) for m in _PLACE_NOUN.finditer(text)]
+    if detect_language(text) == "en":
+        found += [name for m in _PLACE_EN.finditer(text) if (name := m.group(1) or m.group(2)) not in _NOT_PLACES]
+    return tuple(dict.fromkeys(name.lower() for name in found if len(name) >= 4))
+
+
 @dataclass(frozen=True)
 class Question:
     text: str
@@ -110,6 +147,9 @@ class Question:
     # The index's committees it names ("im UVPA", "der Erlanger Sportausschuss"): premises the
     # answer's passages must hold. Read against the index by the service (`premise_bodies`).
     bodies: tuple[str, ...] = ()
+    # The places it names ("der Stadt Erlangen", "Karlsruher", "Kent County Council"), as the
+    # start of their name ("erlang"): premises the answer's documents must hold.
+    places: tuple[str, ...] = ()
 
     @property
     def asks_decision(self) -> bool:
@@ -154,6 +194,7 @@ class Question:
             kinds=tuple(question_types(text)),
             terms=tuple(dict.fromkeys(content_terms(text, language))),
             dates=frozenset(find_dates(text)),
+            places=named_places(text),
             names=tuple(
                 dict.fromkeys(
                     t for w in words(text)[1:] if w[0].isupper() for t in content_terms(w, language)
