@@ -93,7 +93,13 @@ _SENTENCE_HAS = {
         r"(?:€|\bEUR\b|\bEuro\b|£|\$)\s*\d|\d[\d.,]*\s*(?:[kKmM]\b|T€|TEUR\b|Tsd\.|Mio\.?|Millionen|Mrd\.?|Milliarden"
         r"|million|billion)?\s*(?:€|\bEUR\b|\bEuro\b|\bCent\b|\bcents?\b|\bpence\b|\bpounds?\b|\bdollars?\b|£)"
     ),
-    "names": re.compile(r"[A-ZÄÖÜ][\wäöüß.-]+(?:,\s*[A-ZÄÖÜ][\wäöüß.-]+)*,?\s+(und|and|sowie)\s+[A-ZÄÖÜ]"),
+    # several names, or a person named with a title ("Mr G Cooke", "Stadträtin Kögler")
+    "names": re.compile(
+        r"[A-ZÄÖÜ][\wäöüß.-]+(?:,\s*[A-ZÄÖÜ][\wäöüß.-]+)*,?\s+(und|and|sowie)\s+[A-ZÄÖÜ]"
+        r"|\b(?:Mr|Mrs|Ms|Miss|Dr|Sir|Dame|Cllr|Councillor|Council(?:man|woman|member)|Commissioner|Mayor|President"
+        r"|Herrn?|Frau|Stadtr(?:at|ätin)|(?:Ober)?[Bb]ürgermeister(?:in)?|Landr(?:at|ätin)|Ortsvorsteher(?:in)?"
+        r"|Ortschaftsr(?:at|ätin))\.?\s+(?:(?:Dr|Prof)\.\s+|[A-Z]\.?\s+){0,3}[A-ZÄÖÜ][a-zäöüß]+"
+    ),
 }
 # Words that name the kind of fact asked for, not the topic ("Stimmenverhältnis", "wie oft",
 # "Anzahl"): the answer-type check stands in for them, so they do not count in coverage.
