@@ -541,6 +541,8 @@ def _decision_quoted(
     label = p.agenda_item.label() if hearing < 2 else f"TOP {p.agenda_item.number}"
     if hearing and p.committee:
         label = f"{p.committee}, {label}"
+    elif not hearing:
+        label = _item_label(p)
     shown = one_line(passages[j].text[start:end])
     decision = _Candidate(j, start, end, set(), score, summary=f"{label}: {shown}")
     result = one_line(p.vote.text) if p.vote else ""
@@ -596,7 +598,7 @@ def _best_vote(
                 score -= 0.2
             previous_end = end
             if best is None or score > best.score:
-                label = f"{p.agenda_item.label()}: " if p.agenda_item else ""
+                label = f"{_item_label(p)}: " if p.agenda_item else ""
                 shown = p.text[start:end] if len(run) > 1 else vote.text
                 if side and (names := _roll_call_names(p.text[start:end], side)):
                     shown = f"{shown} – {side}: {names}"
@@ -891,6 +893,15 @@ def _meeting_label(p: Passage) -> str:
     """Which meeting a passage's document records: "Gemeinderat, 22.10.2024", else its title."""
     named = [part for part in (p.committee, german(p.meeting_date) if p.meeting_date else None) if part]
     return ", ".join(named) or p.title
+
+
+def _item_label(p: Passage) -> str:
+    """An agenda item with the meeting that heard it, as a decision answer names it: "Stadtrat,
+    12.12.2024, TOP Ö 9: Haushalt 2025 …" (the item alone where the meeting is not known)."""
+    assert p.agenda_item is not None
+    if not (p.committee or p.meeting_date):
+        return p.agenda_item.label()
+    return f"{_meeting_label(p)}, {p.agenda_item.label()}"
 
 
 def _with_announced_items(text: str, start: int, end: int) -> int:
