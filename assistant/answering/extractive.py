@@ -131,6 +131,7 @@ _MORE_ITEMS = {"de": "… und {n} weitere Tagesordnungspunkte", "en": "… and {
 MAX_HEARINGS = 3
 # A sentence sharing this much of its words with one said before adds nothing (`_repeats`).
 REPEATED_SHARE = 0.8
+_YES_NO_WORDS = {"de": ("Ja", "Nein"), "en": ("Yes", "No")}
 # A part of a question the passages do not answer, in an answer to the other parts.
 _NOT_ANSWERED = {"de": "Zu „{part}“: {reply}", "en": "On “{part}”: {reply}"}
 _MARKER = re.compile(r"\[(\d+)\]")
@@ -392,10 +393,11 @@ class ExtractiveAnswerer:
             return Reply(_declined(missing, language), [], True)
         if required == "vote":
             chosen = [c if c.summary else _vote_block(c, candidates, passages) for c in chosen]
-            extract = _compose(chosen, passages)
-            return _with_registry_conflict(extract, language)
+            extract = _with_registry_conflict(_compose(chosen, passages), language)
+            return _yes_or_no(question, chosen[0], passages, extract)
         chosen = _with_neighbours(chosen, candidates, passages, q_terms, wanted, q_numbers)
-        return _compose(chosen, passages, language, question.plural)
+        extract = _compose(chosen, passages, language, question.plural)
+        return _yes_or_no(question, chosen[0], passages, extract) if question.asks_decision else extract
 
     def _far(self, passages: list[Passage]) -> bool:
         """The nearest passage is too far from the question in the embedding space. Passages whose
@@ -724,11 +726,36 @@ def _no_vote_taken(extract: Reply, language: str) -> Reply:
     return Reply(f"{lead} {extract.text}", extract.citations, True)
 
 
+def _yes_or_no(question: Question, lead: _Candidate, passages: list[Passage], extract: Reply) -> Reply:
+    """A question asked to be answered yes or no ("Hat der Sportausschuss dem Haushalt 2023
+    zugestimmt?") whose lead is a recorded result says "Ja" or "Nein" first: approved is yes,
+    rejected, withdrawn or deferred no (and the other way round for "Wurde … abgelehnt?"). A
+    result taken note of or referred, or two sources recording different results, say neither."""
+    p = passages[lead.passage]
+    found = p.facts.votes_in(lead.start, lead.end)
+    vote = found[0].vote if found else (p.vote if lead.summary else None)
+    if question.yes_no is None or vote is None or vote.outcome in ("noted", "referred"):
+        return extract
+    if _registry_conflict(extract, question.language):
+        return extract
+    approved = vote.outcome == "approved"
+    if not question.yes_no and not (approved or vote.outcome == "rejected"):
+        return extract
+    yes, no = _YES_NO_WORDS[question.language]
+    return dataclasses.replace(extract, text=f"{yes if approved == question.yes_no else no}. {extract.text}")
+
+
 def _with_registry_conflict(extract: Reply, language: str) -> Reply:
     """Where the registry (OParl) records another result for the cited agenda item than the
     document's own text, the answer says which source says what, and lets the reader judge.
     Example, Karlsruhe TOP 5: the Niederschrift records "Einstimmige Zustimmung (43 Ja,
     2 Enthaltungen)", the OParl meeting data "mehrheitlich zugestimmt"."""
+    note = _registry_conflict(extract, language)
+    return Reply(f"{extract.text} {note}", extract.citations, extract.abstained) if note else extract
+
+
+def _registry_conflict(extract: Reply, language: str) -> str | None:
+    """The note on a cited agenda item whose registry result differs from its document's."""
     for c in extract.citations:
         p = c.passage
         registry_vote = p.record.result_vote if p.record else None
@@ -737,15 +764,14 @@ def _with_registry_conflict(extract: Reply, language: str) -> Reply:
         if (registry_vote.outcome, registry_vote.unanimous) == (p.vote.outcome, p.vote.unanimous):
             continue
         document = p.doc_type or ("Dokument" if language == "de" else "document")
-        note = (
+        return (
             f"Abweichend davon nennen die {p.record.registry}-Sitzungsdaten als Ergebnis "
             f"„{p.record.result}“; die {document} [{c.n}] hält „{p.vote.text}“ fest."
             if language == "de"
             else f"Note: the {p.record.registry} meeting data record the result as "
             f"“{p.record.result}”, while the {document} [{c.n}] records “{p.vote.text}”."
         )
-        return Reply(f"{extract.text} {note}", extract.citations, extract.abstained)
-    return extract
+    return None
 
 
 def _compose(

@@ -61,6 +61,17 @@ _OUTCOME = re.compile(
     r"|\bwhat\s+(?:happened|became)\b|\bin\s+the\s+end\b|\beventually\b|\b(?:current|latest)\s+status\b",
     re.I,
 )
+# A question answered by yes or no begins with a finite verb; one asking whether something was
+# rejected is answered yes by a rejection.
+_YES_NO = {
+    "de": re.compile(
+        r"\s*(?:hat|haben|hatte|hatten|wurde|wurden|ist|sind|war|waren|stimmte|stimmten|beschloss|beschlossen"
+        r"|genehmigte|lehnte|lehnten)\b",
+        re.I,
+    ),
+    "en": re.compile(r"\s*(?:did|was|were|has|have|had|is|are|does|do)\b", re.I),
+}
+_REJECTION = re.compile(r"abgelehnt|\blehnten?\b|zurückgewiesen|\brejected\b|\brefused\b|\bdefeated\b|turned\s+down", re.I)
 # A question for a meeting's agenda: "Welche Punkte standen auf der Tagesordnung …?", "What was
 # on the agenda …?".
 # Only the agenda as a whole: "Welche weiteren Themen …", "in welchem Ausschuss stand er auf der
@@ -156,6 +167,19 @@ class Question:
         """Asks what a body decided, or whom it elected (a vote question does too), or what came
         of something in the end."""
         return "vote" in self.kinds or bool(_DECISION.search(self.text)) or self.asks_outcome
+
+    @property
+    def yes_no(self) -> bool | None:
+        """Asked to be answered yes or no: True where "yes" means the thing was approved
+        ("Hat der Sportausschuss dem Haushalt zugestimmt?"), False where it means it was rejected
+        ("Wurde der Antrag abgelehnt?"); None for other questions.
+
+        >>> [Question.read(q).yes_no for q in ("Wurde der Antrag abgelehnt?", "Did Council adopt it?", "Was hat er beschlossen?")]
+        [False, True, None]
+        """
+        if not _YES_NO[self.language].match(self.text):
+            return None
+        return not _REJECTION.search(self.text)
 
     @property
     def asks_agenda(self) -> bool:
