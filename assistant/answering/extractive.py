@@ -955,8 +955,10 @@ def _unfounded(question: Question, cited: list[Passage]) -> list[str]:
     """What the question names that the passages of the answer do not hold: each is a premise.
     A date ("am 19. November 2024" is not answered by the minutes of 22 October, however well
     they match otherwise), every number (a year, an item, a file number: "im Jahr 2023" is
-    not answered by passages that never mention 2023) and every committee of the index it names
-    (`Question.bodies`: how the Sportausschuss voted is not answered by the UVPA's result)."""
+    not answered by passages that never mention 2023), every committee of the index it names
+    (`Question.bodies`: how the Sportausschuss voted is not answered by the UVPA's result) and
+    every place (`Question.places`: what the Stadt Erlangen pays is not answered by what
+    Karlsruhe pays), which may also stand in the file's path ("karlsruhe-oparl/…")."""
     held = set().union(*(dates_of(p) for p in cited))
     missing = (
         [german(d) for d in sorted(question.dates - held)]
@@ -975,7 +977,7 @@ def _unfounded(question: Question, cited: list[Passage]) -> list[str]:
         if not any(pattern.search(quoted) for pattern in committee_patterns(body))
     ]
     where = quoted + "\n" + "\n".join(p.source.replace("-", " ") for p in cited)
-    missing += [place for place in question.places if not re.search(rf"\b{re.escape(place)}", where, re.I)]
+    missing += [p.name for p in question.places if not re.search(rf"\b{re.escape(p.stem)}", where, re.I)]
     return missing
 
 

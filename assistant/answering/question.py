@@ -12,6 +12,7 @@ vote records are written in, which moves the record's chunk up (measured on the 
 import re
 from dataclasses import dataclass, replace
 from datetime import date
+from typing import NamedTuple
 
 from assistant.core.dates import find_dates
 from assistant.core.text import Language, content_terms, detect_language, words
@@ -71,7 +72,9 @@ _YES_NO = {
     ),
     "en": re.compile(r"\s*(?:did|was|were|has|have|had|is|are|does|do)\b", re.I),
 }
-_REJECTION = re.compile(r"abgelehnt|\blehnten?\b|zurückgewiesen|\brejected\b|\brefused\b|\bdefeated\b|turned\s+down", re.I)
+_REJECTION = re.compile(
+    r"abgelehnt|\blehnten?\b|zurückgewiesen|\brejected\b|\brefused\b|\bdefeated\b|turned\s+down", re.I
+)
 # A question for a meeting's agenda: "Welche Punkte standen auf der Tagesordnung …?", "What was
 # on the agenda …?".
 # Only the agenda as a whole: "Welche weiteren Themen …", "in welchem Ausschuss stand er auf der
@@ -122,28 +125,36 @@ def question_types(question: str) -> list[str]:
     """
     >>> question_types("Mit wie vielen Ja-Stimmen wurde TOP 9 beschlossen?")
     ['vote', 'number']
+    >>> question_types("Wie viel bekommt ein Haushalt?"), question_types("Wie viel Fördergeld gab es?")
+    (['number'], ['number', 'amount'])
     """
     return [kind for kind, pattern in QUESTION_TYPES.items() if pattern.search(question)]
 
 
-def named_places(text: str) -> tuple[str, ...]:
-    """The start of each place name `text` names, lower case: a town, district or county after
-    "Stadt", "Kreis", "City of"; before "County", "City Council"; as an adjective ("Karlsruher",
-    its name less "er" and one more letter, so "Münchner" is found in "München"); in English,
-    possessive or after "in".
+class Place(NamedTuple):
+    name: str  # as the question writes it: "Erlangen", "Karlsruher"
+    stem: str  # what a document naming it has at the start of a word: "erlangen", "karlsru"
 
-    >>> named_places("Wie hoch ist die Förderung der Stadt Erlangen für die Beratungsstelle Luise?")
-    ('erlangen',)
+
+def named_places(text: str) -> tuple[Place, ...]:
+    """The places `text` names: a town, district or county after "Stadt", "Kreis", "City of";
+    before "County", "City Council"; as an adjective before a council word ("Karlsruher
+    Gemeinderat", found as its name less "er" and one more letter, so "Münchner" is found in
+    "München"); in English, possessive or after "in".
+
+    >>> [p.stem for p in named_places("Wie hoch ist die Förderung der Stadt Erlangen?")]
+    ['erlangen']
     >>> named_places("Was hat der Karlsruher Gemeinderat beschlossen? Wer war Landrat des Kreises Mettmann?")
-    ('karlsru', 'mettmann')
-    >>> named_places("What is Kent County Council's Band D council tax, and Cleveland's budget in May 2025?")
-    ('kent', 'cleveland')
+    (Place(name='Karlsruher', stem='karlsru'), Place(name='Mettmann', stem='mettmann'))
+    >>> [p.name for p in named_places("What is Kent County Council's tax, and Cleveland's in May 2025?")]
+    ['Kent', 'Cleveland']
     """
-    found = [m.group(1)[:-3] for m in _PLACE_ADJECTIVE.finditer(text) if m.group(1) not in _NOT_PLACES]
-    found += [m.group(1) for m in _PLACE_NOUN.finditer(text)]
+    found = [(m.group(1), m.group(1)[:-3]) for m in _PLACE_ADJECTIVE.finditer(text)]
+    found += [(m.group(1), m.group(1)) for m in _PLACE_NOUN.finditer(text)]
     if detect_language(text) == "en":
-        found += [name for m in _PLACE_EN.finditer(text) if (name := m.group(1) or m.group(2)) not in _NOT_PLACES]
-    return tuple(dict.fromkeys(name.lower() for name in found if len(name) >= 4))
+        found += [(name, name) for m in _PLACE_EN.finditer(text) if (name := m.group(1) or m.group(2))]
+    places = [Place(name, stem.lower()) for name, stem in found if name not in _NOT_PLACES and len(stem) >= 4]
+    return tuple(dict.fromkeys(places))
 
 
 @dataclass(frozen=True)
@@ -158,9 +169,9 @@ class Question:
     # The index's committees it names ("im UVPA", "der Erlanger Sportausschuss"): premises the
     # answer's passages must hold. Read against the index by the service (`premise_bodies`).
     bodies: tuple[str, ...] = ()
-    # The places it names ("der Stadt Erlangen", "Karlsruher", "Kent County Council"), as the
-    # start of their name ("erlang"): premises the answer's documents must hold.
-    places: tuple[str, ...] = ()
+    # The places it names ("der Stadt Erlangen", "Karlsruher", "Kent County Council"): premises
+    # the answer's documents must hold.
+    places: tuple[Place, ...] = ()
 
     @property
     def asks_decision(self) -> bool:
@@ -174,7 +185,8 @@ class Question:
         ("Hat der Sportausschuss dem Haushalt zugestimmt?"), False where it means it was rejected
         ("Wurde der Antrag abgelehnt?"); None for other questions.
 
-        >>> [Question.read(q).yes_no for q in ("Wurde der Antrag abgelehnt?", "Did Council adopt it?", "Was hat er beschlossen?")]
+        >>> asked = ("Wurde der Antrag abgelehnt?", "Did Council adopt it?", "Was hat er beschlossen?")
+        >>> [Question.read(q).yes_no for q in asked]
         [False, True, None]
         """
         if not _YES_NO[self.language].match(self.text):

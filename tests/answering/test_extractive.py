@@ -191,8 +191,8 @@ def test_a_decision_answer_leads_with_the_items_recorded_decision_and_vote():
     )
     result = answer("Was hat der Gemeinderat zur Grundsteuer beschlossen?", minutes)
     assert result.text.startswith(
-        "TOP 14: Grundsteuerreform 2025: Der Gemeinderat beschließt nach Vorberatung die Satzung zur "
-        "Grundsteuer. … mehrheitliche Zustimmung (25 Ja, 22 Nein) [1]"
+        "Stadtteilbeirat, 22.04.2021, TOP 14: Grundsteuerreform 2025: Der Gemeinderat beschließt nach "
+        "Vorberatung die Satzung zur Grundsteuer. … mehrheitliche Zustimmung (25 Ja, 22 Nein) [1]"
     )
     assert "beschließt nach Vorberatung" in result.citations[0].text
 
@@ -285,3 +285,55 @@ def test_answers_to_parts_are_joined_without_saying_a_sentence_twice():
         == "Der Beirat hat 15 Mitglieder. [1] Er tagt viermal im Jahr. Vorsitzende ist Frau Mürbeth. [2]"
     )
     assert [(c.n, c.text) for c in joined.citations] == [(1, p.text[0:29]), (2, p.text[30:84])]
+
+
+def test_a_question_for_money_is_not_answered_by_a_count():
+    applied = passage("Im Förderjahr 2021 haben die drei Städte Erkrath und Hilden KOMM-AN NRW beantragt.")
+    question = "Wie viel Fördergeld hat Hilden im Förderjahr 2021 aus KOMM-AN NRW erhalten?"
+    assert answer(question, applied).abstained
+    granted = passage("Hilden erhielt im Förderjahr 2021 aus KOMM-AN NRW 25.000 Euro.", source="b.txt")
+    assert "25.000 Euro" in answer(question, applied, granted).text
+
+
+def test_a_place_the_question_names_must_be_named_where_the_answer_stands():
+    funding = passage("Die Stadt Karlsruhe fördert die Beratungsstelle Luise jährlich mit 149.903 Euro.")
+    declined = answer("Wie hoch ist die Förderung der Stadt Erlangen für die Beratungsstelle Luise?", funding)
+    assert declined.abstained and "„Erlangen“" in declined.text
+    unnamed = passage(
+        "Die Stadt fördert die Beratungsstelle Luise mit 149.903 Euro.", "karlsruhe-oparl/1.txt"
+    )
+    assert (
+        "149.903" in answer("Wie hoch fördert die Stadt Karlsruhe die Beratungsstelle Luise?", unnamed).text
+    )
+
+
+def test_a_person_named_with_a_title_answers_who():
+    debate = passage("The Leader of the Council introduced the report on devolution at the meeting.")
+    chair = passage("RESOLVED that Mr Cooke be elected to chair the meeting.", source="b.txt", score=0.88)
+    assert answer("Who chaired the meeting on devolution?", debate, chair).text.startswith("RESOLVED")
+
+
+def test_a_yes_no_question_on_a_decision_is_answered_yes_or_no_first():
+    from dataclasses import replace
+
+    from assistant.core.documents import AgendaItem
+    from assistant.core.votes import parse_vote
+
+    decided = "Der Gemeinderat beschließt die Satzung zur Grundsteuer."
+    minutes = replace(
+        passage(f"{decided}\n\nAbstimmungsergebnis: mehrheitliche Zustimmung (25 Ja, 22 Nein)"),
+        agenda_item=AgendaItem("14", "Grundsteuerreform 2025"),
+        decision=decided,
+        vote=parse_vote("mehrheitliche Zustimmung (25 Ja, 22 Nein)"),
+    )
+    assert answer("Hat der Gemeinderat die Satzung zur Grundsteuer beschlossen?", minutes).text.startswith(
+        "Ja. "
+    )
+    assert not answer("Was hat der Gemeinderat zur Grundsteuer beschlossen?", minutes).text.startswith("Ja")
+    lost = passage(
+        "Der Gemeinderat lehnt den Änderungsantrag zur Grundsteuer ab: mehrheitliche Ablehnung (12 Ja)"
+    )
+    agreed = answer("Hat der Gemeinderat dem Änderungsantrag zur Grundsteuer zugestimmt?", lost)
+    assert agreed.text.startswith("Nein. ")
+    rejected = answer("Wurde der Änderungsantrag zur Grundsteuer abgelehnt? Wie wurde abgestimmt?", lost)
+    assert rejected.text.startswith("Ja. ")
