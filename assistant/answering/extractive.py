@@ -145,6 +145,8 @@ _STATE = {
 # Cosine similarities of e5 to a question spread over about 0.1 among the retrieved passages:
 # ten times the gap to the nearest passage puts nearness on the scale of word coverage (0–1).
 _NEARNESS_SCALE = 10.0
+# A span of years a question names ("2020/2021") is one of its years where no longer than this.
+_YEAR_SPAN = 10
 # Numbers and identifiers as written in questions: "2023", "TOP 14", "50/004/2021", "518-16".
 _NUMBER = re.compile(r"(?<![\d/-])[1-9]\d*(?:[/-]\d+)*(?![\d/-])")
 # Which side of a roll call a question asks to be named: "Who voted against …", "Wer enthielt sich".
@@ -969,7 +971,8 @@ def _unfounded(question: Question, cited: list[Passage]) -> list[str]:
     missing += [
         n
         for n in dict.fromkeys(_NUMBER.findall(question.text))
-        if not re.search(rf"(?<![\d/-])0*{n}(?![\d/-])", quoted) and not any(n in d for d in missing)
+        if not any(re.search(rf"(?<![\d/-])0*{held}(?![\d/-])", quoted) for held in _written(n))
+        and not any(n in d for d in missing)
     ]
     missing += [
         body
@@ -979,6 +982,19 @@ def _unfounded(question: Question, cited: list[Passage]) -> list[str]:
     where = quoted + "\n" + "\n".join(p.source.replace("-", " ") for p in cited)
     missing += [p.name for p in question.places if not re.search(rf"\b{re.escape(p.stem)}", where, re.I)]
     return missing
+
+
+def _written(number: str) -> list[str]:
+    """How a number of a question may stand in a passage: as written, and a span of years
+    ("Niederschriften 2020/2021") also as any one of its years.
+
+    >>> _written("2020/2021"), _written("400/2020"), _written("2026/27")
+    (['2020/2021', '2020', '2021'], ['400/2020'], ['2026/27'])
+    """
+    years = re.fullmatch(r"((?:19|20)\d\d)[/-]((?:19|20)\d\d)", number)
+    if years and 0 < int(years[2]) - int(years[1]) <= _YEAR_SPAN:
+        return [number, *(str(y) for y in range(int(years[1]), int(years[2]) + 1))]
+    return [number]
 
 
 def _declined(missing: list[str], language: Language) -> str:

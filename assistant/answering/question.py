@@ -103,8 +103,10 @@ _PLACE_NOUN = re.compile(
 _PLACE_EN = re.compile(
     r"\b([A-Z][a-z]{3,})(?:'s\b|\s+(?:City|County|Borough|Town)\b)|\bin\s+([A-Z][a-z]{3,})\b(?!\s+(?:No\b|\d))"
 )
+# Capitalised words those patterns take that name no place: German nouns in -er, English words,
+# the label of a follow-up's focus ("zu: Ausschuss County Council, …").
 _NOT_PLACES = frozenset(
-    "Der Oder Aber Über Weiter Mitglieder Bürger Wähler Vertreter Leiter Anträger Räter This That Council "
+    "Ausschuss Der Oder Aber Über Weiter Mitglieder Bürger Wähler Vertreter Leiter This That Council "
     "January February March April June July August September October November December Monday Tuesday "
     "Wednesday Thursday Friday Saturday Sunday Mayor Commissioner Councilman Councilwoman Cabinet".split()
 )

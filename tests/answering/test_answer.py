@@ -56,15 +56,15 @@ def test_a_vote_question_finds_the_vote_record_among_the_debate(assistant):
     ],
 )
 def test_every_answer_sentence_stands_in_the_quote_it_cites(assistant, question):
-    """Verbatim, except that a vote answer is headed by its agenda item (from the citation's
-    metadata) and an ellipsis " … " marks left-out text (the names of a roll call)."""
+    """Verbatim, except that a vote answer is headed by its meeting and agenda item (from the
+    citation's metadata) and an ellipsis " … " marks left-out text (the names of a roll call)."""
     answer = assistant.ask(question)
     assert not answer.abstained
     for sentence, n in re.findall(r"(.+?) \[(\d+)\]\s*", answer.text):
         citation = answer.citations[int(n) - 1]
         item = citation.passage.agenda_item
-        if item and sentence.startswith(f"{item.label()}: "):
-            sentence = sentence.removeprefix(f"{item.label()}: ")
+        if item and f"{item.label()}: " in sentence:
+            sentence = sentence.split(f"{item.label()}: ", 1)[1]
         for piece in sentence.split(" … "):
             assert " ".join(piece.split()) in " ".join(citation.text.split())
 

@@ -131,7 +131,7 @@ def test_the_latest_result_of_an_item_heard_twice_leads(meetings_index):
     )
     lead, earlier = answer.text.split(" [1] ")[:2]
     assert lead == (
-        "Stand 04.11.2024: Stadtrat, TOP Ö 2: Neuerlass der Grundsteuer-Hebesatzsatzung: "
+        "Ja. Stand 04.11.2024: Stadtrat, TOP Ö 2: Neuerlass der Grundsteuer-Hebesatzsatzung: "
         "angenommen mit Änderungen"
     )
     assert earlier == "Zuvor (24.10.2024): Stadtrat, TOP Ö 14: vertagt [2]"
@@ -159,8 +159,8 @@ def test_the_last_state_of_a_plan_is_its_last_recorded_result(meetings_index):
         "(Nahversorgungszentrum Odenwaldallee)?"
     )
     assert answer.text == (
-        "TOP Ö 22: 5. Deckblatt zum Bebauungsplan Nr. 402 – Nahversorgungszentrum Odenwaldallee – hier: "
-        "Satzungsgutachten/Satzungsbeschluss: mehrheitlich angenommen [1]"
+        "Stadtrat, 15.05.2024, TOP Ö 22: 5. Deckblatt zum Bebauungsplan Nr. 402 – Nahversorgungszentrum "
+        "Odenwaldallee – hier: Satzungsgutachten/Satzungsbeschluss: mehrheitlich angenommen [1]"
     )
     assert answer.citations[0].passage.meeting_date == date(2024, 5, 15)
 
