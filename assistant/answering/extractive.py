@@ -145,6 +145,8 @@ _STATE = {
 # Cosine similarities of e5 to a question spread over about 0.1 among the retrieved passages:
 # ten times the gap to the nearest passage puts nearness on the scale of word coverage (0–1).
 _NEARNESS_SCALE = 10.0
+# A title the question quotes ('den CDU-Antrag "Grüne Welle für Karlsruhe"'): its words are a premise.
+_QUOTED_TITLE = re.compile(r'["„“”«»]([^"„“”«»]{3,100}?)["“”«»]')
 # A span of years a question names ("2020/2021") is one of its years where no longer than this.
 _YEAR_SPAN = 10
 # Numbers and identifiers as written in questions: "2023", "TOP 14", "50/004/2021", "518-16".
@@ -856,7 +858,7 @@ def _joined(replies: list[Reply]) -> Reply:
                 texts[inside[0]] = segment
                 texts = [t for i, t in enumerate(texts) if i not in inside[1:]]
             else:
-                texts.append(segment)
+                texts.append(_without_said(segment, texts))
     text = ("\n" if any("\n" in t for t in texts) else " ").join(texts)
     # numbers in the order they are first read, none left unused
     order = list(dict.fromkeys(int(n) for n in _MARKER.findall(text)))
@@ -874,6 +876,20 @@ def _renumbered(text: str, number: dict[int, int]) -> str:
 
 def _plain(segment: str) -> str:
     return " ".join(_MARKER.sub("", segment).split())
+
+
+def _without_said(segment: str, said: list[str]) -> str:
+    """A quote of several sentences less those at its start that were said already: the second
+    part's answer "In der Folge sind Gremien umzubilden. Nach Mitteilung der Fraktion … [2]"
+    after "… rückte Stadtrat Dr. Lenz nach. In der Folge sind Gremien umzubilden. [1]"."""
+    plain = _plain(segment)
+    sentences = [plain[a:b] for a, b in sentence_spans(plain)]
+    start = 0
+    while start < len(sentences) - 1 and any(sentences[start] in _plain(t) for t in said):
+        start += 1
+    if not start:
+        return segment
+    return " ".join([*sentences[start:], *(f"[{n}]" for n in _MARKER.findall(segment))])
 
 
 def _lead_of(reply: Reply) -> Reply:
@@ -958,9 +974,11 @@ def _unfounded(question: Question, cited: list[Passage]) -> list[str]:
     A date ("am 19. November 2024" is not answered by the minutes of 22 October, however well
     they match otherwise), every number (a year, an item, a file number: "im Jahr 2023" is
     not answered by passages that never mention 2023), every committee of the index it names
-    (`Question.bodies`: how the Sportausschuss voted is not answered by the UVPA's result) and
+    (`Question.bodies`: how the Sportausschuss voted is not answered by the UVPA's result),
     every place (`Question.places`: what the Stadt Erlangen pays is not answered by what
-    Karlsruhe pays), which may also stand in the file's path ("karlsruhe-oparl/…")."""
+    Karlsruhe pays), which may also stand in the file's path ("karlsruhe-oparl/…"), and the
+    words of every title it quotes (the votes on 'den CDU-Antrag "Grüne Welle für Karlsruhe"' are
+    not those on the Grundsteuer)."""
     held = set().union(*(dates_of(p) for p in cited))
     missing = (
         [german(d) for d in sorted(question.dates - held)]
@@ -981,6 +999,13 @@ def _unfounded(question: Question, cited: list[Passage]) -> list[str]:
     ]
     where = quoted + "\n" + "\n".join(p.source.replace("-", " ") for p in cited)
     missing += [p.name for p in question.places if not re.search(rf"\b{re.escape(p.stem)}", where, re.I)]
+    if titles := _QUOTED_TITLE.findall(question.text):
+        held_terms = set(content_terms(quoted, question.language))
+        missing += [
+            title
+            for title in titles
+            if not all(term_matches(t, held_terms) for t in content_terms(title, question.language))
+        ]
     return missing
 
 

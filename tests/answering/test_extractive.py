@@ -285,6 +285,11 @@ def test_answers_to_parts_are_joined_without_saying_a_sentence_twice():
         == "Der Beirat hat 15 Mitglieder. [1] Er tagt viermal im Jahr. Vorsitzende ist Frau Mürbeth. [2]"
     )
     assert [(c.n, c.text) for c in joined.citations] == [(1, p.text[0:29]), (2, p.text[30:84])]
+    # a quote that starts with what the one before ended with says only the rest
+    whole = Reply("Der Beirat hat 15 Mitglieder. Er tagt viermal im Jahr. [1]", [cite(1, p, 0, 54)], False)
+    assert _joined([whole, second]).text == (
+        "Der Beirat hat 15 Mitglieder. Er tagt viermal im Jahr. [1] Vorsitzende ist Frau Mürbeth. [2]"
+    )
 
 
 def test_a_question_for_money_is_not_answered_by_a_count():
