@@ -24,7 +24,9 @@ QUESTION_TYPES = {
     ),
     "number": re.compile(
         r"\bwie\s+(viel(?:e[nmr]?)?|hoch|groß|lang|oft|teuer)\b|\banzahl\b|\bbetrag|\bsumme\b|\bkosten\b|\bprozent"
-        r"|\bhow\s+(many|much|long|often)\b|\bwhat\s+(amount|total|percentage|sum)\b|\bcost\b",
+        r"|\bwelche[nmrs]?\s+(?:\w+\s+)?(?:Hebesatz|Steuersatz|Satz|Höhe|Anteil|Wert|Quote|Zahl|Preis|Gebühr|Miete)\b"
+        r"|\bhow\s+(many|much|long|often)\b|\bwhat\s+(?:\w+\s+)?(amount|total|percentage|sum|rate|share|figure)\b"
+        r"|\bcost\b",
         re.I,
     ),
     # Money: answered by an amount in a currency, not by a count ("Wie viel Fördergeld …?" is
