@@ -145,8 +145,9 @@ _STATE = {
 # Cosine similarities of e5 to a question spread over about 0.1 among the retrieved passages:
 # ten times the gap to the nearest passage puts nearness on the scale of word coverage (0–1).
 _NEARNESS_SCALE = 10.0
-# A title the question quotes ('den CDU-Antrag "Grüne Welle für Karlsruhe"'): its words are a premise.
-_QUOTED_TITLE = re.compile(r'["„“”«»]([^"„“”«»]{3,100}?)["“”«»]')
+# A title the question quotes ('den CDU-Antrag "Grüne Welle für Karlsruhe"'): its words are a
+# premise. A title begins with a capital or a digit; 'Welche "weiteren Themen" …' only stresses words.
+_QUOTED_TITLE = re.compile(r'["„“”«»]([A-ZÄÖÜ0-9][^"„“”«»]{2,99}?)["“”«»]')
 # A span of years a question names ("2020/2021") is one of its years where no longer than this.
 _YEAR_SPAN = 10
 # Numbers and identifiers as written in questions: "2023", "TOP 14", "50/004/2021", "518-16".

@@ -342,3 +342,18 @@ def test_a_yes_no_question_on_a_decision_is_answered_yes_or_no_first():
     assert agreed.text.startswith("Nein. ")
     rejected = answer("Wurde der Änderungsantrag zur Grundsteuer abgelehnt? Wie wurde abgestimmt?", lost)
     assert rejected.text.startswith("Ja. ")
+
+
+def test_a_quoted_title_is_a_premise_a_stressed_word_is_not():
+    from assistant.answering.extractive import _unfounded
+
+    vote = passage("Antrag Grüne Welle: mehrheitliche Zustimmung (25 Ja, 22 Nein)")
+
+    def missing(question: str) -> list[str]:
+        return _unfounded(Question.read(question), [vote])
+
+    assert missing('Wie wurde über den Antrag "Grüne Welle für Karlsruhe" abgestimmt?') == [
+        "Grüne Welle für Karlsruhe"
+    ]
+    assert missing('Wie wurde über den Antrag "Grüne Welle" abgestimmt?') == []
+    assert missing('Wie wurde über den Antrag Grüne Welle "endgültig" abgestimmt?') == []
