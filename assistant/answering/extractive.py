@@ -109,7 +109,8 @@ _FRAME_TERM = re.compile(
 )
 # Question types the lead sentence of an answer must satisfy, the first that applies: a vote
 # question is not answered by a sentence without a vote result ("wie viele Ja-Stimmen" wants the
-# vote line, not any number), a "how many" question not by one without a number. Measured on the
+# vote line, not any number), a question on money not by one without an amount in a currency, a
+# "how many" question not by one without a number. Measured on the
 # gold set: putting "number" first loses three vote questions to win one ("how many people voted").
 _STRICT_TYPES = ("vote", "amount", "number", "date")
 # A sentence that announces a list which follows it.
@@ -533,9 +534,10 @@ def _decision_quoted(
     i: int, passages: list[Passage], score: float, language: Language, hearing: int = 0
 ) -> list[_Candidate]:
     """The Beschluss of passage `i`'s agenda item and its vote result, each quoted where printed
-    in the passages of that item in `i`'s document; [] where none prints the Beschluss. For the
-    first of several `hearing`s the label names the body that decided ("Stadtrat, TOP Ö 2:
-    Neuerlass …"), for the later ones the body and item number only."""
+    in the passages of that item in `i`'s document; [] where none prints the Beschluss. The
+    label of an item heard once names its meeting ("Stadtrat, 12.12.2024, TOP Ö 9: …"); of
+    several `hearing`s, the first names the body that decided ("Stadtrat, TOP Ö 2: Neuerlass …",
+    its day heads it as its state), the later ones the body and item number only."""
     p = passages[i]
     assert p.agenda_item is not None and p.decision is not None
     same = [j for j, q in enumerate(passages) if q.source == p.source and q.agenda_item == p.agenda_item]
@@ -545,11 +547,11 @@ def _decision_quoted(
     j, (start, end) = printed[0]
     # A Beschluss that announces what follows ("Der Gemeinderat wählt …:") comes with it.
     end = _with_announced_items(passages[j].text, start, end)
-    label = p.agenda_item.label() if hearing < 2 else f"TOP {p.agenda_item.number}"
-    if hearing and p.committee:
-        label = f"{p.committee}, {label}"
-    elif not hearing:
+    if not hearing:
         label = _item_label(p)
+    else:
+        label = p.agenda_item.label() if hearing < 2 else f"TOP {p.agenda_item.number}"
+        label = f"{p.committee}, {label}" if p.committee else label
     shown = one_line(passages[j].text[start:end])
     decision = _Candidate(j, start, end, set(), score, summary=f"{label}: {shown}")
     result = one_line(p.vote.text) if p.vote else ""
