@@ -140,22 +140,22 @@ class Place(NamedTuple):
     stem: str  # what a document naming it has at the start of a word: "erlangen", "karlsru"
 
 
-def named_places(text: str) -> tuple[Place, ...]:
+def named_places(text: str, language: Language) -> tuple[Place, ...]:
     """The places `text` names: a town, district or county after "Stadt", "Kreis", "City of";
     before "County", "City Council"; as an adjective before a council word ("Karlsruher
     Gemeinderat", found as its name less "er" and one more letter, so "Münchner" is found in
     "München"); in English, possessive or after "in".
 
-    >>> [p.stem for p in named_places("Wie hoch ist die Förderung der Stadt Erlangen?")]
+    >>> [p.stem for p in named_places("Wie hoch ist die Förderung der Stadt Erlangen?", "de")]
     ['erlangen']
-    >>> named_places("Was hat der Karlsruher Gemeinderat beschlossen? Wer war Landrat des Kreises Mettmann?")
+    >>> named_places("Was hat der Karlsruher Gemeinderat beschlossen? Landrat des Kreises Mettmann?", "de")
     (Place(name='Karlsruher', stem='karlsru'), Place(name='Mettmann', stem='mettmann'))
-    >>> [p.name for p in named_places("What is Kent County Council's tax, and Cleveland's in May 2025?")]
+    >>> [p.name for p in named_places("What is Kent County Council's tax, Cleveland's in May 2025?", "en")]
     ['Kent', 'Cleveland']
     """
     found = [(m.group(1), m.group(1)[:-3]) for m in _PLACE_ADJECTIVE.finditer(text)]
     found += [(m.group(1), m.group(1)) for m in _PLACE_NOUN.finditer(text)]
-    if detect_language(text) == "en":
+    if language == "en":
         found += [(name, name) for m in _PLACE_EN.finditer(text) if (name := m.group(1) or m.group(2))]
     places = [Place(name, stem.lower()) for name, stem in found if name not in _NOT_PLACES and len(stem) >= 4]
     return tuple(dict.fromkeys(places))
@@ -234,7 +234,7 @@ class Question:
             kinds=tuple(question_types(text)),
             terms=tuple(dict.fromkeys(content_terms(text, language))),
             dates=frozenset(find_dates(text)),
-            places=named_places(text),
+            places=named_places(text, language),
             names=tuple(
                 dict.fromkeys(
                     t for w in words(text)[1:] if w[0].isupper() for t in content_terms(w, language)
