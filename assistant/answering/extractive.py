@@ -57,6 +57,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from assistant.answering.passages import (
+    announces_list,
     citation,
     dates_of,
     metadata_text,
@@ -113,12 +114,6 @@ _FRAME_TERM = re.compile(
 # "how many" question not by one without a number. Measured on the
 # gold set: putting "number" first loses three vote questions to win one ("how many people voted").
 _STRICT_TYPES = ("vote", "amount", "number", "date")
-# A sentence that announces a list which follows it.
-_ANNOUNCES_LIST = re.compile(
-    r"\bfolgende[nmrs]?\b|\bwie folgt\b|\bfollowing\b|\bas follows\b"
-    r"|\b(?:zwei|drei|vier|fünf|two|three|four|five)\s+(?:Bedingungen|Punkte|Forderungen|Maßnahmen|Anträge|Projekte|conditions|points|items|measures)\b",
-    re.I,
-)
 MAX_LIST_ITEMS = 8
 # How a vote result quoted apart from its Beschluss is introduced.
 _RESULT = {"de": "Abstimmungsergebnis", "en": "Vote"}
@@ -275,12 +270,13 @@ class ExtractiveAnswerer:
         candidates = [
             _Candidate(i, a, b, set(content_terms(p.text[a:b], language)))
             for i, p in enumerate(passages)
-            for a, b in sentence_spans(p.text)
+            for a, b in sentence_spans(p.own_text)  # a continuation only completes a sentence's list
         ]
         weights = _idf(q_terms, [c.terms for c in candidates])
         meta_terms = [set(content_terms(metadata_text(p), language)) for p in passages]
         context_terms = [
-            set(content_terms(p.text, language)) | meta for p, meta in zip(passages, meta_terms, strict=True)
+            set(content_terms(p.own_text, language)) | meta
+            for p, meta in zip(passages, meta_terms, strict=True)
         ]
         context = [_covered(q_terms, weights, terms) for terms in context_terms]
         # How much closer than the best passage each one is in the embedding space, on the scale
@@ -956,7 +952,7 @@ def _with_announced_items(text: str, start: int, end: int) -> int:
     "… um folgende Straßenzüge ergänzt werden." or "… drei Bedingungen genannt:", or the one
     sentence after a lead-in like "Abstimmungsergebnis:"."""
     sentence = text[start:end].rstrip()
-    if not (sentence.endswith(":") or _ANNOUNCES_LIST.search(sentence)):
+    if not announces_list(sentence):
         return end
     following = [(a, b) for a, b in sentence_spans(text) if a >= end]
     items = []

@@ -2,11 +2,22 @@
 word, the dates it names, its metadata as text, and the quote a citation of it gives."""
 
 import re
+from dataclasses import replace
 from datetime import date
 
 from assistant.core.answers import Citation, Passage
 from assistant.core.dates import german, german_long
 from assistant.core.documents import AgendaItem
+from assistant.core.facts import read_facts
+from assistant.core.text import LIST_ITEM
+
+# A sentence that announces a list which follows it.
+_ANNOUNCES_LIST = re.compile(
+    r"\bfolgende[nmrs]?\b|\bwie folgt\b|\bfollowing\b|\bas follows\b"
+    r"|\b(?:zwei|drei|vier|fünf|two|three|four|five)\s+(?:Bedingungen|Punkte|Forderungen|Maßnahmen|Anträge|Projekte"
+    r"|conditions|points|items|measures)\b",
+    re.I,
+)
 
 
 def quote_span(p: Passage, start: int, end: int) -> tuple[int, int]:
@@ -18,6 +29,50 @@ def quote_span(p: Passage, start: int, end: int) -> tuple[int, int]:
     if first > 0 and starts[first + 1] - starts[first] < 200:
         first -= 1
     return starts[first], starts[last + 1]
+
+
+def announces_list(sentence: str) -> bool:
+    """The sentence leads in to what follows it: "… drei Bedingungen genannt:", "… um folgende
+    Straßenzüge ergänzt werden."."""
+    sentence = sentence.rstrip()
+    return sentence.endswith(":") or bool(_ANNOUNCES_LIST.search(sentence))
+
+
+def ends_in_list(p: Passage) -> bool:
+    """The passage ends inside a list it announces (its last paragraphs are list items after a
+    lead-in), or with the lead-in itself: the chunk boundary may have cut the list."""
+    paragraphs = _paragraphs(p)
+    items = len(paragraphs)
+    while items and LIST_ITEM.match(paragraphs[items - 1]):
+        items -= 1
+    return items > 0 and announces_list(paragraphs[items - 1])
+
+
+def continued(p: Passage, following: Passage) -> Passage:
+    """p with the list items that open `following`, the chunk its file places next, where that
+    goes on where p stops (a new paragraph on the same page): "folgende Straßenzüge: - Europakanal
+    - Goldwitzer Straße" is completed by "- Marienstraße … - Sixtusstraße" of the next chunk.
+    Its facts are read again for the longer text."""
+    if following.page != p.page or following.paragraph != p.paragraph + len(p.paragraph_starts):
+        return p
+    paragraphs = _paragraphs(following)
+    items = next((i for i, text in enumerate(paragraphs) if not LIST_ITEM.match(text)), len(paragraphs))
+    if not items:
+        return p
+    head = p.text.rstrip() + "\n\n"
+    added = following.text[: following.paragraph_starts[items] if items < len(paragraphs) else None].rstrip()
+    return replace(
+        p,
+        text=head + added,
+        paragraph_starts=(*p.paragraph_starts, *(len(head) + s for s in following.paragraph_starts[:items])),
+        facts=read_facts(head + added),
+        continuation=len(p.text.rstrip()),
+    )
+
+
+def _paragraphs(p: Passage) -> list[str]:
+    ends = [*p.paragraph_starts[1:], len(p.text)]
+    return [p.text[a:b].strip() for a, b in zip(p.paragraph_starts, ends, strict=True)]
 
 
 def citation(n: int, p: Passage, start: int, end: int) -> Citation:

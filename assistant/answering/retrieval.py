@@ -34,7 +34,7 @@ from llama_index.core.base.base_retriever import BaseRetriever
 from llama_index.core.base.embeddings.base import BaseEmbedding
 from llama_index.core.schema import NodeWithScore, QueryBundle, TextNode
 
-from assistant.answering.passages import same_item
+from assistant.answering.passages import continued, ends_in_list, same_item
 from assistant.answering.question import Question
 from assistant.core.answers import Passage
 from assistant.core.filters import FEW_ADMITTED, NO_FILTERS, AppliedFilters, Filters, best_admitted
@@ -176,10 +176,19 @@ class CouncilRetriever(BaseRetriever):
         missing = [key for key in top if key not in similarity]
         similarity.update(self._vectors.similarities(missing, query.vector))
         chunks = self._catalog.chunks(top, query.filters.readable)
-        found = [chunks[key].passage(similarity.get(key)) for key in top if key in chunks]
+        found = [
+            self._continued(chunks[key].passage(similarity.get(key)), query) for key in top if key in chunks
+        ]
         if not query.question.asks_decision:
             return found
         return found + self._records(query, found)
+
+    def _continued(self, p: Passage, query: Query) -> Passage:
+        """p with the rest of a list it announces, where the chunk boundary cut it (`continued`)."""
+        if not ends_in_list(p):
+            return p
+        following = self._catalog.following(p.source, p.chunk_id, query.filters.readable)
+        return continued(p, following) if following else p
 
     def _records(self, query: Query, found: list[Passage]) -> list[Passage]:
         """For a question on what was decided, the chunks of the best `VOTE_RECORD_SOURCES`

@@ -46,6 +46,14 @@ class Passage:
     record: SourceRecord | None = None  # registry metadata (OParl) of the primary file
     facts: TextFacts = field(default_factory=TextFacts)  # what `text` states, read at ingest
     access: AccessLevel = PUBLIC  # of this placement (`source`); `also_in` lists only readable ones
+    # Where `text` goes on with list items of the next chunk (`continued`): they complete a list
+    # the chunk announces, and are not sentences of their own. None: the chunk as stored.
+    continuation: int | None = None
+
+    @property
+    def own_text(self) -> str:
+        """The chunk's text as stored, without the list items that continue it."""
+        return self.text[: self.continuation]
 
     def paragraph_at(self, offset: int) -> int:
         """Paragraph number (within the page) of the character at `offset` in this chunk."""

@@ -294,6 +294,23 @@ class Catalog:
                 found[key] = StoredChunk(key, text, tuple(where), docs[source], _FACTS.validate_json(facts))
         return found
 
+    def following(
+        self, source: str, key: str, readable: frozenset[AccessLevel] | None = None
+    ) -> Passage | None:
+        """The chunk `source` places right after the chunk `key`, as a passage of that placement;
+        None at the file's end, or where it is not of a level in `readable`."""
+        row = self._db.execute(
+            "SELECT n.key, n.idx FROM placements p "
+            "JOIN placements n ON n.source = p.source AND n.idx = p.idx + 1 "
+            "WHERE p.source = ? AND p.key = ? ORDER BY p.idx LIMIT 1",
+            (source, key),
+        ).fetchone()
+        stored = self.chunks([row[0]], readable).get(row[0]) if row else None
+        if stored is None:
+            return None
+        here = [x for x in stored.placements if x.source == source and x.index == row[1]]
+        return dataclasses.replace(stored, placements=(here[0],)).passage(None) if here else None
+
     def all_chunks(self) -> list[StoredChunk]:
         return list(self.chunks(sorted(self.keys())).values())
 

@@ -1,0 +1,58 @@
+"""A list that the chunk boundary cuts is completed from the next chunk of its file: the Erlangen
+Stadtteilbeirat's request names five streets, three of them in the chunk after the one that
+announces them ("um folgende Straßenzüge ergänzt werden")."""
+
+import dataclasses
+from pathlib import Path
+
+import pytest
+
+from assistant.answering.passages import continued, ends_in_list
+from assistant.core.settings import Settings
+from assistant.index.catalog import Catalog
+from assistant.service.council import build_assistant, ingest
+from tests.conftest import mirror
+
+pytestmark = pytest.mark.shared
+
+ANTRAG = (
+    "erlangen-sbr-buechenbach/SBR/Anträge_Übersicht/Antrag_STBR_Büchenbach_ErweiterungSozialeStadtBüNord.pdf"
+)
+STREETS = ["Europakanal", "Goldwitzer Straße", "Marienstraße", "Dorfstraße", "Sixtusstraße"]
+
+
+@pytest.fixture(scope="module")
+def antrag_index(tmp_path_factory) -> Path:
+    base = tmp_path_factory.mktemp("antrag")
+    report = ingest(Settings(data_dir=base / "data"), mirror([ANTRAG], base / "corpus"), progress=False)
+    assert report.exit_code == 0
+    return base / "data"
+
+
+def test_a_list_cut_by_the_chunk_boundary_is_answered_whole(antrag_index):
+    chunks = Catalog(antrag_index, create=False).all_chunks()
+    announcing = next(c for c in chunks if "folgende Straßenzüge" in c.text)
+    assert "Sixtusstraße" not in announcing.text  # the stored chunk stops inside the list
+
+    reply = build_assistant(Settings(data_dir=antrag_index)).ask(
+        "Um welche Straßenzüge soll das Gebiet der Sozialen Stadt Büchenbach Nord ergänzt werden?"
+    )
+    assert not reply.abstained
+    assert all(street in reply.text for street in STREETS)
+    quote = next(c for c in reply.citations if "folgende Straßenzüge" in c.text)
+    assert all(street in quote.text for street in STREETS)  # the citation quotes the whole list
+
+
+def test_only_an_announced_list_going_on_on_the_same_page_is_continued(antrag_index):
+    catalog = Catalog(antrag_index, create=False)
+    first = next(c for c in catalog.all_chunks() if "folgende Straßenzüge" in c.text).passage(None)
+    following = catalog.following(ANTRAG, first.chunk_id)
+    assert following is not None and following.text.lstrip().startswith("- Marienstraße")
+    assert catalog.following(ANTRAG, following.chunk_id) is None  # the file's last chunk
+
+    assert ends_in_list(first)
+    whole = continued(first, following)
+    assert whole.own_text == first.text.rstrip() and whole.text.startswith(whole.own_text)
+    assert "Sixtusstraße" in whole.text and "Sixtusstraße" not in whole.own_text
+    assert continued(first, dataclasses.replace(following, page=2)) == first  # another page
+    assert not ends_in_list(dataclasses.replace(first, text=first.text.replace("folgende", "diese")))
