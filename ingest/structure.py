@@ -62,18 +62,29 @@ _COMMITTEE_PATTERNS = [
 ]
 
 
+# A statute's own date and then its current version's: "vom 20.02.2020 i. d. F. vom ".
+_VERSION_OF = re.compile(r"\bvom\s+\S+(?:\s+\S+){0,2}?\s+(?:i\.\s*d\.\s*F\.|in der Fassung)\s+vom\s+$")
+
+
 def parse_date(text: str) -> date | None:
     """The meeting date in `text`: a date right after a word like "am", "Sitzung",
-    "held" wins over the first date (which is often the printing date).
+    "held" wins over the first date (which is often the printing date). A statute's current
+    version wins over both: "Satzung … vom 20.02.2020 i. d. F. vom 26.02.2026" is the text of
+    26.02.2026 (not the law it cites, "GO i. d. F. der Bekanntmachung vom 22. August 1998").
 
     >>> parse_date("Erlangen, 20. Juli 2021\\nBesprechung am: 08. Juli 2021")
     datetime.date(2021, 7, 8)
     >>> parse_date("held at County Hall, Maidstone on Thursday, 13 February 2025.")
     datetime.date(2025, 2, 13)
+    >>> parse_date("Satzung vom 20.02.2020 i. d. F. vom 26.02.2026 / In Kraft getreten am 01.05.2026")
+    datetime.date(2026, 2, 26)
     """
     found = date_mentions(text, months=False)
     if not found:
         return None
+    for m in found:
+        if _VERSION_OF.search(text[max(0, m.start - 60) : m.start]):
+            return m.first
     for m in found:
         if _MEETING_MARKER.search(text[max(0, m.start - 120) : m.start]):
             return m.first

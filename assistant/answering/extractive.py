@@ -65,6 +65,7 @@ from assistant.answering.passages import (
     quote_span,
     same_item,
     term_matches,
+    versions,
 )
 from assistant.answering.question import Question
 from assistant.answering.question_filters import committee_patterns
@@ -176,6 +177,7 @@ _SPEAKER = re.compile(r"\b(?:(?i:ich|wir|uns|unsere?[nmrs]?|mein[enmrs]?|we|our|
 # A number that counts: not an ordinal ("2. Sitzung", "3. Nachtrag" name which one, not how
 # many), nor a clock time ("18:30 Uhr", "7 p.m.": the group matches them and is empty).
 _COUNT = re.compile(r"\b\d{1,2}(?:[:.]\d{2})?\s*(?:Uhr\b|[ap]\.m\.)|(\d+)(?!\d|\.\s+[A-Za-zÄÖÜäöü])", re.I)
+_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 _ENUMERATION = re.compile(r"^\s*(?:\(\d{1,2}\)|\d{1,2}[.)]|[a-z]\)|\([a-z]\)|§\s*\d+)\s*")
 
 
@@ -360,6 +362,8 @@ class ExtractiveAnswerer:
             if c.typed and not (question.asks_decision and (c.features["call_up"] or c.features["speaker"]))
         ]
         best = max([c for c in typed if c.passage in grounded] or typed, key=lambda c: c.score, default=None)
+        if best is not None:
+            best = _current_version(best, typed, passages, question, self._model.min_probability)
         if best is None and required == "vote" and not self._far(passages):
             top = max(candidates, key=lambda c: c.score)
             # On the question's topic (its passage covers what the coverage rule asks), but no
@@ -915,7 +919,8 @@ def _repeats(terms: set[str], said: list[set[str]]) -> bool:
 
 def _states(chosen: list[_Candidate], passages: list[Passage]) -> dict[int, date]:
     """The date of each chosen passage, where they come from documents of at least two dates on
-    one matter (the same Vorlage, agenda item title or document title); else nothing."""
+    one matter (the same Vorlage, agenda item title or document title, or two `versions` of a
+    statute); else nothing."""
     cited = [passages[c.passage] for c in chosen]
     if any(p.meeting_date is None for p in cited) or len({p.meeting_date for p in cited}) < 2:
         return {}
@@ -923,13 +928,36 @@ def _states(chosen: list[_Candidate], passages: list[Passage]) -> dict[int, date
     keys = {k for k in (lead.vorlage, lead.agenda_item and lead.agenda_item.title, lead.title) if k}
 
     def one_matter(p: Passage) -> bool:
-        if keys & {p.vorlage, p.agenda_item and p.agenda_item.title, p.title}:
+        if keys & {p.vorlage, p.agenda_item and p.agenda_item.title, p.title} or versions(lead, p):
             return True
         return bool(lead.agenda_item and p.agenda_item and same_item(lead.agenda_item, p.agenda_item))
 
     if not all(one_matter(p) for p in cited[1:]):
         return {}
     return {c.passage: p.meeting_date for c, p in zip(chosen, cited, strict=True) if p.meeting_date}
+
+
+def _current_version(
+    best: _Candidate, typed: list[_Candidate], passages: list[Passage], question: Question, floor: float
+) -> _Candidate:
+    """The lead comes from the newest version of a statute among the passages (`versions`) where
+    that holds the provision the best sentence quotes (half its words or more), of the kind asked
+    for and scoring `floor`: "Für welche Ortsteile …" is answered from the Fassung of 2026, and
+    that of 2020 at most follows as the earlier state. Not where the question names the year of
+    the older version ("in der Fassung von 2020")."""
+    p = passages[best.passage]
+    if p.meeting_date is None or str(p.meeting_date.year) in _YEAR.findall(question.text):
+        return best
+    newer = [
+        c
+        for c in typed
+        if c.score >= floor
+        and len(c.terms & best.terms) >= 0.5 * min(len(c.terms), len(best.terms))
+        and versions(p, q := passages[c.passage])
+        and q.meeting_date is not None
+        and q.meeting_date > p.meeting_date
+    ]
+    return max(newer, key=lambda c: (passages[c.passage].meeting_date, c.score), default=best)
 
 
 def _meeting_label(p: Passage) -> str:

@@ -124,6 +124,16 @@ _PAPER_NUMBER = re.compile(
 )
 
 
+def versions(a: Passage, b: Passage) -> bool:
+    """Two files are versions of one statute: Satzungen whose titles agree but for their numbers
+    ("ortsbeiraete 140 00 satzung 2020" and "… 2026"); their dates tell the versions apart."""
+    return a.doc_type == b.doc_type == "Satzung" and _without_numbers(a.title) == _without_numbers(b.title)
+
+
+def _without_numbers(title: str) -> str:
+    return " ".join(re.sub(r"\d+", " ", title).split()).lower()
+
+
 def same_item(a: AgendaItem, b: AgendaItem) -> bool:
     """Both agenda items are one matter, heard in two meetings (a committee, then the council):
     their titles agree word for word, case, punctuation and spacing aside, and are long enough

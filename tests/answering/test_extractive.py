@@ -357,3 +357,33 @@ def test_a_quoted_title_is_a_premise_a_stressed_word_is_not():
     ]
     assert missing('Wie wurde über den Antrag "Grüne Welle" abgestimmt?') == []
     assert missing('Wie wurde über den Antrag Grüne Welle "endgültig" abgestimmt?') == []
+
+
+def test_the_newest_version_of_a_statute_leads_unless_the_question_names_the_older_ones_year():
+    from dataclasses import replace
+
+    def satzung(text: str, year: int, day: date, score: float) -> Passage:
+        p = passage(text, source=f"recht/beiraete_satzung_{year}.pdf", score=score)
+        return replace(
+            p, title=f"beiraete satzung {year}", doc_type="Satzung", meeting_date=day, committee=None
+        )
+
+    older = satzung(
+        "(2) Für die Stadtteile Anger/Bruck und Büchenbach besteht je ein Stadtteilbeirat.",
+        2020,
+        date(2020, 2, 20),
+        0.9,
+    )
+    newer = satzung(
+        "(2) Für die Stadtteile Anger, Bruck und Büchenbach besteht je ein Stadtteilbeirat.",
+        2026,
+        date(2026, 2, 26),
+        0.85,
+    )
+    question = "Für welche Stadtteile besteht ein Stadtteilbeirat?"
+    assert answer(question, older, newer).text.startswith("(2) Für die Stadtteile Anger, Bruck")
+    assert answer(question + " (Fassung 2020)", older, newer).text.startswith(
+        "(2) Für die Stadtteile Anger/Bruck"
+    )
+    another = replace(newer, title="geschaeftsordnung 2026")  # not a version of the same statute
+    assert answer(question, older, another).text.startswith("(2) Für die Stadtteile Anger/Bruck")

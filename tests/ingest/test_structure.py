@@ -57,6 +57,9 @@ CASES = [
         None,
         None,
     ),
+    # a statute's current version: "vom 20.02.2020 i. d. F. vom 26.02.2026", and its first one
+    (ERLANGEN_SATZUNG_2026, None, "2026-02-26", None, None),
+    ("erlangen-sbr-buechenbach/recht/ortsbeiraete_140_00_satzung_2020.pdf", None, "2020-02-20", None, None),
 ]
 
 
