@@ -11,6 +11,8 @@ from assistant.core.documents import AgendaItem
 from assistant.core.facts import read_facts
 from assistant.core.text import LIST_ITEM
 
+# A sentence left open for the list that completes it: "Der Gemeinderat beschließt, dass".
+_OPEN_CLAUSE = re.compile(r"(?:,|\b(?:dass|daß|that))$", re.I)
 # A sentence that announces a list which follows it.
 _ANNOUNCES_LIST = re.compile(
     r"\bfolgende[nmrs]?\b|\bwie folgt\b|\bfollowing\b|\bas follows\b"
@@ -33,9 +35,9 @@ def quote_span(p: Passage, start: int, end: int) -> tuple[int, int]:
 
 def announces_list(sentence: str) -> bool:
     """The sentence leads in to what follows it: "… drei Bedingungen genannt:", "… um folgende
-    Straßenzüge ergänzt werden."."""
+    Straßenzüge ergänzt werden.", or is left open for it: "Der Gemeinderat beschließt, dass"."""
     sentence = sentence.rstrip()
-    return sentence.endswith(":") or bool(_ANNOUNCES_LIST.search(sentence))
+    return sentence.endswith(":") or bool(_ANNOUNCES_LIST.search(sentence) or _OPEN_CLAUSE.search(sentence))
 
 
 def ends_in_list(p: Passage) -> bool:

@@ -50,6 +50,19 @@ def test_an_announced_list_comes_with_its_items():
     assert "prüft" not in result.text
 
 
+def test_a_clause_left_open_for_its_list_comes_with_the_list():
+    text = (
+        "Die Verwaltung empfiehlt die Aufstellung von Bänken.\n\n"
+        "Der Gemeinderat beschließt, dass\n\n"
+        "1. drei orangefarbene Parkbänke in städtischen Grünanlagen aufgestellt werden.\n\n"
+        "2. die Bankstandorte gemeinsam mit dem Gartenbauamt ausgewählt werden.\n\n"
+        "Die Kosten trägt der Verein."
+    )
+    result = answer("Was hat der Gemeinderat beschlossen?", passage(text))
+    assert "beschließt, dass 1. drei orangefarbene Parkbänke" in result.text
+    assert "2. die Bankstandorte" in result.text
+
+
 def test_a_vote_recorded_line_by_line_is_answered_whole():
     text = (
         "The Chairman put the Labour Group's amendment to the vote and the voting was as follows:\n\n"
