@@ -161,6 +161,12 @@ _AMENDMENT = re.compile(r"\bamendment|änderungsantrag|ergänzungsantrag", re.I)
 _VOTE_CONTEXT_CHARS = 800
 # Lines of one result block follow each other closely.
 _RESULT_LINE_CHARS = 200
+# A sentence that opens by referring back ("Gleiches gilt für …", "Dies betrifft …", "They …")
+# says nothing without the one before it.
+_REFERS_BACK = re.compile(
+    r"^(?:Gleiches|Dasselbe|Ebenso|Dies(?:e[rsnm]?)?|Hier(?:zu|für|bei|mit|durch)|Dafür|Dazu|Damit|Davon"
+    r"|Daher|Deshalb|Er|Sie|This|These|It|They|Such|The same|He|She)\b"
+)
 _REPORTED_QUESTION = re.compile(
     r"\?|\bbittet\b[^.]*\bum\b|\bfragt\b|\berkundigt sich\b|\bwelche[nmrs]?\b|\bwie viele\b|\bob\b"
     r"|\basked\b|\bwhether\b|\bhow many\b",
@@ -692,7 +698,7 @@ def _with_neighbours(
     or a question word not yet covered. The answer often stands next to the sentence that matches
     the question best: "Eine Antragsstellung ist bis Ende Februar 2025 möglich." follows the
     sentence on the start date, the reason ("nach angemessener Frist von fünf Jahren") precedes
-    the year 2029."""
+    the year 2029. A sentence that refers back ("Gleiches gilt für …") comes with the one before."""
     covered = {t for t in q_terms if any(term_matches(t, c.terms) for c in chosen)}
     widened = []
     for c in chosen:
@@ -710,7 +716,12 @@ def _with_neighbours(
             sentence = text[n.start : n.end]
             new = {t for t in q_terms if t not in covered and term_matches(t, n.terms)}
             typed = any(_answers_type(t, passages[n.passage], n.start, n.end, q_numbers) for t in wanted)
-            if not _is_fragment(sentence) and not _REPORTED_QUESTION.search(sentence) and (new or typed):
+            refers_back = j == i - 1 and bool(_REFERS_BACK.match(text[c.start : c.end]))
+            if (
+                not _is_fragment(sentence)
+                and not _REPORTED_QUESTION.search(sentence)
+                and (new or typed or refers_back)
+            ):
                 covered |= new
                 first, last = min(first, j), max(last, j)
         widened.append(_Candidate(c.passage, same[first].start, same[last].end, c.terms, c.score))

@@ -50,6 +50,19 @@ def test_an_announced_list_comes_with_its_items():
     assert "prüft" not in result.text
 
 
+def test_a_sentence_referring_back_comes_with_the_sentence_it_refers_to():
+    text = (
+        "§ 3 Zusammensetzung\n\n"
+        "Mitglieder des Stadtrats können nicht zugleich Mitglied eines Beirats sein. "
+        "Gleiches gilt für die berufsmäßigen Ersatzpersonen der Beiräte.\n\n"
+        "§ 4 Vorsitz"
+    )
+    result = answer("Was gilt für die berufsmäßigen Ersatzpersonen der Beiräte?", passage(text))
+    assert result.text.startswith(
+        "Mitglieder des Stadtrats können nicht zugleich Mitglied eines Beirats sein."
+    )
+
+
 def test_a_clause_left_open_for_its_list_comes_with_the_list():
     text = (
         "Die Verwaltung empfiehlt die Aufstellung von Bänken.\n\n"
