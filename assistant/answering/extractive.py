@@ -159,6 +159,8 @@ _ROLL_CALL_SIDES = {
 _AMENDMENT = re.compile(r"\bamendment|änderungsantrag|ergänzungsantrag", re.I)
 # How far before a vote line the motion it decides is looked for.
 _VOTE_CONTEXT_CHARS = 800
+# A title line is at most this long.
+_HEADING_CHARS = 120
 # Lines of one result block follow each other closely.
 _RESULT_LINE_CHARS = 200
 # A sentence that opens by referring back ("Gleiches gilt für …", "Dies betrifft …", "They …")
@@ -365,7 +367,11 @@ class ExtractiveAnswerer:
         typed = [
             c
             for c in candidates
-            if c.typed and not (question.asks_decision and (c.features["call_up"] or c.features["speaker"]))
+            if c.typed
+            and not (
+                question.asks_decision
+                and (c.features["call_up"] or c.features["speaker"] or _is_heading(passages[c.passage], c))
+            )
         ]
         best = max([c for c in typed if c.passage in grounded] or typed, key=lambda c: c.score, default=None)
         if best is not None:
@@ -1176,6 +1182,18 @@ def _is_fragment(sentence: str) -> bool:
     if sentence.isupper():  # "CITY OF PORTLAND, OREGON OFFICIAL MINUTES"
         return True
     return len(re.findall(r"(?<![\w-])[a-zäöüß]{2,}\b", sentence)) < 2 and sentence.count(", ") < 2
+
+
+def _is_heading(p: Passage, c: _Candidate) -> bool:
+    """A title line: one short line without a full stop or a recorded result ("Dauerhafte
+    Aufstellung von sogenannten "Zonta-Bänken"", "TOP 4: Offene Anträge")."""
+    line = p.text[c.start : c.end].strip()
+    return (
+        "\n" not in line
+        and len(line) <= _HEADING_CHARS
+        and not line.endswith((".", "!", "?", ";"))
+        and not p.facts.marked("vote", c.start, c.end)
+    )
 
 
 def _similar(a: set[str], b: set[str]) -> bool:

@@ -181,6 +181,15 @@ def test_a_call_up_formula_or_a_speakers_view_does_not_lead_a_decision_answer():
     assert "ruft" not in result.text
 
 
+def test_a_heading_does_not_lead_a_decision_answer():
+    vorlage = passage(
+        "Beschluss der Hebesatzsatzung im Gemeinderat 2024\n\n"
+        "Der Gemeinderat erlässt die Satzung in der vorgelegten Fassung."
+    )
+    result = answer("Was hat der Gemeinderat zur Hebesatzsatzung 2024 beschlossen?", vorlage)
+    assert result.text.startswith("Der Gemeinderat erlässt die Satzung")
+
+
 def test_every_sentence_is_scored_with_the_features_the_model_was_fitted_on():
     from assistant.answering.sentence_model import FEATURES
 
