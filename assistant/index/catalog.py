@@ -534,8 +534,11 @@ class Catalog:
                     ),
                 )
                 self._insert_facets(doc, chunk.index, key, chunk.section)
+                # a text stored before keeps its key, and takes the facts read now (a file parsed
+                # again after the reading changed, `INGEST_VERSION`)
                 self._db.execute(
-                    "INSERT OR IGNORE INTO chunks (key, text, facts, has_vote) VALUES (?, ?, ?, ?)",
+                    "INSERT INTO chunks (key, text, facts, has_vote) VALUES (?, ?, ?, ?) ON CONFLICT (key) "
+                    "DO UPDATE SET facts = excluded.facts, has_vote = excluded.has_vote",
                     (key, chunk.text, _FACTS.dump_json(chunk.facts).decode(), chunk.facts.has_vote),
                 )
             self._insert_consultations(doc)

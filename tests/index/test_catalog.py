@@ -12,6 +12,7 @@ from datetime import date
 import pytest
 
 from assistant.core.documents import Consultation, SourceRecord
+from assistant.core.facts import TextFacts
 from assistant.index.catalog import LEXICON_GROWTH, Catalog, chunk_key
 from tests.conftest import ERLANGEN_SATZUNG_2026, KARLSRUHE_TOP14, KENT_FEB, METTMANN, parsed
 
@@ -120,6 +121,19 @@ def test_a_changed_file_changes_its_lexical_terms_only(catalog):
     found = catalog.lexical("Lastenradförderung", 5)
     assert found and "Lastenradförderung" in catalog.chunks([found[0][0]])[found[0][0]].text
     assert catalog.lexical("Hebesätze der Grundsteuer", 3)  # the other file's terms stay
+
+
+def test_a_file_parsed_again_gives_its_unchanged_texts_the_facts_read_now(catalog):
+    """After the reading changed (`INGEST_VERSION`), a file is parsed again: its texts are the same,
+    what is read from them may not be."""
+    doc, chunks = parsed(KARLSRUHE_TOP14)
+    voting = next(c for c in chunks if c.facts.has_vote)
+    catalog.replace_file(
+        doc, [dataclasses.replace(c, facts=TextFacts()) for c in chunks], "hash-older-reading"
+    )
+    assert not catalog.chunks([chunk_key(voting.text)])[chunk_key(voting.text)].facts.has_vote
+    catalog.replace_file(doc, chunks, "hash-newer-reading")
+    assert catalog.chunks([chunk_key(voting.text)])[chunk_key(voting.text)].facts == voting.facts
 
 
 @pytest.mark.shared
