@@ -36,7 +36,11 @@ QUESTION_TYPES = {
         r"|\bkosten\b|\bkostet\b|\bhow\s+much\s+(?:\w+\s+)?(?:money|funding|grant|did\s+\w+\s+cost)\b|\bcost\b",
         re.I,
     ),
-    "date": re.compile(r"\bwann\b|\bdatum\b|an welchem tag|\bwhen\b|\bwhat date\b|\bwhich day\b", re.I),
+    "date": re.compile(
+        r"\bwann\b|\bdatum\b|an welchem tag|\bwhen\b|\bwhat date\b|\bwhich day\b|\bby when\b"
+        r"|\bwelche[nmrs]?\s+(?:\w+\s+)?(?:\w*termin|zeitpunkt|stichtag)\b",
+        re.I,
+    ),
     "names": re.compile(
         r"\bwelche[nmrs]?\b|\bwer\b|\bwen\b|\bwem\b|\bwho\b|\bwhom\b|\bwhich\b|\bnamen?\b", re.I
     ),
@@ -254,7 +258,7 @@ class Question:
         >>> q = Question.read("Wann soll das Stadtteilhaus fertig sein, und welcher Termin wurde genannt?")
         >>> [(p.text, p.kinds, p.names) for p in q.parts]  # doctest: +NORMALIZE_WHITESPACE
         [('Wann soll das Stadtteilhaus fertig sein?', ('date',), ('stadtteilhaus',)),
-         ('welcher Termin wurde genannt?', ('names',), ('termin', 'stadtteilhaus'))]
+         ('welcher Termin wurde genannt?', ('date', 'names'), ('termin', 'stadtteilhaus'))]
         >>> len(Question.read("Wann und wo tagt der Stadtteilbeirat?").parts)
         1
         >>> len(Question.read("Wie viel Förderung bekommt sie für 2024 und wie viel ab 2025?").parts)

@@ -145,10 +145,13 @@ def month_period(year: int, month: int) -> tuple[date, date]:
 
 # What makes a sentence name a time for the answerer: a date or month in any spelling, a day and
 # month without the year ("am 22. Okt."), a date with a two-digit year, or a year after a word
-# that makes it a point in time ("bis 2029", "seit 2020", "in 2012").
+# that makes it a point in time ("bis 2029", "seit 2020", "in 2012") or names a part of it
+# ("Sommer 2026", "Ende 2025", "3. Quartal 2024", "spring 2025").
 _TIME_PHRASE = re.compile(
     rf"\b\d{{1,2}}\.\s?\d{{1,2}}\.\s?\d{{2}}(?:\d{{2}})?\b|\b\d{{1,2}}\.?\s+{MONTH}"
-    rf"|\b(?:Jahr(?:es)?|bis|ab|seit|in|until|since|by)\s+{YEAR}\b",
+    rf"|\b(?:Jahr(?:es)?|bis|ab|seit|in|until|since|by)\s+{YEAR}\b"
+    rf"|\b(?:Frühjahr|Frühling|Sommer|Herbst|Winter|Anfang|Mitte|Ende|Quartal|Q[1-4]|Halbjahr|spring|summer"
+    rf"|autumn|winter|early|mid|late|quarter)\s+{YEAR}\b",
     re.I,
 )
 
@@ -159,6 +162,9 @@ def time_phrases(text: str) -> list[tuple[int, int]]:
     >>> t = "Eine Antragsstellung ist bis Ende Februar 2025 möglich, die Sitzung am 3. Okt."
     >>> [t[a:b] for a, b in time_phrases(t)]
     ['Februar 2025', '3. Okt']
+    >>> t = "Die Eröffnung ist für Sommer 2026 geplant, der Umbau bis Ende 2027."
+    >>> [t[a:b] for a, b in time_phrases(t)]
+    ['Sommer 2026', 'Ende 2027']
     """
     spans = [(m.start, m.end) for m in date_mentions(text)]
     spans += [m.span() for m in _TIME_PHRASE.finditer(text)]
