@@ -825,6 +825,8 @@ def _compose(
         p = passages[c.passage]
         end = _with_announced_items(p.text, c.start, c.end)
         shown = c.summary or one_line(p.text[c.start : end])
+        if c.summary and dated:  # the state's label names the day: "Stand 22.10.2024: Gemeinderat, TOP 18"
+            shown = shown.replace(f", {german(dated[c.passage])}, ", ", ", 1)
         terms = set(content_terms(shown, language))
         repeated = not c.summary and _repeats(terms, said_terms)  # a result of another meeting is new
         if any(shown in earlier or earlier in shown for earlier in said) or repeated:

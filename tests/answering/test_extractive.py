@@ -231,6 +231,18 @@ def test_a_decision_answer_leads_with_the_items_recorded_decision_and_vote():
     )
     assert "beschließt nach Vorberatung" in result.citations[0].text
 
+    # With an earlier state of the matter quoted too, the state's label names the day, once.
+    vorlage = replace(
+        passage(
+            "Die Verwaltung schlägt dem Gemeinderat die Satzung zur Grundsteuer vor.", source="vorlage.txt"
+        ),
+        meeting_date=date(2021, 4, 8),
+    )
+    minutes, vorlage = replace(minutes, vorlage="2021/17"), replace(vorlage, vorlage="2021/17")
+    result = answer("Was hat der Gemeinderat zur Satzung zur Grundsteuer beschlossen?", minutes, vorlage)
+    assert result.text.startswith("Stand 22.04.2021: Stadtteilbeirat, TOP 14: Grundsteuerreform 2025: Der")
+    assert "Zuvor (08.04.2021): Die Verwaltung schlägt" in result.text
+
 
 def test_the_newest_state_of_a_matter_leads_and_the_earlier_one_is_marked_as_such():
     from dataclasses import replace
