@@ -155,6 +155,8 @@ _ROLL_CALL_SIDES = {
     "Abstain": re.compile(r"\babstain|\benthalt|\benthielt", re.I),
     "For": re.compile(r"\bwho\b.*\bvoted\s+for\b|\bin favour\b|\bdafür\b", re.I),
 }
+# How a record that lists the voters after its result line names each side ("Those voting nay:").
+_VOTING_SIDE = {"Against": "nay", "For": "yea"}
 # A question about an amendment, not the motion it amends.
 _AMENDMENT = re.compile(r"\bamendment|änderungsantrag|ergänzungsantrag", re.I)
 # How far before a vote line the motion it decides is looked for.
@@ -621,7 +623,11 @@ def _best_vote(
             if best is None or score > best.score:
                 label = f"{_item_label(p)}: " if p.agenda_item else ""
                 shown = p.text[start:end] if len(run) > 1 else vote.text
-                if side and (names := _roll_call_names(p.text[start:end], side)):
+                names = side and (
+                    _roll_call_names(p.text[start:end], side)
+                    or _voters_named_after(p.text[end : end + _VOTE_CONTEXT_CHARS], side)
+                )
+                if names:
                     shown = f"{shown} – {side}: {names}"
                 best = _Candidate(i, start, end, before, score, summary=label + one_line(shown))
     return best
@@ -643,6 +649,21 @@ def _roll_call_names(block: str, side: str) -> str | None:
     )
     names = one_line(rest[: stop.start()] if stop else rest)
     return names or None
+
+
+def _voters_named_after(text: str, side: str) -> str | None:
+    r"""The names a record lists after its result line under one side, as the Cleveland City
+    Record does ("Passed. Yeas 20. Nays 1." then "Those voting nay: Councilman Rybka.").
+
+    >>> after = "\nThose voting yea: Councilmen\nBritt, Zone.\nThose voting nay: Councilman\nRybka."
+    >>> _voters_named_after(after, "Against"), _voters_named_after(after, "For")
+    ('Rybka', 'Britt, Zone')
+    """
+    word = _VOTING_SIDE.get(side)
+    found = word and re.match(
+        rf"\s*(?:Those voting \w+:[^.]*\.\s*)*?Those voting {word}:\s*(?:Council\w*\s+)?([^.]+)\.", text, re.I
+    )
+    return one_line(found.group(1)) if found else None
 
 
 def _vote_runs(found: list[FoundVote]) -> list[list[FoundVote]]:

@@ -21,7 +21,7 @@ from typing import Literal
 VOTE_RECORD = re.compile(
     r"\b\d+\s*(Ja|Nein)\b|\b\d+\s*Enthaltung|\b\d+\s+(Gegen)?[Ss]timmen|(einstimmig|mehrheitlich)e?\s+(Zustimmung|Ablehnung)"
     r"|\beinstimmig\b|\bmehrheitlich\b|zur Kenntnis genommen"
-    r"|\b(For|Against|Abstain(ed)?)\b\W{0,3}\d+|\bcarried\b|\bunanimous|\bY-\d+",
+    r"|\b(For|Against|Abstain(ed)?)\b\W{0,3}\d+|\bcarried\b|\bunanimous|\bY-\d+|\b(Yeas|Nays)\s+\d+",
     re.I,
 )
 # Where a text records votes, by kind: a result or count in any council's spelling ("vote",
@@ -33,7 +33,7 @@ VOTE_MARKS: dict[VoteMarkKind, re.Pattern[str]] = {
     "vote": VOTE_RECORD,
     "vote_count": re.compile(
         r"\b\d+\s*(?:Ja|Nein)\b|\b\d+\s*Enthaltung|\b\d+\s+(?:Gegen)?[Ss]timmen"
-        r"|\b(?:For|Against|Abstain)\b\W{0,3}\d+"
+        r"|\b(?:For|Against|Abstain)\b\W{0,3}\d+|\b(?:Yeas|Nays)\s+\d+"
     ),
     "roll_call": re.compile(r"\b(?:For|Against|Abstain(?:ed)?)\b\W{0,3}\d+"),
     "roll_call_start": re.compile(r"^[ \t]*For\s*\(\d+\)", re.M),

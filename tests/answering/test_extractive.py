@@ -1,12 +1,16 @@
-"""The extractive answerer on hand-made passages: one behaviour each, no index needed."""
+"""The extractive answerer on hand-made passages and passages cut from corpus files: one
+behaviour each, no index needed."""
 
 from datetime import date
+
+import pytest
 
 from assistant.answering.extractive import ExtractiveAnswerer, _joined
 from assistant.answering.question import Question
 from assistant.core.answers import Citation, Passage, Reply
 from assistant.core.facts import read_facts
 from assistant.core.settings import AnswerSettings
+from tests.conftest import CORPUS
 
 
 def passage(text: str, source: str = "doc.txt", score: float = 0.9, subject: str | None = None) -> Passage:
@@ -434,3 +438,15 @@ def test_the_newest_version_of_a_statute_leads_unless_the_question_names_the_old
     )
     another = replace(newer, title="geschaeftsordnung 2026")  # not a version of the same statute
     assert answer(question, older, another).text.startswith("(2) Für die Stadtteile Anger/Bruck")
+
+
+@pytest.mark.shared
+def test_a_cleveland_vote_is_answered_with_the_members_voting_against():
+    record = (CORPUS / "cleveland-city-record/1998/1998-06-10.txt").read_text(encoding="utf-8")
+    start = record.index("Ord. No. 1041-98.")
+    end = record.index("Those voting nay", start) + 60
+    result = answer(
+        "How did the Council vote on Ordinance No. 1041-98 with CSX, and who voted against it?",
+        passage(record[start:end], source="cleveland-city-record/1998/1998-06-10.txt"),
+    )
+    assert "Passed. Yeas 20. Nays 1. – Against: Rybka [1]" in result.text
