@@ -11,6 +11,16 @@ from assistant.core.documents import AgendaItem
 from assistant.core.facts import read_facts
 from assistant.core.text import LIST_ITEM
 
+# A line that names who chaired a meeting: "PRESENT: Mr G Cooke (Chairman)", "President of Council,
+# Kevin J. Kelley, in the Chair.", "Mayor Adams, Presiding", "Vorsitz: Oberbürgermeister Dr. Frank
+# Mentrup", "Vorsitzender: Günter Winkelmann", "Der Vorsitzende, Herr Winkelmann, eröffnet …",
+# "… convened … with Director Langhenry presiding." (not "Presiding and Administrative Judge").
+CHAIR_LINE = re.compile(
+    r"\((?:Chair(?:man|woman|person)?)\)|\bin the Chair\b|\b(?i:presid(?:ing|ed))\b(?!\s+and\b)"
+    r"|\bchaired by\b"
+    r"|\bVorsitz(?:ende[rn]?)?\s*:|\bVorsitzende[rn]?,\s+(?:Herr|Frau)\b|\bSitzungsleitung\b"
+    r"|\bunter\s+(?:dem\s+)?Vorsitz\s+(?:von\s+)?[A-ZÄÖÜ]|\bleitet(?:e)?\s+die\s+Sitzung\b"
+)
 # A sentence left open for the list that completes it: "Der Gemeinderat beschließt, dass".
 _OPEN_CLAUSE = re.compile(r"(?:,|\b(?:dass|daß|that))$", re.I)
 # A sentence that announces a list which follows it.

@@ -36,6 +36,13 @@ QUESTION_TYPES = {
         r"|\bkosten\b|\bkostet\b|\bhow\s+much\s+(?:\w+\s+)?(?:money|funding|grant|did\s+\w+\s+cost)\b|\bcost\b",
         re.I,
     ),
+    # Who chaired a meeting: answered by the line naming its chair (`passages.CHAIR_LINE`).
+    "chair": re.compile(
+        r"\bwho\s+(?:chaired|presided|was\s+in\s+the\s+chair|was\s+(?:the\s+)?(?:chair(?:man|woman|person)?|presiding))"
+        r"|\bpresided\s+over\b|\bwer\s+(?:leitete\s+die\s+(?:\w+\s+)?Sitzung|hat(?:te)?\s+(?:den\s+)?Vorsitz"
+        r"|führte\s+den\s+Vorsitz|war\s+(?:\w+\s+){0,3}Vorsitzende[rn]?)\b|\bSitzungsleitung\b",
+        re.I,
+    ),
     "date": re.compile(
         r"\bwann\b|\bdatum\b|an welchem tag|\bwhen\b|\bwhat date\b|\bwhich day\b|\bby when\b"
         r"|\bwelche[nmrs]?\s+(?:\w+\s+)?(?:\w*termin|zeitpunkt|stichtag)\b",
@@ -135,6 +142,8 @@ def question_types(question: str) -> list[str]:
     ['vote', 'number']
     >>> question_types("Wie viel bekommt ein Haushalt?"), question_types("Wie viel Fördergeld gab es?")
     (['number'], ['number', 'amount'])
+    >>> question_types("Who presided over the meeting?"), question_types("Wer leitete die Sitzung?")
+    (['chair', 'names'], ['chair', 'names'])
     """
     return [kind for kind, pattern in QUESTION_TYPES.items() if pattern.search(question)]
 

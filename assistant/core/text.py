@@ -112,22 +112,27 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     """Spans of the sentences of `text`, whitespace trimmed.
 
     A sentence ends at `.`, `!` or `?` before an upper-case letter or digit, unless the word
-    before the dot is an abbreviation ("Dr.", "Nr.", "z. B.") or a one- or two-digit ordinal
-    ("22. Oktober", "3. Plenarsitzung"). A line break also ends a sentence after `:` `;` or
-    `)`, before a list item or agenda line, around table rows (lines with tabs), and at a blank
-    line unless the next paragraph starts in lower case: minutes put votes, tables and headings
-    ("Erläuterungen") on lines of their own without a full stop. A run of more than
+    before the dot is an abbreviation ("Dr.", "Nr.", "z. B."), a one- or two-digit ordinal
+    ("22. Oktober", "3. Plenarsitzung") or an initial ("Kevin J. Kelley"). A line break also ends
+    a sentence after `:` `;` or `)`, before a list item or agenda line, around table rows (lines
+    with tabs), and at a blank line unless the next paragraph starts in lower case: minutes put
+    votes, tables and headings ("Erläuterungen") on lines of their own without a full stop. A run of more than
     `LONG_SENTENCE` characters without an end is split into its lines.
 
     >>> t = "Die Sitzung am 22. Oktober leitete Dr. Mentrup. Abstimmungsergebnis:\\nTOP 14: Zustimmung"
     >>> [t[a:b] for a, b in sentence_spans(t)]
     ['Die Sitzung am 22. Oktober leitete Dr. Mentrup.', 'Abstimmungsergebnis:', 'TOP 14: Zustimmung']
+    >>> len(sentence_spans("Called to order with the President of Council, Kevin J. Kelley, in the Chair."))
+    1
     """
     cuts = set()
     for m in _SENTENCE_END.finditer(text):
         if text[m.start()] == ".":
             word = re.search(r"([\wäöüßÄÖÜ]+)$", text[max(0, m.start() - 20) : m.start()])
-            if word and (word.group(1).lower() in _ABBREVIATIONS or re.fullmatch(r"\d{1,2}", word.group(1))):
+            if word and (
+                word.group(1).lower() in _ABBREVIATIONS
+                or re.fullmatch(r"\d{1,2}|[A-ZÄÖÜ]", word.group(1))  # an ordinal, an initial
+            ):
                 continue
         cuts.add(m.end())
     pos = 0

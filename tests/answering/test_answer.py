@@ -85,6 +85,30 @@ def test_english_question_over_english_minutes(assistant):
 
 
 @pytest.mark.parametrize(
+    ("question", "chair", "source"),
+    [
+        (
+            "Who chaired the County Council meeting on 13 February 2025?",
+            "Mr B J Sweetland (Chairman)",
+            KENT_FEB,
+        ),
+        (
+            "Wer hatte den Vorsitz in der Sitzung des Gemeinderats am 22. Oktober 2024?",
+            "Vorsitzender: Oberbürgermeister Dr. Frank Mentrup",
+            KARLSRUHE_TOP14,
+        ),
+    ],
+)
+def test_who_chaired_a_meeting_is_answered_by_the_line_naming_its_chair(assistant, question, chair, source):
+    """The attendance header is far from the question in the embedding space: retrieval adds the
+    chunks of the best documents that name a chair, and the lead must be such a line."""
+    answer = assistant.ask(question)
+    lead = answer.text.split(" [1]")[0]
+    assert chair in lead
+    assert answer.citations[0].source == source
+
+
+@pytest.mark.parametrize(
     "question",
     [
         "Wie hoch ist der Eintrittspreis im Zoo?",
