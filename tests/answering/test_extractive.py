@@ -371,6 +371,23 @@ def test_a_person_named_with_a_title_answers_who():
     )
 
 
+def test_the_line_naming_the_chair_of_the_dated_meeting_answers_who_chaired_it():
+    from dataclasses import replace
+
+    minutes = replace(
+        passage(
+            "Election of Chair\n\nMr Hood proposed Mr Cooke to Chair the meeting.\n\n"
+            "2. RESOLVED that Mr Cooke be elected to Chair the meeting.\n\n"
+            "The Leader of the Council, Mr Gough, introduced the report on devolution."
+        ),
+        meeting_date=date(2025, 1, 9),
+    )
+    result = answer("Who chaired the County Council meeting on 9 January 2025?", minutes)
+    assert result.text.split(" [1]")[0].endswith("2. RESOLVED that Mr Cooke be elected to Chair the meeting.")
+    undated = answer("Who chaired the County Council meeting on 9 February 2025?", minutes)
+    assert undated.abstained  # the minutes of another day
+
+
 def test_a_yes_no_question_on_a_decision_is_answered_yes_or_no_first():
     from dataclasses import replace
 
