@@ -116,8 +116,8 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     ("22. Oktober", "3. Plenarsitzung") or an initial ("Kevin J. Kelley"). A line break also ends
     a sentence after `:` `;` or `)`, before a list item or agenda line, around table rows (lines
     with tabs), and at a blank line unless the next paragraph starts in lower case: minutes put
-    votes, tables and headings ("Erläuterungen") on lines of their own without a full stop. A run of more than
-    `LONG_SENTENCE` characters without an end is split into its lines.
+    votes, tables and headings ("Erläuterungen") on lines of their own without a full stop. A run
+    of more than `LONG_SENTENCE` characters without an end is split into its lines.
 
     >>> t = "Die Sitzung am 22. Oktober leitete Dr. Mentrup. Abstimmungsergebnis:\\nTOP 14: Zustimmung"
     >>> [t[a:b] for a, b in sentence_spans(t)]
