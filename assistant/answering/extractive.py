@@ -72,7 +72,7 @@ from assistant.answering.question import Question
 from assistant.answering.question_filters import committee_patterns
 from assistant.answering.sentence_model import SentenceModel
 from assistant.core.answers import Citation, Passage, Reply
-from assistant.core.dates import german
+from assistant.core.dates import YEAR, german
 from assistant.core.doc_types import DECISION_RECORDS
 from assistant.core.documents import AgendaItem
 from assistant.core.settings import AnswerSettings
@@ -190,7 +190,7 @@ _SPEAKER = re.compile(r"\b(?:(?i:ich|wir|uns|unsere?[nmrs]?|mein[enmrs]?|we|our|
 # A number that counts: not an ordinal ("2. Sitzung", "3. Nachtrag" name which one, not how
 # many), nor a clock time ("18:30 Uhr", "7 p.m.": the group matches them and is empty).
 _COUNT = re.compile(r"\b\d{1,2}(?:[:.]\d{2})?\s*(?:Uhr\b|[ap]\.m\.)|(\d+)(?!\d|\.\s+[A-Za-zÄÖÜäöü])", re.I)
-_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+_YEAR = re.compile(rf"\b{YEAR}\b")
 _ENUMERATION = re.compile(r"^\s*(?:\(\d{1,2}\)|\d{1,2}[.)]|[a-z]\)|\([a-z]\)|§\s*\d+)\s*")
 
 
@@ -1097,7 +1097,7 @@ def _written(number: str) -> list[str]:
     >>> _written("2020/2021"), _written("400/2020"), _written("2026/27")
     (['2020/2021', '2020', '2021'], ['400/2020'], ['2026/27'])
     """
-    years = re.fullmatch(r"((?:19|20)\d\d)[/-]((?:19|20)\d\d)", number)
+    years = re.fullmatch(rf"({YEAR})[/-]({YEAR})", number)
     if years and 0 < int(years[2]) - int(years[1]) <= _YEAR_SPAN:
         return [number, *(str(y) for y in range(int(years[1]), int(years[2]) + 1))]
     return [number]
