@@ -66,6 +66,18 @@ _COMMITTEE_PATTERNS = [
 _VERSION_OF = re.compile(r"\bvom\s+\S+(?:\s+\S+){0,2}?\s+(?:i\.\s*d\.\s*F\.|in der Fassung)\s+vom\s+$")
 
 
+# The minutes of an earlier meeting, approved or put on the agenda ("3. Minutes of the Meeting held
+# on 9 January", "Genehmigung der Niederschrift der Sitzung vom …"): their date is not this meeting's.
+_EARLIER_MINUTES = re.compile(
+    r"\bminutes\s+of\s+the\s+(?:last\s+|previous\s+)?meeting\s+held\s+on\s+(?:\w+,?\s+)?$"
+    r"|\b(?:Genehmigung|Feststellung)\s+(?:der|des)\s+(?:Niederschrift|Protokolls?)\b[^\n]{0,60}$",
+    re.I,
+)
+
+# A document that opens as an agenda prints its meeting's date first.
+_AGENDA_HEAD = re.compile(r"\s*(?:AGENDA|Tagesordnung|Einladung)\b", re.I)
+
+
 def parse_date(text: str) -> date | None:
     """The meeting date in `text`: a date right after a word like "am", "Sitzung",
     "held" wins over the first date (which is often the printing date). A statute's current
@@ -78,6 +90,16 @@ def parse_date(text: str) -> date | None:
     datetime.date(2025, 2, 13)
     >>> parse_date("Satzung vom 20.02.2020 i. d. F. vom 26.02.2026 / In Kraft getreten am 01.05.2026")
     datetime.date(2026, 2, 26)
+
+    The minutes of an earlier meeting that a document approves or puts on its agenda date that
+    meeting, not this one; an agenda's first date is its meeting's:
+
+    >>> parse_date("AGENDA\\nCABINET\\nThursday, 30th January, 2025\\n3. Minutes of the Meeting held on 9th "
+    ...            "January 2025\\n(During these items the meeting is closed)\\nWednesday, 22 January 2025")
+    datetime.date(2025, 1, 30)
+    >>> parse_date("PANEL – 10th December 2024\\nMINUTES of the meeting held in the Darent Room.\\n"
+    ...            "1. Minutes of the meeting held on 29 October 2024")
+    datetime.date(2024, 12, 10)
     """
     found = date_mentions(text, months=False)
     if not found:
@@ -85,8 +107,11 @@ def parse_date(text: str) -> date | None:
     for m in found:
         if _VERSION_OF.search(text[max(0, m.start - 60) : m.start]):
             return m.first
+    if _AGENDA_HEAD.match(text):
+        return found[0].first
     for m in found:
-        if _MEETING_MARKER.search(text[max(0, m.start - 120) : m.start]):
+        before = text[max(0, m.start - 120) : m.start]
+        if _MEETING_MARKER.search(before) and not _EARLIER_MINUTES.search(before):
             return m.first
     return found[0].first
 

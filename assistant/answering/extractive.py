@@ -69,11 +69,11 @@ from assistant.answering.passages import (
     versions,
 )
 from assistant.answering.question import Question
-from assistant.answering.question_filters import committee_patterns
+from assistant.answering.question_filters import committee_patterns, meeting_day
 from assistant.answering.sentence_model import SentenceModel
 from assistant.core.answers import Citation, Passage, Reply
 from assistant.core.dates import YEAR, german
-from assistant.core.doc_types import DECISION_RECORDS
+from assistant.core.doc_types import ANNOUNCEMENTS, DECISION_RECORDS
 from assistant.core.documents import AgendaItem
 from assistant.core.settings import AnswerSettings
 from assistant.core.text import LIST_ITEM, Language, content_terms, sentence_spans
@@ -375,7 +375,12 @@ class ExtractiveAnswerer:
             if c.typed
             and not (
                 question.asks_decision
-                and (c.features["call_up"] or c.features["speaker"] or _is_heading(passages[c.passage], c))
+                and (
+                    c.features["call_up"]
+                    or c.features["speaker"]
+                    or _is_heading(passages[c.passage], c)
+                    or passages[c.passage].doc_type in ANNOUNCEMENTS
+                )
             )
         ]
         best = max([c for c in typed if c.passage in grounded] or typed, key=lambda c: c.score, default=None)
@@ -1051,16 +1056,24 @@ def _with_announced_items(text: str, start: int, end: int) -> int:
 
 
 def _unfounded(question: Question, cited: list[Passage]) -> list[str]:
-    """What the question names that the passages of the answer do not hold: each is a premise.
-    A date ("am 19. November 2024" is not answered by the minutes of 22 October, however well
-    they match otherwise), every number (a year, an item, a file number: "im Jahr 2023" is
-    not answered by passages that never mention 2023), every committee of the index it names
-    (`Question.bodies`: how the Sportausschuss voted is not answered by the UVPA's result),
-    every place (`Question.places`: what the Stadt Erlangen pays is not answered by what
-    Karlsruhe pays), which may also stand in the file's path ("karlsruhe-oparl/…"), and the
-    words of every title it quotes (the votes on 'den CDU-Antrag "Grüne Welle für Karlsruhe"' are
-    not those on the Grundsteuer)."""
-    held = set().union(*(dates_of(p) for p in cited))
+    """What the question names that the passages of the answer do not hold: each is a premise. A date ("am
+    19. November 2024" is not answered by the minutes of 22 October, however well they match otherwise,
+    nor by a passage of them that names 19 November: the meeting day of a committee the question names is
+    held by that committee's records of that day only), every number (a year, an item, a file number: "im
+    Jahr 2023" is not answered by passages that never mention 2023), every committee of the index it names
+    (`Question.bodies`: how the Sportausschuss voted is not answered by the UVPA's result), every place
+    (`Question.places`: what the Stadt Erlangen pays is not answered by what Karlsruhe pays), which may
+    also stand in the file's path ("karlsruhe-oparl/…"), and the words of every title it quotes (the votes
+    on 'den CDU-Antrag "Grüne Welle für Karlsruhe"' are not those on the Grundsteuer)."""
+    day = meeting_day(question.text)
+
+    def held_by(p: Passage) -> set[date]:
+        # The records of a named body's meeting on another day do not hold the day asked about,
+        # whatever dates they mention ("29. Oktober 2024", the day the minutes were written).
+        own = p.meeting_date and p.committee in question.bodies and p.doc_type in DECISION_RECORDS
+        return dates_of(p) - {day} if own and p.meeting_date != day else dates_of(p)
+
+    held = set().union(*(held_by(p) for p in cited))
     missing = (
         [german(d) for d in sorted(question.dates - held)]
         if question.dates and not question.dates & held

@@ -14,12 +14,13 @@ from assistant.core.text import LIST_ITEM
 # A line that names who chaired a meeting: "PRESENT: Mr G Cooke (Chairman)", "President of Council,
 # Kevin J. Kelley, in the Chair.", "Mayor Adams, Presiding", "Vorsitz: Oberbürgermeister Dr. Frank
 # Mentrup", "Vorsitzender: Günter Winkelmann", "Der Vorsitzende, Herr Winkelmann, eröffnet …",
+# "Vorsitzende KA Thiele verweist …" (not "Vorsitzender der Geschäftsführung"),
 # "… convened … with Director Langhenry presiding." (not "Presiding and Administrative Judge"),
 # "RESOLVED that Mr Cooke be elected to Chair the meeting.".
 CHAIR_LINE = re.compile(
     r"\((?:Chair(?:man|woman|person)?)\)|\bin the Chair\b|\b(?i:presid(?:ing|ed))\b(?!\s+and\b)"
     r"|\bchaired by\b|\b(?i:elected to chair)\b|\bzu[mr]\s+(?:Vorsitzenden|Sitzungsleiter(?:in)?)\s+gewählt\b"
-    r"|\bVorsitz(?:ende[rn]?)?\s*:|\bVorsitzende[rn]?,\s+(?:Herr|Frau)\b|\bSitzungsleitung\b"
+    r"|\bVorsitz(?:ende[rn]?)?\s*:|\bVorsitzende[rn]?,?\s+(?:Herr|Frau|[A-Z]{2}\s+[A-ZÄÖÜ][a-zäöüß]+\b)|\bSitzungsleitung\b"
     r"|\bunter\s+(?:dem\s+)?Vorsitz\s+(?:von\s+)?[A-ZÄÖÜ]|\bleitet(?:e)?\s+die\s+Sitzung\b"
 )
 # A sentence left open for the list that completes it: "Der Gemeinderat beschließt, dass".

@@ -39,8 +39,8 @@ QUESTION_TYPES = {
     # Who chaired a meeting: answered by the line naming its chair (`passages.CHAIR_LINE`).
     "chair": re.compile(
         r"\bwho\s+(?:chaired|presided|was\s+in\s+the\s+chair|was\s+(?:the\s+)?(?:chair(?:man|woman|person)?|presiding))"
-        r"|\bpresided\s+over\b|\bwer\s+(?:leitete\s+die\s+(?:\w+\s+)?Sitzung|hat(?:te)?\s+(?:den\s+)?Vorsitz"
-        r"|führte\s+den\s+Vorsitz|war\s+(?:\w+\s+){0,3}Vorsitzende[rn]?)\b|\bSitzungsleitung\b",
+        r"|\bpresided\s+over\b|\bwer\s+(?:leitete\s+die\s+(?:\w+\s+)?Sitzung|(?:hat(?:te)?|führte)\b.{0,80}\bden\s+Vorsitz"
+        r"|war\s+(?:\w+\s+){0,3}Vorsitzende[rn]?)\b|\bSitzungsleitung\b",
         re.I,
     ),
     "date": re.compile(
@@ -62,8 +62,8 @@ _PLURAL = re.compile(
 )
 # A question about what a body decided or whom it elected.
 _DECISION = re.compile(
-    r"beschlossen|beschließt|beschluss|gewählt|genehmigt|entschieden|verwiesen|zugestimmt"
-    r"|\b(?:decided|resolved|agreed|elected|approved|adopted|referred)\b",
+    r"beschlossen|beschließ(?:t|en)|beschluss|gewählt|genehmigt|entschie(?:den|d)|entscheide[tn]|verwiesen|zugestimmt"
+    r"|\b(?:decide[sd]?|resolve[sd]?|agree[sd]?|elect(?:ed|s)?|approve[sd]?|adopt(?:ed|s)?|refer(?:red|s)?)\b",
     re.I,
 )
 # A question about what came of something in the end, or its latest state: answered by the last

@@ -111,6 +111,19 @@ date_to=datetime.date(2024, 11, 5), doc_type=None, agenda_item=None, vorlage=Non
     )
 
 
+def meeting_day(question: str) -> date | None:
+    """The day of the meeting the question asks about, where it names one day (not a fact's date:
+    "bis zum 31.12.2024").
+
+    >>> meeting_day("Was hat der Gemeinderat in seiner Sitzung vom 29. Oktober 2024 beschlossen?")
+    datetime.date(2024, 10, 29)
+    >>> meeting_day("Was gilt bis zum 31.12.2024?"), meeting_day("Was geschah im Oktober 2024?")
+    (None, None)
+    """
+    first, last = _meeting_dates(question)
+    return first if first is not None and first == last else None
+
+
 def _meeting_dates(question: str) -> tuple[date, date] | tuple[None, None]:
     """The days the question's meeting date covers (see the module docstring)."""
     spans = [s for s in _date_spans(question) if not _FACT_WORD.search(question[: s.start])]

@@ -78,6 +78,8 @@ DOC_TYPES = (
 MEETING_RECORDS = frozenset(t.label for t in DOC_TYPES if t.meeting)
 # Where what a body decided is recorded (rather than proposed).
 DECISION_RECORDS = frozenset(t.label for t in DOC_TYPES if t.decisions)
+# Files of a meeting that only announce what it will take up: they never record a decision.
+ANNOUNCEMENTS = MEETING_RECORDS - DECISION_RECORDS
 
 _IN_TEXT = re.compile("|".join(rf"(?P<t{i}>\b(?:{t.in_text}))" for i, t in enumerate(DOC_TYPES)))
 _IN_REGISTRY = [(re.compile(t.in_registry, re.I), t.label) for t in DOC_TYPES if t.in_registry]

@@ -116,6 +116,32 @@ def test_a_date_in_the_question_is_a_premise_the_source_must_meet():
     assert "41 Ja, 5 Nein" in right_day.text
 
 
+def test_the_minutes_of_another_day_do_not_hold_the_day_asked_about_by_naming_it():
+    from dataclasses import replace
+
+    # the minutes of 22 October, written on 29 October, as Karlsruhe prints them
+    text = (
+        "29. Oktober 2024\n\nDer Gemeinderat beschließt in seiner Sitzung einstimmig die Berufung der "
+        "Mitglieder des Schulausschusses."
+    )
+    minutes = replace(
+        passage(text, subject="TOP 7: Berufung in den Schulausschuss"),
+        committee="Gemeinderat",
+        meeting_date=date(2024, 10, 22),
+        doc_type="Niederschrift",
+    )
+    asked = replace(
+        Question.read("Was hat der Gemeinderat in seiner Sitzung vom 29. Oktober 2024 beschlossen?"),
+        bodies=("Gemeinderat",),
+    )
+    other_day = ExtractiveAnswerer(AnswerSettings()).answer(asked, [minutes])
+    assert other_day.abstained and "„29.10.2024“" in other_day.text
+    own_day = ExtractiveAnswerer(AnswerSettings()).answer(
+        asked, [replace(minutes, meeting_date=date(2024, 10, 29))]
+    )
+    assert own_day.text.startswith("Der Gemeinderat beschließt in seiner Sitzung einstimmig")
+
+
 def test_the_neighbouring_sentence_that_completes_the_answer_comes_with_it():
     text = (
         "Zeitplan\n\nDie Online-Antragsstellung für das Förderprogramm soll am 12. Januar 2025 "
@@ -469,3 +495,19 @@ def test_a_cleveland_vote_is_answered_with_the_members_voting_against():
         passage(record[start:end], source="cleveland-city-record/1998/1998-06-10.txt"),
     )
     assert "Passed. Yeas 20. Nays 1. – Against: Rybka [1]" in result.text
+
+
+@pytest.mark.parametrize(
+    ("line", "names_chair"),
+    [
+        ("Vorsitzende KA Thiele verweist auf die Vorlage.", True),
+        ("Der Vorsitzende, Herr Winkelmann, eröffnet die Sitzung.", True),
+        ("PRESENT: Mr B J Sweetland (Chairman), Mr Cooke", True),
+        ("Vorsitzender der Geschäftsführung der Agentur für Arbeit Mettmann", False),
+        ("Presiding and Administrative Judge of the Court", False),
+    ],
+)
+def test_a_line_naming_a_meetings_chair(line, names_chair):
+    from assistant.answering.passages import CHAIR_LINE
+
+    assert bool(CHAIR_LINE.search(line)) is names_chair

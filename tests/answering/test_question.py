@@ -13,6 +13,7 @@ CASES = [
     ("How did the County Council vote on the budget?", ["vote"]),
     ("What total Council Tax requirement did Kent agree?", ["number"]),
     ("Was steht in der Satzung über Ortsbeiräte?", []),
+    ("Wer hatte im Sozialausschuss des Kreises Mettmann am 08.02.2021 den Vorsitz?", ["chair", "names"]),
 ]
 
 
@@ -27,3 +28,16 @@ def test_vote_questions_are_searched_with_the_wording_of_vote_records():
     assert "For, Against" in Question.read("How did the council vote on the budget?").search_text
     plain = "Welche Städte haben Mittel beantragt?"
     assert Question.read(plain).search_text == plain
+
+
+@pytest.mark.parametrize(
+    ("question", "asks"),
+    [
+        ("What did Cabinet decide about the Family Hubs?", True),
+        ("What did Kent County Council resolve on 13 March 2025?", True),
+        ("Was wollte der Gemeinderat beschließen?", True),
+        ("What did the Leader say about the budget?", False),
+    ],
+)
+def test_questions_on_what_was_decided(question, asks):
+    assert Question.read(question).asks_decision is asks

@@ -60,6 +60,22 @@ CASES = [
     # a statute's current version: "vom 20.02.2020 i. d. F. vom 26.02.2026", and its first one
     (ERLANGEN_SATZUNG_2026, None, "2026-02-26", None, None),
     ("erlangen-sbr-buechenbach/recht/ortsbeiraete_140_00_satzung_2020.pdf", None, "2020-02-20", None, None),
+    # minutes that approve the previous meeting's ("Minutes of the meeting held on 29 October
+    # 2024"), and an agenda that puts them on its list: each dated by its own meeting
+    (
+        "kent-county-council/full_council/2025-03-13/originals/CPP Minutes 10.12.24.pdf",
+        None,
+        "2024-12-10",
+        None,
+        None,
+    ),
+    (
+        "kent-county-council/cabinet/2025-01-30/originals/Agenda frontsheet 30th-Jan-2025 10.00 Cabinet.pdf",
+        None,
+        "2025-01-30",
+        None,
+        None,
+    ),
 ]
 
 
