@@ -51,13 +51,15 @@ declined too.
 """
 
 import dataclasses
+import itertools
 import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from assistant.answering.passages import (
     CHAIR_LINE,
+    VENUE_LINE,
     announces_list,
     citation,
     dates_of,
@@ -69,10 +71,10 @@ from assistant.answering.passages import (
     versions,
 )
 from assistant.answering.question import Question
-from assistant.answering.question_filters import committee_patterns, meeting_day
+from assistant.answering.question_filters import Period, committee_patterns, meeting_day, meeting_periods
 from assistant.answering.sentence_model import SentenceModel
 from assistant.core.answers import Citation, Passage, Reply
-from assistant.core.dates import YEAR, german
+from assistant.core.dates import YEAR, date_mentions, german
 from assistant.core.doc_types import ANNOUNCEMENTS, DECISION_RECORDS
 from assistant.core.documents import AgendaItem
 from assistant.core.settings import AnswerSettings
@@ -97,6 +99,7 @@ _SENTENCE_HAS = {
         r"|million|billion)?\s*(?:€|\bEUR\b|\bEuro\b|\bCent\b|\bcents?\b|\bpence\b|\bpounds?\b|\bdollars?\b|£)"
     ),
     "chair": CHAIR_LINE,
+    "venue": VENUE_LINE,
     # several names, or a person named with a title ("Mr G Cooke", "Stadträtin Kögler")
     "names": re.compile(
         r"[A-ZÄÖÜ][\wäöüß.-]+(?:,\s*[A-ZÄÖÜ][\wäöüß.-]+)*,?\s+(und|and|sowie)\s+[A-ZÄÖÜ]"
@@ -117,7 +120,9 @@ _FRAME_TERM = re.compile(
 # "how many" question not by one without a number, one on who chaired a meeting not by one that
 # names no chair ("PRESENT: Mr G Cooke (Chairman)", `CHAIR_LINE`). Measured on the
 # gold set: putting "number" first loses three vote questions to win one ("how many people voted").
-_STRICT_TYPES = ("vote", "chair", "amount", "number", "date")
+_STRICT_TYPES = ("vote", "chair", "venue", "amount", "number", "date")
+# Kinds of fact a meeting's record states in its header: who chaired it, where it took place.
+_MEETING_HEADER = ("chair", "venue")
 MAX_LIST_ITEMS = 8
 # How a vote result quoted apart from its Beschluss is introduced.
 _RESULT = {"de": "Abstimmungsergebnis", "en": "Vote"}
@@ -191,6 +196,10 @@ _SPEAKER = re.compile(r"\b(?:(?i:ich|wir|uns|unsere?[nmrs]?|mein[enmrs]?|we|our|
 # many), nor a clock time ("18:30 Uhr", "7 p.m.": the group matches them and is empty).
 _COUNT = re.compile(r"\b\d{1,2}(?:[:.]\d{2})?\s*(?:Uhr\b|[ap]\.m\.)|(\d+)(?!\d|\.\s+[A-Za-zÄÖÜäöü])", re.I)
 _YEAR = re.compile(rf"\b{YEAR}\b")
+# The preposition of a date in a question, and how many words may join two dates of one list
+# ("im November 2024 und im Juni 2025", "on May 22, 2019 and who on May 29, 2019"): `_alone`.
+_BEFORE_DATE = re.compile(r"(?:\b(?:im|am|vom|in|on|of)\s+)?$", re.I)
+_LIST_GAP_WORDS = 3
 _ENUMERATION = re.compile(r"^\s*(?:\(\d{1,2}\)|\d{1,2}[.)]|[a-z]\)|\([a-z]\)|§\s*\d+)\s*")
 
 
@@ -336,7 +345,8 @@ class ExtractiveAnswerer:
         whole = self._answer_one(question, passages)
         parts = question.parts
         if len(parts) < 2:
-            return whole
+            periods = meeting_periods(question.text)
+            return (self._per_meeting(question, passages, periods) if len(periods) > 1 else None) or whole
         replies = [self._answer_one(part, passages) for part in parts]
         if not whole.abstained:
             leads = [_lead_of(r) for r in replies if not r.abstained]
@@ -351,6 +361,29 @@ class ExtractiveAnswerer:
                 for part, r in zip(parts, replies, strict=True)
             ]
         )
+
+    def _per_meeting(
+        self, question: Question, passages: list[Passage], periods: list[Period]
+    ) -> Reply | None:
+        """A question on two or more meetings ("In welcher Schule tagte der Beirat im November
+        2024 und im Juni 2025?") answered for each from the passages of that meeting, as if it
+        named that meeting alone: one line each, headed by the date as the question wrote it. None
+        where one of them finds no answer (the whole question is answered as one then)."""
+        lines = []
+        for period in periods:
+            own = [p for p in passages if p.meeting_date and period.first <= p.meeting_date <= period.last]
+            text = _alone(question.text, period, periods)
+            if text is None:
+                return None
+            alone = replace(Question.read(text), bodies=question.bodies)
+            reply = self._answer_one(alone, own) if own else None
+            if reply is None or reply.abstained:
+                return None
+            lead = _lead_of(reply)
+            label = question.text[period.start : period.end]
+            lines.append(Reply(f"{label}: {lead.text}", lead.citations, False))
+        joined = _joined(lines)
+        return replace(joined, text="\n".join(_segments(joined.text)))
 
     def _answer_one(self, question: Question, passages: list[Passage]) -> Reply:
         language = question.language
@@ -392,14 +425,18 @@ class ExtractiveAnswerer:
             # vote to report: the item was taken note of.
             if top.features["context"] >= self._settings.min_coverage and _only_noted(passages[top.passage]):
                 return _no_vote_taken(_compose([top], passages), language)
-        # The line naming the chair of the meeting the question dates answers it, however few of
-        # the question's words it holds ("RESOLVED that Mr Cooke be elected to Chair the meeting.").
-        dated_chair = (
-            required == "chair" and bool(question.dates) and best is not None and best.passage in grounded
+        # The line naming the chair or the venue of the meeting the question dates answers it,
+        # however few of the question's words it holds ("RESOLVED that Mr Cooke be elected to Chair
+        # the meeting.", "Ort: Mönauschule").
+        dated_header = (
+            required in _MEETING_HEADER
+            and best is not None
+            and best.passage in grounded
+            and (bool(question.dates) or _dates_meeting(question, passages[best.passage]))
         )
         if (
             best is None
-            or (best.score < self._model.min_probability and not dated_chair)
+            or (best.score < self._model.min_probability and not dated_header)
             or self._far(passages)
         ):
             return Reply(ABSTAIN[language], [], True)
@@ -932,6 +969,27 @@ def _joined(replies: list[Reply]) -> Reply:
     return Reply(text, kept, False)
 
 
+def _alone(text: str, period: Period, periods: list[Period]) -> str | None:
+    """The question as if it named only `period` of its dates: the list of dates, with the
+    preposition before it, replaced by that one ("im November 2024 und im Juni 2025" → "im Juni
+    2025"). None where more than `_LIST_GAP_WORDS` words stand between two of the dates: those
+    words may say what is asked of each.
+
+    >>> q = "Wo tagte der Beirat im November 2024 und im Juni 2025?"
+    >>> [_alone(q, p, meeting_periods(q)) for p in meeting_periods(q)]
+    ['Wo tagte der Beirat im November 2024?', 'Wo tagte der Beirat im Juni 2025?']
+    >>> q = "Who was mayor according to the issues of June 1998, June 2004 and April 2016?"
+    >>> _alone(q, meeting_periods(q)[1], meeting_periods(q))
+    'Who was mayor according to the issues of June 2004?'
+    """
+    if any(len(text[a.end : b.start].split()) > _LIST_GAP_WORDS for a, b in itertools.pairwise(periods)):
+        return None
+    first_preposition = _BEFORE_DATE.search(text[: periods[0].start])[0]
+    own = text[period.start - len(_BEFORE_DATE.search(text[: period.start])[0]) : period.end]
+    kept = own if own != text[period.start : period.end] else first_preposition + own
+    return text[: periods[0].start - len(first_preposition)] + kept + text[periods[-1].end :]
+
+
 def _renumbered(text: str, number: dict[int, int]) -> str:
     return _MARKER.sub(lambda m: f"[{number.get(int(m.group(1)), int(m.group(1)))}]", text)
 
@@ -1188,6 +1246,12 @@ def _latest(passages: list[Passage], context: list[float]) -> set[int]:
         return set()
     newest = max(d for d in days if d is not None)
     return {i for i in on_topic if passages[i].meeting_date == newest}
+
+
+def _dates_meeting(question: Question, p: Passage) -> bool:
+    """The question names the day or month of the passage's meeting ("im November 2024")."""
+    day = p.meeting_date
+    return day is not None and any(m.first <= day <= m.last for m in date_mentions(question.text))
 
 
 def _idf(q_terms: list[str], sentences: list[set[str]]) -> dict[str, float]:

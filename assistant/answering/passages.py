@@ -23,6 +23,16 @@ CHAIR_LINE = re.compile(
     r"|\bVorsitz(?:ende[rn]?)?\s*:|\bVorsitzende[rn]?,?\s+(?:Herr|Frau|[A-Z]{2}\s+[A-ZÄÖÜ][a-zäöüß]+\b)|\bSitzungsleitung\b"
     r"|\bunter\s+(?:dem\s+)?Vorsitz\s+(?:von\s+)?[A-ZÄÖÜ]|\bleitet(?:e)?\s+die\s+Sitzung\b"
 )
+# A line that names where a meeting took place: "Ort: Mönauschule", an invitation's "2. Sitzung
+# Dienstag, 19.11.2024 18:30 Uhr Mönauschule, Aula", "MINUTES of a meeting of the Cabinet held in
+# the Council Chamber", "The meeting of the Board of Control convened in the Mayor's office".
+_PLACE_WORD = r"(?:[Ss]chule|[Ss]aal|[Hh]aus|[Hh]alle|[Zz]entrum|[Rr]aum|[Rr]äume|Aula|[Kk]irche|[Bb]ibliothek|Digital|[Oo]nline)"
+VENUE_LINE = re.compile(
+    r"^[ \t]*(?:Ort|Sitzungsort|Tagungsort|Venue|Location)\s*:"
+    rf"|\b\d{{1,2}}[:.]\d{{2}}\s*Uhr(?:[^\w\n]|\n(?!\n)){{1,4}}[^\n]{{0,30}}{_PLACE_WORD}"
+    r"|\b(?:held|convened|met)\s+(?:in|at)\s+the\s+[A-Z]",
+    re.M,
+)
 # A sentence left open for the list that completes it: "Der Gemeinderat beschließt, dass".
 _OPEN_CLAUSE = re.compile(r"(?:,|\b(?:dass|daß|that))$", re.I)
 # A sentence that announces a list which follows it.

@@ -43,6 +43,14 @@ QUESTION_TYPES = {
         r"|war\s+(?:\w+\s+){0,3}Vorsitzende[rn]?)\b|\bSitzungsleitung\b",
         re.I,
     ),
+    # Where a meeting took place: answered by the line naming its venue (`passages.VENUE_LINE`).
+    "venue": re.compile(
+        r"\bwo\b(?:\s+[\w.]+){0,8}?\s+(?:getagt|tagt(?:e|en)?|statt|stattgefunden|zusammen(?:gekommen|getreten))\b"
+        r"|\bin\s+welche[mr]\s+(?:\w+\s+)?(?:Schule|Raum|Saal|Gebäude|Räumen|Räumlichkeiten|Lokal)\b"
+        r"|\bwhere\s+(?:was|were|did)\b.{0,80}\b(?:held|meet|met|take\s+place|convene)\b|\bin\s+which\s+(?:room|building|venue)\b"
+        r"|\bwhat\s+venue\b",
+        re.I,
+    ),
     "date": re.compile(
         r"\bwann\b|\bdatum\b|an welchem tag|\bwhen\b|\bwhat date\b|\bwhich day\b|\bby when\b"
         r"|\bwelche[nmrs]?\s+(?:\w+\s+)?(?:\w*termin|zeitpunkt|stichtag)\b",

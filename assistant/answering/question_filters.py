@@ -72,7 +72,7 @@ _FIXED_WORDS = {"und", "für", "of", "the", "and", "city"}
 
 
 @dataclass(frozen=True)
-class _Span:
+class Period:
     """A date expression in the question: where it stands and the days it covers."""
 
     start: int
@@ -124,6 +124,25 @@ def meeting_day(question: str) -> date | None:
     return first if first is not None and first == last else None
 
 
+def meeting_periods(question: str) -> list[Period]:
+    """The meetings the question dates, where it dates two or more apart ("im November 2024 und im
+    Juni 2025"): none where one date lies within another ("for January 2011 at the January 12,
+    2011 session") or one is a fact's date ("bis zum 31.12.2024").
+
+    >>> [(p.first.isoformat(), p.last.isoformat()) for p in meeting_periods(
+    ...     "Wo tagte der Beirat im November 2024 und im Juni 2025?")]
+    [('2024-11-01', '2024-11-30'), ('2025-06-01', '2025-06-30')]
+    >>> meeting_periods("Was galt am 22.10.2024 bis zum 31.12.2024?")
+    []
+    """
+    spans = [s for s in _date_spans(question) if s.filters]
+    if len(spans) < 2 or any(_FACT_WORD.search(question[: s.start]) for s in spans):
+        return []
+    if any(a is not b and a.first <= b.first and b.last <= a.last for a in spans for b in spans):
+        return []
+    return sorted(spans, key=lambda s: s.start)
+
+
 def _meeting_dates(question: str) -> tuple[date, date] | tuple[None, None]:
     """The days the question's meeting date covers (see the module docstring)."""
     spans = [s for s in _date_spans(question) if not _FACT_WORD.search(question[: s.start])]
@@ -136,10 +155,10 @@ def _meeting_dates(question: str) -> tuple[date, date] | tuple[None, None]:
     return None, None
 
 
-def _date_spans(question: str) -> list[_Span]:
+def _date_spans(question: str) -> list[Period]:
     """Every date expression, longest readings first: a range, then full dates, months, marked
     years and paired years, each only where no earlier reading covers its text."""
-    found: list[_Span] = []
+    found: list[Period] = []
 
     def free(m: re.Match) -> bool:
         return not any(s.start < m.end() and m.start() < s.end for s in found)
@@ -149,16 +168,16 @@ def _date_spans(question: str) -> list[_Span]:
         end = _term(b, None)
         start = _term(a, end[1].year if end else None)
         if start and end and start[0] <= end[1]:
-            found.append(_Span(m.start(), m.end(), start[0], end[1]))
+            found.append(Period(m.start(), m.end(), start[0], end[1]))
     for d in date_mentions(question):
         if not any(s.start < d.end and d.start < s.end for s in found):
-            found.append(_Span(d.start, d.end, d.first, d.last))
+            found.append(Period(d.start, d.end, d.first, d.last))
     for m in _MARKED_YEAR.finditer(question):
         if free(m):
-            found.append(_Span(m.start(1), m.end(), date(int(m[1]), 1, 1), date(int(m[1]), 12, 31)))
+            found.append(Period(m.start(1), m.end(), date(int(m[1]), 1, 1), date(int(m[1]), 12, 31)))
     for m in _YEAR_PAIR.finditer(question):
         if free(m) and m[1] < m[2]:
-            found.append(_Span(m.start(), m.end(), date(int(m[1]), 1, 1), date(int(m[2]), 12, 31), False))
+            found.append(Period(m.start(), m.end(), date(int(m[1]), 1, 1), date(int(m[2]), 12, 31), False))
     return found
 
 

@@ -25,6 +25,7 @@ llama-index query engines can use it; our own services call `search()` and get t
 `Passage` values.
 """
 
+import re
 from abc import ABC, abstractmethod
 from dataclasses import asdict, dataclass, replace
 from datetime import date
@@ -34,7 +35,7 @@ from llama_index.core.base.base_retriever import BaseRetriever
 from llama_index.core.base.embeddings.base import BaseEmbedding
 from llama_index.core.schema import NodeWithScore, QueryBundle, TextNode
 
-from assistant.answering.passages import CHAIR_LINE, continued, ends_in_list, same_item
+from assistant.answering.passages import CHAIR_LINE, VENUE_LINE, continued, ends_in_list, same_item
 from assistant.answering.question import Question
 from assistant.core.answers import Passage
 from assistant.core.filters import FEW_ADMITTED, NO_FILTERS, AppliedFilters, Filters, best_admitted
@@ -43,9 +44,11 @@ from assistant.core.votes import printed_at
 from assistant.index.catalog import Catalog
 from assistant.index.vectors import IndexEmpty, VectorStore
 
-# Vote records, and the lines naming a meeting's chair, are added from this many of the best-ranked
-# documents.
+# Vote records, and the lines naming a meeting's chair or venue, are added from this many of the
+# best-ranked documents.
 VOTE_RECORD_SOURCES = 3
+# The header lines of a meeting's record that answer a kind of question (`Question.kinds`).
+HEADER_LINES = {"chair": CHAIR_LINE, "venue": VENUE_LINE}
 # Agenda items of this many of the best passages are followed to their other meetings (`_hearings`),
 # searched this deep by title; a title in more meetings than this is a recurring item.
 HEARING_SOURCES = 3
@@ -180,8 +183,8 @@ class CouncilRetriever(BaseRetriever):
         found = [
             self._continued(chunks[key].passage(similarity.get(key)), query) for key in top if key in chunks
         ]
-        if "chair" in query.question.kinds:
-            found += self._chairs(query, found)
+        if lines := [HEADER_LINES[kind] for kind in query.question.kinds if kind in HEADER_LINES]:
+            found += self._header_lines(query, found, lines)
         if not query.question.asks_decision:
             return found
         return found + self._records(query, found)
@@ -193,17 +196,22 @@ class CouncilRetriever(BaseRetriever):
         following = self._catalog.following(p.source, p.chunk_id, query.filters.readable)
         return continued(p, following) if following else p
 
-    def _chairs(self, query: Query, found: list[Passage]) -> list[Passage]:
-        """For a question on who chaired a meeting, the chunks of the best `VOTE_RECORD_SOURCES`
-        documents that name their chair (`CHAIR_LINE`: "PRESENT: Mr G Cooke (Chairman)", "Vorsitz:
-        …") and are not among `found`: the attendance header is rarely near the question."""
+    def _header_lines(self, query: Query, found: list[Passage], lines: list[re.Pattern]) -> list[Passage]:
+        """For a question on who chaired a meeting or where it took place, the chunks of the best
+        `VOTE_RECORD_SOURCES` documents holding such a line (`HEADER_LINES`: "PRESENT: Mr G Cooke
+        (Chairman)", "Ort: Mönauschule") and not among `found`: a record's header is rarely near
+        the question in either ranking."""
         seen = {p.chunk_id for p in found}
         best_sources = list(dict.fromkeys(p.source for p in found))[:VOTE_RECORD_SOURCES]
         keys = [k for k in self._catalog.keys_of_sources(best_sources, query.filters) if k not in seen]
         chunks = self._catalog.chunks(keys, query.filters.readable)
-        chairs = [chunks[k].passage(None) for k in keys if k in chunks and CHAIR_LINE.search(chunks[k].text)]
-        scores = self._vectors.similarities([p.chunk_id for p in chairs], query.vector)
-        return [replace(p, score=scores.get(p.chunk_id)) for p in chairs]
+        header = [
+            chunks[k].passage(None)
+            for k in keys
+            if k in chunks and any(line.search(chunks[k].text) for line in lines)
+        ]
+        scores = self._vectors.similarities([p.chunk_id for p in header], query.vector)
+        return [replace(p, score=scores.get(p.chunk_id)) for p in header]
 
     def _records(self, query: Query, found: list[Passage]) -> list[Passage]:
         """For a question on what was decided, the chunks of the best `VOTE_RECORD_SOURCES`
