@@ -26,7 +26,10 @@ CHAIR_LINE = re.compile(
 # A line that names where a meeting took place: "Ort: Mönauschule", an invitation's "2. Sitzung
 # Dienstag, 19.11.2024 18:30 Uhr Mönauschule, Aula", "MINUTES of a meeting of the Cabinet held in
 # the Council Chamber", "The meeting of the Board of Control convened in the Mayor's office".
-_PLACE_WORD = r"(?:[Ss]chule|[Ss]aal|[Hh]aus|[Hh]alle|[Zz]entrum|[Rr]aum|[Rr]äume|Aula|[Kk]irche|[Bb]ibliothek|Digital|[Oo]nline)"
+_PLACE_WORD = (
+    r"(?:[Ss]chule|[Ss]aal|[Hh]aus|[Hh]alle|[Zz]entrum|[Rr]aum|[Rr]äume|Aula"
+    r"|[Kk]irche|[Bb]ibliothek|Digital|[Oo]nline)"
+)
 VENUE_LINE = re.compile(
     r"^[ \t]*(?:Ort|Sitzungsort|Tagungsort|Venue|Location)\s*:"
     rf"|\b\d{{1,2}}[:.]\d{{2}}\s*Uhr(?:[^\w\n]|\n(?!\n)){{1,4}}[^\n]{{0,30}}{_PLACE_WORD}"

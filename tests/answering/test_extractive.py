@@ -511,3 +511,43 @@ def test_a_line_naming_a_meetings_chair(line, names_chair):
     from assistant.answering.passages import CHAIR_LINE
 
     assert bool(CHAIR_LINE.search(line)) is names_chair
+
+
+def _invitation(day: date, venue: str) -> Passage:
+    from dataclasses import replace
+
+    text = (
+        "Einladung\n\nStadtteilbeirat Büchenbach\n\n"
+        f"2. Sitzung Dienstag, {day:%d.%m.%Y} 18:30 Uhr {venue}\n\n"
+        "Ich darf Sie hiermit zu dieser Sitzung einladen."
+    )
+    return replace(
+        passage(text, source=f"einladung-{day}.pdf"),
+        committee="Stadtteilbeirat Büchenbach",
+        meeting_date=day,
+        doc_type="Einladung",
+    )
+
+
+def test_where_a_meeting_took_place_is_answered_by_the_line_naming_its_venue():
+    minutes = passage("Der Stadtteilbeirat Büchenbach spricht über die Sanierung der Schule am Mönaupark.")
+    result = answer(
+        "Wo hat der Stadtteilbeirat Büchenbach am 19.11.2024 getagt?",
+        minutes,
+        _invitation(date(2024, 11, 19), "Mönauschule, Aula"),
+    )
+    assert result.text.startswith("2. Sitzung Dienstag, 19.11.2024 18:30 Uhr Mönauschule, Aula [1]")
+
+
+def test_a_question_on_two_meetings_is_answered_for_each():
+    result = answer(
+        "In welcher Schule fanden die Sitzungen des Stadtteilbeirats Büchenbach im November 2024 und im "
+        "Juni 2025 statt?",
+        _invitation(date(2024, 11, 19), "Mönauschule, Aula"),
+        _invitation(date(2025, 6, 3), "Heinrich-Kirchner-Schule, Aula"),
+    )
+    assert result.text.split("\n") == [
+        "November 2024: 2. Sitzung Dienstag, 19.11.2024 18:30 Uhr Mönauschule, Aula [1]",
+        "Juni 2025: 2. Sitzung Dienstag, 03.06.2025 18:30 Uhr Heinrich-Kirchner-Schule, Aula [2]",
+    ]
+    assert [c.passage.meeting_date for c in result.citations] == [date(2024, 11, 19), date(2025, 6, 3)]
