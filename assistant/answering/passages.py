@@ -10,6 +10,7 @@ from assistant.core.dates import german, german_long
 from assistant.core.documents import AgendaItem
 from assistant.core.facts import read_facts
 from assistant.core.text import LIST_ITEM
+from assistant.core.votes import ROLL_CALL_RESULT
 
 # A line that names who chaired a meeting: "PRESENT: Mr G Cooke (Chairman)", "President of Council,
 # Kevin J. Kelley, in the Chair.", "Mayor Adams, Presiding", "Vorsitz: Oberbürgermeister Dr. Frank
@@ -36,6 +37,10 @@ VENUE_LINE = re.compile(
     r"|\b(?:held|convened|met)\s+(?:in|at)\s+the\s+[A-Z]",
     re.M,
 )
+# A count line of a roll call, as Kent prints each side: "For (52)", "Against (0)", "Abstain (11)".
+_ROLL_CALL_COUNT = re.compile(r"^[ \t]*(?:For|Against|Abstain(?:ed)?)\s*\(\d+\)[ \t]*$", re.M)
+# A paragraph of a roll call: a count line, or members' names ("Mr Baker, Mr Baldock, Mrs Bell, …").
+_ROLL_CALL_LINE = re.compile(r"(?:For|Against|Abstain(?:ed)?)\s*\(\d+\)|(?:(?:Mr|Mrs|Ms|Miss|Dr|Sir|Dame)\b)")
 # A sentence left open for the list that completes it: "Der Gemeinderat beschließt, dass".
 _OPEN_CLAUSE = re.compile(r"(?:,|\b(?:dass|daß|that))$", re.I)
 # A sentence that announces a list which follows it.
@@ -75,25 +80,55 @@ def ends_in_list(p: Passage) -> bool:
     return items > 0 and announces_list(paragraphs[items - 1])
 
 
-def continued(p: Passage, following: Passage) -> Passage:
-    """p with the list items that open `following`, the chunk its file places next, where that
-    goes on where p stops (a new paragraph on the same page): "folgende Straßenzüge: - Europakanal
-    - Goldwitzer Straße" is completed by "- Marienstraße … - Sixtusstraße" of the next chunk.
+def ends_in_roll_call(p: Passage) -> bool:
+    """The passage ends inside a roll call: a count line ("For (52)") with no result line
+    ("Motion carried.") after it; the chunk boundary has cut the record of the vote."""
+    counts = list(_ROLL_CALL_COUNT.finditer(p.text))
+    return bool(counts) and not ROLL_CALL_RESULT.search(p.text, counts[-1].end())
+
+
+def ends_open(p: Passage) -> bool:
+    """The passage ends inside a list or a roll call that its file's next chunk may complete."""
+    return ends_in_list(p) or ends_in_roll_call(p)
+
+
+def continued(p: Passage, following: Passage, last: Passage | None = None) -> Passage:
+    """p with what opens `following`, the chunk its file places after `last` (the chunk p's text
+    ends with: p itself, unless p was continued before), where that goes on where p stops (the
+    next paragraph; for a roll call also the first of the next page):
+    - the list items that complete a list ("folgende Straßenzüge: - Europakanal - Goldwitzer
+      Straße" by "- Marienstraße … - Sixtusstraße");
+    - the rest of a roll call up to its result line ("For (52)" by the names, "Against (0)",
+      "Abstain (11)" … "Motion carried."), or the whole chunk where it holds only more of the roll
+      call (names and counts, cut again by the next boundary).
     Its facts are read again for the longer text."""
-    if following.page != p.page or following.paragraph != p.paragraph + len(p.paragraph_starts):
-        return p
+    last = last or p
+    next_paragraph = following.page == last.page and following.paragraph == last.paragraph + len(
+        last.paragraph_starts
+    )
+    next_page = last.page is not None and following.page == last.page + 1 and following.paragraph == 1
     paragraphs = _paragraphs(following)
-    items = next((i for i, text in enumerate(paragraphs) if not LIST_ITEM.match(text)), len(paragraphs))
-    if not items:
+    if ends_in_list(p) and next_paragraph:
+        added = next((i for i, text in enumerate(paragraphs) if not LIST_ITEM.match(text)), len(paragraphs))
+    elif ends_in_roll_call(p) and (next_paragraph or next_page):
+        result = next((i for i, text in enumerate(paragraphs) if ROLL_CALL_RESULT.search(text)), None)
+        whole = all(_ROLL_CALL_LINE.match(text) for text in paragraphs)
+        added = result + 1 if result is not None else len(paragraphs) if whole else 0
+    else:
+        added = 0
+    if not added:
         return p
     head = p.text.rstrip() + "\n\n"
-    added = following.text[: following.paragraph_starts[items] if items < len(paragraphs) else None].rstrip()
+    text = (
+        head
+        + following.text[: following.paragraph_starts[added] if added < len(paragraphs) else None].rstrip()
+    )
     return replace(
         p,
-        text=head + added,
-        paragraph_starts=(*p.paragraph_starts, *(len(head) + s for s in following.paragraph_starts[:items])),
-        facts=read_facts(head + added),
-        continuation=len(p.text.rstrip()),
+        text=text,
+        paragraph_starts=(*p.paragraph_starts, *(len(head) + s for s in following.paragraph_starts[:added])),
+        facts=read_facts(text),
+        continuation=p.continuation if p.continuation is not None else len(p.text.rstrip()),
     )
 
 

@@ -35,7 +35,7 @@ from llama_index.core.base.base_retriever import BaseRetriever
 from llama_index.core.base.embeddings.base import BaseEmbedding
 from llama_index.core.schema import NodeWithScore, QueryBundle, TextNode
 
-from assistant.answering.passages import CHAIR_LINE, VENUE_LINE, continued, ends_in_list, same_item
+from assistant.answering.passages import CHAIR_LINE, VENUE_LINE, continued, ends_open, same_item
 from assistant.answering.question import Question
 from assistant.core.answers import Passage
 from assistant.core.filters import FEW_ADMITTED, NO_FILTERS, AppliedFilters, Filters, best_admitted
@@ -47,6 +47,8 @@ from assistant.index.vectors import IndexEmpty, VectorStore
 # Vote records, and the lines naming a meeting's chair or venue, are added from this many of the
 # best-ranked documents.
 VOTE_RECORD_SOURCES = 3
+# A list or roll call cut by chunk boundaries is completed from at most this many following chunks.
+CONTINUED_CHUNKS = 2
 # The header lines of a meeting's record that answer a kind of question (`Question.kinds`).
 HEADER_LINES = {"chair": CHAIR_LINE, "venue": VENUE_LINE}
 # Agenda items of this many of the best passages are followed to their other meetings (`_hearings`),
@@ -190,11 +192,18 @@ class CouncilRetriever(BaseRetriever):
         return found + self._records(query, found)
 
     def _continued(self, p: Passage, query: Query) -> Passage:
-        """p with the rest of a list it announces, where the chunk boundary cut it (`continued`)."""
-        if not ends_in_list(p):
-            return p
-        following = self._catalog.following(p.source, p.chunk_id, query.filters.readable)
-        return continued(p, following) if following else p
+        """p with the rest of a list it announces or of a roll call, where chunk boundaries cut it
+        (`continued`), from at most `CONTINUED_CHUNKS` chunks that follow it in its file."""
+        last = p
+        for _ in range(CONTINUED_CHUNKS):
+            if not ends_open(p):
+                break
+            following = self._catalog.following(p.source, last.chunk_id, query.filters.readable)
+            longer = continued(p, following, last) if following else p
+            if longer is p or following is None:
+                break
+            p, last = longer, following
+        return p
 
     def _header_lines(self, query: Query, found: list[Passage], lines: list[re.Pattern]) -> list[Passage]:
         """For a question on who chaired a meeting or where it took place, the chunks of the best

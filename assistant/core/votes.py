@@ -264,7 +264,7 @@ _PATTERNS: list[tuple[re.Pattern[str], Callable[[re.Match[str]], FoundVote]]] = 
     ),
 ]
 
-_ROLL_CALL_RESULT = re.compile(
+ROLL_CALL_RESULT = re.compile(
     r"(?P<subject>(?:Substantive\s+)?(?:Motion|Amendment|Recommendation)s?)(?:,?\s+as amended,?)?\s+"
     r"(?:was\s+|were\s+)?(?P<res>carried|lost|agreed|defeated|fell)\b(?:\s+unanimously)?",
     re.I,
@@ -275,7 +275,7 @@ def find_votes(text: str) -> list[FoundVote]:
     """Every vote or result phrase in `text`, in text order."""
     found = [handler(m) for pattern, handler in _PATTERNS for m in pattern.finditer(text)]
     previous = 0
-    for m in _ROLL_CALL_RESULT.finditer(text):
+    for m in ROLL_CALL_RESULT.finditer(text):
         found.append(_roll_call(m, text, previous))
         previous = m.end()
     # One phrase can match two patterns ("einstimmige Zustimmung" and the word pattern): keep
