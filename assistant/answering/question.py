@@ -19,7 +19,7 @@ from assistant.core.text import Language, content_terms, detect_language, words
 
 QUESTION_TYPES = {
     "vote": re.compile(
-        r"abstimm|abgestimmt|stimmen|\bstimmte\b|zugestimmt|stimmverh|votum|gegenstimm|enthaltung|einstimmig|mehrheit|\bvot(e|ed|es|ing)\b(?!\s+in\b)",
+        r"abstimm|abgestimmt|stimmen|\bstimmte\b|zugestimmt|stimmverh|votum|gegenstimm|enthaltung|einstimmig|mehrheit|\bvot(e|ed|es|ing)\b(?!\s+in\b(?!\s+favou?r))",
         re.I,
     ),
     "number": re.compile(

@@ -11,6 +11,7 @@ CASES = [
     ("Wann tagte der Sozialausschuss?", ["date"]),
     ("Welche Städte haben Mittel beantragt?", ["names"]),
     ("How did the County Council vote on the budget?", ["vote"]),
+    ("How many members voted in favour of Local Transport Plan 5?", ["vote", "number"]),
     ("What total Council Tax requirement did Kent agree?", ["number"]),
     ("Was steht in der Satzung über Ortsbeiräte?", []),
     ("Wer hatte im Sozialausschuss des Kreises Mettmann am 08.02.2021 den Vorsitz?", ["chair", "names"]),
