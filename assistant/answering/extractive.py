@@ -63,6 +63,7 @@ from assistant.answering.passages import (
     announces_list,
     citation,
     dates_of,
+    in_signature_block,
     metadata_text,
     one_line,
     quote_span,
@@ -120,9 +121,10 @@ _FRAME_TERM = re.compile(
 # "how many" question not by one without a number, one on who chaired a meeting not by one that
 # names no chair ("PRESENT: Mr G Cooke (Chairman)", `CHAIR_LINE`). Measured on the
 # gold set: putting "number" first loses three vote questions to win one ("how many people voted").
-_STRICT_TYPES = ("vote", "chair", "venue", "amount", "number", "date")
-# Kinds of fact a meeting's record states in its header: who chaired it, where it took place.
-_MEETING_HEADER = ("chair", "venue")
+_STRICT_TYPES = ("vote", "chair", "venue", "signature", "amount", "number", "date")
+# Kinds of fact a meeting's record states in its header or signature block: who chaired it, where
+# it took place, who signed the record.
+_MEETING_HEADER = ("chair", "venue", "signature")
 MAX_LIST_ITEMS = 8
 # How a vote result quoted apart from its Beschluss is introduced.
 _RESULT = {"de": "Abstimmungsergebnis", "en": "Vote"}
@@ -294,7 +296,7 @@ class ExtractiveAnswerer:
         candidates = [
             _Candidate(i, a, b, set(content_terms(p.text[a:b], language)))
             for i, p in enumerate(passages)
-            for a, b in sentence_spans(p.own_text)  # a continuation only completes a sentence's list
+            for a, b in _sentences(p, "signature" in question.kinds)
         ]
         weights = _idf(q_terms, [c.terms for c in candidates])
         meta_terms = [set(content_terms(metadata_text(p), language)) for p in passages]
@@ -1254,6 +1256,26 @@ def _dates_meeting(question: Question, p: Passage) -> bool:
     return day is not None and any(m.first <= day <= m.last for m in date_mentions(question.text))
 
 
+def _sentences(p: Passage, signatures: bool) -> list[tuple[int, int]]:
+    """The candidate sentences of p: those of its own text (a continuation only completes a
+    sentence's list or roll call). A signature block is one sentence ("gez. gez. / Günter
+    Winkelmann Stefan Schellhaus / Vorsitzender Protokollführer": its lines are table rows), and
+    a candidate only where the question asks who signed (`signatures`): its names answer nothing
+    else."""
+    spans: list[tuple[int, int]] = []
+    for a, b in sentence_spans(p.own_text):
+        if not in_signature_block(p, a):
+            spans.append((a, b))
+        elif signatures:
+            joined = (
+                spans
+                and in_signature_block(p, spans[-1][0])
+                and p.paragraph_at(a) == p.paragraph_at(spans[-1][0])
+            )
+            spans[-1:] = [(spans[-1][0], b)] if joined else [*spans[-1:], (a, b)]
+    return spans
+
+
 def _idf(q_terms: list[str], sentences: list[set[str]]) -> dict[str, float]:
     n = len(sentences)
     return {t: math.log(1 + (n + 1) / (1 + sum(term_matches(t, s) for s in sentences))) for t in q_terms}
@@ -1282,6 +1304,8 @@ def _answers_type(kind: str, p: Passage, start: int, end: int, q_numbers: set[st
             return p.facts.marked("vote", start, end)
         case "date":
             return p.facts.marked("time", start, end)
+        case "signature":
+            return in_signature_block(p, start)
         case "number" if set(_COUNT.findall(_without_times(p, start, end))) - q_numbers - {""}:
             return True
     return bool(_SENTENCE_HAS[kind].search(p.text[start:end]))

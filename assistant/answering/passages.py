@@ -37,6 +37,9 @@ VENUE_LINE = re.compile(
     r"|\b(?:held|convened|met)\s+(?:in|at)\s+the\s+[A-Z]",
     re.M,
 )
+# The line that opens a document's signature block: "gez.  gez." (names and roles on the lines
+# below), "Unterzeichnet von" (the names below), "Signed:".
+SIGNATURE_LINE = re.compile(r"^[ \t]*(?:gez\.|Unterzeichnet\s+von\b|Signed\b)", re.M)
 # A count line of a roll call, as Kent prints each side: "For (52)", "Against (0)", "Abstain (11)".
 _ROLL_CALL_COUNT = re.compile(r"^[ \t]*(?:For|Against|Abstain(?:ed)?)\s*\(\d+\)[ \t]*$", re.M)
 # A paragraph of a roll call: a count line, or members' names ("Mr Baker, Mr Baldock, Mrs Bell, …").
@@ -68,6 +71,12 @@ def announces_list(sentence: str) -> bool:
     Straßenzüge ergänzt werden.", or is left open for it: "Der Gemeinderat beschließt, dass"."""
     sentence = sentence.rstrip()
     return sentence.endswith(":") or bool(_ANNOUNCES_LIST.search(sentence) or _OPEN_CLAUSE.search(sentence))
+
+
+def in_signature_block(p: Passage, start: int) -> bool:
+    """p.text[start:] lies in a paragraph that opens with a signature line (`SIGNATURE_LINE`)."""
+    paragraph = max((s for s in p.paragraph_starts if s <= start), default=0)
+    return bool(SIGNATURE_LINE.match(p.text, paragraph))
 
 
 def ends_in_list(p: Passage) -> bool:

@@ -51,6 +51,12 @@ QUESTION_TYPES = {
         r"|\bwhat\s+venue\b",
         re.I,
     ),
+    # Who signed a document: answered by its signature block (`passages.SIGNATURE_LINE`).
+    "signature": re.compile(
+        r"\bunterzeichne(?:t|te|ten)\b|\bunterschrieben\b|\bunterschrieb\b|\bgezeichnet\b"
+        r"|\bwho\s+signed\b|\bsigned\s+by\b|\bsignator",
+        re.I,
+    ),
     "date": re.compile(
         r"\bwann\b|\bdatum\b|an welchem tag|\bwhen\b|\bwhat date\b|\bwhich day\b|\bby when\b"
         r"|\bwelche[nmrs]?\s+(?:\w+\s+)?(?:\w*termin|zeitpunkt|stichtag)\b",
@@ -68,9 +74,11 @@ _PLURAL = re.compile(
     r"|\b(?i:wer|was|welche)\b.*\balle[ns]?\b|\balle\b.*\b(?:nenn|aufzähl|aufgeführt)"
     r"|\b(?i:which|what)\s+(?:\w+\s+)?\w+(?<!\bi)(?<!\bwa)(?<!\bha)(?<!\bdoe)s\b|\blist\s+(?:all|the)\b",
 )
-# A question about what a body decided or whom it elected.
+# A question about what a body decided, whom it elected, or what it did with a motion ("Was hat der
+# Gemeinderat mit dem Antrag … gemacht?", "Wie wurde der Antrag erledigt?", "dealt with").
 _DECISION = re.compile(
     r"beschlossen|beschließ(?:t|en)|beschluss|gewählt|genehmigt|entschie(?:den|d)|entscheide[tn]|verwiesen|zugestimmt"
+    r"|\berledigt\b|\bmit\s+(?:de[mnr]|diese[mnr])\s[^?]{0,100}\bgemacht\b|\bdealt\s+with\b|\bdo\s+with\s+the\b"
     r"|\b(?:decide[sd]?|resolve[sd]?|agree[sd]?|elect(?:ed|s)?|approve[sd]?|adopt(?:ed|s)?|refer(?:red|s)?)\b",
     re.I,
 )

@@ -35,7 +35,14 @@ from llama_index.core.base.base_retriever import BaseRetriever
 from llama_index.core.base.embeddings.base import BaseEmbedding
 from llama_index.core.schema import NodeWithScore, QueryBundle, TextNode
 
-from assistant.answering.passages import CHAIR_LINE, VENUE_LINE, continued, ends_open, same_item
+from assistant.answering.passages import (
+    CHAIR_LINE,
+    SIGNATURE_LINE,
+    VENUE_LINE,
+    continued,
+    ends_open,
+    same_item,
+)
 from assistant.answering.question import Question
 from assistant.core.answers import Passage
 from assistant.core.filters import FEW_ADMITTED, NO_FILTERS, AppliedFilters, Filters, best_admitted
@@ -44,13 +51,13 @@ from assistant.core.votes import printed_at
 from assistant.index.catalog import Catalog
 from assistant.index.vectors import IndexEmpty, VectorStore
 
-# Vote records, and the lines naming a meeting's chair or venue, are added from this many of the
-# best-ranked documents.
+# Vote records, and the lines naming a meeting's chair or venue or opening a record's signature
+# block, are added from this many of the best-ranked documents.
 VOTE_RECORD_SOURCES = 3
 # A list or roll call cut by chunk boundaries is completed from at most this many following chunks.
 CONTINUED_CHUNKS = 2
 # The header lines of a meeting's record that answer a kind of question (`Question.kinds`).
-HEADER_LINES = {"chair": CHAIR_LINE, "venue": VENUE_LINE}
+HEADER_LINES = {"chair": CHAIR_LINE, "venue": VENUE_LINE, "signature": SIGNATURE_LINE}
 # Agenda items of this many of the best passages are followed to their other meetings (`_hearings`),
 # searched this deep by title; a title in more meetings than this is a recurring item.
 HEARING_SOURCES = 3
@@ -206,10 +213,10 @@ class CouncilRetriever(BaseRetriever):
         return p
 
     def _header_lines(self, query: Query, found: list[Passage], lines: list[re.Pattern]) -> list[Passage]:
-        """For a question on who chaired a meeting or where it took place, the chunks of the best
-        `VOTE_RECORD_SOURCES` documents holding such a line (`HEADER_LINES`: "PRESENT: Mr G Cooke
-        (Chairman)", "Ort: Mönauschule") and not among `found`: a record's header is rarely near
-        the question in either ranking."""
+        """For a question on who chaired a meeting, where it took place or who signed its record,
+        the chunks of the best `VOTE_RECORD_SOURCES` documents holding such a line (`HEADER_LINES`:
+        "PRESENT: Mr G Cooke (Chairman)", "Ort: Mönauschule", "gez.") and not among `found`: a
+        record's header and signature block are rarely near the question in either ranking."""
         seen = {p.chunk_id for p in found}
         best_sources = list(dict.fromkeys(p.source for p in found))[:VOTE_RECORD_SOURCES]
         keys = [k for k in self._catalog.keys_of_sources(best_sources, query.filters) if k not in seen]

@@ -551,3 +551,22 @@ def test_a_question_on_two_meetings_is_answered_for_each():
         "Juni 2025: 2. Sitzung Dienstag, 03.06.2025 18:30 Uhr Heinrich-Kirchner-Schule, Aula [2]",
     ]
     assert [c.passage.meeting_date for c in result.citations] == [date(2024, 11, 19), date(2025, 6, 3)]
+
+
+def test_who_signed_the_minutes_is_answered_by_the_whole_signature_block():
+    from dataclasses import replace
+
+    text = (
+        "Beschluss StBR: keiner, Information\n\n"
+        "gez.\tgez.\nGünter Winkelmann\tStefan Schellhaus\nVorsitzender Stadtteilbeirat\tProtokollführer"
+    )
+    minutes = replace(passage(text), meeting_date=date(2021, 7, 8), doc_type="Niederschrift")
+    signed = answer(
+        "Wer hat die Niederschrift vom 8. Juli 2021 unterschrieben und in welcher Funktion?", minutes
+    )
+    assert signed.text.startswith(
+        "gez. gez. Günter Winkelmann Stefan Schellhaus Vorsitzender Stadtteilbeirat Protokollführer [1]"
+    )
+    # the block names people, but it answers only who signed
+    other = ExtractiveAnswerer(AnswerSettings()).sentences(Question.read("Wer ist Vorsitzender?"), [minutes])
+    assert all("Winkelmann" not in s.text for s in other)

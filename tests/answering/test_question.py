@@ -15,6 +15,7 @@ CASES = [
     ("What total Council Tax requirement did Kent agree?", ["number"]),
     ("Was steht in der Satzung über Ortsbeiräte?", []),
     ("Wer hatte im Sozialausschuss des Kreises Mettmann am 08.02.2021 den Vorsitz?", ["chair", "names"]),
+    ("Wer hat die Niederschrift vom 8. Juli 2021 unterschrieben?", ["signature", "names"]),
 ]
 
 
@@ -37,6 +38,8 @@ def test_vote_questions_are_searched_with_the_wording_of_vote_records():
         ("What did Cabinet decide about the Family Hubs?", True),
         ("What did Kent County Council resolve on 13 March 2025?", True),
         ("Was wollte der Gemeinderat beschließen?", True),
+        ("Was hat der Gemeinderat mit dem Antrag zu den Betreuungsvereinen gemacht?", True),
+        ("Wie hat der Gemeinderat den SPD-Antrag erledigt?", True),
         ("What did the Leader say about the budget?", False),
     ],
 )
