@@ -86,13 +86,17 @@ def mirror(files: list[str], dest: Path) -> Path:
     return dest
 
 
+def index_of(files: list[str], base: Path) -> Path:
+    """A data dir under `base` with the corpus files `files` ingested."""
+    report = ingest(Settings(data_dir=base / "data"), mirror(files, base / "corpus"), progress=False)
+    assert report.exit_code == 0 and report.indexed == len(files)
+    return base / "data"
+
+
 @pytest.fixture(scope="session")
 def small_index(tmp_path_factory) -> Path:
     """Data dir with the Mettmann, Karlsruhe TOP 14, Erlangen Satzung and Kent minutes ingested."""
-    base = tmp_path_factory.mktemp("small")
-    report = ingest(Settings(data_dir=base / "data"), mirror(SMALL_SET, base / "corpus"), progress=False)
-    assert report.exit_code == 0 and report.indexed == len(SMALL_SET)
-    return base / "data"
+    return index_of(SMALL_SET, tmp_path_factory.mktemp("small"))
 
 
 SAMPLE = ROOT / "sample_corpus"

@@ -10,8 +10,8 @@ import pytest
 from assistant.answering.passages import continued, ends_in_list
 from assistant.core.settings import Settings
 from assistant.index.catalog import Catalog
-from assistant.service.council import build_assistant, ingest
-from tests.conftest import mirror
+from assistant.service.council import build_assistant
+from tests.conftest import index_of
 
 pytestmark = pytest.mark.shared
 
@@ -23,10 +23,7 @@ STREETS = ["Europakanal", "Goldwitzer Straße", "Marienstraße", "Dorfstraße", 
 
 @pytest.fixture(scope="module")
 def antrag_index(tmp_path_factory) -> Path:
-    base = tmp_path_factory.mktemp("antrag")
-    report = ingest(Settings(data_dir=base / "data"), mirror([ANTRAG], base / "corpus"), progress=False)
-    assert report.exit_code == 0
-    return base / "data"
+    return index_of([ANTRAG], tmp_path_factory.mktemp("antrag"))
 
 
 def test_a_list_cut_by_the_chunk_boundary_is_answered_whole(antrag_index):

@@ -8,8 +8,8 @@ import pytest
 
 from assistant.core.settings import Settings
 from assistant.index.catalog import Catalog
-from assistant.service.council import build_assistant, ingest
-from tests.conftest import mirror
+from assistant.service.council import build_assistant
+from tests.conftest import index_of
 
 pytestmark = pytest.mark.shared
 
@@ -21,10 +21,7 @@ MINUTES = (
 
 @pytest.fixture(scope="module")
 def minutes_index(tmp_path_factory) -> Path:
-    base = tmp_path_factory.mktemp("kent")
-    report = ingest(Settings(data_dir=base / "data"), mirror([MINUTES], base / "corpus"), progress=False)
-    assert report.exit_code == 0
-    return base / "data"
+    return index_of([MINUTES], tmp_path_factory.mktemp("kent"))
 
 
 def test_a_roll_call_cut_over_a_page_is_answered_whole(minutes_index):
