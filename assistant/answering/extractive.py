@@ -122,6 +122,9 @@ _FRAME_TERM = re.compile(
 # names no chair ("PRESENT: Mr G Cooke (Chairman)", `CHAIR_LINE`). Measured on the
 # gold set: putting "number" first loses three vote questions to win one ("how many people voted").
 _STRICT_TYPES = ("vote", "chair", "venue", "signature", "amount", "number", "date")
+# Kinds of fact that are quantities: a question on one is answered by it, not by the Beschluss
+# that states it among much else ("What total Council Tax requirement did Kent agree?").
+_QUANTITIES = ("amount", "number")
 # Kinds of fact a meeting's record states in its header or signature block: who chaired it, where
 # it took place, who signed the record.
 _MEETING_HEADER = ("chair", "venue", "signature")
@@ -456,8 +459,10 @@ class ExtractiveAnswerer:
                 vote.score = self._model.probability(vote.features)
             if vote is not None and (holds_vote or vote.score + 0.1 >= best.score):
                 chosen = [vote, *_other_parts(vote, chosen, candidates, passages, q_terms)]
-        elif question.asks_decision and (
-            recorded := _recorded_decision(question, passages, candidates, best)
+        elif (
+            question.asks_decision
+            and required not in _QUANTITIES  # "What total … did Council agree?" asks the number
+            and (recorded := _recorded_decision(question, passages, candidates, best))
         ):
             rest = [c for c in chosen if not any(_overlap(c, r) for r in recorded)]
             chosen = [*recorded, *rest]
@@ -986,10 +991,16 @@ def _alone(text: str, period: Period, periods: list[Period]) -> str | None:
     """
     if any(len(text[a.end : b.start].split()) > _LIST_GAP_WORDS for a, b in itertools.pairwise(periods)):
         return None
-    first_preposition = _BEFORE_DATE.search(text[: periods[0].start])[0]
-    own = text[period.start - len(_BEFORE_DATE.search(text[: period.start])[0]) : period.end]
+    first_preposition = _preposition(text, periods[0].start)
+    own = text[period.start - len(_preposition(text, period.start)) : period.end]
     kept = own if own != text[period.start : period.end] else first_preposition + own
     return text[: periods[0].start - len(first_preposition)] + kept + text[periods[-1].end :]
+
+
+def _preposition(text: str, at: int) -> str:
+    """The preposition standing right before text[at:] ("im ", "on "), or ""."""
+    found = _BEFORE_DATE.search(text[:at])
+    return found[0] if found else ""
 
 
 def _renumbered(text: str, number: dict[int, int]) -> str:

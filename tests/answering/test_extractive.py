@@ -570,3 +570,17 @@ def test_who_signed_the_minutes_is_answered_by_the_whole_signature_block():
     # the block names people, but it answers only who signed
     other = ExtractiveAnswerer(AnswerSettings()).sentences(Question.read("Wer ist Vorsitzender?"), [minutes])
     assert all("Winkelmann" not in s.text for s in other)
+
+
+def test_a_question_on_the_amount_decided_is_answered_by_the_amount_not_the_beschluss():
+    from dataclasses import replace
+
+    from assistant.core.documents import AgendaItem
+
+    decision = "Der Gemeinderat beschließt den Haushalt 2025 mit allen Anlagen und Änderungen."
+    text = f"{decision}\n\nDie Grundsteuer erbringt insgesamt 60.000.000 Euro im Haushaltsjahr 2025."
+    minutes = replace(passage(text), agenda_item=AgendaItem("6", "Haushalt 2025"), decision=decision)
+    result = answer(
+        "Wie viel Euro Grundsteuer hat der Gemeinderat mit dem Haushalt 2025 beschlossen?", minutes
+    )
+    assert result.text.startswith("Die Grundsteuer erbringt insgesamt 60.000.000 Euro")
