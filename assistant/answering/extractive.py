@@ -38,6 +38,8 @@ What the answer holds:
 - for a question that asks two things ("Wann …, und welcher Termin …?", `Question.parts`), the
   answer to the whole, completed by the lead sentence of each part's own answer where it lacks
   it; where the whole finds nothing, the parts' answers, one saying so for a part not found;
+- for a question on two or more meetings ("im November 2024 und im Juni 2025"), the answer for
+  each from its own passages, one line each, headed by the date as the question wrote it;
 - for questions asking for several things, up to `max_list_sentences`, one line per document;
   from documents of different dates on one matter, each sentence says which state it gives.
 
@@ -119,7 +121,9 @@ _FRAME_TERM = re.compile(
 # question is not answered by a sentence without a vote result ("wie viele Ja-Stimmen" wants the
 # vote line, not any number), a question on money not by one without an amount in a currency, a
 # "how many" question not by one without a number, one on who chaired a meeting not by one that
-# names no chair ("PRESENT: Mr G Cooke (Chairman)", `CHAIR_LINE`). Measured on the
+# names no chair ("PRESENT: Mr G Cooke (Chairman)", `CHAIR_LINE`), one on where it took place not
+# by one that names no venue (`VENUE_LINE`), one on who signed a record not by a sentence outside
+# its signature block (`in_signature_block`). Measured on the
 # gold set: putting "number" first loses three vote questions to win one ("how many people voted").
 _STRICT_TYPES = ("vote", "chair", "venue", "signature", "amount", "number", "date")
 # Kinds of fact that are quantities: a question on one is answered by it, not by the Beschluss
@@ -430,9 +434,9 @@ class ExtractiveAnswerer:
             # vote to report: the item was taken note of.
             if top.features["context"] >= self._settings.min_coverage and _only_noted(passages[top.passage]):
                 return _no_vote_taken(_compose([top], passages), language)
-        # The line naming the chair or the venue of the meeting the question dates answers it,
-        # however few of the question's words it holds ("RESOLVED that Mr Cooke be elected to Chair
-        # the meeting.", "Ort: Mönauschule").
+        # The line naming the chair or the venue of the meeting the question dates, or the
+        # signature block of its record, answers it, however few of the question's words it holds
+        # ("RESOLVED that Mr Cooke be elected to Chair the meeting.", "Ort: Mönauschule").
         dated_header = (
             required in _MEETING_HEADER
             and best is not None
