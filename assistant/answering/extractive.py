@@ -1279,15 +1279,18 @@ def _sentences(p: Passage, signatures: bool) -> list[tuple[int, int]]:
     else."""
     spans: list[tuple[int, int]] = []
     for a, b in sentence_spans(p.own_text):
-        if not in_signature_block(p, a):
+        block = in_signature_block(p, a)
+        if block and not signatures:
+            continue
+        if (
+            block
+            and spans
+            and in_signature_block(p, spans[-1][0])
+            and p.paragraph_at(a) == p.paragraph_at(spans[-1][0])
+        ):
+            spans[-1] = (spans[-1][0], b)  # the next line of the block
+        else:
             spans.append((a, b))
-        elif signatures:
-            joined = (
-                spans
-                and in_signature_block(p, spans[-1][0])
-                and p.paragraph_at(a) == p.paragraph_at(spans[-1][0])
-            )
-            spans[-1:] = [(spans[-1][0], b)] if joined else [*spans[-1:], (a, b)]
     return spans
 
 

@@ -10,7 +10,7 @@ from assistant.core.dates import german, german_long
 from assistant.core.documents import AgendaItem
 from assistant.core.facts import read_facts
 from assistant.core.text import LIST_ITEM
-from assistant.core.votes import ROLL_CALL_RESULT
+from assistant.core.votes import ROLL_CALL_RESULT, VOTE_MARKS
 
 # A line that names who chaired a meeting: "PRESENT: Mr G Cooke (Chairman)", "President of Council,
 # Kevin J. Kelley, in the Chair.", "Mayor Adams, Presiding", "Vorsitz: Oberbürgermeister Dr. Frank
@@ -40,10 +40,10 @@ VENUE_LINE = re.compile(
 # The line that opens a document's signature block: "gez.  gez." (names and roles on the lines
 # below), "Unterzeichnet von" (the names below), "Signed:".
 SIGNATURE_LINE = re.compile(r"^[ \t]*(?:gez\.|Unterzeichnet\s+von\b|Signed\b)", re.M)
-# A count line of a roll call, as Kent prints each side: "For (52)", "Against (0)", "Abstain (11)".
-_ROLL_CALL_COUNT = re.compile(r"^[ \t]*(?:For|Against|Abstain(?:ed)?)\s*\(\d+\)[ \t]*$", re.M)
-# A paragraph of a roll call: a count line, or members' names ("Mr Baker, Mr Baldock, Mrs Bell, …").
-_ROLL_CALL_LINE = re.compile(r"(?:For|Against|Abstain(?:ed)?)\s*\(\d+\)|(?:(?:Mr|Mrs|Ms|Miss|Dr|Sir|Dame)\b)")
+# A paragraph of a roll call that is not a count line ("For (52)", `VOTE_MARKS["roll_call"]`): the
+# members' names ("Mr Baker, Mr Baldock, Mrs Bell, …").
+_MEMBER_NAMES = re.compile(r"(?:Mr|Mrs|Ms|Miss|Dr|Sir|Dame)\b")
+_ROLL_CALL = VOTE_MARKS["roll_call"]
 # A sentence left open for the list that completes it: "Der Gemeinderat beschließt, dass".
 _OPEN_CLAUSE = re.compile(r"(?:,|\b(?:dass|daß|that))$", re.I)
 # A sentence that announces a list which follows it.
@@ -92,7 +92,7 @@ def ends_in_list(p: Passage) -> bool:
 def ends_in_roll_call(p: Passage) -> bool:
     """The passage ends inside a roll call: a count line ("For (52)") with no result line
     ("Motion carried.") after it; the chunk boundary has cut the record of the vote."""
-    counts = list(_ROLL_CALL_COUNT.finditer(p.text))
+    counts = list(_ROLL_CALL.finditer(p.text))
     return bool(counts) and not ROLL_CALL_RESULT.search(p.text, counts[-1].end())
 
 
@@ -121,7 +121,7 @@ def continued(p: Passage, following: Passage, last: Passage | None = None) -> Pa
         added = next((i for i, text in enumerate(paragraphs) if not LIST_ITEM.match(text)), len(paragraphs))
     elif ends_in_roll_call(p) and (next_paragraph or next_page):
         result = next((i for i, text in enumerate(paragraphs) if ROLL_CALL_RESULT.search(text)), None)
-        whole = all(_ROLL_CALL_LINE.match(text) for text in paragraphs)
+        whole = all(_ROLL_CALL.match(text) or _MEMBER_NAMES.match(text) for text in paragraphs)
         added = result + 1 if result is not None else len(paragraphs) if whole else 0
     else:
         added = 0
