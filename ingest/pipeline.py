@@ -38,8 +38,8 @@ from assistant.index.catalog import Catalog, StoredChunk
 from assistant.index.vectors import StoreError, VectorStore
 from ingest.chunking import chunk_document
 from ingest.parse import Parsed, ParseJob, parse_file
-from ingest.readers import SUPPORTED_SUFFIXES, cannot_read, unsupported
-from ingest.readers.ocr import OcrOptions
+from ingest.readers import OCR_SUFFIXES, SUPPORTED_SUFFIXES, cannot_read, unsupported
+from ingest.readers.ocr import OcrOptions, tesseract_path
 from ingest.registry import read_registries
 
 # Part of every file's fingerprint: raise it when reading or chunking changes, and the next
@@ -137,6 +137,9 @@ def ingest_path(
     # A file indexed before it was recognised as a registry or a listing of the folder goes.
     undocumented = sorted(source_prefix + s for s in registry_files if source_prefix + s in known)
     report.reanalysed = catalog.reanalyse()  # an index of an older analysis, before it is written to
+    # A PDF read while Tesseract was missing has a fingerprint of its own, so that it is read
+    # again once Tesseract is installed and its image-only pages get their text.
+    ocr_missing = ocr is not None and ocr.enabled and tesseract_path(ocr) is None
 
     jobs: list[ParseJob] = []
     for file in files:
@@ -152,6 +155,8 @@ def ingest_path(
             # The level is part of the fingerprint where it is not the default, so that an index
             # written before levels existed is not parsed again.
             options = f"{record!r}{ocr!r}" + ("" if access == PUBLIC else access)
+            if ocr_missing and file.suffix.lower() in OCR_SUFFIXES:
+                options += ":ohne-ocr"
             file_hash = _fingerprint(file.read_bytes(), options, chunk_chars, max_chunk_chars)
         except OSError as exc:
             report.failed.append(FileNote(source, cannot_read(exc)))

@@ -44,6 +44,10 @@ ERLANGEN_NIEDERSCHRIFT = (
     "erlangen-sbr-buechenbach/SBR/2021-07-08_Niederschrift_Protokoll_2_Sitzung_Buechenbach.pdf"
 )
 ERLANGEN_IMAGE_ONLY = "erlangen-sbr-buechenbach/SBR/2021-04-14_Anhang_Erlangen-Massnahmenplan_2035-5.pdf"
+# 13 slides, the third a picture of the meeting's invitation (no text layer)
+ERLANGEN_SLIDES_ONE_IMAGE = (
+    "erlangen-sbr-buechenbach/SBR/2022-11-17_Anhang_Praesentation_STBR_Buechenbach_OeffentlicheSitzung.pdf"
+)
 
 SMALL_SET = [METTMANN, KARLSRUHE_TOP14, ERLANGEN_SATZUNG_2026, KENT_FEB]
 

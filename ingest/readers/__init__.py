@@ -181,6 +181,7 @@ def _read_pdf(path: Path, ocr: OcrOptions) -> tuple[list[Page], list[str]]:
 class Reader:
     read: Callable[[Path, OcrOptions], tuple[list[Page], list[str]]]
     plain_text: bool = False  # text as typed, no layout to read (an inquiry is taken as it is)
+    reads_images: bool = False  # pages without text are read by OCR where Tesseract is installed
 
 
 # The file formats, by suffix: the one table that the ingest, `council draft` and the web chat's
@@ -188,11 +189,12 @@ class Reader:
 READERS: dict[str, Reader] = {
     ".txt": Reader(_read_text, plain_text=True),
     ".md": Reader(_read_text, plain_text=True),
-    ".pdf": Reader(_read_pdf),
+    ".pdf": Reader(_read_pdf, reads_images=True),
     ".html": Reader(_read_html),
     ".htm": Reader(_read_html),
 }
 SUPPORTED_SUFFIXES = tuple(READERS)
+OCR_SUFFIXES = tuple(suffix for suffix, reader in READERS.items() if reader.reads_images)
 
 
 def _ocr_pages(

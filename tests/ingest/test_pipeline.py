@@ -3,6 +3,7 @@ follows changes, prunes, stores duplicates once, is searchable before the vector
 bad files without losing the others, and survives being interrupted."""
 
 import hashlib
+import os
 import shutil
 import signal
 import subprocess
@@ -24,6 +25,7 @@ from tests.conftest import (
     CORPUS,
     ERLANGEN_IMAGE_ONLY,
     ERLANGEN_NIEDERSCHRIFT,
+    ERLANGEN_SLIDES_ONE_IMAGE,
     KARLSRUHE_TOP14,
     KENT_FEB,
     METTMANN,
@@ -273,3 +275,19 @@ def test_an_image_only_pdf_is_read_by_ocr_and_says_so(tmp_path):
     assert [n.reason for n in report.warnings] == ["Seite 1: Text per OCR erkannt"]
     text = " ".join(t for t, _ in snapshot(tmp_path / "data")[0].values())
     assert "Odenwaldallee" in text
+
+
+@pytest.mark.skipif(shutil.which("tesseract") is None, reason="tesseract-ocr not installed (make ocr)")
+def test_a_pdf_read_before_tesseract_was_installed_is_read_again_with_it(tmp_path, monkeypatch):
+    folder = copy_files([ERLANGEN_SLIDES_ONE_IMAGE], tmp_path / "corpus")
+    path = os.environ["PATH"]
+    monkeypatch.setenv("PATH", str(tmp_path))  # no tesseract on it
+    before = ingest(Settings(), folder, progress=False)
+    assert before.indexed == 1 and [n.reason[:24] for n in before.warnings] == ["Seite 3 ohne Textebene; "]
+    assert "Mönauschule" not in " ".join(t for t, _ in snapshot(tmp_path / "data")[0].values())
+
+    monkeypatch.setenv("PATH", path)
+    after = ingest(Settings(), folder, progress=False)
+    assert after.indexed == 1 and [n.reason for n in after.warnings] == ["Seite 3: Text per OCR erkannt"]
+    assert "Mönauschule" in " ".join(t for t, _ in snapshot(tmp_path / "data")[0].values())
+    assert ingest(Settings(), folder, progress=False).unchanged == 1
