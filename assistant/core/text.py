@@ -95,6 +95,15 @@ _ABBREVIATIONS = {
     "ltd",
     "dept",
     "approx",
+    "rev",
+    "hon",
+    "gov",
+    "sen",
+    "rep",
+    "capt",
+    "lt",
+    "sgt",
+    "messrs",
 }
 # Longer "sentences" are document headers, tables or lists without punctuation; they are split
 # into their lines.
@@ -123,6 +132,8 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     >>> [t[a:b] for a, b in sentence_spans(t)]
     ['Die Sitzung am 22. Oktober leitete Dr. Mentrup.', 'Abstimmungsergebnis:', 'TOP 14: Zustimmung']
     >>> len(sentence_spans("Called to order with the President of Council, Kevin J. Kelley, in the Chair."))
+    1
+    >>> len(sentence_spans("Pursuant to Ordinance No. 2926-76, prayer was offered by Rev. Robert J. Jansany."))
     1
     """
     cuts = set()
