@@ -428,12 +428,26 @@ class ExtractiveAnswerer:
         best = max([c for c in typed if c.passage in grounded] or typed, key=lambda c: c.score, default=None)
         if best is not None:
             best = _current_version(best, typed, passages, question, self._model.min_probability)
-        if best is None and required == "vote" and not self._far(passages):
-            top = max(candidates, key=lambda c: c.score)
-            # On the question's topic (its passage covers what the coverage rule asks), but no
-            # vote to report: the item was taken note of.
-            if top.features["context"] >= self._settings.min_coverage and _only_noted(passages[top.passage]):
-                return _no_vote_taken(_compose([top], passages), language)
+        if required == "vote" and not self._far(passages):
+            # The record most on the question's topic (covering what the coverage rule asks)
+            # has no vote to report: the item was taken note of. Vote lines of other items, less
+            # on the topic or scoring too low to answer, do not hide that.
+            records = [c for c in candidates if passages[c.passage].vote is not None]
+            top = max(records, key=lambda c: (c.features["context"], c.score), default=None)
+            if (
+                top is not None
+                and top.features["context"] >= self._settings.min_coverage
+                and _only_noted(passages[top.passage])
+                and (
+                    best is None
+                    or best.score < self._model.min_probability
+                    or (
+                        best.features["context"] < top.features["context"]
+                        and passages[best.passage].source != passages[top.passage].source
+                    )
+                )
+            ):
+                return _no_vote_taken(_compose(_result_block(top, candidates, passages), passages), question)
         # The line naming the chair or the venue of the meeting the question dates, or the
         # signature block of its record, answers it, however few of the question's words it holds
         # ("RESOLVED that Mr Cooke be elected to Chair the meeting.", "Ort: Mönauschule").
@@ -827,14 +841,35 @@ def _only_noted(p: Passage) -> bool:
     return p.vote is not None and p.vote.outcome == "noted" and p.vote.yes is None and p.vote.no is None
 
 
-def _no_vote_taken(extract: Reply, language: str) -> Reply:
+def _result_block(top: _Candidate, candidates: list[_Candidate], passages: list[Passage]) -> list[_Candidate]:
+    """The lines of the result its passage records ("Beschluss: Kenntnisnahme …",
+    "Abstimmungsergebnis:", "Keine Abstimmung"): from the line holding the result, the lines
+    that follow closely; `top` where no line holds one."""
+    p = passages[top.passage]
+    own = [c for c in candidates if c.passage == top.passage]
+    first = next((i for i, c in enumerate(own) if p.facts.votes_in(c.start, c.end)), None)
+    if first is None:
+        return [top]
+    block = [own[first]]
+    for c in own[first + 1 :]:
+        if c.start - block[-1].end > _RESULT_LINE_CHARS or len(block) > 3:
+            break
+        block.append(c)
+    return block
+
+
+def _no_vote_taken(extract: Reply, question: Question) -> Reply:
     """A vote question on an item that was only taken note of rests on a false premise: the
-    answer corrects it, citing the record, and counts as declined (`abstained`)."""
+    answer corrects it, citing the record, and counts as declined (`abstained`). Asked whether
+    a vote was taken at all, "no" is the answer, not a correction."""
     lead = (
         "Darüber wurde nicht abgestimmt; festgehalten ist:"
-        if language == "de"
+        if question.language == "de"
         else ("No vote was taken on this; the record says:")
     )
+    if question.asks_whether_voted:
+        no = _YES_NO_WORDS[question.language][1]
+        return Reply(f"{no}. {lead} {extract.text}", extract.citations, False)
     return Reply(f"{lead} {extract.text}", extract.citations, True)
 
 

@@ -101,6 +101,12 @@ _YES_NO = {
     ),
     "en": re.compile(r"\s*(?:did|was|were|has|have|had|is|are|does|do)\b", re.I),
 }
+# A question whether a vote was taken at all ("Gab es eine Abstimmung zu …?", "Wurde über … abgestimmt?",
+# "Was there a vote on …?"): "no" answers it, it presumes nothing.
+_WHETHER_VOTED = {
+    "de": re.compile(r"\s*(?:gab\s+es|kam\s+es|fand|wurde|wurden)\b[^?]*\b(?:Abstimmung|abgestimmt)\b", re.I),
+    "en": re.compile(r"\s*(?:was\s+there|were\s+there|did\s+\w+(?:\s+\w+)?\s+vote\s+on)\b[^?]*\bvote", re.I),
+}
 _REJECTION = re.compile(
     r"abgelehnt|\blehnten?\b|zurückgewiesen|\brejected\b|\brefused\b|\bdefeated\b|turned\s+down", re.I
 )
@@ -225,6 +231,17 @@ class Question:
         if not _YES_NO[self.language].match(self.text):
             return None
         return not _REJECTION.search(self.text)
+
+    @property
+    def asks_whether_voted(self) -> bool:
+        """Asks whether a vote was taken at all, which "no" answers.
+
+        >>> Question.read("Gab es im Gemeinderat eine Abstimmung zur Anfrage der AfD?").asks_whether_voted
+        True
+        >>> Question.read("Mit wie vielen Stimmen wurde der Antrag angenommen?").asks_whether_voted
+        False
+        """
+        return bool(_WHETHER_VOTED[self.language].match(self.text))
 
     @property
     def asks_agenda(self) -> bool:

@@ -316,6 +316,31 @@ def test_asking_for_the_votes_on_an_item_only_taken_note_of_is_corrected_and_cou
     )
 
 
+def test_asking_whether_an_item_noted_was_voted_on_is_answered_no_from_its_record():
+    from dataclasses import replace
+
+    from assistant.core.documents import AgendaItem
+    from assistant.core.votes import parse_vote
+
+    noted = replace(
+        passage(
+            "Punkt 32 der Tagesordnung: Abkopplung Frankreichs vom deutschen Strom-Großhandel\n\n"
+            "Beschluss:\nKenntnisnahme von der Stellungnahme der Verwaltung\n\n"
+            "Abstimmungsergebnis:\nKeine Abstimmung",
+            source="top32.txt",
+        ),
+        agenda_item=AgendaItem("32", "Abkopplung Frankreichs vom deutschen Strom-Großhandel"),
+        vote=parse_vote("Kenntnisnahme"),
+    )
+    # Another item's result, scoring on the vote words only, does not answer it.
+    other = passage("TOP 14: mehrheitliche Zustimmung (25 Ja, 22 Nein)", source="top14.txt", score=0.86)
+    question = "Gab es im Gemeinderat eine Abstimmung zur Anfrage zur Abkopplung Frankreichs vom Stromhandel?"
+    result = answer(question, noted, other)
+    assert not result.abstained
+    assert result.text.startswith("Nein. Darüber wurde nicht abgestimmt; festgehalten ist: Kenntnisnahme")
+    assert "Keine Abstimmung" in result.text and {c.passage.source for c in result.citations} == {"top32.txt"}
+
+
 def test_an_ordinal_is_no_answer_to_how_often():
     # "2. Sitzung" names which meeting, not how many; an invitation is no answer to "wie oft".
     invitation = passage("Der Stadtteilbeirat tagt zur 2. Sitzung am Dienstag, 19.11.2024 18:30 Uhr.")
