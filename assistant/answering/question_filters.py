@@ -206,6 +206,13 @@ def _committee(question: str, committees: tuple[str, ...]) -> str | None:
     return None if _generic(name, committees) else name
 
 
+# A committee's name as one compound word ("Planungsausschuss", "Seniorenbeirats"), which need not
+# be a committee of the index.
+_BODY_WORD = re.compile(r"(?<![\w-])([A-ZÄÖÜ][a-zäöüß]{2,}(?:ausschuss|beirat))(?:es|s)?(?![\w-])")
+
+_A_KIND = re.compile(r"\b(?:ein(?:e[mnrs]?)?|jede[mnrs]?|kein(?:e[mnrs]?)?)\s+$", re.I)
+
+
 def _generic(name: str, committees: tuple[str, ...]) -> bool:
     """ "Stadtteilbeirat" alone, where the index also has "Stadtteilbeirat Büchenbach", is any of
     them: a kind of body, not one."""
@@ -214,8 +221,26 @@ def _generic(name: str, committees: tuple[str, ...]) -> bool:
 
 def premise_bodies(text: str, committees: tuple[str, ...]) -> tuple[str, ...]:
     """The bodies `text` names that an answer must be about: the committees it names, kinds of
-    body ("eines Stadtteilbeirats") left out."""
-    return tuple(name for name in named_bodies(text, committees) if not _generic(name, committees))
+    body ("eines Stadtteilbeirats") left out, and a committee the index holds no records of
+    whose name the documents may still print ("Beratung im Planungsausschuss am 14. November").
+
+    >>> premise_bodies("Was hat der Planungsausschuss im November beschlossen?", ("Gemeinderat",))
+    ('Planungsausschuss',)
+    >>> premise_bodies("Aus wie vielen Mitgliedern besteht ein Ortsbeirat?", ("Stadtrat",))
+    ()
+    >>> premise_bodies("Was hat der UVPA beschlossen?", ("Umwelt-, Verkehrs- und Planungsausschuss",))
+    ('Umwelt-, Verkehrs- und Planungsausschuss',)
+    """
+    named = [name for name in named_bodies(text, committees) if not _generic(name, committees)]
+    spans = [m.span() for name in named for pattern in committee_patterns(name) for m in pattern.finditer(text)]
+    named += [
+        m[1]
+        for m in _BODY_WORD.finditer(text)
+        if not any(a <= m.start() and m.end() <= b for a, b in spans)
+        and not _generic(m[1], committees)
+        and not _A_KIND.search(text[: m.start()])  # "ein Ortsbeirat": any of them
+    ]
+    return tuple(dict.fromkeys(named))
 
 
 def named_bodies(text: str, committees: tuple[str, ...]) -> tuple[str, ...]:
