@@ -232,7 +232,8 @@ def premise_bodies(text: str, committees: tuple[str, ...]) -> tuple[str, ...]:
     ('Umwelt-, Verkehrs- und Planungsausschuss',)
     """
     named = [name for name in named_bodies(text, committees) if not _generic(name, committees)]
-    spans = [m.span() for name in named for pattern in committee_patterns(name) for m in pattern.finditer(text)]
+    patterns = [pattern for name in named for pattern in committee_patterns(name)]
+    spans = [m.span() for pattern in patterns for m in pattern.finditer(text)]
     named += [
         m[1]
         for m in _BODY_WORD.finditer(text)
