@@ -30,10 +30,13 @@ QUESTION_TYPES = {
         re.I,
     ),
     # Money: answered by an amount in a currency, not by a count ("Wie viel Fördergeld …?" is
-    # not answered by "die drei Stadtverwaltungen haben … beantragt").
+    # not answered by "die drei Stadtverwaltungen haben … beantragt"), nor "Wie hoch ist die
+    # Sondernutzungsgebühr?" by "innerhalb von fünf Werktagen".
     "amount": re.compile(
         r"\bwie\s+viel(?:e[nmr]?)?\s+(?:\w+\s+)?(?:Geld|Euro|Förder\w*|Mittel|Zuschu\w*|Kosten|Budget)\b|\bwie\s+teuer\b"
-        r"|\bkosten\b|\bkostet\b|\bhow\s+much\s+(?:\w+\s+)?(?:money|funding|grant|did\s+\w+\s+cost)\b|\bcost\b",
+        r"|\bkosten\b|\bkostet\b|\bhow\s+much\s+(?:\w+\s+)?(?:money|funding|grant|did\s+\w+\s+cost)\b|\bcost\b"
+        r"|\bwie\s+hoch\s+(?:\w+\s+){0,3}\w*(?:kosten|gebühr(?:en)?|preis|beträge|betrag|zuschuss|zuschüsse|förderung"
+        r"|miete|entgelt|gehalt|lohn|geld|budget|etat|summe)\b|\bwie\s+viel\s+(?:\w+\s+)?verdien",
         re.I,
     ),
     # Who chaired a meeting: answered by the line naming its chair (`passages.CHAIR_LINE`).
@@ -164,6 +167,8 @@ def question_types(question: str) -> list[str]:
     ['vote', 'number']
     >>> question_types("Wie viel bekommt ein Haushalt?"), question_types("Wie viel Fördergeld gab es?")
     (['number'], ['number', 'amount'])
+    >>> question_types("Wie hoch ist die Sondernutzungsgebühr?"), question_types("Wie hoch ist der Hebesatz?")
+    (['number', 'amount'], ['number'])
     >>> question_types("Who presided over the meeting?"), question_types("Wer leitete die Sitzung?")
     (['chair', 'names'], ['chair', 'names'])
     """
