@@ -73,7 +73,7 @@ from assistant.answering.passages import (
     term_matches,
     versions,
 )
-from assistant.answering.question import Question
+from assistant.answering.question import Question, party_pattern
 from assistant.answering.question_filters import Period, committee_patterns, meeting_day, meeting_periods
 from assistant.answering.sentence_model import SentenceModel
 from assistant.core.answers import Citation, Passage, Reply
@@ -488,7 +488,9 @@ class ExtractiveAnswerer:
         support = set().union(*(scoring.context_terms[i] for i in used))
         if _covered(q_terms, weights, support) < self._settings.min_coverage:
             return Reply(ABSTAIN[language], [], True)
-        if missing := _unfounded(question, [passages[i] for i in used]):
+        if missing := _unfounded(question, [passages[i] for i in used]) or _unnamed_parties(
+            question, used, passages
+        ):
             return Reply(_declined(missing, language), [], True)
         if required == "vote":
             chosen = [c if c.summary else _vote_block(c, candidates, passages) for c in chosen]
@@ -1211,6 +1213,15 @@ def _unfounded(question: Question, cited: list[Passage]) -> list[str]:
             if not all(term_matches(t, held_terms) for t in content_terms(title, question.language))
         ]
     return missing
+
+
+def _unnamed_parties(question: Question, used: set[int], passages: list[Passage]) -> list[str]:
+    """The political groups the question names that no passage found of the answer's documents
+    names: "die SPD-Fraktion in ihrer Anfrage zum Zustand der Brücken" is not answered from the
+    AfD's Anfrage. The documents, not the cited passages: an Antrag names its group in its head."""
+    sources = {passages[i].source for i in used}
+    held = "\n".join(p.text + "\n" + metadata_text(p) for p in passages if p.source in sources)
+    return [party for party in question.parties if not party_pattern(party).search(held)]
 
 
 def _written(number: str) -> list[str]:

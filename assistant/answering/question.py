@@ -201,6 +201,55 @@ def named_places(text: str, language: Language) -> tuple[Place, ...]:
     return tuple(dict.fromkeys(places))
 
 
+# Political groups a question may name as the author of an Antrag or Anfrage ("die SPD-Fraktion",
+# "der Grünen-Antrag", "the Labour motion"), each with how a document names it: premises, as places are.
+_PARTIES = {
+    "SPD": r"SPD",
+    "CDU": r"CDU",
+    "CSU": r"CSU",
+    "AfD": r"AfD",
+    "FDP": r"FDP",
+    "KAL": r"KAL",
+    "Volt": r"Volt",
+    "Grüne": r"GRÜNE|Grüne[nr]?\b|Bündnis\s*90",
+    "Linke": r"LINKE|Linke[n]?\b",
+    "Freie Wähler": r"Freie[n]?\s+Wähler|FW\b",
+    "ÖDP": r"ÖDP",
+    "Labour": r"Labour",
+    "Conservative": r"Conservative",
+    "Liberal Democrat": r"Liberal\s+Democrat|Lib\s*Dem",
+    "Reform UK": r"Reform\s+UK",
+}
+_PARTY = re.compile(
+    r"(?<![\w])(?:(SPD|CDU|CSU|AfD|FDP|KAL|Volt|ÖDP|Labour|Conservatives?|Reform\s+UK)(?![\w])"
+    r"|(GRÜNEN?|Grünen)(?![\w])|(Grünen?)(?=-)|(LINKEN?|Linken?)(?=-|\s+Fraktion)|Freie[n]?\s+Wähler"
+    r"|Liberal\s+Democrats?)"
+)
+
+
+def named_parties(text: str) -> tuple[str, ...]:
+    """The political groups `text` names ("Grüne Welle" is none).
+
+    >>> named_parties("Welche Fragen hat die SPD-Fraktion gestellt? Und der Grünen-Antrag zur Grünen Welle?")
+    ('SPD', 'Grüne')
+    >>> named_parties("What did the Labour motion on the Integrated Care Strategy ask for?")
+    ('Labour',)
+    """
+    found = []
+    for m in _PARTY.finditer(text):
+        word = m.group(0)
+        name = next((n for n, pattern in _PARTIES.items() if re.fullmatch(pattern, word)), None)
+        if name is None:
+            name = next(n for n in _PARTIES if word.lower().startswith(n.lower()[:4]))
+        found.append(name)
+    return tuple(dict.fromkeys(found))
+
+
+def party_pattern(name: str) -> re.Pattern:
+    """How documents name the political group `name` (of `named_parties`)."""
+    return re.compile(rf"(?<![\w]){_PARTIES[name]}")
+
+
 @dataclass(frozen=True)
 class Question:
     text: str
@@ -216,6 +265,8 @@ class Question:
     # The places it names ("der Stadt Erlangen", "Karlsruher", "Kent County Council"): premises
     # the answer's documents must hold.
     places: tuple[Place, ...] = ()
+    # The political groups it names ("die SPD-Fraktion"): premises the answer's passages must hold.
+    parties: tuple[str, ...] = ()
 
     @property
     def asks_decision(self) -> bool:
@@ -286,6 +337,7 @@ class Question:
             terms=tuple(dict.fromkeys(content_terms(text, language))),
             dates=frozenset(find_dates(text)),
             places=named_places(text, language),
+            parties=named_parties(text),
             names=tuple(
                 dict.fromkeys(
                     t for w in words(text)[1:] if w[0].isupper() for t in content_terms(w, language)

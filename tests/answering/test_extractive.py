@@ -341,6 +341,20 @@ def test_asking_whether_an_item_noted_was_voted_on_is_answered_no_from_its_recor
     assert "Keine Abstimmung" in result.text and {c.passage.source for c in result.citations} == {"top32.txt"}
 
 
+def test_a_political_group_the_question_names_is_a_premise_its_documents_must_hold():
+    body = passage(
+        "Die Fraktion fragt in ihrer Anfrage nach dem Zustand der Brücken in Karlsruhe und nach den Mitteln "
+        "für ihre Sanierung.",
+        source="anfrage.txt",
+    )
+    head = passage("Anfrage: AfD\nZustand der Brücken in Karlsruhe", source="anfrage.txt", score=0.85)
+    asked = "Wonach fragt die {}-Fraktion in ihrer Anfrage zum Zustand der Brücken in Karlsruhe?"
+    wrong = answer(asked.format("SPD"), body, head)
+    assert wrong.abstained and wrong.text.endswith("enthalten nicht: „SPD“.")
+    right = answer(asked.format("AfD"), body, head)  # named in the document's head only
+    assert not right.abstained and right.text.startswith("Die Fraktion fragt")
+
+
 def test_an_ordinal_is_no_answer_to_how_often():
     # "2. Sitzung" names which meeting, not how many; an invitation is no answer to "wie oft".
     invitation = passage("Der Stadtteilbeirat tagt zur 2. Sitzung am Dienstag, 19.11.2024 18:30 Uhr.")
