@@ -1172,11 +1172,12 @@ def _unfounded(question: Question, cited: list[Passage]) -> list[str]:
     19. November 2024" is not answered by the minutes of 22 October, however well they match otherwise,
     nor by a passage of them that names 19 November: the meeting day of a committee the question names is
     held by that committee's records of that day only), every number (a year, an item, a file number: "im
-    Jahr 2023" is not answered by passages that never mention 2023), every committee of the index it names
+    Jahr 2023" is not answered by passages that never mention 2023), every committee it names
     (`Question.bodies`: how the Sportausschuss voted is not answered by the UVPA's result), every place
-    (`Question.places`: what the Stadt Erlangen pays is not answered by what Karlsruhe pays), which may
-    also stand in the file's path ("karlsruhe-oparl/…"), and the words of every title it quotes (the votes
-    on 'den CDU-Antrag "Grüne Welle für Karlsruhe"' are not those on the Grundsteuer)."""
+    (`Question.places`: what the Stadt Erlangen pays is not answered by what Karlsruhe pays), both of which
+    may also stand in the file's path ("karlsruhe-oparl/…", "…/cabinet/…"), and the words of every title
+    it quotes (the votes on 'den CDU-Antrag "Grüne Welle für Karlsruhe"' are not those on the
+    Grundsteuer)."""
     day = meeting_day(question.text)
 
     def held_by(p: Passage) -> set[date]:
@@ -1198,12 +1199,13 @@ def _unfounded(question: Question, cited: list[Passage]) -> list[str]:
         if not any(re.search(rf"(?<![\d/-])0*{held}(?![\d/-])", quoted) for held in _written(n))
         and not any(n in d for d in missing)
     ]
+    # A file's path may name its committee and place ("kent-county-council/cabinet/…").
+    where = quoted + "\n" + "\n".join(re.sub(r"[-_/]", " ", p.source) for p in cited)
     missing += [
         body
         for body in question.bodies
-        if not any(pattern.search(quoted) for pattern in committee_patterns(body))
+        if not any(pattern.search(where) for pattern in committee_patterns(body))
     ]
-    where = quoted + "\n" + "\n".join(p.source.replace("-", " ") for p in cited)
     missing += [p.name for p in question.places if not re.search(rf"\b{re.escape(p.stem)}", where, re.I)]
     if titles := _QUOTED_TITLE.findall(question.text):
         held_terms = set(content_terms(quoted, question.language))
