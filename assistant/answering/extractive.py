@@ -140,6 +140,13 @@ MIN_AGENDA_ITEMS = 3
 MAX_AGENDA_ITEMS = 30
 _AGENDA = {"de": "Tagesordnung", "en": "Agenda"}
 _RESULT_LABEL = re.compile(r"^Beschluss:\s*")
+# Where an invitation's agenda starts ("Öffentliche Tagesordnung", "A G E N D A"), and its numbered
+# lines, each with the line that continues it ("2. Declarations of … Other\nSignificant Interests …").
+_AGENDA_HEADING = re.compile(r"Tagesordnung|\bA\s?G\s?E\s?N\s?D\s?A\b")
+_AGENDA_LINE = re.compile(
+    r"(?m)^[ \t]*(?:TOP[ \t]*)?\d{1,2}(?:\.\d{1,2})?[.)]?[ \t]+\S.*(?:\n(?![ \t]*[\d•–-])[ \t]*\S.*)?"
+)
+_AGENDA_GAP_CHARS = 40  # blank lines between items, more ends the list
 _MORE_ITEMS = {"de": "… und {n} weitere Tagesordnungspunkte", "en": "… and {n} more items"}
 # Meetings that heard one agenda item, whose results a decision answer gives (the latest first).
 MAX_HEARINGS = 3
@@ -396,7 +403,9 @@ class ExtractiveAnswerer:
 
     def _answer_one(self, question: Question, passages: list[Passage]) -> Reply:
         language = question.language
-        if question.asks_agenda and (agenda := _agenda_of(passages, language)):
+        if question.asks_agenda and (
+            agenda := _agenda_of(passages, language) or _announced_agenda(question, passages, language)
+        ):
             return agenda
         scoring = self._score(question, passages)
         if scoring is None:
@@ -608,6 +617,29 @@ def _agenda_of(passages: list[Passage], language: Language) -> Reply | None:
     if len(order) > MAX_AGENDA_ITEMS:
         lines.append(_MORE_ITEMS[language].format(n=len(order) - MAX_AGENDA_ITEMS))
     return Reply("\n".join(lines), citations, False)
+
+
+def _announced_agenda(question: Question, passages: list[Passage], language: Language) -> Reply | None:
+    """A meeting's agenda as its invitation or agenda front sheet prints it, where no record of the
+    meeting's items is indexed: the numbered lines under "Tagesordnung" / "A G E N D A" of the best
+    such passage of a day the question names, one line each, cited to the list."""
+    for p in passages:
+        if p.doc_type not in ANNOUNCEMENTS or (question.dates and p.meeting_date not in question.dates):
+            continue
+        heading = _AGENDA_HEADING.search(p.text)
+        if heading is None:
+            continue
+        items: list[tuple[str, int, int]] = []  # each line's text, start, end
+        for line in _AGENDA_LINE.finditer(p.text, heading.end()):
+            if items and line.start() - items[-1][2] > _AGENDA_GAP_CHARS:
+                break
+            items.append((" ".join(line.group(0).split()), line.start(), line.end()))
+        if len(items) < 2:
+            continue
+        start, end = quote_span(p, items[0][1], items[-1][2])
+        lines = [f"{_AGENDA[language]} {_meeting_label(p)}:", *(f"- {text} [1]" for text, _, _ in items)]
+        return Reply("\n".join(lines), [citation(1, p, start, end)], False)
+    return None
 
 
 def _hearings(p: Passage, passages: list[Passage]) -> list[int]:

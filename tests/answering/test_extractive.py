@@ -355,6 +355,28 @@ def test_a_political_group_the_question_names_is_a_premise_its_documents_must_ho
     assert not right.abstained and right.text.startswith("Die Fraktion fragt")
 
 
+def test_the_agenda_of_a_meeting_without_minutes_is_read_from_its_invitation():
+    from dataclasses import replace
+
+    invitation = replace(
+        passage(
+            "Einladung\tStadt Erlangen\nStadtteilbeirat Büchenbach\n\n1. Sitzung, Mittwoch, 24.04.2024, "
+            "Mönauschule\n\nÖffentliche Tagesordnung - 18:30 Uhr\n\n1. Stadtteilentwicklung Büchenbach aus "
+            "Sicht des Baureferates\n\n2. Sonstige Anfragen und Anträge\n\nIch darf Sie hiermit zu dieser "
+            "Sitzung einladen.",
+        ),
+        doc_type="Einladung",
+        meeting_date=date(2024, 4, 24),
+    )
+    result = answer("Welche Punkte standen am 24.04.2024 auf der Tagesordnung?", invitation)
+    assert result.text.splitlines() == [
+        "Tagesordnung Stadtteilbeirat, 24.04.2024:",
+        "- 1. Stadtteilentwicklung Büchenbach aus Sicht des Baureferates [1]",
+        "- 2. Sonstige Anfragen und Anträge [1]",
+    ]
+    assert result.citations[0].text.endswith("Sonstige Anfragen und Anträge")
+
+
 def test_an_ordinal_is_no_answer_to_how_often():
     # "2. Sitzung" names which meeting, not how many; an invitation is no answer to "wie oft".
     invitation = passage("Der Stadtteilbeirat tagt zur 2. Sitzung am Dienstag, 19.11.2024 18:30 Uhr.")
