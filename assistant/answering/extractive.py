@@ -101,6 +101,12 @@ _SENTENCE_HAS = {
         r"(?:€|\bEUR\b|\bEuro\b|£|\$)\s*\d|\d[\d.,]*\s*(?:[kKmM]\b|T€|TEUR\b|Tsd\.|Mio\.?|Millionen|Mrd\.?|Milliarden"
         r"|million|billion)?\s*(?:€|\bEUR\b|\bEuro\b|\bCent\b|\bcents?\b|\bpence\b|\bpounds?\b|\bdollars?\b|£)"
     ),
+    "reason": re.compile(
+        r"\b(?:weil|da|denn|daher|deshalb|deswegen|darum|aufgrund|wegen|angesichts|zumal|sodass|Grund|Gründen?"
+        r"|begründet|because|since|due\s+to|owing\s+to|therefore|as\s+a\s+result|reasons?)\b"
+        r"|\bum\s+(?:\w+\s+){0,8}zu\s+\w+",
+        re.I,
+    ),
     "chair": CHAIR_LINE,
     "venue": VENUE_LINE,
     # several names, or a person named with a title ("Mr G Cooke", "Stadträtin Kögler")

@@ -68,6 +68,14 @@ QUESTION_TYPES = {
     "names": re.compile(
         r"\bwelche[nmrs]?\b|\bwer\b|\bwen\b|\bwem\b|\bwho\b|\bwhom\b|\bwhich\b|\bnamen?\b", re.I
     ),
+    # Why: answered by a sentence that gives a reason ("Da … in der Innenstadt steht, schlägt die
+    # Verwaltung … vor", "because …").
+    "reason": re.compile(
+        r"^\W*(?:warum|weshalb|wieso|weswegen|why)\b|\baus\s+welche[mn]\s+gr[uü]nde?n?\b"
+        r"|\bmit\s+welcher\s+begründung\b|\bwie\s+begründe|\bfor\s+what\s+reasons?\b"
+        r"|\bwhat\s+(?:was|were|is|are)\s+the\s+reasons?\b",
+        re.I,
+    ),
 }
 
 # A question asking for several things: "Welche Städte …", "Wer alles …", "Which projects …",

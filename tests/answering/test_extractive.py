@@ -377,6 +377,19 @@ def test_the_agenda_of_a_meeting_without_minutes_is_read_from_its_invitation():
     assert result.citations[0].text.endswith("Sonstige Anfragen und Anträge")
 
 
+def test_a_why_question_is_led_by_the_sentence_that_gives_a_reason():
+    text = (
+        "Die Verwaltung schlägt vor, drei orangefarbene Bänke dauerhaft in städtischen Grünanlagen aufzustellen. "
+        "Da eine dauerhafte Aufstellung nach den Sondernutzungsrichtlinien in der Innenstadt nicht möglich ist, "
+        "kommen nur Grünanlagen in Frage. Die Bankstandorte wählt der Club gemeinsam mit dem Gartenbauamt aus."
+    )
+    result = answer(
+        "Warum sollen die orangefarbenen Bänke dauerhaft in Grünanlagen und nicht in der Innenstadt stehen?",
+        passage(text),
+    )
+    assert result.text.startswith("Da eine dauerhafte Aufstellung nach den Sondernutzungsrichtlinien")
+
+
 def test_an_ordinal_is_no_answer_to_how_often():
     # "2. Sitzung" names which meeting, not how many; an invitation is no answer to "wie oft".
     invitation = passage("Der Stadtteilbeirat tagt zur 2. Sitzung am Dienstag, 19.11.2024 18:30 Uhr.")
