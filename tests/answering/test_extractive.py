@@ -379,9 +379,10 @@ def test_the_agenda_of_a_meeting_without_minutes_is_read_from_its_invitation():
 
 def test_a_why_question_is_led_by_the_sentence_that_gives_a_reason():
     text = (
-        "Die Verwaltung schlägt vor, drei orangefarbene Bänke dauerhaft in städtischen Grünanlagen aufzustellen. "
-        "Da eine dauerhafte Aufstellung nach den Sondernutzungsrichtlinien in der Innenstadt nicht möglich ist, "
-        "kommen nur Grünanlagen in Frage. Die Bankstandorte wählt der Club gemeinsam mit dem Gartenbauamt aus."
+        "Die Verwaltung schlägt vor, drei orangefarbene Bänke dauerhaft in städtischen Grünanlagen "
+        "aufzustellen. Da eine dauerhafte Aufstellung nach den Sondernutzungsrichtlinien in der Innenstadt "
+        "nicht möglich ist, kommen nur Grünanlagen in Frage. Die Bankstandorte wählt der Club gemeinsam mit "
+        "dem Gartenbauamt aus."
     )
     result = answer(
         "Warum sollen die orangefarbenen Bänke dauerhaft in Grünanlagen und nicht in der Innenstadt stehen?",
