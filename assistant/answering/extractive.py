@@ -495,7 +495,7 @@ class ExtractiveAnswerer:
         elif (
             question.asks_decision
             and required not in _QUANTITIES  # "What total … did Council agree?" asks the number
-            and (recorded := _recorded_decision(question, passages, candidates, best))
+            and (recorded := _recorded_decision(question, passages, candidates, best, scoring.context))
         ):
             rest = [c for c in chosen if not any(_overlap(c, r) for r in recorded)]
             chosen = [*recorded, *rest]
@@ -556,15 +556,19 @@ class ExtractiveAnswerer:
 
 
 def _recorded_decision(
-    question: Question, passages: list[Passage], candidates: list[_Candidate], best: _Candidate
+    question: Question,
+    passages: list[Passage],
+    candidates: list[_Candidate],
+    best: _Candidate,
+    context: list[float],
 ) -> list[_Candidate]:
     """What the agenda item of the best passages records as decided, from the stored structure:
     its Beschluss and its vote result ("TOP 14: Der Gemeinderat … beschließt … … mehrheitliche
     Zustimmung (25 Ja, 22 Nein)"), each quoted from the passage where it is printed. They lead a
     decision answer instead of whatever sentence matched best: the chair calling up the item, a
     speaker's view, a sub-item's vote. Only passages on the question's topic (their best sentence
-    scores at least 0.8 of the best) are considered; none where no retrieved passage prints the
-    Beschluss.
+    scores at least 0.8 of the best, or they cover the question's words as well as the best
+    sentence's passage does) are considered; none where no retrieved passage prints the Beschluss.
 
     Where the same item was heard in several meetings (`same_item`: a committee, then the
     council; vertagt, then decided), the result of each is given, the latest first, unless the
@@ -575,7 +579,8 @@ def _recorded_decision(
         best_of[c.passage] = max(best_of.get(c.passage, 0.0), c.score)
     for i in sorted(best_of, key=lambda i: -best_of[i]):
         p = passages[i]
-        if best_of[i] < 0.8 * best.score or not p.agenda_item or not p.decision:
+        on_topic = best_of[i] >= 0.8 * best.score or context[i] >= context[best.passage]
+        if not on_topic or not p.agenda_item or not p.decision:
             continue
         hearings = _hearings(p, passages)
         if len(hearings) < 2:
