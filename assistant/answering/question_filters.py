@@ -206,9 +206,13 @@ def _committee(question: str, committees: tuple[str, ...]) -> str | None:
     return None if _generic(name, committees) else name
 
 
-# A committee's name as one compound word ("Planungsausschuss", "Seniorenbeirats"), which need not
-# be a committee of the index.
-_BODY_WORD = re.compile(r"(?<![\w-])([A-ZÄÖÜ][a-zäöüß]{2,}(?:ausschuss|beirat))(?:es|s)?(?![\w-])")
+# A committee's name as one compound word ("Planungsausschuss", "Seniorenbeirats"), with the place
+# it is of where one follows ("Ortsbeirat Tennenlohe"), which need not be a committee of the index.
+_BODY_WORD = re.compile(
+    r"(?<![\w-])([A-ZÄÖÜ][a-zäöüß]{2,}(?:ausschuss|beirat))(?:es|s)?(?![\w-])"
+    r"(?:\s+(?!(?:Januar|Februar|März|April|Mai|Juni|Juli|August|September|Oktober|November|Dezember)\b)"
+    r"([A-ZÄÖÜ][a-zäöüß]+)(?![\w-]|\s+\d))?"
+)
 
 _A_KIND = re.compile(r"\b(?:ein(?:e[mnrs]?)?|jede[mnrs]?|kein(?:e[mnrs]?)?)\s+$", re.I)
 
@@ -222,25 +226,28 @@ def _generic(name: str, committees: tuple[str, ...]) -> bool:
 def premise_bodies(text: str, committees: tuple[str, ...]) -> tuple[str, ...]:
     """The bodies `text` names that an answer must be about: the committees it names, kinds of
     body ("eines Stadtteilbeirats") left out, and a committee the index holds no records of
-    whose name the documents may still print ("Beratung im Planungsausschuss am 14. November").
+    whose name the documents may still print ("Beratung im Planungsausschuss am 14. November"), and
+    the place a committee is of ("Ortsbeirat Tennenlohe").
 
     >>> premise_bodies("Was hat der Planungsausschuss im November beschlossen?", ("Gemeinderat",))
     ('Planungsausschuss',)
     >>> premise_bodies("Aus wie vielen Mitgliedern besteht ein Ortsbeirat?", ("Stadtrat",))
     ()
+    >>> premise_bodies("Was hat der Ortsbeirat Tennenlohe im Juli befürwortet?", ("Stadtrat",))
+    ('Ortsbeirat', 'Tennenlohe')
     >>> premise_bodies("Was hat der UVPA beschlossen?", ("Umwelt-, Verkehrs- und Planungsausschuss",))
     ('Umwelt-, Verkehrs- und Planungsausschuss',)
     """
     named = [name for name in named_bodies(text, committees) if not _generic(name, committees)]
     patterns = [pattern for name in named for pattern in committee_patterns(name)]
     spans = [m.span() for pattern in patterns for m in pattern.finditer(text)]
-    named += [
-        m[1]
-        for m in _BODY_WORD.finditer(text)
-        if not any(a <= m.start() and m.end() <= b for a, b in spans)
-        and not _generic(m[1], committees)
-        and not _A_KIND.search(text[: m.start()])  # "ein Ortsbeirat": any of them
-    ]
+    for m in _BODY_WORD.finditer(text):
+        if _A_KIND.search(text[: m.start()]):  # "ein Ortsbeirat": any of them
+            continue
+        if not any(a <= m.start(1) and m.end(1) <= b for a, b in spans) and not _generic(m[1], committees):
+            named.append(m[1])
+        if m[2]:  # the place stands in the documents, not always right after the body's name
+            named.append(m[2])
     return tuple(dict.fromkeys(named))
 
 
