@@ -179,8 +179,13 @@ def question_types(question: str) -> list[str]:
     (['number', 'amount'], ['number'])
     >>> question_types("Who presided over the meeting?"), question_types("Wer leitete die Sitzung?")
     (['chair', 'names'], ['chair', 'names'])
+    >>> question_types("Warum hat sich die Linke bei der Abstimmung enthalten?")
+    ['reason']
     """
-    return [kind for kind, pattern in QUESTION_TYPES.items() if pattern.search(question)]
+    kinds = [kind for kind, pattern in QUESTION_TYPES.items() if pattern.search(question)]
+    if "reason" in kinds:  # "Warum hat sich die Linke bei der Abstimmung enthalten?" asks no vote
+        kinds = [k for k in kinds if k in ("names", "reason")]
+    return kinds
 
 
 class Place(NamedTuple):
