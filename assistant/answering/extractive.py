@@ -131,7 +131,7 @@ _FRAME_TERM = re.compile(
 # by one that names no venue (`VENUE_LINE`), one on who signed a record not by a sentence outside
 # its signature block (`in_signature_block`). Measured on the
 # gold set: putting "number" first loses three vote questions to win one ("how many people voted").
-_STRICT_TYPES = ("vote", "chair", "venue", "signature", "amount", "number", "date")
+_STRICT_TYPES = ("vote", "chair", "venue", "signature", "amount", "number", "date", "reason")
 # Kinds of fact that are quantities: a question on one is answered by it, not by the Beschluss
 # that states it among much else ("What total Council Tax requirement did Kent agree?").
 _QUANTITIES = ("amount", "number")
