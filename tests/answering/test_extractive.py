@@ -391,7 +391,7 @@ def test_a_why_question_is_led_by_the_sentence_that_gives_a_reason():
     assert result.text.startswith("Da eine dauerhafte Aufstellung nach den Sondernutzungsrichtlinien")
     # Without a sentence that gives a reason, the passage does not answer why.
     proposal = passage(text.split(" Da ")[0])
-    assert answer("Warum sollen die orangefarbenen Bänke dauerhaft in Grünanlagen stehen?", proposal).abstained
+    assert answer("Warum sollen die Bänke dauerhaft in Grünanlagen stehen?", proposal).abstained
 
 
 def test_an_ordinal_is_no_answer_to_how_often():
