@@ -1201,10 +1201,8 @@ def _with_announced_items(text: str, start: int, end: int) -> int:
     for a, b in following[:MAX_LIST_ITEMS]:
         if not LIST_ITEM.match(text[a:b]):
             break
-        paragraph_end = text.find("\n\n", a, b)  # the last item's "sentence" may run on
+        paragraph_end = text.find("\n\n", a, b)  # an item's "sentence" may run on past its paragraph
         items.append(b if paragraph_end < 0 else paragraph_end)
-        if paragraph_end >= 0:
-            break
     if items:
         return items[-1]
     return following[0][1] if following and sentence.endswith(":") else end

@@ -49,8 +49,10 @@ _OPEN_CLAUSE = re.compile(r"(?:,|\b(?:dass|daß|that))$", re.I)
 # A sentence that announces a list which follows it.
 _ANNOUNCES_LIST = re.compile(
     r"\bfolgende[nmrs]?\b|\bwie folgt\b|\bfollowing\b|\bas follows\b"
-    r"|\b(?:zwei|drei|vier|fünf|two|three|four|five)\s+(?:Bedingungen|Punkte|Forderungen|Maßnahmen|Anträge|Projekte"
-    r"|conditions|points|items|measures)\b",
+    r"|\b(?:zwei|drei|vier|fünf|sechs|sieben|acht|neun|zehn|two|three|four|five|six|seven|eight|nine|ten)"
+    r"\s+(?:[a-zäöüß]\w+\s+)?(?:Bedingungen|Punkte|Forderungen|Maßnahmen|Anträge|Projekte|Handlungsfelder|Themen"
+    r"|Ziele|Schwerpunkte|Standorte|Bereiche|Kriterien|Varianten|Fragen|Gründe|Module|Bausteine|Säulen|Stufen"
+    r"|conditions|points|items|measures|areas|options|questions|reasons|priorities|themes|objectives)\b",
     re.I,
 )
 

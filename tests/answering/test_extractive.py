@@ -394,6 +394,19 @@ def test_a_why_question_is_led_by_the_sentence_that_gives_a_reason():
     assert answer("Warum sollen die Bänke dauerhaft in Grünanlagen stehen?", proposal).abstained
 
 
+def test_an_announced_list_with_a_blank_line_between_its_items_comes_whole():
+    text = (
+        "Frau Sonnabend stellt die fünf Handlungsfelder der Stadtteilwerkstatt vor.\n\n"
+        "1. Handlungsfeld „Wohnen, Bauen und Nahversorgung“\n\n2. Handlungsfeld „Lernen und Bildung“\n\n"
+        "3. Handlungsfeld „Klimaschutz und Mobilität“\n\n4. Handlungsfeld „Freiraumnetz“\n\n"
+        "5. Kommunikation, Netzwerke und Mitwirkung\n\nHerr Hoppe-Seyler berichtet über das Quartiersmanagement."
+    )
+    result = answer("Welche Handlungsfelder hat die Stadtteilwerkstatt vorgestellt?", passage(text))
+    for field in ("Wohnen", "Lernen", "Klimaschutz", "Freiraumnetz", "Kommunikation"):
+        assert field in result.text
+    assert "Quartiersmanagement" not in result.text
+
+
 def test_an_ordinal_is_no_answer_to_how_often():
     # "2. Sitzung" names which meeting, not how many; an invitation is no answer to "wie oft".
     invitation = passage("Der Stadtteilbeirat tagt zur 2. Sitzung am Dienstag, 19.11.2024 18:30 Uhr.")
