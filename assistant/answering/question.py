@@ -35,6 +35,8 @@ QUESTION_TYPES = {
     "amount": re.compile(
         r"\bwie\s+viel(?:e[nmr]?)?\s+(?:\w+\s+)?(?:Geld|Euro|Förder\w*|Mittel|Zuschu\w*|Kosten|Budget)\b|\bwie\s+teuer\b"
         r"|\bkosten\b|\bkostet\b|\bhow\s+much\s+(?:\w+\s+)?(?:money|funding|grant|did\s+\w+\s+cost)\b|\bcost\b"
+        r"|\bhow\s+much\b[^?]*\b(?:spends?|spent|pays?|paid|charges?|charged|earns?|earned)\b"
+        r"|\bwhat\s+(?:is|was|are|were)\s+the\s+(?:\w+\s+)?(?:price|fee|fees|budget|salary)\b"
         r"|\bwie\s+hoch\s+(?:\w+\s+){0,3}\w*(?:kosten|gebühr(?:en)?|preis|beträge|betrag|zuschuss|zuschüsse|förderung"
         r"|miete|entgelt|gehalt|lohn|geld|budget|etat|summe)\b|\bwie\s+viel\s+(?:\w+\s+)?verdien",
         re.I,
@@ -177,6 +179,8 @@ def question_types(question: str) -> list[str]:
     (['number'], ['number', 'amount'])
     >>> question_types("Wie hoch ist die Sondernutzungsgebühr?"), question_types("Wie hoch ist der Hebesatz?")
     (['number', 'amount'], ['number'])
+    >>> question_types("How much does the council spend on lanes?")
+    ['number', 'amount']
     >>> question_types("Who presided over the meeting?"), question_types("Wer leitete die Sitzung?")
     (['chair', 'names'], ['chair', 'names'])
     >>> question_types("Warum hat sich die Linke bei der Abstimmung enthalten?")
