@@ -177,8 +177,9 @@ _NEARNESS_SCALE = 10.0
 _QUOTED_TITLE = re.compile(r'["„“”«»]([A-ZÄÖÜ0-9][^"„“”«»]{2,99}?)["“”«»]')
 # A span of years a question names ("2020/2021") is one of its years where no longer than this.
 _YEAR_SPAN = 10
-# Numbers and identifiers as written in questions: "2023", "TOP 14", "50/004/2021", "518-16".
-_NUMBER = re.compile(r"(?<![\d/-])[1-9]\d*(?:[/-]\d+)*(?![\d/-])")
+# Numbers and identifiers as written in questions: "2023", "TOP 14", "50/004/2021", "518-16", and
+# amounts with thousands separators, whole ("25.000", "1,530").
+_NUMBER = re.compile(r"(?<![\d/.,-])[1-9]\d{0,2}(?:(?:\.\d{3})+|(?:,\d{3})+)(?![\d])|(?<![\d/-])[1-9]\d*(?:[/-]\d+)*(?![\d/-])")
 # Which side of a roll call a question asks to be named: "Who voted against …", "Wer enthielt sich".
 _ROLL_CALL_SIDES = {
     "Against": re.compile(r"\bagainst\b|\bdagegen\b|\bgegen\s+(?:den|die|das)\b|\bopposed\b", re.I),
@@ -1237,7 +1238,7 @@ def _unfounded(question: Question, cited: list[Passage]) -> list[str]:
     missing += [
         n
         for n in dict.fromkeys(_NUMBER.findall(question.text))
-        if not any(re.search(rf"(?<![\d/-])0*{held}(?![\d/-])", quoted) for held in _written(n))
+        if not any(re.search(rf"(?<![\d/-])0*{re.escape(held)}(?![\d/-])", quoted) for held in _written(n))
         and not any(n in d for d in missing)
     ]
     # A file's path may name its committee and place ("kent-county-council/cabinet/…").
@@ -1273,10 +1274,15 @@ def _written(number: str) -> list[str]:
 
     >>> _written("2020/2021"), _written("400/2020"), _written("2026/27")
     (['2020/2021', '2020', '2021'], ['400/2020'], ['2026/27'])
+    >>> _written("25.000")
+    ['25.000', '25000', '25 000', '25.000', '25,000']
     """
     years = re.fullmatch(rf"({YEAR})[/-]({YEAR})", number)
     if years and 0 < int(years[2]) - int(years[1]) <= _YEAR_SPAN:
         return [number, *(str(y) for y in range(int(years[1]), int(years[2]) + 1))]
+    if re.fullmatch(r"\d{1,3}(?:[.,]\d{3})+", number):  # "25.000" also as "25000", "25 000", "25,000"
+        digits = re.sub(r"[.,]", "", number)
+        return [number, digits, *(re.sub(r"[.,]", sep, number) for sep in (" ", ".", ","))]
     return [number]
 
 
