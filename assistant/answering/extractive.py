@@ -179,7 +179,9 @@ _QUOTED_TITLE = re.compile(r'["„“”«»]([A-ZÄÖÜ0-9][^"„“”«»]{2,
 _YEAR_SPAN = 10
 # Numbers and identifiers as written in questions: "2023", "TOP 14", "50/004/2021", "518-16", and
 # amounts with thousands separators, whole ("25.000", "1,530").
-_NUMBER = re.compile(r"(?<![\d/.,-])[1-9]\d{0,2}(?:(?:\.\d{3})+|(?:,\d{3})+)(?![\d])|(?<![\d/-])[1-9]\d*(?:[/-]\d+)*(?![\d/-])")
+_NUMBER = re.compile(
+    r"(?<![\d/.,-])[1-9]\d{0,2}(?:(?:\.\d{3})+|(?:,\d{3})+)(?![\d])|(?<![\d/-])[1-9]\d*(?:[/-]\d+)*(?![\d/-])"
+)
 # Which side of a roll call a question asks to be named: "Who voted against …", "Wer enthielt sich".
 _ROLL_CALL_SIDES = {
     "Against": re.compile(r"\bagainst\b|\bdagegen\b|\bgegen\s+(?:den|die|das)\b|\bopposed\b", re.I),
