@@ -428,11 +428,12 @@ class ExtractiveAnswerer:
         # numbers), where one does: "Antrag 400/2020" is answered from the passage that names it.
         grounded = {i for i, p in enumerate(passages) if not _unfounded(question, [p])}
         # The chair calling up an item or one speaker's view never leads an answer
-        # to what was decided.
+        # to what was decided; a question asked in the documents never leads any answer.
         typed = [
             c
             for c in candidates
             if c.typed
+            and not _is_question(passages[c.passage], c)
             and not (
                 question.asks_decision
                 and (
@@ -481,7 +482,8 @@ class ExtractiveAnswerer:
             or self._far(passages)
         ):
             return Reply(ABSTAIN[language], [], True)
-        chosen = self._choose(candidates, best, q_terms, weights, question.plural)
+        answers = [c for c in candidates if not _is_question(passages[c.passage], c)]
+        chosen = self._choose(answers, best, q_terms, weights, question.plural)
         if required == "vote":
             # The parsed result (whole result block, agenda item) replaces a sentence that holds a
             # result too ("Das ist eine mehrheitliche Zustimmung."), and one that merely reads like
@@ -1435,6 +1437,11 @@ def _is_fragment(sentence: str) -> bool:
     if sentence.isupper():  # "CITY OF PORTLAND, OREGON OFFICIAL MINUTES"
         return True
     return len(re.findall(r"(?<![\w-])[a-zäöüß]{2,}\b", sentence)) < 2 and sentence.count(", ") < 2
+
+
+def _is_question(p: Passage, c: _Candidate) -> bool:
+    """The sentence asks a question ("Can the Cabinet Member tell me …?"): it answers none."""
+    return p.text[c.start : c.end].rstrip(" )\"“”").endswith("?")
 
 
 def _is_heading(p: Passage, c: _Candidate) -> bool:

@@ -407,6 +407,15 @@ def test_an_announced_list_with_a_blank_line_between_its_items_comes_whole():
     assert "Quartiersmanagement" not in result.text
 
 
+def test_a_question_asked_in_a_document_is_no_answer():
+    text = (
+        "Can the Cabinet Member tell me where the Sheppey residents were placed after Blackburn Lodge closed? "
+        "Most residents moved to care homes on the mainland, closer to their families."
+    )
+    result = answer("Where were the Sheppey residents placed after Blackburn Lodge closed?", passage(text))
+    assert result.text == "Most residents moved to care homes on the mainland, closer to their families. [1]"
+
+
 def test_an_ordinal_is_no_answer_to_how_often():
     # "2. Sitzung" names which meeting, not how many; an invitation is no answer to "wie oft".
     invitation = passage("Der Stadtteilbeirat tagt zur 2. Sitzung am Dienstag, 19.11.2024 18:30 Uhr.")
