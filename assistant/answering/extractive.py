@@ -1441,7 +1441,7 @@ def _is_fragment(sentence: str) -> bool:
 
 def _is_question(p: Passage, c: _Candidate) -> bool:
     """The sentence asks a question ("Can the Cabinet Member tell me …?"): it answers none."""
-    return p.text[c.start : c.end].rstrip(" )\"“”").endswith("?")
+    return p.text[c.start : c.end].rstrip(' )"“”').endswith("?")
 
 
 def _is_heading(p: Passage, c: _Candidate) -> bool:

@@ -409,7 +409,7 @@ def test_an_announced_list_with_a_blank_line_between_its_items_comes_whole():
 
 def test_a_question_asked_in_a_document_is_no_answer():
     text = (
-        "Can the Cabinet Member tell me where the Sheppey residents were placed after Blackburn Lodge closed? "
+        "Can the Cabinet Member tell me where Sheppey residents were placed after Blackburn Lodge closed? "
         "Most residents moved to care homes on the mainland, closer to their families."
     )
     result = answer("Where were the Sheppey residents placed after Blackburn Lodge closed?", passage(text))
