@@ -448,10 +448,11 @@ class ExtractiveAnswerer:
         if best is not None:
             best = _current_version(best, typed, passages, question, self._model.min_probability)
         if required == "vote" and not self._far(passages):
-            # The record most on the question's topic (covering what the coverage rule asks)
-            # has no vote to report: the item was taken note of. Vote lines of other items, less
-            # on the topic or scoring too low to answer, do not hide that.
-            records = [c for c in candidates if passages[c.passage].vote is not None]
+            # The record most on the question's topic (covering what the coverage rule asks, and
+            # holding what it presumes: a Stadtrat record does not say how the UVPA voted) has no
+            # vote to report: the item was taken note of. Vote lines of other items, less on the
+            # topic or scoring too low to answer, do not hide that.
+            records = [c for c in candidates if c.passage in grounded and passages[c.passage].vote]
             top = max(records, key=lambda c: (c.features["context"], c.score), default=None)
             if (
                 top is not None
