@@ -238,8 +238,8 @@ _PARTIES = {
     "Reform UK": r"Reform\s+UK",
 }
 _PARTY = re.compile(
-    r"(?<![\w])(?:(SPD|CDU|CSU|AfD|FDP|KAL|Volt|ÖDP|Labour|Conservatives?|Reform\s+UK)(?![\w])"
-    r"|(GRÜNEN?|Grünen)(?![\w])|(Grünen?)(?=-)|(LINKEN?|Linken?)(?=-|\s+Fraktion)|Freie[n]?\s+Wähler"
+    r"(?<![\w])(?:(?:SPD|CDU|CSU|AfD|FDP|KAL|Volt|ÖDP|Labour|Conservatives?|Reform\s+UK)(?![\w])"
+    r"|(?:GRÜNEN?|Grünen)(?![\w])|Grünen?(?=-)|(?:LINKEN?|Linken?)(?=-|\s+Fraktion)|Freie[n]?\s+Wähler"
     r"|Liberal\s+Democrats?)"
 )
 
@@ -282,7 +282,7 @@ class Question:
     # The places it names ("der Stadt Erlangen", "Karlsruher", "Kent County Council"): premises
     # the answer's documents must hold.
     places: tuple[Place, ...] = ()
-    # The political groups it names ("die SPD-Fraktion"): premises the answer's passages must hold.
+    # The political groups it names ("die SPD-Fraktion"): premises the answer's documents must hold.
     parties: tuple[str, ...] = ()
 
     @property
