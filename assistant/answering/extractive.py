@@ -427,13 +427,13 @@ class ExtractiveAnswerer:
         # The lead comes from a passage that holds what the question presumes (its dates and
         # numbers), where one does: "Antrag 400/2020" is answered from the passage that names it.
         grounded = {i for i, p in enumerate(passages) if not _unfounded(question, [p])}
-        # The chair calling up an item or one speaker's view never leads an answer
-        # to what was decided; a question asked in the documents never leads any answer.
+        # A question asked in the documents never leads or supports an answer; the chair calling
+        # up an item or one speaker's view never leads an answer to what was decided.
+        answers = [c for c in candidates if not _is_question(passages[c.passage], c)]
         typed = [
             c
-            for c in candidates
+            for c in answers
             if c.typed
-            and not _is_question(passages[c.passage], c)
             and not (
                 question.asks_decision
                 and (
@@ -483,7 +483,6 @@ class ExtractiveAnswerer:
             or self._far(passages)
         ):
             return Reply(ABSTAIN[language], [], True)
-        answers = [c for c in candidates if not _is_question(passages[c.passage], c)]
         chosen = self._choose(answers, best, q_terms, weights, question.plural)
         if required == "vote":
             # The parsed result (whole result block, agenda item) replaces a sentence that holds a

@@ -228,13 +228,13 @@ _PARTIES = {
     "FDP": r"FDP",
     "KAL": r"KAL",
     "Volt": r"Volt",
-    "Grüne": r"GRÜNE|Grüne[nr]?\b|Bündnis\s*90",
-    "Linke": r"LINKE|Linke[n]?\b",
+    "Grüne": r"GRÜNEN?|Grüne[nr]?\b|Bündnis\s*90",
+    "Linke": r"LINKEN?|Linke[n]?\b",
     "Freie Wähler": r"Freie[n]?\s+Wähler|FW\b",
     "ÖDP": r"ÖDP",
     "Labour": r"Labour",
-    "Conservative": r"Conservative",
-    "Liberal Democrat": r"Liberal\s+Democrat|Lib\s*Dem",
+    "Conservative": r"Conservatives?",
+    "Liberal Democrat": r"Liberal\s+Democrats?|Lib\s*Dem",
     "Reform UK": r"Reform\s+UK",
 }
 _PARTY = re.compile(
@@ -251,14 +251,13 @@ def named_parties(text: str) -> tuple[str, ...]:
     ('SPD', 'Grüne')
     >>> named_parties("What did the Labour motion on the Integrated Care Strategy ask for?")
     ('Labour',)
+    >>> named_parties("Warum enthielten sich LINKEN-Fraktion, GRÜNEN, Freie Wähler und Liberal Democrats?")
+    ('Linke', 'Grüne', 'Freie Wähler', 'Liberal Democrat')
     """
-    found = []
-    for m in _PARTY.finditer(text):
-        word = m.group(0)
-        name = next((n for n, pattern in _PARTIES.items() if re.fullmatch(pattern, word)), None)
-        if name is None:
-            name = next(n for n in _PARTIES if word.lower().startswith(n.lower()[:4]))
-        found.append(name)
+    found = [
+        next(name for name, pattern in _PARTIES.items() if re.fullmatch(pattern, m.group(0)))
+        for m in _PARTY.finditer(text)
+    ]
     return tuple(dict.fromkeys(found))
 
 

@@ -27,7 +27,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from assistant.core.dates import MONTH, YEAR, date_mentions, month_of, month_period, read_date
+from assistant.core.dates import MONTH, MONTH_NAMES_DE, YEAR, date_mentions, month_of, month_period, read_date
 from assistant.core.doc_types import QUESTION_TYPE_MARKER, asked_type
 from assistant.core.filters import Filters, IndexFacets
 
@@ -210,7 +210,7 @@ def _committee(question: str, committees: tuple[str, ...]) -> str | None:
 # it is of where one follows ("Ortsbeirat Tennenlohe"), which need not be a committee of the index.
 _BODY_WORD = re.compile(
     r"(?<![\w-])([A-ZÄÖÜ][a-zäöüß]{2,}(?:ausschuss|beirat))(?:es|s)?(?![\w-])"
-    r"(?:\s+(?!(?:Januar|Februar|März|April|Mai|Juni|Juli|August|September|Oktober|November|Dezember)\b)"
+    rf"(?:\s+(?!(?:{'|'.join(MONTH_NAMES_DE)})\b)"
     r"([A-ZÄÖÜ][a-zäöüß]+)(?![\w-]|\s+\d))?"
 )
 
