@@ -1196,12 +1196,20 @@ def _item_label(p: Passage) -> str:
 
 def _with_announced_items(text: str, start: int, end: int) -> int:
     """Where an answer sentence ends once what it announces is included: the list items after
-    "… um folgende Straßenzüge ergänzt werden." or "… drei Bedingungen genannt:", or the one
-    sentence after a lead-in like "Abstimmungsergebnis:"."""
+    "… um folgende Straßenzüge ergänzt werden." or "… drei Bedingungen genannt:" (also past one
+    sentence that leads in to them: "… sechs Sachverständige berufen werden. Vorgeschlagen
+    sind:"), or the one sentence after a lead-in like "Abstimmungsergebnis:"."""
     sentence = text[start:end].rstrip()
     if not announces_list(sentence):
         return end
     following = [(a, b) for a, b in sentence_spans(text) if a >= end]
+    if (
+        len(following) > 1
+        and not LIST_ITEM.match(text[slice(*following[0])])
+        and text[slice(*following[0])].rstrip().endswith(":")
+        and LIST_ITEM.match(text[slice(*following[1])])
+    ):
+        following = following[1:]
     items = []
     for a, b in following[:MAX_LIST_ITEMS]:
         if not LIST_ITEM.match(text[a:b]):

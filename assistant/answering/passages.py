@@ -46,11 +46,12 @@ _MEMBER_NAMES = re.compile(r"(?:Mr|Mrs|Ms|Miss|Dr|Sir|Dame)\b")
 _ROLL_CALL = VOTE_MARKS["roll_call"]
 # A sentence left open for the list that completes it: "Der Gemeinderat beschließt, dass".
 _OPEN_CLAUSE = re.compile(r"(?:,|\b(?:dass|daß|that))$", re.I)
-# A sentence that announces a list which follows it.
+# A sentence that announces a list which follows it ("folgende …", "drei Bedingungen", "sechs
+# Sachkundige Einwohner": a count before an adjective and a noun).
 _ANNOUNCES_LIST = re.compile(
-    r"\bfolgende[nmrs]?\b|\bwie folgt\b|\bfollowing\b|\bas follows\b"
+    r"\b(?:nach)?folgende[nmrs]?\b|\bwie folgt\b|\bfollowing\b|\bas follows\b"
     r"|\b(?:zwei|drei|vier|fünf|sechs|sieben|acht|neun|zehn|two|three|four|five|six|seven|eight|nine|ten)"
-    r"\s+(?:[a-zäöüß]\w+\s+)?(?:Bedingungen|Punkte|Forderungen|Maßnahmen|Anträge|Projekte|Handlungsfelder|Themen"
+    r"\s+(?:[a-zäöüß]\w+\s+)?(?:(?-i:[A-ZÄÖÜ][a-zäöüß]+e[nr]?\s+[A-ZÄÖÜ]\w+)|Bedingungen|Punkte|Forderungen|Maßnahmen|Anträge|Projekte|Handlungsfelder|Themen"
     r"|Ziele|Schwerpunkte|Standorte|Bereiche|Kriterien|Varianten|Fragen|Gründe|Module|Bausteine|Säulen|Stufen"
     r"|conditions|points|items|measures|areas|options|questions|reasons|priorities|themes|objectives)\b",
     re.I,

@@ -81,11 +81,14 @@ QUESTION_TYPES = {
 }
 
 # A question asking for several things: "Welche Städte …", "Wer alles …", "Which projects …",
-# "Nenne alle …". German "welche" before a noun of a singular-only ending ("Welche Regelung") is none.
+# "Nenne alle …", "Welche sechs Sachverständigen …". German "welche" before a noun of a
+# singular-only ending ("Welche Regelung") is none.
 _PLURAL = re.compile(
     r"\b(?i:welche)\s+(?!\w+(?:ung|ion|heit|keit|tät|schaft)\b)(?:\w+\s+)?[A-ZÄÖÜ]"
     r"|\b(?i:wer|was|welche)\b.*\balle[ns]?\b|\balle\b.*\b(?:nenn|aufzähl|aufgeführt)"
-    r"|\b(?i:which|what)\s+(?:\w+\s+)?\w+(?<!\bi)(?<!\bwa)(?<!\bha)(?<!\bdoe)s\b|\blist\s+(?:all|the)\b",
+    r"|\b(?i:which|what)\s+(?:\w+\s+)?\w+(?<!\bi)(?<!\bwa)(?<!\bha)(?<!\bdoe)s\b|\blist\s+(?:all|the)\b"
+    r"|\b(?i:welche[mnrs]?|which|what)\s+(?:\d+|(?:zwei|drei|vier|fünf|sechs|sieben|acht|neun|zehn|elf|zwölf"
+    r"|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve))\b",
 )
 # A question about what a body decided, whom it elected, or what it did with a motion ("Was hat der
 # Gemeinderat mit dem Antrag … gemacht?", "Wie wurde der Antrag erledigt?", "dealt with").

@@ -54,6 +54,21 @@ def test_an_announced_list_comes_with_its_items():
     assert "prüft" not in result.text
 
 
+def test_a_counted_list_comes_with_its_items_after_a_lead_in():
+    text = (
+        "In den Kunstbeirat sollen auch sechs Sachkundige Einwohner berufen werden. Die nachfolgend "
+        "vorgeschlagenen Personen haben ihre Bereitschaft signalisiert, das Ehrenamt zu übernehmen:\n"
+        "- Susanne Ackermann, Künstlerin\n- Tim Bohlender, Künstler\n- Prof. Dr. Chris Gerbing, Kuratorin\n"
+        "- Simon Pfeffel, Künstler\n- Dipl. Ing. Matthias Tebbert, Architekt\n"
+        "- Prof. Marcel van Eeden, Rektor der Staatl. Akademie der Bildenden Künste\n\n"
+        "Der Kulturausschuss hat den Vorschlag vorberaten."
+    )
+    result = answer("Welche sechs sachkundigen Einwohner werden in den Kunstbeirat berufen?", passage(text))
+    for name in ("Ackermann", "Bohlender", "Gerbing", "Pfeffel", "Tebbert", "van Eeden"):
+        assert name in result.text
+    assert "vorberaten" not in result.text
+
+
 def test_a_sentence_referring_back_comes_with_the_sentence_it_refers_to():
     text = (
         "§ 3 Zusammensetzung\n\n"

@@ -45,3 +45,17 @@ def test_vote_questions_are_searched_with_the_wording_of_vote_records():
 )
 def test_questions_on_what_was_decided(question, asks):
     assert Question.read(question).asks_decision is asks
+
+
+@pytest.mark.parametrize(
+    ("question", "plural"),
+    [
+        ("Welche sechs sachkundigen Einwohner hat der Gemeinderat in den Kunstbeirat berufen?", True),
+        ("Which three councillors voted against?", True),
+        ("Welche Städte haben Mittel beantragt?", True),
+        ("Welche Entscheidung hat der Gemeinderat getroffen?", False),
+        ("Welcher Betrag wurde für 2024 beantragt?", False),
+    ],
+)
+def test_questions_asking_for_several_things(question, plural):
+    assert Question.read(question).plural is plural
