@@ -74,7 +74,13 @@ from assistant.answering.passages import (
     versions,
 )
 from assistant.answering.question import Question, party_pattern
-from assistant.answering.question_filters import Period, committee_patterns, meeting_day, meeting_periods
+from assistant.answering.question_filters import (
+    Period,
+    committee_patterns,
+    meeting_day,
+    meeting_periods,
+    named_item,
+)
 from assistant.answering.sentence_model import SentenceModel
 from assistant.core.answers import Citation, Passage, Reply
 from assistant.core.dates import YEAR, date_mentions, german
@@ -411,11 +417,20 @@ class ExtractiveAnswerer:
         return replace(joined, text="\n".join(_segments(joined.text)))
 
     def _answer_one(self, question: Question, passages: list[Passage]) -> Reply:
+        """The answer to one question: for a meeting's agenda or one item of it, composed from the
+        stored structure (what the item's text says follows its title); else from sentences."""
+        if question.asks_agenda:
+            if item := _agenda_item(question, passages):
+                told = self._from_sentences(question, passages)
+                return item if told.abstained else _joined([item, told])
+            if agenda := _agenda_of(passages, question.language) or _announced_agenda(
+                question, passages, question.language
+            ):
+                return agenda
+        return self._from_sentences(question, passages)
+
+    def _from_sentences(self, question: Question, passages: list[Passage]) -> Reply:
         language = question.language
-        if question.asks_agenda and (
-            agenda := _agenda_of(passages, language) or _announced_agenda(question, passages, language)
-        ):
-            return agenda
         scoring = self._score(question, passages)
         if scoring is None:
             return Reply(ABSTAIN[language], [], True)
@@ -604,6 +619,30 @@ def _recorded_decision(
         if recorded:
             return recorded
     return []
+
+
+def _agenda_item(question: Question, passages: list[Passage]) -> Reply | None:
+    """The one agenda item the question names ("Welches Thema stand als erster
+    Tagesordnungspunkt …?", "Was stand unter TOP 2 …?") with its meeting, from the stored
+    structure of the best passage of that item on a day the question names: "Stadtteilbeirat
+    Büchenbach, 24.04.2024, TOP 1: Stadtteilentwicklung …", cited where its heading stands."""
+    number = named_item(question.text)
+    p = next(
+        (
+            p
+            for p in passages
+            if p.agenda_item
+            and number in re.findall(r"\d+(?:\.\d+)*", p.agenda_item.number)
+            and (not question.dates or p.meeting_date in question.dates)
+        ),
+        None,
+    )
+    if number is None or p is None or p.agenda_item is None:
+        return None
+    title = p.agenda_item.title
+    at = max(p.text.find(title), 0)
+    start, end = quote_span(p, at, at + max(len(title), 1))
+    return Reply(f"{_item_label(p)} [1]", [citation(1, p, start, end)], False)
 
 
 def _agenda_of(passages: list[Passage], language: Language) -> Reply | None:

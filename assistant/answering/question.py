@@ -131,8 +131,8 @@ _REJECTION = re.compile(
 # Only the agenda as a whole: "Welche weiteren Themen …", "in welchem Ausschuss stand er auf der
 # Tagesordnung" ask about one item.
 _AGENDA = re.compile(
-    r"\b(?:welche\s+(?:Punkte|Tagesordnungspunkte|TOPs|Themen)|was)\s+(?:stand|standen|steht|stehen)\b"
-    r".*\bTagesordnung\b|\bwhat\s+was\s+on\s+the\s+agenda\b|\bwhich\s+items\s+were\s+on\s+the\s+agenda\b",
+    r"\b(?:welche[sr]?\s+(?:Punkte?|Tagesordnungspunkte?|TOPs?|Themen|Thema)|was)\s+(?:stand|standen|steht|stehen)\b"
+    r".*\bTagesordnung(?:spunkt)?\b|\bwhat\s+was\s+on\s+the\s+agenda\b|\bwhich\s+items\s+were\s+on\s+the\s+agenda\b",
     re.I,
 )
 # Where a question asks a second question: a conjunction, then a question word ("…, und welcher

@@ -63,6 +63,19 @@ _ITEM = re.compile(
     rf"|\bPunkt\s+({_ITEM_NUMBER})\s+der\s+Tagesordnung",
     re.I,
 )
+# An item named by its place on the agenda: "der erste Tagesordnungspunkt", "the second item".
+_ORDINALS = tuple(
+    zip(
+        "erste zweite dritte vierte fünfte sechste siebte achte neunte zehnte".split(),
+        "first second third fourth fifth sixth seventh eighth ninth tenth".split(),
+        strict=True,
+    )
+)
+_ORDINAL_ITEM = re.compile(
+    rf"\b({'|'.join(w for pair in _ORDINALS for w in pair)})[nmrs]?\s+"
+    r"(?:TOP\b|Tagesordnungspunkt|Punkt\s+der\s+Tagesordnung|(?:agenda\s+)?item\b)",
+    re.I,
+)
 _VORLAGE = re.compile(
     r"\b(?:(?:Beschluss|Informations)?[Vv]orlagen?|Drucksachen?)(?:\s*-?\s*Nr\.?)?\s*:?\s*"
     rf"({_VORLAGE_NUMBER}{_LISTED.format(_VORLAGE_NUMBER)})\b"
@@ -104,11 +117,31 @@ date_to=datetime.date(2024, 11, 5), doc_type=None, agenda_item=None, vorlage=Non
         date_from=first,
         date_to=last,
         doc_type=_doc_type(question, facets.doc_types),
-        agenda_item=_single(
-            n for m in _ITEM.finditer(question) for n in re.findall(_ITEM_NUMBER, m[1] or m[2])
-        ),
+        agenda_item=named_item(question),
         vorlage=_single(n for m in _VORLAGE.finditer(question) for n in re.findall(_VORLAGE_NUMBER, m[1])),
     )
+
+
+def named_item(question: str) -> str | None:
+    """The one agenda item the question names, by number or by its place on the agenda.
+
+    >>> named_item("Was stand unter TOP 9.1 auf der Tagesordnung?"), named_item("Was war der dritte TOP?")
+    ('9.1', '3')
+    >>> named_item("Wie wurde zu TOP 11 und 23 abgestimmt?") is None
+    True
+    """
+    return _single(
+        [n for m in _ITEM.finditer(question) for n in re.findall(_ITEM_NUMBER, m[1] or m[2])]
+        + [str(_ordinal(m[1])) for m in _ORDINAL_ITEM.finditer(question)]
+    )
+
+
+def _ordinal(word: str) -> int:
+    """
+    >>> _ordinal("Dritte"), _ordinal("first")
+    (3, 1)
+    """
+    return next(n for n, pair in enumerate(_ORDINALS, 1) if word.lower() in pair)
 
 
 def meeting_day(question: str) -> date | None:

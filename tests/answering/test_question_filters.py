@@ -113,6 +113,8 @@ READ = [
     ("Wie wurde zu Tagesordnungspunkt 14.1 abgestimmt?", {"agenda_item": "14.1"}),
     ("Was besagt Punkt 3 der Tagesordnung?", {"agenda_item": "3"}),
     ("How was agenda item 62 voted?", {"agenda_item": "62"}),
+    ("Welches Thema stand als erster Tagesordnungspunkt auf der Einladung?", {"agenda_item": "1"}),
+    ("What was the third agenda item?", {"agenda_item": "3"}),
     ("Was teilte die Verwaltung zu Vorlage 50/004/2021 mit?", {"vorlage": "50/004/2021"}),
     ("Von wem stammt die Beschlussvorlage Nr. 2024/1049?", {"vorlage": "2024/1049"}),
     # document types, only after "laut", "in der", "according to the" …
@@ -133,6 +135,8 @@ IGNORED = [
     # a date that is a fact asked about, not the meeting's date
     "Bis wann galt der Vertrag, der bis zum 31. Oktober 2024 lief?",
     "Welche Aufgabe hat Frau Eichinger seit Mai 2022?",
+    # an ordinal of something else than an agenda item
+    "Wer hat den ersten Antrag zur Grundsteuer gestellt?",
     "Ab 1. Januar 2025 gilt welcher Hebesatz?",
     "What must be delivered by April 2028?",
     # two meetings: no single date to filter by
