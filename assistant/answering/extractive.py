@@ -204,11 +204,12 @@ _VOTE_CONTEXT_CHARS = 800
 _HEADING_CHARS = 120
 # Lines of one result block follow each other closely.
 _RESULT_LINE_CHARS = 200
-# A sentence that opens by referring back ("Gleiches gilt für …", "Dies betrifft …", "They …")
-# says nothing without the one before it.
+# A sentence that opens by referring back ("Gleiches gilt für …", "Dies betrifft …", "Aus diesem
+# Grund …", "They …") says nothing without the one before it.
 _REFERS_BACK = re.compile(
     r"^(?:Gleiches|Dasselbe|Ebenso|Dies(?:e[rsnm]?)?|Hier(?:zu|für|bei|mit|durch)|Dafür|Dazu|Damit|Davon"
-    r"|Daher|Deshalb|Er|Sie|This|These|It|They|Such|The same|He|She)\b"
+    r"|Daher|Deshalb|Deswegen|Darum|Folglich|Aus (?:diesem|diesen) Gr(?:und|ünden)|Er|Sie"
+    r"|This|These|It|They|Such|The same|He|She|Therefore|Hence|Thus|For (?:this|these) reasons?)\b"
 )
 _REPORTED_QUESTION = re.compile(
     r"\?|\bbittet\b[^.]*\bum\b|\bfragt\b|\berkundigt sich\b|\bwelche[nmrs]?\b|\bwie viele\b|\bob\b"

@@ -82,6 +82,17 @@ def test_a_sentence_referring_back_comes_with_the_sentence_it_refers_to():
     )
 
 
+def test_a_conclusion_comes_with_the_reason_it_draws_on():
+    text = (
+        "Eine Grundsteuer C wirkt erst, wenn Eigentümer ihre Grundstücke vermarkten oder bebauen. "
+        "Aus diesem Grund wird die Grundsteuer C in Karlsruhe vorerst nicht eingeführt.\n\n"
+        "Die Verwaltung berichtet 2026 erneut."
+    )
+    result = answer("Warum wird die Grundsteuer C in Karlsruhe nicht eingeführt?", passage(text))
+    assert result.text.startswith("Eine Grundsteuer C wirkt erst, wenn Eigentümer")
+    assert "Aus diesem Grund wird die Grundsteuer C" in result.text
+
+
 def test_a_clause_left_open_for_its_list_comes_with_the_list():
     text = (
         "Die Verwaltung empfiehlt die Aufstellung von Bänken.\n\n"
