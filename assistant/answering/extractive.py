@@ -36,8 +36,9 @@ What the answer holds:
 - for other questions on what was decided, the item's Beschluss and vote result from the stored
   structure, quoted where printed (`_recorded_decision`);
 - for a question that asks two things ("Wann …, und welcher Termin …?", `Question.parts`), the
-  answer to the whole, completed by the lead sentence of each part's own answer where it lacks
-  it; where the whole finds nothing, the parts' answers, one saying so for a part not found;
+  answer to the whole, completed by the lead sentence of each part's own answer (from the
+  passages of the meeting the part names, where it names one) where it lacks it; where the
+  whole finds nothing, the parts' answers, one saying so for a part not found;
 - for a question on two or more meetings ("im November 2024 und im Juni 2025"), the answer for
   each from its own passages, one line each, headed by the date as the question wrote it;
 - for questions asking for several things, up to `max_list_sentences`, one line per document;
@@ -77,6 +78,7 @@ from assistant.answering.question import Question, party_pattern
 from assistant.answering.question_filters import (
     Period,
     committee_patterns,
+    meeting_dates,
     meeting_day,
     meeting_periods,
     named_item,
@@ -370,16 +372,17 @@ class ExtractiveAnswerer:
 
     def answer(self, question: Question, passages: list[Passage]) -> Reply:
         """The answer to the question; where it asks two or more (`Question.parts`: "Wann …, und
-        welcher Termin …?"), each part is also answered from the same passages on its own terms,
-        and the lead sentence of each part's answer completes the answer to the whole where it
-        does not hold it yet. Where the whole question finds no answer, the parts' answers are
-        joined, and a part the passages do not answer says so."""
+        welcher Termin …?"), each part is also answered on its own terms, from the passages of
+        the meeting it names where it names one (`_of_its_meeting`), and the lead sentence of
+        each part's answer completes the answer to the whole where it does not hold it yet.
+        Where the whole question finds no answer, the parts' answers are joined, and a part the
+        passages do not answer says so."""
         whole = self._answer_one(question, passages)
         parts = question.parts
         if len(parts) < 2:
             periods = meeting_periods(question.text)
             return (self._per_meeting(question, passages, periods) if len(periods) > 1 else None) or whole
-        replies = [self._answer_one(part, passages) for part in parts]
+        replies = [self._answer_one(part, _of_its_meeting(part, passages)) for part in parts]
         if not whole.abstained:
             leads = [_lead_of(r) for r in replies if not r.abstained]
             return _joined([whole, *leads]) if leads else whole
@@ -620,6 +623,17 @@ def _recorded_decision(
         if recorded:
             return recorded
     return []
+
+
+def _of_its_meeting(part: Question, passages: list[Passage]) -> list[Passage]:
+    """The passages a part of a question is answered from: where it names one meeting day or
+    month ("wer leitete die Sitzung am 20. Oktober 2020?"), those of meetings then, if any are
+    among them; else all."""
+    first, last = meeting_dates(part.text)
+    if first is None or last is None:
+        return passages
+    own = [p for p in passages if p.meeting_date and first <= p.meeting_date <= last]
+    return own or passages
 
 
 def _agenda_item(question: Question, passages: list[Passage]) -> Reply | None:

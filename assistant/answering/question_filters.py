@@ -106,7 +106,7 @@ def filters_from_question(question: str, facets: IndexFacets, explicit: Filters 
     Filters(committee='Haupt- und Finanzausschuss', date_from=datetime.date(2024, 11, 5), \
 date_to=datetime.date(2024, 11, 5), doc_type=None, agenda_item=None, vorlage=None, readable=None)
     """
-    first, last = _meeting_dates(question)
+    first, last = meeting_dates(question)
     committee = _committee(question, facets.committees)
     if committee and first is None and not _MEETING_WORD.search(question):
         committee = None
@@ -153,7 +153,7 @@ def meeting_day(question: str) -> date | None:
     >>> meeting_day("Was gilt bis zum 31.12.2024?"), meeting_day("Was geschah im Oktober 2024?")
     (None, None)
     """
-    first, last = _meeting_dates(question)
+    first, last = meeting_dates(question)
     return first if first is not None and first == last else None
 
 
@@ -176,8 +176,14 @@ def meeting_periods(question: str) -> list[Period]:
     return sorted(spans, key=lambda s: s.start)
 
 
-def _meeting_dates(question: str) -> tuple[date, date] | tuple[None, None]:
-    """The days the question's meeting date covers (see the module docstring)."""
+def meeting_dates(question: str) -> tuple[date, date] | tuple[None, None]:
+    """The days the question's meeting date covers (see the module docstring).
+
+    >>> meeting_dates("Wer war im Januar 2020 Vorsitzende des Stadtteilbeirats?")
+    (datetime.date(2020, 1, 1), datetime.date(2020, 1, 31))
+    >>> meeting_dates("Was gilt bis zum 31.12.2024?")
+    (None, None)
+    """
     spans = [s for s in _date_spans(question) if not _FACT_WORD.search(question[: s.start])]
     candidates = [s for s in spans if s.filters]
     if not candidates:

@@ -1,6 +1,7 @@
 """The extractive answerer on hand-made passages and passages cut from corpus files: one
 behaviour each, no index needed."""
 
+import dataclasses
 from datetime import date
 
 import pytest
@@ -91,6 +92,25 @@ def test_a_conclusion_comes_with_the_reason_it_draws_on():
     result = answer("Warum wird die Grundsteuer C in Karlsruhe nicht eingeführt?", passage(text))
     assert result.text.startswith("Eine Grundsteuer C wirkt erst, wenn Eigentümer")
     assert "Aus diesem Grund wird die Grundsteuer C" in result.text
+
+
+def test_each_part_of_a_question_is_answered_from_the_meeting_it_names():
+    opening = "{}, eröffnet die {} öffentliche Sitzung des Stadtteilbeirates und heißt alle willkommen."
+    october = dataclasses.replace(
+        passage(opening.format("Der Vorsitzende, Herr Winkelmann", "zweite"), "b.txt", score=0.95),
+        meeting_date=date(2020, 10, 20),
+    )
+    january = dataclasses.replace(
+        passage(opening.format("Die Vorsitzende, Frau Mürbeth", "erste"), "a.txt", score=0.85),
+        meeting_date=date(2020, 1, 22),
+    )
+    result = answer(
+        "Wer war im Januar 2020 Vorsitzende des Stadtteilbeirats, und wer leitete die Sitzung am "
+        "20. Oktober 2020?",
+        october,
+        january,
+    )
+    assert "Winkelmann" in result.text and "Mürbeth" in result.text
 
 
 def test_a_clause_left_open_for_its_list_comes_with_the_list():
