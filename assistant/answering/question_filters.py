@@ -53,12 +53,13 @@ _LATEST = re.compile(
 )
 _MEETING_WORD = re.compile(r"[Ss]itzung|\btagte\b|\bmeeting\b|\bsession\b", re.I)
 # An agenda item or Vorlage number after its keyword, with the numbers listed after it ("TOP 11
-# und 23", "TOP 9.1 bis 9.3", "Vorlagen 2024/0932 und 2024/0915"): more than one, no filter.
+# und 23", "TOP 9.1 bis 9.3", "Vorlagen 2024/0932 und 2024/0915"): more than one, no filter. Erlangen
+# marks an item public or not before its number ("TOP Ö 22", "TOP NÖ 3").
 _ITEM_NUMBER = r"\d{1,3}(?:\.\d{1,3})*"
 _VORLAGE_NUMBER = r"\d{1,4}/\d{2,4}(?:/\d{1,4})?"
 _LISTED = r"(?:\s*(?:,|und|and|bis|to|sowie|oder|or)\s*(?:TOP\s*)?{})*"
 _ITEM = re.compile(
-    rf"\b(?:TOP|Tagesordnungspunkte?s?|(?:agenda\s+)?items?)\s*(?:Nr\.?\s*|No\.?\s*)?"
+    rf"\b(?:TOP|Tagesordnungspunkte?s?|(?:agenda\s+)?items?)\s*(?:Nr\.?\s*|No\.?\s*)?(?:N?Ö\s+)?"
     rf"({_ITEM_NUMBER}{_LISTED.format(_ITEM_NUMBER)})\b"
     rf"|\bPunkt\s+({_ITEM_NUMBER})\s+der\s+Tagesordnung",
     re.I,

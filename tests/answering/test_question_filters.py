@@ -115,6 +115,7 @@ READ = [
     ("How was agenda item 62 voted?", {"agenda_item": "62"}),
     ("Welches Thema stand als erster Tagesordnungspunkt auf der Einladung?", {"agenda_item": "1"}),
     ("What was the third agenda item?", {"agenda_item": "3"}),
+    ("Was wurde zu TOP Ö 22 beschlossen?", {"agenda_item": "22"}),
     ("Was teilte die Verwaltung zu Vorlage 50/004/2021 mit?", {"vorlage": "50/004/2021"}),
     ("Von wem stammt die Beschlussvorlage Nr. 2024/1049?", {"vorlage": "2024/1049"}),
     # document types, only after "laut", "in der", "according to the" …

@@ -211,9 +211,10 @@ def test_a_meetings_agenda_is_listed_from_its_items_in_order(meetings_index):
     assert all(c.passage.agenda_item.title in c.text for c in answer.citations)
 
 
-def test_one_named_item_is_answered_with_its_title_and_meeting(meetings_index):
+@pytest.mark.parametrize("item", ["TOP 22", "TOP Ö 22"])
+def test_one_named_item_is_answered_with_its_title_and_meeting(meetings_index, item):
     assistant = build_assistant(Settings(data_dir=meetings_index))
-    answer = assistant.ask("Was stand am 15.05.2024 im Stadtrat unter TOP 22 auf der Tagesordnung?")
+    answer = assistant.ask(f"Was stand am 15.05.2024 im Stadtrat unter {item} auf der Tagesordnung?")
     assert answer.text.startswith("Stadtrat, 15.05.2024, TOP Ö 22: 5. Deckblatt zum Bebauungsplan Nr. 402 –")
     assert answer.citations[0].passage.agenda_item.number == "Ö 22"
     assert "5. Deckblatt" in answer.citations[0].text
