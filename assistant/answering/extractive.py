@@ -642,6 +642,8 @@ def _agenda_item(question: Question, passages: list[Passage]) -> Reply | None:
     structure of the best passage of that item on a day the question names: "Stadtteilbeirat
     Büchenbach, 24.04.2024, TOP 1: Stadtteilentwicklung …", cited where its heading stands."""
     number = named_item(question.text)
+    if number is None:
+        return None
     p = next(
         (
             p
@@ -652,7 +654,7 @@ def _agenda_item(question: Question, passages: list[Passage]) -> Reply | None:
         ),
         None,
     )
-    if number is None or p is None or p.agenda_item is None:
+    if p is None or p.agenda_item is None:
         return None
     title = p.agenda_item.title
     at = max(p.text.find(title), 0)

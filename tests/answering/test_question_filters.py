@@ -133,11 +133,11 @@ def test_filters_are_read_from_the_question(question, expected):
 
 
 IGNORED = [
+    # an ordinal of something else than an agenda item
+    "Wer hat den ersten Antrag zur Grundsteuer gestellt?",
     # a date that is a fact asked about, not the meeting's date
     "Bis wann galt der Vertrag, der bis zum 31. Oktober 2024 lief?",
     "Welche Aufgabe hat Frau Eichinger seit Mai 2022?",
-    # an ordinal of something else than an agenda item
-    "Wer hat den ersten Antrag zur Grundsteuer gestellt?",
     "Ab 1. Januar 2025 gilt welcher Hebesatz?",
     "What must be delivered by April 2028?",
     # two meetings: no single date to filter by
