@@ -656,10 +656,7 @@ def _agenda_item(question: Question, passages: list[Passage]) -> Reply | None:
     )
     if p is None or p.agenda_item is None:
         return None
-    title = p.agenda_item.title
-    at = max(p.text.find(title), 0)
-    start, end = quote_span(p, at, at + max(len(title), 1))
-    return Reply(f"{_item_label(p)} [1]", [citation(1, p, start, end)], False)
+    return Reply(f"{_item_label(p)} [1]", [_heading_citation(1, p, p.agenda_item)], False)
 
 
 def _agenda_of(passages: list[Passage], language: Language) -> Reply | None:
@@ -681,14 +678,20 @@ def _agenda_of(passages: list[Passage], language: Language) -> Reply | None:
     citations: list[Citation] = []
     for n, item in enumerate(order[:MAX_AGENDA_ITEMS], 1):
         p = passages[items[item]]
-        at = max(p.text.find(item.title), 0)
-        start, end = quote_span(p, at, at + max(len(item.title), 1))
-        citations.append(citation(n, p, start, end))
+        citations.append(_heading_citation(n, p, item))
         result = _RESULT_LABEL.sub("", one_line(p.vote.text)) if p.vote else ""
         lines.append(f"- {item.label()}{': ' + result if result else ''} [{n}]")
     if len(order) > MAX_AGENDA_ITEMS:
         lines.append(_MORE_ITEMS[language].format(n=len(order) - MAX_AGENDA_ITEMS))
     return Reply("\n".join(lines), citations, False)
+
+
+def _heading_citation(n: int, p: Passage, item: AgendaItem) -> Citation:
+    """Citation n of the paragraph of p where the agenda item's heading stands (its start where
+    the passage does not print the title)."""
+    at = max(p.text.find(item.title), 0)
+    start, end = quote_span(p, at, at + max(len(item.title), 1))
+    return citation(n, p, start, end)
 
 
 def _announced_agenda(question: Question, passages: list[Passage], language: Language) -> Reply | None:
