@@ -47,13 +47,14 @@ _ROLL_CALL = VOTE_MARKS["roll_call"]
 # A sentence left open for the list that completes it: "Der Gemeinderat beschließt, dass".
 _OPEN_CLAUSE = re.compile(r"(?:,|\b(?:dass|daß|that))$", re.I)
 # A sentence that announces a list which follows it ("folgende …", "drei Bedingungen", "sechs
-# Sachkundige Einwohner": a count before an adjective and a noun).
+# Sachkundige Einwohner": a count before an adjective and a noun; "an drei weiteren großen
+# Bereichen": up to two adjectives, the noun also in the dative).
 _ANNOUNCES_LIST = re.compile(
     r"\b(?:nach)?folgende[nmrs]?\b|\bwie folgt\b|\bfollowing\b|\bas follows\b"
     r"|\b(?:zwei|drei|vier|fünf|sechs|sieben|acht|neun|zehn|two|three|four|five|six|seven|eight|nine|ten)"
-    r"\s+(?:[a-zäöüß]\w+\s+)?(?:(?-i:[A-ZÄÖÜ][a-zäöüß]+e[nr]?\s+[A-ZÄÖÜ]\w+)|Bedingungen|Punkte|Forderungen|Maßnahmen|Anträge|Projekte|Handlungsfelder|Themen"
+    r"\s+(?:[a-zäöüß]\w+\s+){0,2}(?:(?-i:[A-ZÄÖÜ][a-zäöüß]+e[nr]?\s+[A-ZÄÖÜ]\w+)|Bedingungen|Punkte|Forderungen|Maßnahmen|Anträge|Projekte|Handlungsfelder|Themen"
     r"|Ziele|Schwerpunkte|Standorte|Bereiche|Kriterien|Varianten|Fragen|Gründe|Module|Bausteine|Säulen|Stufen"
-    r"|conditions|points|items|measures|areas|options|questions|reasons|priorities|themes|objectives)\b",
+    r"|conditions|points|items|measures|areas|options|questions|reasons|priorities|themes|objectives)n?\b",
     re.I,
 )
 

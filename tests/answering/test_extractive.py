@@ -70,6 +70,22 @@ def test_a_counted_list_comes_with_its_items_after_a_lead_in():
     assert "vorberaten" not in result.text
 
 
+def test_a_count_with_two_adjectives_announces_its_items_too():
+    text = (  # karlsruhe-oparl 660259, Lärmaktionsplan 4. Stufe
+        "So kann abgelesen werden, an welchen Punkten an der Bahnlinie noch mit einer Prüfung auf "
+        "Verbesserungen des Lärmschutzes zu rechnen ist. Im Ergebnis bedeutet dies für Karlsruhe, dass an "
+        "drei weiteren großen Bereichen mit einer kommenden Verbesserung des Lärmschutzes zu rechnen ist. "
+        "Hierbei handelt es sich um die folgenden Bereiche:\n\n"
+        "\u2022 Östlich Hauptbahnhof: Höhe Tivoli\n\u2022 Südlich Dornwaldsiedlung\n"
+        "\u2022 Weiherfeld-Dammerstock: Höhe Donaustraße\n\n"
+        "VI. Weiteres Vorgehen"
+    )
+    result = answer("Wo ist in Karlsruhe mit einer Verbesserung des Lärmschutzes zu rechnen?", passage(text))
+    for place in ("Tivoli", "Dornwaldsiedlung", "Donaustraße"):
+        assert place in result.text
+    assert "Vorgehen" not in result.text
+
+
 def test_a_sentence_referring_back_comes_with_the_sentence_it_refers_to():
     text = (
         "§ 3 Zusammensetzung\n\n"
