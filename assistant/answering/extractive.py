@@ -1290,7 +1290,8 @@ def _unfounded(question: Question, cited: list[Passage]) -> list[str]:
     (`Question.places`: what the Stadt Erlangen pays is not answered by what Karlsruhe pays), both of which
     may also stand in the file's path ("karlsruhe-oparl/…", "…/cabinet/…"), and the words of every title
     it quotes (the votes on 'den CDU-Antrag "Grüne Welle für Karlsruhe"' are not those on the
-    Grundsteuer)."""
+    Grundsteuer), and what a quantity question counts (`Question.counted`: "Wie viele
+    Polizeieinsätze …" is not answered by passages that never speak of them)."""
     day = meeting_day(question.text)
 
     def held_by(p: Passage) -> set[date]:
@@ -1320,12 +1321,17 @@ def _unfounded(question: Question, cited: list[Passage]) -> list[str]:
         if not any(pattern.search(where) for pattern in committee_patterns(body))
     ]
     missing += [p.name for p in question.places if not re.search(rf"\b{re.escape(p.stem)}", where, re.I)]
-    if titles := _QUOTED_TITLE.findall(question.text):
+    titles = _QUOTED_TITLE.findall(question.text)
+    if titles or question.counted:
         held_terms = set(content_terms(quoted, question.language))
         missing += [
             title
             for title in titles
             if not all(term_matches(t, held_terms) for t in content_terms(title, question.language))
+        ]
+        counted = question.counted or ""
+        missing += [
+            counted for t in content_terms(counted, question.language)[:1] if not term_matches(t, held_terms)
         ]
     return missing
 

@@ -90,6 +90,25 @@ _PLURAL = re.compile(
     r"|\b(?i:welche[mnrs]?|which|what)\s+(?:\d+|(?:zwei|drei|vier|fünf|sechs|sieben|acht|neun|zehn|elf|zwölf"
     r"|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve))\b",
 )
+# What a quantity question counts or measures: "Wie viele Polizeieinsätze …", "Wie hoch ist die
+# Entschädigung …", up to two adjectives before the German noun ("Wie viele öffentliche
+# Ladesäulen"); in English the word before the verb that follows ("How many street trees has
+# …"). Nouns that name only the measure ("Wie viel Fördergeld", "Wie viele Ja-Stimmen", "How
+# many votes") or people in general ("Menschen", "people": the documents count them in other words)
+# are none.
+_COUNTED = re.compile(
+    r"\b(?:wie\s+viele?|wie\s+hoch\s+(?:ist|war|sind|waren)\s+(?:die|der|das))\s+"
+    r"(?:(?-i:[a-zäöüß][\wäöüß]*)\s+){0,2}((?-i:[A-ZÄÖÜ])[\wÄÖÜäöüß*-]+)"
+    r"|\bhow\s+many\s+(?:[\w-]+\s+){0,3}?([\w-]+)\s+"
+    r"(?:did|do|does|was|were|is|are|has|have|had|will|would|can|could|should|must)\b",
+    re.I,
+)
+_MEASURE_NOUN = re.compile(
+    r"(?:[\w-]*(?:[Gg]eld|[Mm]ittel|[Ss]timmen)|Euro|Cent|Prozent|Mal|Jahre?|Monate?|Wochen?|Tage?|Stunden?|Minuten?|Menschen"
+    r"|Personen|Leute|Einwohner\w*|Bürger\w*|votes|people|persons|residents|times|years|months|weeks|days"
+    r"|hours|minutes|members|councillors|of\s+them)",
+    re.I,
+)
 # A question about what a body decided, whom it elected, or what it did with a motion ("Was hat der
 # Gemeinderat mit dem Antrag … gemacht?", "Wie wurde der Antrag erledigt?", "dealt with").
 _DECISION = re.compile(
@@ -247,6 +266,29 @@ _PARTY = re.compile(
 )
 
 
+def _counted(text: str) -> str | None:
+    """The noun a quantity question counts or measures (`_COUNTED`), if it names more than the
+    measure.
+
+    >>> _counted("Wie viele Polizeieinsätze gab es 2023 in Büchenbach?")
+    'Polizeieinsätze'
+    >>> _counted("Wie hoch ist die jährliche Entschädigung der Mitglieder?")
+    'Entschädigung'
+    >>> _counted("How many street trees has the council planted?")
+    'trees'
+    >>> _counted("Wie viel Fördergeld erhält der Beirat?"), _counted("Wie viele Ja-Stimmen gab es?")
+    (None, None)
+    >>> _counted("How many votes did Kent cast?"), _counted("How many members voted for it?")
+    (None, None)
+    """
+    found = _COUNTED.search(text)
+    noun = found and (found[1] or found[2])
+    language: Language = "de" if found and found[1] else "en"
+    if not noun or _MEASURE_NOUN.fullmatch(noun) or not content_terms(noun, language):
+        return None
+    return noun
+
+
 def named_parties(text: str) -> tuple[str, ...]:
     """The political groups `text` names ("Grüne Welle" is none).
 
@@ -286,6 +328,8 @@ class Question:
     places: tuple[Place, ...] = ()
     # The political groups it names ("die SPD-Fraktion"): premises the answer's documents must hold.
     parties: tuple[str, ...] = ()
+    # What a quantity question counts ("Polizeieinsätze"): a premise the answer's passages must hold.
+    counted: str | None = None
 
     @property
     def asks_decision(self) -> bool:
@@ -363,6 +407,7 @@ class Question:
                 )
             ),
             plural=bool(_PLURAL.search(text)),
+            counted=_counted(text),
         )
 
     @property

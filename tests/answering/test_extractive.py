@@ -617,6 +617,22 @@ def test_a_quoted_title_is_a_premise_a_stressed_word_is_not():
     assert missing('Wie wurde über den Antrag Grüne Welle "endgültig" abgestimmt?') == []
 
 
+def test_what_a_quantity_question_counts_is_a_premise():
+    record = passage(
+        "Das Stadtteilfest 2023 in Büchenbach hatte 1.200 Besucher. "
+        "Am Rudeltplatz wurden 2023 zwölf neue Schnellladesäulen aufgestellt."
+    )
+    invented = answer("Wie viele Polizeieinsätze gab es 2023 in Büchenbach?", record)
+    assert invented.abstained and "„Polizeieinsätze“" in invented.text
+    held = answer("Wie viele öffentliche Ladesäulen wurden 2023 in Büchenbach aufgestellt?", record)
+    assert not held.abstained and "zwölf neue Schnellladesäulen" in held.text
+    measured = answer("Wie viele Besucher hatte das Stadtteilfest 2023 in Büchenbach?", record)
+    assert "1.200 Besucher" in measured.text
+    report = passage("In 2024 the council planted 310 street trees and repaired 42 playgrounds.")
+    assert answer("How many street trees did the council plant in 2024?", report).text.startswith("In 2024")
+    assert answer("How many bus shelters did the council repair in 2024?", report).abstained
+
+
 def test_the_newest_version_of_a_statute_leads_unless_the_question_names_the_older_ones_year():
     from dataclasses import replace
 
