@@ -374,9 +374,11 @@ class ExtractiveAnswerer:
         """The answer to the question; where it asks two or more (`Question.parts`: "Wann …, und
         welcher Termin …?"), each part is also answered on its own terms, from the passages of
         the meeting it names where it names one (`_of_its_meeting`), and the lead sentence of
-        each part's answer completes the answer to the whole where it does not hold it yet.
-        Where the whole question finds no answer, the parts' answers are joined, and a part the
-        passages do not answer says so."""
+        each part's answer completes the answer to the whole where it does not hold it yet. A
+        part whose lead is an earlier part's lead ("Seit wann gilt die neue Fassung …, und wann
+        trat die ursprüngliche in Kraft?" both find the newer line first) is answered by its best
+        sentence not said yet, where one scores high enough. Where the whole question finds no
+        answer, the parts' answers are joined, and a part the passages do not answer says so."""
         whole = self._answer_one(question, passages)
         parts = question.parts
         if len(parts) < 2:
@@ -384,7 +386,19 @@ class ExtractiveAnswerer:
             return (self._per_meeting(question, passages, periods) if len(periods) > 1 else None) or whole
         replies = [self._answer_one(part, _of_its_meeting(part, passages)) for part in parts]
         if not whole.abstained:
-            leads = [_lead_of(r) for r in replies if not r.abstained]
+            leads: list[Reply] = []
+            for part, reply in zip(parts, replies, strict=True):
+                if reply.abstained:
+                    continue
+                lead = _lead_of(reply)
+                if leads and any(_plain(lead.text) == _plain(earlier.text) for earlier in leads):
+                    # Two parts led by one sentence: the later part's own best sentence besides it.
+                    said = " ".join(_plain(earlier.text) for earlier in [whole, *leads])
+                    other = self._answer_one(part, _of_its_meeting(part, passages), said)
+                    if other.abstained:
+                        continue
+                    lead = _lead_of(other)
+                leads.append(lead)
             return _joined([whole, *leads]) if leads else whole
         if all(r.abstained for r in replies):
             return whole
@@ -420,20 +434,21 @@ class ExtractiveAnswerer:
         joined = _joined(lines)
         return replace(joined, text="\n".join(_segments(joined.text)))
 
-    def _answer_one(self, question: Question, passages: list[Passage]) -> Reply:
+    def _answer_one(self, question: Question, passages: list[Passage], said: str = "") -> Reply:
         """The answer to one question: for a meeting's agenda or one item of it, composed from the
-        stored structure (what the item's text says follows its title); else from sentences."""
+        stored structure (what the item's text says follows its title); else from sentences,
+        none of them one that `said` (an answer given already) holds."""
         if question.asks_agenda:
             if item := _agenda_item(question, passages):
-                told = self._from_sentences(question, passages)
+                told = self._from_sentences(question, passages, said)
                 return item if told.abstained else _joined([item, told])
             if agenda := _agenda_of(passages, question.language) or _announced_agenda(
                 question, passages, question.language
             ):
                 return agenda
-        return self._from_sentences(question, passages)
+        return self._from_sentences(question, passages, said)
 
-    def _from_sentences(self, question: Question, passages: list[Passage]) -> Reply:
+    def _from_sentences(self, question: Question, passages: list[Passage], said: str = "") -> Reply:
         language = question.language
         scoring = self._score(question, passages)
         if scoring is None:
@@ -448,7 +463,12 @@ class ExtractiveAnswerer:
         grounded = {i for i, p in enumerate(passages) if not _unfounded(question, [p])}
         # A question asked in the documents never leads or supports an answer; the chair calling
         # up an item or one speaker's view never leads an answer to what was decided.
-        answers = [c for c in candidates if not _is_question(passages[c.passage], c)]
+        answers = [
+            c
+            for c in candidates
+            if not _is_question(passages[c.passage], c)
+            and not (said and one_line(passages[c.passage].text[c.start : c.end]) in said)
+        ]
         typed = [
             c
             for c in answers
