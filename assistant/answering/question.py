@@ -19,7 +19,8 @@ from assistant.core.text import Language, content_terms, detect_language, words
 
 QUESTION_TYPES = {
     "vote": re.compile(
-        r"abstimm|abgestimmt|stimmen|\bstimmte\b|zugestimmt|stimmverh|votum|gegenstimm|enthaltung|einstimmig|mehrheit|\bvot(e|ed|es|ing)\b(?!\s+in\b(?!\s+favou?r))",
+        r"abstimm|abgestimmt|stimmen|\bstimmte\b|zugestimmt|stimmverh|votum|gegenstimm|enthaltung|einstimmig|mehrheit"
+        r"|(?:antrag|vorlage)\b[^?]{0,120}\bausgegangen\b|\bvot(e|ed|es|ing)\b(?!\s+in\b(?!\s+favou?r))",
         re.I,
     ),
     "number": re.compile(
@@ -207,6 +208,8 @@ def question_types(question: str) -> list[str]:
     (['chair', 'names'], ['chair', 'names'])
     >>> question_types("Warum hat sich die Linke bei der Abstimmung enthalten?")
     ['reason']
+    >>> question_types("Wie ist der Antrag der SPD zum Radweg ausgegangen?")  # a motion's outcome is its vote
+    ['vote']
     """
     kinds = [kind for kind, pattern in QUESTION_TYPES.items() if pattern.search(question)]
     if "reason" in kinds:  # "Warum hat sich die Linke bei der Abstimmung enthalten?" asks no vote
