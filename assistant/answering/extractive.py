@@ -67,6 +67,7 @@ from assistant.answering.passages import (
     citation,
     dates_of,
     in_signature_block,
+    item_words,
     metadata_text,
     one_line,
     quote_span,
@@ -612,7 +613,8 @@ def _recorded_decision(
     decision answer instead of whatever sentence matched best: the chair calling up the item, a
     speaker's view, a sub-item's vote. Only passages on the question's topic (their best sentence
     scores at least 0.8 of the best, or they cover the question's words as well as the best
-    sentence's passage does) are considered; none where no retrieved passage prints the Beschluss.
+    sentence's passage does, or they decide on the Antrag or Vorlage it stands in: `_decides_on`)
+    are considered; none where no retrieved passage prints the Beschluss.
 
     Where the same item was heard in several meetings (`same_item`: a committee, then the
     council; vertagt, then decided), the result of each is given, the latest first, unless the
@@ -623,7 +625,12 @@ def _recorded_decision(
         best_of[c.passage] = max(best_of.get(c.passage, 0.0), c.score)
     for i in sorted(best_of, key=lambda i: -best_of[i]):
         p = passages[i]
-        on_topic = best_of[i] >= 0.8 * best.score or context[i] >= context[best.passage]
+        paper = passages[best.passage]
+        on_topic = (
+            best_of[i] >= 0.8 * best.score
+            or context[i] >= context[best.passage]
+            or (paper.doc_type not in DECISION_RECORDS and _decides_on(p, paper))
+        )
         if not on_topic or not p.agenda_item or not p.decision:
             continue
         hearings = _hearings(p, passages)
@@ -643,6 +650,16 @@ def _recorded_decision(
         if recorded:
             return recorded
     return []
+
+
+def _decides_on(record: Passage, paper: Passage) -> bool:
+    """The record's agenda item decides on the paper (an Antrag, a Vorlage, a Stellungnahme): it
+    is filed under the same Vorlage, of which an Änderungsantrag "2023/0835/1" is one, or the
+    paper's subject names the item ("TOP 22.1: Attraktivität der Stellen der Ausländerbehörde …")."""
+    if record.vorlage and paper.vorlage and f"{paper.vorlage}/".startswith(f"{record.vorlage}/"):
+        return True
+    title = " ".join(item_words(record.agenda_item.title)) if record.agenda_item else ""
+    return bool(title) and title in " ".join(item_words(paper.subject or ""))
 
 
 def _of_its_meeting(part: Question, passages: list[Passage]) -> list[Passage]:

@@ -336,6 +336,41 @@ def test_a_decision_answer_leads_with_the_items_recorded_decision_and_vote():
     assert "Zuvor (08.04.2021): Die Verwaltung schlägt" in result.text
 
 
+def test_a_decision_on_a_paper_leads_though_the_paper_matches_the_question_better():
+    from dataclasses import replace
+
+    from assistant.core.documents import AgendaItem
+
+    title = "Attraktivität der Stellen der Ausländerbehörde"
+    antrag = replace(
+        passage(
+            "Die Ausländerbehörde der Stadt Karlsruhe ist eine der Schlüsselstellen der Willkommenskultur, "
+            "und die Attraktivität ihrer Stellen ist entscheidend.",
+            source="antrag.txt",
+            score=0.92,
+        ),
+        doc_type="Antrag",
+        vorlage="2023/0835/1",
+        subject=f"TOP 22.1: {title}",
+    )
+    decided = "Die Stadtverwaltung gewährt eine übertarifliche Fachkräftezulage im Sachgebiet 1."
+    minutes = replace(
+        passage(f"Punkt 22 der Tagesordnung\n\n{decided}", source="protokoll.txt", score=0.89),
+        doc_type="Niederschrift",
+        vorlage="2023/0835",
+        agenda_item=AgendaItem("22", title),
+        decision=decided,
+    )
+    question = (
+        "Was hat der Gemeinderat Karlsruhe zur Attraktivität der Stellen in der Ausländerbehörde beschlossen?"
+    )
+    assert answer(question, antrag, minutes).text.startswith(
+        f"Stadtteilbeirat, 22.04.2021, TOP 22: {title}: {decided}"
+    )
+    other = replace(minutes, vorlage="2023/0901", agenda_item=AgendaItem("22", "Haushalt 2025"))
+    assert not answer(question, antrag, other).text.startswith("Stadtteilbeirat, 22.04.2021, TOP 22")
+
+
 def test_the_newest_state_of_a_matter_leads_and_the_earlier_one_is_marked_as_such():
     from dataclasses import replace
 
