@@ -127,10 +127,10 @@ _SENTENCE_HAS = {
     ),
 }
 # Words that name the kind of fact asked for, not the topic ("Stimmenverhältnis", "wie oft",
-# "Anzahl"): the answer-type check stands in for them, so they do not count in coverage.
+# "Anzahl", "wie viel Geld"): the answer-type check stands in for them, so they do not count in coverage.
 _FRAME_TERM = re.compile(
     r"^(?:viel|oft|anzahl|hoch|hoh|betrag|summ|many|much|often|number|amount|stimm|abstimm|abgestimmt"
-    r"|stimmenverh|ja-stimm|nein-stimm|gegenstimm|vote|vot|beschl|ergebnis|result|datum|date|nam)"
+    r"|stimmenverh|ja-stimm|nein-stimm|gegenstimm|vote|vot|beschl|ergebnis|result|datum|date|nam|geld$|money)"
 )
 # Question types the lead sentence of an answer must satisfy, the first that applies: a vote
 # question is not answered by a sentence without a vote result ("wie viele Ja-Stimmen" wants the

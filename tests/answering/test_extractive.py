@@ -574,6 +574,16 @@ def test_a_question_for_money_is_not_answered_by_a_count():
     assert "25.000 Euro" in answer(question, applied, granted).text
 
 
+def test_money_asked_for_is_the_kind_of_answer_not_a_word_the_passage_must_hold():
+    rule = passage(
+        "Für Kunst am Bau stellt die Stadt Karlsruhe 1 Prozent der Baukosten bereit, höchstens 200.000 Euro."
+    )
+    result = answer(
+        "Wie viel Geld muss die Stadt Karlsruhe bei ihren Bauvorhaben für Kunst am Bau einplanen?", rule
+    )
+    assert "höchstens 200.000 Euro" in result.text
+
+
 def test_a_place_the_question_names_must_be_named_where_the_answer_stands():
     funding = passage("Die Stadt Karlsruhe fördert die Beratungsstelle Luise jährlich mit 149.903 Euro.")
     declined = answer("Wie hoch ist die Förderung der Stadt Erlangen für die Beratungsstelle Luise?", funding)
