@@ -92,11 +92,11 @@ _PLURAL = re.compile(
     r"|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve))\b",
 )
 # What a quantity question counts or measures: "Wie viele Polizeieinsätze …", "Wie hoch ist die
-# Entschädigung …", up to two adjectives before the German noun ("Wie viele öffentliche
-# Ladesäulen"); in English the word before the verb that follows ("How many street trees has
-# …"). Nouns that name only the measure ("Wie viel Fördergeld", "Wie viele Ja-Stimmen", "How
-# many votes") or people in general ("Menschen", "people": the documents count them in other words)
-# are none.
+# Entschädigung …", up to two lower-case words before the German noun ("Wie viele öffentliche
+# Ladesäulen", "Wie viel soll der Neubau …": what it costs); in English the word before the verb
+# that follows ("How many street trees has …"). Nouns that name only the measure ("Wie viel
+# Fördergeld", "Wie viele Ja-Stimmen", "How many votes") or people in general ("Menschen",
+# "people": the documents count them in other words) are none.
 _COUNTED = re.compile(
     r"\b(?:wie\s+viele?|wie\s+hoch\s+(?:ist|war|sind|waren)\s+(?:die|der|das))\s+"
     r"(?:(?-i:[a-zäöüß][\wäöüß]*)\s+){0,2}((?-i:[A-ZÄÖÜ])[\wÄÖÜäöüß*-]+)"
@@ -107,7 +107,7 @@ _COUNTED = re.compile(
 _MEASURE_NOUN = re.compile(
     r"(?:[\w-]*(?:[Gg]eld|[Mm]ittel|[Ss]timmen)|Euro|Cent|Prozent|Mal|Jahre?|Monate?|Wochen?|Tage?|Stunden?|Minuten?|Menschen"
     r"|Personen|Leute|Einwohner\w*|Bürger\w*|votes|people|persons|residents|times|years|months|weeks|days"
-    r"|hours|minutes|members|councillors|of\s+them)",
+    r"|hours|minutes|members|councillors)",
     re.I,
 )
 # A question about what a body decided, whom it elected, or what it did with a motion ("Was hat der
