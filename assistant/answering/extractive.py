@@ -385,17 +385,18 @@ class ExtractiveAnswerer:
         if len(parts) < 2:
             periods = meeting_periods(question.text)
             return (self._per_meeting(question, passages, periods) if len(periods) > 1 else None) or whole
-        replies = [self._answer_one(part, _of_its_meeting(part, passages)) for part in parts]
+        own = [_of_its_meeting(part, passages) for part in parts]
+        replies = [self._answer_one(part, found) for part, found in zip(parts, own, strict=True)]
         if not whole.abstained:
             leads: list[Reply] = []
-            for part, reply in zip(parts, replies, strict=True):
+            for part, found, reply in zip(parts, own, replies, strict=True):
                 if reply.abstained:
                     continue
                 lead = _lead_of(reply)
                 if leads and any(_plain(lead.text) == _plain(earlier.text) for earlier in leads):
                     # Two parts led by one sentence: the later part's own best sentence besides it.
                     said = " ".join(_plain(earlier.text) for earlier in [whole, *leads])
-                    other = self._answer_one(part, _of_its_meeting(part, passages), said)
+                    other = self._answer_one(part, found, said)
                     if other.abstained:
                         continue
                     lead = _lead_of(other)
@@ -1366,10 +1367,12 @@ def _unfounded(question: Question, cited: list[Passage]) -> list[str]:
             for title in titles
             if not all(term_matches(t, held_terms) for t in content_terms(title, question.language))
         ]
-        counted = question.counted or ""
-        missing += [
-            counted for t in content_terms(counted, question.language)[:1] if not term_matches(t, held_terms)
-        ]
+        # the counted noun, or the head of a hyphenated one ("E-Lastenräder"), in any compound
+        if (counted := question.counted) and not all(
+            term_matches(t, held_terms)
+            for t in content_terms(counted.rsplit("-", 1)[-1], question.language)[:1]
+        ):
+            missing.append(counted)
     return missing
 
 
