@@ -363,8 +363,11 @@ class ExtractiveAnswerer:
         for c in candidates:
             p = passages[c.passage]
             # Words the passage's document already accounts for (committee, date, agenda item)
+            # and a part's topic carried from the first part ("…, and who manages the scheme?")
             # locate the answer; the sentence itself must carry the rest of the question.
-            rest = [t for t in q_terms if not term_matches(t, meta_terms[c.passage])] or q_terms
+            rest = [
+                t for t in q_terms if not term_matches(t, meta_terms[c.passage]) and t not in question.topic
+            ] or q_terms
             c.typed = required is None or _answers_type(required, p, c.start, c.end, q_numbers)
             has_kind = any(_answers_type(t, p, c.start, c.end, q_numbers) for t in question.kinds)
             c.features = scoring.features(c, _covered(rest, weights, c.terms), has_kind)
@@ -393,7 +396,8 @@ class ExtractiveAnswerer:
                 if reply.abstained:
                     continue
                 lead = _lead_of(reply)
-                if leads and any(_plain(lead.text) == _plain(earlier.text) for earlier in leads):
+                # (the same sentence, though headed by its version's date: "Zuvor (20.02.2020): …")
+                if leads and any(_plain(earlier.text) in _plain(lead.text) for earlier in leads):
                     # Two parts led by one sentence: the later part's own best sentence besides it.
                     said = " ".join(_plain(earlier.text) for earlier in [whole, *leads])
                     other = self._answer_one(part, found, said)

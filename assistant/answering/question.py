@@ -333,6 +333,8 @@ class Question:
     parties: tuple[str, ...] = ()
     # What a quantity question counts ("Polizeieinsätze"): a premise the answer's passages must hold.
     counted: str | None = None
+    # The names a later part carries from the first, which states the topic (`parts`).
+    topic: tuple[str, ...] = ()
 
     @property
     def asks_decision(self) -> bool:
@@ -418,13 +420,15 @@ class Question:
         """The questions it asks: itself, or each of two or more questions joined by "und" /
         "and" and a question word. Every part carries the names of the first (which states the
         topic: "…, und welche Funktion hat er im November 2024" is about the Herr Beck named
-        before); its kinds, dates and numbers are its own, so each part is answered, and its
+        before), as its `topic`: they find its passages, but its answer sentence must hold its own
+        words; its kinds, dates and numbers are its own, so each part is answered, and its
         premises checked, alone.
 
         >>> q = Question.read("Wann soll das Stadtteilhaus fertig sein, und welcher Termin wurde genannt?")
-        >>> [(p.text, p.kinds, p.names) for p in q.parts]  # doctest: +NORMALIZE_WHITESPACE
-        [('Wann soll das Stadtteilhaus fertig sein?', ('date',), ('stadtteilhaus',)),
-         ('welcher Termin wurde genannt?', ('date', 'names'), ('termin', 'stadtteilhaus'))]
+        >>> [(p.text, p.kinds, p.names, p.topic) for p in q.parts]  # doctest: +NORMALIZE_WHITESPACE
+        [('Wann soll das Stadtteilhaus fertig sein?', ('date',), ('stadtteilhaus',), ()),
+         ('welcher Termin wurde genannt?', ('date', 'names'), ('termin', 'stadtteilhaus'),
+          ('stadtteilhaus',))]
         >>> len(Question.read("Wann und wo tagt der Stadtteilbeirat?").parts)
         1
         >>> len(Question.read("Wie viel Förderung bekommt sie für 2024 und wie viel ab 2025?").parts)
@@ -441,8 +445,9 @@ class Question:
                 p,
                 terms=tuple(dict.fromkeys((*p.terms, *topic))),
                 names=tuple(dict.fromkeys((*p.names, *topic))),
+                topic=() if i == 0 else tuple(t for t in topic if t not in p.terms),
             )
-            for p in parts
+            for i, p in enumerate(parts)
         )
 
     @property
