@@ -231,6 +231,9 @@ _SPEAKER = re.compile(r"\b(?:(?i:ich|wir|uns|unsere?[nmrs]?|mein[enmrs]?|we|our|
 # many), nor a clock time ("18:30 Uhr", "7 p.m.": the group matches them and is empty).
 _COUNT = re.compile(r"\b\d{1,2}(?:[:.]\d{2})?\s*(?:Uhr\b|[ap]\.m\.)|(\d+)(?!\d|\.\s+[A-Za-zÄÖÜäöü])", re.I)
 _YEAR = re.compile(rf"\b{YEAR}\b")
+# A year that names a time ("im Wintersemester 2021/22", "seit 2013"), not one of a file number
+# ("Vorlage 2024/1059", "Antrag 400/2020").
+_TIME_YEAR = re.compile(rf"(?<![\w/.-]){YEAR}(?![\w-]|[./]\d{{3}}|\.\d)")
 # The preposition of a date in a question, and how many words may join two dates of one list
 # ("im November 2024 und im Juni 2025", "on May 22, 2019 and who on May 29, 2019"): `_alone`.
 _BEFORE_DATE = re.compile(r"(?:\b(?:im|am|vom|in|on|of)\s+)?$", re.I)
@@ -1537,8 +1540,10 @@ def _answers_type(kind: str, p: Passage, start: int, end: int, q_numbers: set[st
     match kind:
         case "vote":
             return p.facts.marked("vote", start, end)
-        case "date":
-            return p.facts.marked("time", start, end)
+        case "date":  # a date or time read at ingest, or a year the question does not name
+            return p.facts.marked("time", start, end) or bool(
+                set(_TIME_YEAR.findall(p.text[start:end])) - q_numbers
+            )
         case "signature":
             return in_signature_block(p, start)
         case "number" if set(_COUNT.findall(_without_times(p, start, end))) - q_numbers - {""}:

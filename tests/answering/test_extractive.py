@@ -812,3 +812,21 @@ def test_a_question_on_the_amount_decided_is_answered_by_the_amount_not_the_besc
         "Wie viel Euro Grundsteuer hat der Gemeinderat mit dem Haushalt 2025 beschlossen?", minutes
     )
     assert result.text.startswith("Die Grundsteuer erbringt insgesamt 60.000.000 Euro")
+
+
+def test_a_year_answers_when_but_the_year_of_a_file_number_does_not():
+    # Erlangen, Stadtteilbeirat Büchenbach, Niederschrift of 14.04.2021: the answer names a
+    # semester, no day; a Vorlage's number holds a year, but no time.
+    minutes = passage(
+        "Frau Dr. Kühn stellt die Planungen der VHS zur Erwachsenenbildung in Büchenbach vor "
+        "(Vorlage 2021/0412). Die VHS beginnt im Wintersemester 2021/22 gemeinsam mit ihren "
+        "Büchenbacher Kooperationspartnern mit dem Ausbau der dezentralen Erwachsenenbildung in Büchenbach."
+    )
+    reply = answer("Ab wann will die VHS die Erwachsenenbildung in Büchenbach ausbauen?", minutes)
+    assert not reply.abstained
+    assert reply.text.startswith("Die VHS beginnt im Wintersemester 2021/22")
+    filed = passage(
+        "Frau Dr. Kühn stellt die Planungen der VHS zur Erwachsenenbildung in Büchenbach vor "
+        "(Vorlage 2021/0412)."
+    )
+    assert answer("Ab wann will die VHS die Erwachsenenbildung in Büchenbach ausbauen?", filed).abstained
