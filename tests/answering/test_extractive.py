@@ -815,8 +815,9 @@ def test_a_question_on_the_amount_decided_is_answered_by_the_amount_not_the_besc
 
 
 def test_a_year_answers_when_but_the_year_of_a_file_number_does_not():
-    # Erlangen, Stadtteilbeirat Büchenbach, Niederschrift of 14.04.2021: the answer names a
-    # semester, no day; a Vorlage's number holds a year, but no time.
+    # The answer is a sentence of the Büchenbach Niederschrift of 14.04.2021 (Erlangen): it names
+    # a semester, no day. The hand-made sentence before it names a Vorlage, whose number holds a
+    # year but no time.
     minutes = passage(
         "Frau Dr. Kühn stellt die Planungen der VHS zur Erwachsenenbildung in Büchenbach vor "
         "(Vorlage 2021/0412). Die VHS beginnt im Wintersemester 2021/22 gemeinsam mit ihren "
