@@ -631,9 +631,9 @@ def _recorded_decision(
     best_of: dict[int, float] = {}
     for c in candidates:
         best_of[c.passage] = max(best_of.get(c.passage, 0.0), c.score)
+    paper = passages[best.passage]
     for i in sorted(best_of, key=lambda i: -best_of[i]):
         p = passages[i]
-        paper = passages[best.passage]
         on_topic = (
             best_of[i] >= 0.8 * best.score
             or context[i] >= context[best.passage]
@@ -1375,11 +1375,10 @@ def _unfounded(question: Question, cited: list[Passage]) -> list[str]:
             if not all(term_matches(t, held_terms) for t in content_terms(title, question.language))
         ]
         # the counted noun, or the head of a hyphenated one ("E-Lastenräder"), in any compound
-        if (counted := question.counted) and not all(
-            term_matches(t, held_terms)
-            for t in content_terms(counted.rsplit("-", 1)[-1], question.language)[:1]
-        ):
-            missing.append(counted)
+        if counted := question.counted:
+            head = content_terms(counted.rsplit("-", 1)[-1], question.language)[:1]
+            if head and not term_matches(head[0], held_terms):
+                missing.append(counted)
     return missing
 
 
