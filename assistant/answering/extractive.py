@@ -57,6 +57,7 @@ import dataclasses
 import itertools
 import math
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
 
@@ -329,15 +330,16 @@ class ExtractiveAnswerer:
         if not passages or not q_terms:
             return None
 
+        roots = question.roots
         candidates = [
-            _Candidate(i, a, b, set(content_terms(p.text[a:b], language)))
+            _Candidate(i, a, b, _with_roots(set(content_terms(p.text[a:b], language)), roots))
             for i, p in enumerate(passages)
             for a, b in _sentences(p, "signature" in question.kinds)
         ]
         weights = _idf(q_terms, [c.terms for c in candidates])
-        meta_terms = [set(content_terms(metadata_text(p), language)) for p in passages]
+        meta_terms = [_with_roots(set(content_terms(metadata_text(p), language)), roots) for p in passages]
         context_terms = [
-            set(content_terms(p.own_text, language)) | meta
+            _with_roots(set(content_terms(p.own_text, language)), roots) | meta
             for p, meta in zip(passages, meta_terms, strict=True)
         ]
         context = [_covered(q_terms, weights, terms) for terms in context_terms]
@@ -1511,6 +1513,12 @@ def _sentences(p: Passage, signatures: bool) -> list[tuple[int, int]]:
         else:
             spans.append((a, b))
     return spans
+
+
+def _with_roots(terms: set[str], roots: Mapping[str, str]) -> set[str]:
+    """`terms` and each question term whose verb root one of them starts with: a sentence on the
+    "Einreichung" holds the question's "eingereicht" (`Question.roots`)."""
+    return terms | {term for term, root in roots.items() if any(t.startswith(root) for t in terms)}
 
 
 def _idf(q_terms: list[str], sentences: list[set[str]]) -> dict[str, float]:

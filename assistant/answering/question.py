@@ -10,12 +10,13 @@ vote records are written in, which moves the record's chunk up (measured on the 
 """
 
 import re
-from dataclasses import dataclass, replace
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import NamedTuple
 
 from assistant.core.dates import find_dates
-from assistant.core.text import Language, content_terms, detect_language, words
+from assistant.core.text import Language, content_terms, detect_language, verb_roots, words
 
 QUESTION_TYPES = {
     "vote": re.compile(
@@ -335,6 +336,9 @@ class Question:
     counted: str | None = None
     # The names a later part carries from the first, which states the topic (`parts`).
     topic: tuple[str, ...] = ()
+    # The root of each German verb form among its terms ("eingereicht": "einreich", `verb_roots`):
+    # a sentence holding a word that starts with it ("Einreichung") holds that term.
+    roots: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def asks_decision(self) -> bool:
@@ -413,6 +417,7 @@ class Question:
             ),
             plural=bool(_PLURAL.search(text)),
             counted=_counted(text),
+            roots=verb_roots(text) if language == "de" else {},
         )
 
     @property

@@ -266,6 +266,44 @@ def content_terms(text: str, language: Language) -> list[str]:
     return terms
 
 
+# The endings of a German verb form ("führt", "gewählten", "eröffnete") and the separable
+# prefixes before the participle's "ge" ("eingereicht", "aufgestellt"), longest first.
+_VERB_ENDINGS = ("eten", "ten", "te", "et", "en", "st", "t")
+_SEPARABLE = tuple("zurück durch nach fest auf aus bei ein mit vor weg ab an um zu".split())
+_MIN_ROOT = 4
+_UMLAUTS = str.maketrans({"ä": "a", "ö": "o", "ü": "u", "ß": "ss"})
+
+
+def verb_roots(text: str) -> dict[str, str]:
+    """The root of each German verb form in `text` (a lower-case word past the first, ending as a
+    verb does), by its content term: what its noun starts with ("eingereicht" and "Einreichung",
+    "führt" and "Führung", "geplant" and "Planung", "least" and "Leasing"), which the stemmer
+    leaves apart. Roots shorter than four letters ("tagen", "gibt") would match too much; the
+    longest ending that leaves four is taken ("least": "leas").
+
+    >>> verb_roots("Wann wurde der Antrag eingereicht, und wer führt die Geschäfte?")
+    {'eingereicht': 'einreich', 'fuhrt': 'fuhr'}
+    >>> verb_roots("Seit wann wird am Stadtteilhaus geplant, und wie viele Sitzungen gibt es?")
+    {'geplant': 'plan'}
+    """
+    roots = {}
+    for word in _TOKEN.findall(text)[1:]:
+        terms = content_terms(word, "de")
+        if not word.islower() or not terms:
+            continue
+        ending = next((e for e in _VERB_ENDINGS if word.endswith(e) and len(word) > len(e) + 3), None)
+        if ending is None:
+            continue
+        root = word[: -len(ending)]
+        prefix = next((p for p in ("", *_SEPARABLE) if root.startswith(f"{p}ge")), None)
+        if prefix is not None and len(root) - len(prefix) - 2 >= _MIN_ROOT:
+            root = prefix + root[len(prefix) + 2 :]
+        root = root.translate(_UMLAUTS)
+        if len(root) >= _MIN_ROOT and root != terms[0]:
+            roots[terms[0]] = root
+    return roots
+
+
 @functools.cache
 def _stopwords(language: Language) -> frozenset[str]:
     """Stopwords of both languages (questions mix them with English titles), plain and stemmed,

@@ -831,3 +831,21 @@ def test_a_year_answers_when_but_the_year_of_a_file_number_does_not():
         "(Vorlage 2021/0412)."
     )
     assert answer("Ab wann will die VHS die Erwachsenenbildung in Büchenbach ausbauen?", filed).abstained
+
+
+def test_a_verb_of_the_question_is_held_by_its_noun_in_the_sentence():
+    # The Büchenbach Niederschrift of 19.11.2024 (Erlangen) dates the planning in a list item:
+    # "Planung" for the question's "geplant", which the stemmer does not join (`verb_roots`).
+    minutes = passage(
+        "TOP 1: Stadtteilhaus Büchenbach\nEinführung:\n"
+        "Herr Hacker führt in den ersten Punkt der Tagesordnung zum Stadtteilhaus Büchenbach ein und gibt "
+        "einen kurzen Überblick über die bisherigen Entwicklungen. Besonders hervorgehoben werden die hohe "
+        "Anteilnahme der Bevölkerung und die spätere Bürgerbeteiligung, die das ursprüngliche Konzept des "
+        "Stadtteilhauses maßgeblich beeinflusste.\n"
+        "Planungshistorie:\n"
+        "\uf0b7 Beginn der Planung: 1990\n"
+        "\uf0b7 Umgestaltung des Konzepts 2019 basierend auf den Wünschen der Bürger\n"
+    )
+    reply = answer("Seit wann wird am Stadtteilhaus Büchenbach geplant?", minutes)
+    assert not reply.abstained
+    assert reply.text.lstrip("\uf0b7 ").startswith("Beginn der Planung: 1990")
