@@ -235,6 +235,12 @@ _YEAR = re.compile(rf"\b{YEAR}\b")
 # A year that names a time ("im Wintersemester 2021/22", "seit 2013"), not one of a file number
 # ("Vorlage 2024/1059", "Antrag 400/2020").
 _TIME_YEAR = re.compile(rf"(?<![\w/.-]){YEAR}(?![\w-]|[./]\d{{3}}|\.\d)")
+# A question asked in reported speech: "fragt (einstimmig) an, warum", "asked whether".
+_INDIRECT_QUESTION = re.compile(
+    r"\b(?:fragt|fragen|fragte|erkundigt\s+sich|erkundigte\s+sich|möchte\s+wissen|asked|enquired|queried)\b"
+    r"(?:\s+[\w-]+){0,4}?,?\s+(?:ob|warum|weshalb|wieso|wie|wann|wer|was|whether|why|if|how|when|who|what)\b",
+    re.I,
+)
 # The preposition of a date in a question, and how many words may join two dates of one list
 # ("im November 2024 und im Juni 2025", "on May 22, 2019 and who on May 29, 2019"): `_alone`.
 _BEFORE_DATE = re.compile(r"(?:\b(?:im|am|vom|in|on|of)\s+)?$", re.I)
@@ -1304,11 +1310,20 @@ def _with_announced_items(text: str, start: int, end: int) -> int:
     """Where an answer sentence ends once what it announces is included: the list items after
     "… um folgende Straßenzüge ergänzt werden." or "… drei Bedingungen genannt:" (also past one
     sentence that leads in to them: "… sechs Sachverständige berufen werden. Vorgeschlagen
-    sind:"), or the one sentence after a lead-in like "Abstimmungsergebnis:"."""
+    sind:"), or the one sentence after a lead-in like "Abstimmungsergebnis:". A clause left
+    without its end before list items of another kind than its own ("(3) Beratend ohne Stimmrecht
+    sind – je nach Maßnahme - hinzuzuziehen" before "- eine Vertretung des Kulturamtes,") leads in
+    to them too; an item of a list does not lead in to the next ("c) …", "d) …")."""
     sentence = text[start:end].rstrip()
-    if not announces_list(sentence):
-        return end
     following = [(a, b) for a, b in sentence_spans(text) if a >= end]
+    unended = (
+        sentence[-1:].isalnum()
+        and bool(following)
+        and bool(LIST_ITEM.match(text[slice(*following[0])]))
+        and _marker(sentence) != _marker(text[slice(*following[0])])
+    )
+    if not announces_list(sentence) and not unended:
+        return end
     if (
         len(following) > 1
         and not LIST_ITEM.match(text[slice(*following[0])])
@@ -1325,6 +1340,16 @@ def _with_announced_items(text: str, start: int, end: int) -> int:
     if items:
         return items[-1]
     return following[0][1] if following and sentence.endswith(":") else end
+
+
+def _marker(text: str) -> str | None:
+    """The kind of list marker `text` opens with ("c)" and "d)" are one kind, "(3)" and "-" two).
+
+    >>> _marker("c) Agenda for Cabinet"), _marker("(3) Beratend ohne Stimmrecht"), _marker("Es gilt")
+    ('a)', '(0)', None)
+    """
+    found = LIST_ITEM.match(text)
+    return re.sub(r"\d+", "0", re.sub(r"[a-z]", "a", found.group().strip())) if found else None
 
 
 def _unfounded(question: Question, cited: list[Passage]) -> list[str]:
@@ -1570,8 +1595,10 @@ def _is_fragment(sentence: str) -> bool:
 
 
 def _is_question(p: Passage, c: _Candidate) -> bool:
-    """The sentence asks a question ("Can the Cabinet Member tell me …?"): it answers none."""
-    return p.text[c.start : c.end].rstrip(' )"“”').endswith("?")
+    """The sentence asks a question ("Can the Cabinet Member tell me …?", "Der Stadtteilbeirat
+    fragt an, warum …"): it answers none."""
+    sentence = p.text[c.start : c.end]
+    return sentence.rstrip(' )"“”').endswith("?") or bool(_INDIRECT_QUESTION.search(sentence))
 
 
 def _is_heading(p: Passage, c: _Candidate) -> bool:

@@ -849,3 +849,43 @@ def test_a_verb_of_the_question_is_held_by_its_noun_in_the_sentence():
     reply = answer("Seit wann wird am Stadtteilhaus Büchenbach geplant?", minutes)
     assert not reply.abstained
     assert reply.text.lstrip("\uf0b7 ").startswith("Beginn der Planung: 1990")
+
+
+def test_a_question_asked_in_the_minutes_in_reported_speech_answers_nothing():
+    # The Büchenbach Niederschrift of 2023 (Erlangen) records the Beirat asking why the school
+    # gyms do not open before 17 Uhr; nothing says they were opened since.
+    minutes = passage(
+        "Der Stadtteilbeirat fragt einstimmig an, warum es nicht möglich ist, Sporthallen der Schulen "
+        "bereits vor 17 Uhr freizugeben.",
+        source="erlangen-sbr-buechenbach/SBR/Niederschrift_Buechenbach.pdf",
+    )
+    reply = answer(
+        "Hat die Stadt Erlangen die Schulsporthallen in Büchenbach schon vor 17 Uhr für den Sport freigegeben?",
+        minutes,
+    )
+    assert reply.abstained
+
+
+def test_a_clause_left_open_for_the_list_below_it_answers_with_the_list():
+    # § 2 (3) of the Geschäftsordnung of the Karlsruhe Kunstbeirat (2024): the lead-in has no colon.
+    rules = passage(
+        "(3) Beratend ohne Stimmrecht sind – je nach Maßnahme - hinzuzuziehen\n"
+        "- eine Vertretung der die Maßnahme durchführenden Stelle,\n"
+        "- der/die planende Architekt*in,\n"
+        "- eine Vertretung des Gebäudenutzers,\n"
+        "- eine Vertretung des Kulturamtes,\n"
+        "- eine Vertretung der Stadtplanung,\n"
+        "- eine Vertretung der Städtischen Galerie.\n\n"
+        "Weitere Personen können von der Vorsitzenden bzw. dem Vorsitzenden beratend ohne Stimmrecht "
+        "hinzugezogen werden.",
+        source="karlsruhe-oparl/docs/file-contents/661114.txt",
+    )
+    reply = answer("Wer wird beim Kunstbeirat je nach Maßnahme beratend ohne Stimmrecht hinzugezogen?", rules)
+    assert reply.text.startswith("(3) Beratend ohne Stimmrecht")
+    assert "planende Architekt" in reply.text and "Städtischen Galerie" in reply.text
+    # items of one list do not announce each other
+    papers = passage(
+        "Background papers\nc) Agenda for Cabinet on Tuesday, 4th March, 2025, 10.00 am\n"
+        "d) Minutes of the Governance Working Party of 12th February\n"
+    )
+    assert "Governance" not in answer("When was the Agenda for Cabinet in March 2025?", papers).text
