@@ -568,6 +568,11 @@ class ExtractiveAnswerer:
             question, used, passages
         ):
             return Reply(_declined(missing, language), [], True)
+        # The places it names are the lead's own: what a Karlsruhe body asked for is not answered
+        # by an Erlangen passage that a supporting passage from Karlsruhe happens to stand beside.
+        lead = passages[chosen[0].passage]
+        if elsewhere := _places_missing(question, f"{lead.text}\n{metadata_text(lead)}\n{_path_words(lead)}"):
+            return Reply(_declined(elsewhere, language), [], True)
         if required == "vote":
             chosen = [c if c.summary else _vote_block(c, candidates, passages) for c in chosen]
             extract = _with_registry_conflict(_compose(chosen, passages), language)
@@ -1385,14 +1390,13 @@ def _unfounded(question: Question, cited: list[Passage]) -> list[str]:
         if not any(re.search(rf"(?<![\d/-])0*{re.escape(held)}(?![\d/-])", quoted) for held in _written(n))
         and not any(n in d for d in missing)
     ]
-    # A file's path may name its committee and place ("kent-county-council/cabinet/…").
-    where = quoted + "\n" + "\n".join(re.sub(r"[-_/]", " ", p.source) for p in cited)
+    where = quoted + "\n" + "\n".join(_path_words(p) for p in cited)
     missing += [
         body
         for body in question.bodies
         if not any(pattern.search(where) for pattern in committee_patterns(body))
     ]
-    missing += [p.name for p in question.places if not re.search(rf"\b{re.escape(p.stem)}", where, re.I)]
+    missing += _places_missing(question, where)
     titles = _QUOTED_TITLE.findall(question.text)
     if titles or question.counted:
         held_terms = set(content_terms(quoted, question.language))
@@ -1407,6 +1411,17 @@ def _unfounded(question: Question, cited: list[Passage]) -> list[str]:
             if head and not term_matches(head[0], held_terms):
                 missing.append(counted)
     return missing
+
+
+def _path_words(p: Passage) -> str:
+    """The words of p's file path, which may name its committee and place ("kent county council
+    cabinet …")."""
+    return re.sub(r"[-_/]", " ", p.source)
+
+
+def _places_missing(question: Question, where: str) -> list[str]:
+    """The places the question names (`Question.places`) that `where` does not."""
+    return [p.name for p in question.places if not re.search(rf"\b{re.escape(p.stem)}", where, re.I)]
 
 
 def _unnamed_parties(question: Question, used: set[int], passages: list[Passage]) -> list[str]:

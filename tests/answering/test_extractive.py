@@ -860,7 +860,8 @@ def test_a_question_asked_in_the_minutes_in_reported_speech_answers_nothing():
         source="erlangen-sbr-buechenbach/SBR/Niederschrift_Buechenbach.pdf",
     )
     reply = answer(
-        "Hat die Stadt Erlangen die Schulsporthallen in Büchenbach schon vor 17 Uhr für den Sport freigegeben?",
+        "Hat die Stadt Erlangen die Schulsporthallen in Büchenbach schon vor 17 Uhr für den Sport "
+        "freigegeben?",
         minutes,
     )
     assert reply.abstained
@@ -889,3 +890,25 @@ def test_a_clause_left_open_for_the_list_below_it_answers_with_the_list():
         "d) Minutes of the Governance Working Party of 12th February\n"
     )
     assert "Governance" not in answer("When was the Agenda for Cabinet in March 2025?", papers).text
+
+
+def test_the_place_a_question_names_is_the_lead_passages_own():
+    # Neither passage holds every premise ("2020" and "Karlsruher"); together they do. The answer
+    # would be Erlangen's amount for a question on Karlsruhe.
+    erlangen = passage(
+        "Der Stadtteilbeirat Büchenbach beantragt einen Betrag von 50.000 Euro im Haushalt 2020 für die "
+        "Aufwertung des Rudeltplatzes.",
+        source="erlangen-sbr-buechenbach/SBR/Antrag_Rudeltplatz.pdf",
+    )
+    karlsruhe = passage(
+        "Auch der Gemeinderat hat im Haushalt Geld für die Aufwertung von Plätzen beantragt, insgesamt "
+        "20.000 Euro.",
+        source="karlsruhe-oparl/docs/file-contents/660001.txt",
+        score=0.88,
+    )
+    asked = (
+        "Wie viel Geld beantragt der Karlsruher Stadtteilbeirat 2020 beim Gemeinderat für die Aufwertung "
+        "des Rudeltplatzes?"
+    )
+    reply = answer(asked, erlangen, karlsruhe)
+    assert reply.abstained and "Karlsruher" in reply.text
