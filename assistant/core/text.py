@@ -271,7 +271,7 @@ def content_terms(text: str, language: Language) -> list[str]:
 _VERB_ENDINGS = ("eten", "ten", "te", "et", "en", "st", "t")
 _SEPARABLE = tuple("zurück durch nach fest auf aus bei ein mit vor weg ab an um zu".split())
 _MIN_ROOT = 4
-_UMLAUTS = str.maketrans({"ä": "a", "ö": "o", "ü": "u", "ß": "ss"})
+_UMLAUTS = str.maketrans({"ä": "a", "ö": "o", "ü": "u", "ß": "ss"})  # as the stemmer writes them
 
 
 def verb_roots(text: str) -> dict[str, str]:
@@ -291,10 +291,10 @@ def verb_roots(text: str) -> dict[str, str]:
         terms = content_terms(word, "de")
         if not word.islower() or not terms:
             continue
-        ending = next((e for e in _VERB_ENDINGS if word.endswith(e) and len(word) > len(e) + 3), None)
-        if ending is None:
+        endings = [e for e in _VERB_ENDINGS if word.endswith(e) and len(word) - len(e) >= _MIN_ROOT]
+        if not endings:
             continue
-        root = word[: -len(ending)]
+        root = word[: -len(endings[0])]
         prefix = next((p for p in ("", *_SEPARABLE) if root.startswith(f"{p}ge")), None)
         if prefix is not None and len(root) - len(prefix) - 2 >= _MIN_ROOT:
             root = prefix + root[len(prefix) + 2 :]
