@@ -571,7 +571,7 @@ class ExtractiveAnswerer:
         # The places it names are the lead's own: what a Karlsruhe body asked for is not answered
         # by an Erlangen passage that a supporting passage from Karlsruhe happens to stand beside.
         lead = passages[chosen[0].passage]
-        if elsewhere := _places_missing(question, f"{lead.text}\n{metadata_text(lead)}\n{_path_words(lead)}"):
+        if elsewhere := _places_missing(question, _where([lead])):
             return Reply(_declined(elsewhere, language), [], True)
         if required == "vote":
             chosen = [c if c.summary else _vote_block(c, candidates, passages) for c in chosen]
@@ -1390,7 +1390,7 @@ def _unfounded(question: Question, cited: list[Passage]) -> list[str]:
         if not any(re.search(rf"(?<![\d/-])0*{re.escape(held)}(?![\d/-])", quoted) for held in _written(n))
         and not any(n in d for d in missing)
     ]
-    where = quoted + "\n" + "\n".join(_path_words(p) for p in cited)
+    where = _where(cited)
     missing += [
         body
         for body in question.bodies
@@ -1413,10 +1413,11 @@ def _unfounded(question: Question, cited: list[Passage]) -> list[str]:
     return missing
 
 
-def _path_words(p: Passage) -> str:
-    """The words of p's file path, which may name its committee and place ("kent county council
-    cabinet …")."""
-    return re.sub(r"[-_/]", " ", p.source)
+def _where(passages: list[Passage]) -> str:
+    """What the passages say of where and by whom they stand: their text, their documents'
+    metadata, and the words of their file paths, which may name a committee and a place
+    ("kent county council cabinet …")."""
+    return "\n".join(f"{p.text}\n{metadata_text(p)}\n{re.sub(r'[-_/]', ' ', p.source)}" for p in passages)
 
 
 def _places_missing(question: Question, where: str) -> list[str]:
