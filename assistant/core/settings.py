@@ -91,6 +91,15 @@ class StoreSettings(BaseModel):
         "on a few thousand chunks; tests compare against an exact search.",
     )
     ef_construction: int = Field(256, ge=10, description="HNSW build breadth.")
+    exact_up_to: int = Field(
+        20_000,
+        ge=0,
+        description="A collection of at most this many vectors is searched exactly, over all its "
+        "vectors held in memory (about 1 ms a question at 9,000), a larger one by HNSW. A local "
+        "Chroma replays the writes since its graph was last saved into the graph at each start, so "
+        "HNSW's nearest neighbours differed between processes; the exact search is the same in "
+        "every process. 0: always HNSW.",
+    )
     max_neighbors: int = Field(32, ge=4, description="HNSW graph degree (M).")
 
 

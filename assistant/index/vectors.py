@@ -12,9 +12,24 @@ search as the ids it may return (`query(..., among=...)`) where they admit few c
 best of a deeper unrestricted search (`assistant.answering.retrieval.nearest`). Chroma's own
 `where` on metadata is no faster: 1.6 s for a committee at 100,000 chunks, against 70 ms for its
 55,000 ids and 36 ms for the 3,000 nearest.
+
+A collection of up to `StoreSettings.exact_up_to` vectors is searched exactly, over all its vectors
+held in memory; a larger one by Chroma's HNSW graph. A local Chroma saves its graph only every 1,000
+writes and replays the writes since into the graph at each start, and the graph (so the nearest
+neighbours it finds) came out different in different processes: one question's top 15 held 3 of
+the true 15 in one process and all 15 in another.
+
+Every write of vectors stamps the collection (`_WRITTEN`), and each search first reads the stamp.
+A new one makes it read the vectors in memory again; one from another process (`council ingest`
+beside a running web server) makes a local Chroma open the collection afresh first: the open one
+keeps the vectors as they were when it was opened and fails ("Error finding id") on those added
+since.
 """
 
+import threading
+import uuid
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -40,28 +55,69 @@ class IndexEmpty(StoreError):
         )
 
 
+# The collection's metadata key that every write of vectors sets anew: "<process> <write>".
+_WRITTEN = "vectors_written"
+_THIS_PROCESS = uuid.uuid4().hex
+
+
+@dataclass(frozen=True)
+class _Vectors:
+    """Vectors in memory, each scaled to length 1, so that a product is the cosine similarity."""
+
+    rows: dict[str, int]  # chunk key → its row
+    matrix: np.ndarray  # float32, one row per key
+
+    @classmethod
+    def of(cls, keys: Sequence[str], vectors: Sequence[Sequence[float]]) -> "_Vectors":
+        matrix = np.asarray(vectors, dtype=np.float32).reshape(len(keys), -1)
+        norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+        return cls({key: i for i, key in enumerate(keys)}, matrix / np.where(norms == 0, 1, norms))
+
+    def nearest(
+        self, vector: Sequence[float], k: int, among: Sequence[str] | None
+    ) -> list[tuple[str, float]]:
+        keys = list(self.rows) if among is None else [key for key in dict.fromkeys(among) if key in self.rows]
+        matrix = self.matrix if among is None else self.matrix[[self.rows[key] for key in keys]]
+        similarity = matrix @ _unit(vector)
+        best = np.argpartition(-similarity, k)[:k] if k < len(keys) else np.arange(len(keys))
+        best = best[np.lexsort((best, -similarity[best]))]  # ties by row: the same order every time
+        return [(keys[i], float(similarity[i])) for i in best]
+
+    def similarities(self, keys: Iterable[str], vector: Sequence[float]) -> dict[str, float]:
+        query = _unit(vector)
+        return {key: float(self.matrix[self.rows[key]] @ query) for key in keys if key in self.rows}
+
+
+def _unit(vector: Sequence[float]) -> np.ndarray:
+    v = np.asarray(vector, dtype=np.float32)
+    norm = float(np.linalg.norm(v))
+    return v / norm if norm else v
+
+
 class VectorStore:
     def __init__(self, settings: StoreSettings, data_dir: Path, model_id: str, *, create: bool):
         import chromadb
-        from chromadb.config import Settings as ChromaSettings
 
-        chroma_settings = ChromaSettings(anonymized_telemetry=False)
+        self._settings = settings
+        self._data_dir = data_dir
+        self._lock = threading.RLock()  # over the client, which a write of another process replaces
+        # (the write stamp they were read at, every vector or None where HNSW searches); None: unread
+        self._held: tuple[str | None, _Vectors | None] | None = None
+        self._client: Any  # chromadb's Client (its `close` is not on the ClientAPI it is typed as)
         self._where = (
             f"{settings.host}:{settings.port} (Chroma-Server)" if settings.mode == "http" else str(data_dir)
         )
         try:
             if settings.mode == "http":
                 self._client = chromadb.HttpClient(
-                    host=settings.host, port=settings.port, settings=chroma_settings
+                    host=settings.host, port=settings.port, settings=self._chroma_settings()
                 )
                 self._client.heartbeat()
             else:
                 if not create and not (data_dir / "chroma").exists():
                     raise IndexEmpty.in_dir(data_dir)
                 data_dir.mkdir(parents=True, exist_ok=True)
-                self._client = chromadb.PersistentClient(
-                    path=str(data_dir / "chroma"), settings=chroma_settings
-                )
+                self._client = self._local_client()
         except StoreError:
             raise
         except Exception as exc:
@@ -76,6 +132,19 @@ class VectorStore:
                 f"Der Index unter {self._where} lässt sich nicht öffnen ({exc}); {hint}."
             ) from exc
         self._collection = self._open_collection(settings, model_id, create)
+        self._opened_at = self._stamp()
+
+    @staticmethod
+    def _chroma_settings() -> Any:
+        from chromadb.config import Settings as ChromaSettings
+
+        return ChromaSettings(anonymized_telemetry=False)
+
+    def _local_client(self) -> Any:
+        import chromadb
+
+        path = str(self._data_dir / "chroma")
+        return chromadb.PersistentClient(path=path, settings=self._chroma_settings())
 
     def _open_collection(self, settings: StoreSettings, model_id: str, create: bool) -> Any:
         from chromadb.errors import NotFoundError
@@ -116,13 +185,14 @@ class VectorStore:
 
     def count(self, among: Sequence[str] | None = None) -> int:
         """Stored vectors; with `among`, of those chunks only."""
-        if among is None:
-            return int(self._collection.count())
-        keys = list(among)
-        return sum(
-            len(self._collection.get(ids=keys[i : i + 5000], include=[])["ids"])
-            for i in range(0, len(keys), 5000)
-        )
+        keys = None if among is None else list(among)
+        with self._lock:
+            if keys is None:
+                return int(self._collection.count())
+            return sum(
+                len(self._collection.get(ids=keys[i : i + 5000], include=[])["ids"])
+                for i in range(0, len(keys), 5000)
+            )
 
     def metadatas(self) -> dict[str, dict[str, Any]]:
         """The metadata of every stored vector (its `version` among it), by chunk key."""
@@ -133,10 +203,17 @@ class VectorStore:
         self, vector: Sequence[float], k: int, among: Sequence[str] | None = None
     ) -> list[tuple[str, float]]:
         """(chunk key, cosine similarity) of the k nearest vectors, best first; with `among`, the
-        k nearest of those chunks only (the HNSW search itself is restricted to them, so k come
-        back whenever k of them have vectors)."""
+        k nearest of those chunks only (the search itself is restricted to them, so k come back
+        whenever k of them have vectors)."""
         if among is not None and not among:
             return []
+        with self._lock:
+            held = self._current()
+            if held is None:
+                return self._hnsw(vector, k, among)
+        return held.nearest(vector, k, among)
+
+    def _hnsw(self, vector: Sequence[float], k: int, among: Sequence[str] | None) -> list[tuple[str, float]]:
         from chromadb.errors import ChromaError
 
         # Not capped by count(): Chroma returns what it holds, and its count is a scan (20 ms at
@@ -155,21 +232,57 @@ class VectorStore:
         return [(key, 1.0 - float(d)) for key, d in zip(got["ids"][0], got["distances"][0], strict=True)]
 
     def similarities(self, keys: Sequence[str], vector: Sequence[float]) -> dict[str, float]:
-        """Cosine similarity of `vector` to the stored vectors of these chunks (all vectors are
-        normalised, so it is the dot product); chunks without a vector yet are left out."""
+        """Cosine similarity of `vector` to the stored vectors of these chunks; chunks without a
+        vector yet are left out."""
         if not keys:
             return {}
-        got = self._collection.get(ids=list(dict.fromkeys(keys)), include=["embeddings"])
-        query = np.asarray(vector)
-        return {
-            key: float(np.dot(np.asarray(emb), query))
-            for key, emb in zip(got["ids"], got["embeddings"], strict=True)
-        }
+        with self._lock:
+            held = self._current()
+            if held is None:
+                got = self._collection.get(ids=list(dict.fromkeys(keys)), include=["embeddings"])
+                held = _Vectors.of(got["ids"], got["embeddings"])
+        return held.similarities(keys, vector)
 
     def all_vectors(self) -> tuple[list[str], list[list[float]]]:
         """Every chunk key with its vector (for exact-search checks of the HNSW index)."""
         got = self._collection.get(include=["embeddings"])
         return list(got["ids"]), [[float(x) for x in v] for v in got["embeddings"]]
+
+    def _current(self) -> _Vectors | None:
+        """Every stored vector, where the collection holds at most `exact_up_to` (else None: search
+        by HNSW), as the last write left them. The stamp is read before the vectors, so a write
+        that comes while they are read stamps anew and they are read once more."""
+        stamp = self._stamp()
+        if self._held is not None and self._held[0] == stamp:
+            return self._held[1]
+        if self._written_elsewhere(stamp):
+            self._reopen(stamp)
+        vectors = None
+        if self._settings.exact_up_to and self._collection.count() <= self._settings.exact_up_to:
+            got = self._collection.get(include=["embeddings"])
+            vectors = _Vectors.of(got["ids"], got["embeddings"])
+        self._held = (stamp, vectors)
+        return vectors
+
+    def _stamp(self) -> str | None:
+        collection = self._client.get_collection(self._settings.collection, embedding_function=None)
+        return (collection.metadata or {}).get(_WRITTEN)
+
+    def _written_elsewhere(self, stamp: str | None) -> bool:
+        """Another process wrote to the local collection since it was opened here (a server holds
+        the one collection every client writes to)."""
+        return (
+            self._settings.mode == "embedded"
+            and stamp != self._opened_at
+            and stamp is not None
+            and not stamp.startswith(_THIS_PROCESS)
+        )
+
+    def _reopen(self, stamp: str | None) -> None:
+        self._client.close()
+        self._client = self._local_client()
+        self._collection = self._client.get_collection(self._settings.collection, embedding_function=None)
+        self._opened_at = stamp
 
     # --- writing ------------------------------------------------------------------------------
 
@@ -184,6 +297,7 @@ class VectorStore:
                 embeddings=[list(v) for v in vectors[i : i + self._batch]],
                 metadatas=self._whole(part, metadatas[i : i + self._batch]),
             )
+            self._mark_written()
 
     def relabel(self, keys: Sequence[str], metadatas: Sequence[dict[str, Any]]) -> None:
         """Replace the metadata of stored vectors whole, keeping the vectors."""
@@ -210,3 +324,10 @@ class VectorStore:
         unique = list(dict.fromkeys(keys))
         for i in range(0, len(unique), 1000):
             self._collection.delete(ids=unique[i : i + 1000])
+            self._mark_written()
+
+    def _mark_written(self) -> None:
+        """Tell every process searching the collection that its vectors changed (`_current`);
+        Chroma replaces a collection's metadata whole, so the model it was built with is kept."""
+        kept = {k: v for k, v in (self._collection.metadata or {}).items() if k != _WRITTEN}
+        self._collection.modify(metadata=kept | {_WRITTEN: f"{_THIS_PROCESS} {uuid.uuid4().hex}"})

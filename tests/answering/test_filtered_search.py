@@ -14,7 +14,7 @@ from assistant.answering import retrieval
 from assistant.answering.question import Question
 from assistant.answering.retrieval import CouncilRetriever, nearest
 from assistant.core.filters import Filters, no_documents_message
-from assistant.core.settings import RetrievalSettings, Settings, SignalWeights
+from assistant.core.settings import RetrievalSettings, Settings, SignalWeights, StoreSettings
 from assistant.index import catalog as catalog_module
 from assistant.index.catalog import Catalog, chunk_key
 from assistant.index.embeddings import build_embed_model
@@ -138,8 +138,9 @@ def test_llama_index_retrieval_still_goes_through_the_retriever(small_index):
     assert len(nodes) == 2 and nodes[0].node.metadata["committee"] == "Gemeinderat"
 
 
-def test_the_vector_search_among_given_chunks_is_exact(small_index):
-    config = Settings(data_dir=small_index)
+@pytest.mark.parametrize("exact_up_to", [StoreSettings().exact_up_to, 0], ids=["in-memory", "hnsw"])
+def test_the_vector_search_among_given_chunks_is_exact(small_index, exact_up_to):
+    config = Settings(data_dir=small_index, store=StoreSettings(exact_up_to=exact_up_to))
     model = build_embed_model(config.embedding)
     store = VectorStore(config.store, small_index, model.model_id, create=False)
     keys = Catalog(small_index, create=False).matching_keys(Filters(committee="County Council"))

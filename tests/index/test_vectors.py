@@ -15,7 +15,7 @@ from assistant.core.settings import Settings, StoreSettings
 from assistant.index.embeddings import build_embed_model
 from assistant.index.vectors import IndexEmpty, StoreError, VectorStore
 from assistant.service.council import build_assistant, ingest
-from tests.conftest import SMALL_SET, free_port, mirror
+from tests.conftest import SMALL_SET, copy_index, free_port, mirror
 
 QUESTIONS = [
     "Welche Städte haben Mittel aus KOMM-AN NRW beantragt?",
@@ -30,7 +30,8 @@ QUESTIONS = [
 
 
 def test_hnsw_search_equals_exact_search(small_index):
-    settings = Settings(data_dir=small_index)
+    """For collections above `exact_up_to`; this one is searched by HNSW only when told to."""
+    settings = Settings(data_dir=small_index, store=StoreSettings(exact_up_to=0))
     model = build_embed_model(settings.embedding)
     store = VectorStore(settings.store, small_index, model.model_id, create=False)
     ids, vectors = store.all_vectors()
@@ -43,6 +44,50 @@ def test_hnsw_search_equals_exact_search(small_index):
         found = {key for key, _ in store.query(q, k)}
         recall.append(len(exact & found) / k)
     assert min(recall) == 1.0, recall
+
+
+WRITE_IN_ANOTHER_PROCESS = """
+import sys
+from pathlib import Path
+from assistant.core.settings import Settings
+from assistant.index.embeddings import build_embed_model
+from assistant.index.vectors import VectorStore
+
+data, action, question = Path(sys.argv[1]), sys.argv[2], sys.argv[3]
+settings = Settings(data_dir=data)
+model = build_embed_model(settings.embedding)
+store = VectorStore(settings.store, data, model.model_id, create=True)
+if action == "add":
+    store.upsert(["neu"], [model.get_query_embedding(question)], [{"version": "1"}])
+else:
+    store.delete(["neu"])
+"""
+
+
+@pytest.mark.parametrize("exact_up_to", [StoreSettings().exact_up_to, 0], ids=["in-memory", "hnsw"])
+def test_a_vector_another_process_writes_is_searched_by_the_next_question(small_index, tmp_path, exact_up_to):
+    """An ingest in another process (the CLI beside the web server) changes what the next
+    question finds, both ways: a local Chroma opened before it would keep the old vectors and
+    fail on the new ones."""
+    data = copy_index(small_index, tmp_path)
+    settings = Settings(data_dir=data, store=StoreSettings(exact_up_to=exact_up_to))
+    model = build_embed_model(settings.embedding)
+    store = VectorStore(settings.store, data, model.model_id, create=False)
+    question = "Wann wurde der Zwetschkenbaum im Rathaushof gefällt?"
+    q = model.get_query_embedding(question)
+    before = store.query(q, 3)
+    assert "neu" not in dict(before)
+
+    def in_another_process(action: str) -> None:
+        command = [sys.executable, "-c", WRITE_IN_ANOTHER_PROCESS, str(data), action, question]
+        subprocess.run(command, check=True)
+
+    in_another_process("add")
+    found = store.query(q, 3)
+    assert found[0][0] == "neu" and found[0][1] == pytest.approx(1.0, abs=1e-5)
+    assert store.similarities(["neu"], q)["neu"] == pytest.approx(1.0, abs=1e-5)
+    in_another_process("delete")
+    assert store.query(q, 3) == before
 
 
 def test_asking_an_empty_data_dir_says_to_ingest_first(tmp_path):
