@@ -69,6 +69,8 @@ class _Vectors:
 
     @classmethod
     def of(cls, keys: Sequence[str], vectors: Sequence[Sequence[float]]) -> "_Vectors":
+        if not keys:  # an empty collection (vectors not computed yet) has no dimension to shape by
+            return cls({}, np.zeros((0, 0), dtype=np.float32))
         matrix = np.asarray(vectors, dtype=np.float32).reshape(len(keys), -1)
         norms = np.linalg.norm(matrix, axis=1, keepdims=True)
         return cls({key: i for i, key in enumerate(keys)}, matrix / np.where(norms == 0, 1, norms))
@@ -77,6 +79,8 @@ class _Vectors:
         self, vector: Sequence[float], k: int, among: Sequence[str] | None
     ) -> list[tuple[str, float]]:
         keys = list(self.rows) if among is None else [key for key in dict.fromkeys(among) if key in self.rows]
+        if not keys:
+            return []
         matrix = self.matrix if among is None else self.matrix[[self.rows[key] for key in keys]]
         similarity = matrix @ _unit(vector)
         best = np.argpartition(-similarity, k)[:k] if k < len(keys) else np.arange(len(keys))
