@@ -156,8 +156,9 @@ _SUBJECT_PATTERNS = [
         r"^(?:Zu\s+)?(?:Punkt|TOP|Tagesordnungspunkt)\s*(\d+(?:\.\d+)*)(?:\s+der\s+Tagesordnung)?\s*:\s*(\S.*)",
         re.M,
     ),
-    # Karlsruhe Vorlagen: the title follows the paper number on the next line
-    re.compile(r"^Vorlage\s*Nr\.?:?\s*\S+[ \t]*\n()(\S.*)", re.M),
+    # Karlsruhe Vorlagen: the title follows the paper number on the next line, where that is not
+    # another field of the header ("Verantwortlich: Dez. 4")
+    re.compile(r"^Vorlage\s*Nr\.?:?\s*\S+[ \t]*\n(?![ \t]*[^\W\d_]+:)()(\S.*)", re.M),
     re.compile(r"^(?:Betreff|Thema|Gegenstand|Subject|Title)\s*:\s*()(\S.*)", re.M | re.I),
 ]
 # Lines that end a wrapped subject: the next field of a document header.
@@ -188,19 +189,23 @@ def parse_subject(text: str) -> str | None:
 
 
 def document_title(source: str, pages: list[Page]) -> str:
-    """The file name where it reads as words, else the first substantial line of the text."""
+    """The file name where it reads as words; else the heading that names the document's type
+    where its text opens with one ("Anfrage", "Stellungnahme zum Antrag": a printer's note such
+    as "Gedruckt auf 100 Prozent Recyclingpapier" may follow it); else the first substantial
+    line of the text."""
     stem = PurePosixPath(source).stem
     words = re.findall(r"[^\W\d_]{3,}", stem)
     if len(words) >= 2:
         return re.sub(r"\s+", " ", stem.replace("_", " ")).strip()
-    for page in pages:
-        for line in page.text.splitlines():
-            line = re.sub(r"\s+", " ", line).strip()
-            if len(re.findall(r"[^\W\d_]", line)) >= 12:
-                return line[:150]
-    return stem
+    lines = [re.sub(r"\s+", " ", line).strip() for page in pages for line in page.text.splitlines()]
+    lines = [line for line in lines if line]
+    if lines and len(lines[0].split()) <= _TYPE_HEADING_WORDS and type_named_in(lines[0]):
+        return lines[0]
+    return next((line[:150] for line in lines if len(re.findall(r"[^\W\d_]", line)) >= 12), stem)
 
 
+# At most this many words make a heading that names the document's type ("Stellungnahme zum Antrag").
+_TYPE_HEADING_WORDS = 4
 # An attachment stays an attachment whatever it contains ("Anlage 2 zur Vorlage …").
 _ATTACHMENT_NAME = re.compile(r"(?i)(?:^|[\W_])(?:anlage|anhang|appendix)(?:$|[\W_\d])")
 _MEMO_HEAD = re.compile(r"^(?:From|By):.*\n(?:.*\n){0,6}?To:", re.M)

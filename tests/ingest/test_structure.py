@@ -95,6 +95,25 @@ def test_document_metadata(source, committee, meeting_date, vorlage, subject):
     assert doc.title
 
 
+@pytest.mark.shared
+@pytest.mark.parametrize(
+    ("source", "title"),
+    [
+        ("karlsruhe-oparl/docs/file-contents/660300.txt", "Anfrage"),
+        ("karlsruhe-oparl/docs/file-contents/649280.txt", "Antrag"),
+        ("karlsruhe-oparl/docs/file-contents/660212.txt", "Beschlussvorlage"),
+    ],
+)
+def test_a_vorlage_is_titled_by_its_type_and_never_by_the_printers_note_or_a_header_field(source, title):
+    """Karlsruhe's Vorlagen open with their type, a printer's note ("Gedruckt auf 100 Prozent
+    Recyclingpapier"), "Vorlage Nr.: …" and fields such as "Verantwortlich: Dez. 4": the note is
+    no title, and a field no subject. A council member reads both in every citation."""
+    pages, warnings = read_pages(CORPUS / source, 2**30)
+    doc = build_document(source, pages, warnings)
+    assert doc.title == title
+    assert not (doc.subject or "").startswith(("Verantwortlich", "Dienststelle", "Eingang"))
+
+
 @pytest.mark.parametrize(
     ("text", "iso"),
     [
