@@ -283,6 +283,9 @@ class VectorStore:
         )
 
     def _reopen(self, stamp: str | None) -> None:
+        """Chroma keeps one system per directory and process and stops it with its last client:
+        the web server and each CLI command hold one store (a second store of this process on
+        the same directory would keep the system, and its old vectors, open)."""
         self._client.close()
         self._client = self._local_client()
         self._collection = self._client.get_collection(self._settings.collection, embedding_function=None)

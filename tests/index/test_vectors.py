@@ -1,5 +1,5 @@
-"""The Chroma collection: HNSW finds the true nearest neighbours, and a real `chroma run` server
-serves the same answers as the embedded store."""
+"""The Chroma collection: HNSW finds the true nearest neighbours, a search sees what another
+process wrote since, and a real `chroma run` server serves the same answers as the embedded store."""
 
 import shutil
 import subprocess
