@@ -82,7 +82,9 @@ class _Vectors:
         if not keys:
             return []
         matrix = self.matrix if among is None else self.matrix[[self.rows[key] for key in keys]]
-        similarity = matrix @ _unit(vector)
+        # Not `matrix @ q`: BLAS spreads that over threads that keep spinning after it and take
+        # the cores from what follows (e5 embedded the next question in 48 ms, not 20, on 2 cores).
+        similarity = np.einsum("ij,j->i", matrix, _unit(vector))
         best = np.argpartition(-similarity, k)[:k] if k < len(keys) else np.arange(len(keys))
         best = best[np.lexsort((best, -similarity[best]))]  # ties by row: the same order every time
         return [(keys[i], float(similarity[i])) for i in best]
