@@ -6,6 +6,7 @@ The parsers look at the head of the document (first ~3000 characters), where min
 Beratungsergebnisse and Vorlagen print their metadata.
 """
 
+import itertools
 import re
 from datetime import date
 from pathlib import PurePosixPath
@@ -197,11 +198,17 @@ def document_title(source: str, pages: list[Page]) -> str:
     words = re.findall(r"[^\W\d_]{3,}", stem)
     if len(words) >= 2:
         return re.sub(r"\s+", " ", stem.replace("_", " ")).strip()
-    lines = [re.sub(r"\s+", " ", line).strip() for page in pages for line in page.text.splitlines()]
-    lines = [line for line in lines if line]
-    if lines and len(lines[0].split()) <= _TYPE_HEADING_WORDS and type_named_in(lines[0]):
-        return lines[0]
-    return next((line[:150] for line in lines if len(re.findall(r"[^\W\d_]", line)) >= 12), stem)
+    spaced = (re.sub(r"\s+", " ", line).strip() for page in pages for line in page.text.splitlines())
+    lines = (line for line in spaced if line)  # read lazily: a title stands in the first lines
+    first = next(lines, None)
+    if first is None:
+        return stem
+    if len(first.split()) <= _TYPE_HEADING_WORDS and type_named_in(first):
+        return first
+    return next(
+        (line[:150] for line in itertools.chain([first], lines) if len(re.findall(r"[^\W\d_]", line)) >= 12),
+        stem,
+    )
 
 
 # At most this many words make a heading that names the document's type ("Stellungnahme zum Antrag").
