@@ -102,6 +102,9 @@ ABSTAIN = {
 # What makes a sentence carry a number or names (votes and dates it carries are read at ingest:
 # `Passage.facts`).
 _SENTENCE_HAS = {
+    "clock": re.compile(
+        r"\b\d{1,2}(?:[:.]\d{2})?\s*(?:Uhr\b|[ap]\.\s?m\.|[ap]m\b)|\b\d{1,2}:\d{2}\b|\bnoon\b|\bmidnight\b", re.I
+    ),
     "number": re.compile(
         r"\b(?:ein|zwei|drei|vier|fünf|sechs|sieben|acht|neun|zehn|elf|zwölf|zwanzig|hundert)(?:mal|fach)?\b"
         r"|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|hundred|once|twice)\b",
@@ -141,7 +144,7 @@ _FRAME_TERM = re.compile(
 # by one that names no venue (`VENUE_LINE`), one on who signed a record not by a sentence outside
 # its signature block (`in_signature_block`), a why-question not by one that gives no reason. Measured on the
 # gold set: putting "number" first loses three vote questions to win one ("how many people voted").
-_STRICT_TYPES = ("vote", "chair", "venue", "signature", "amount", "number", "date", "reason")
+_STRICT_TYPES = ("vote", "chair", "venue", "signature", "clock", "amount", "number", "date", "reason")
 # Kinds of fact that are quantities: a question on one is answered by it, not by the Beschluss
 # that states it among much else ("What total Council Tax requirement did Kent agree?").
 _QUANTITIES = ("amount", "number")

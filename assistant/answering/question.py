@@ -25,7 +25,7 @@ QUESTION_TYPES = {
         re.I,
     ),
     "number": re.compile(
-        r"\bwie\s+(viel(?:e[nmr]?)?|hoch|groß|lang|oft|teuer)\b|\banzahl\b|\bbetrag|\bsumme\b|\bkosten\b|\bprozent"
+        r"\bwie\s+(viel(?:e[nmr]?)?|hoch|groß|lang|oft|teuer)\b(?!\s+Uhr\b)|\banzahl\b|\bbetrag|\bsumme\b|\bkosten\b|\bprozent"
         r"|\bwelche[nmrs]?\s+(?:\w+\s+)?(?:Hebesatz|Steuersatz|Satz|Höhe|Anteil|Wert|Quote|Zahl|Preis|Gebühr|Miete)\b"
         r"|\bhow\s+(many|much|long|often)\b|\bwhat\s+(?:\w+\s+)?(amount|total|percentage|sum|rate|share|figure)\b"
         r"|\bcost\b",
@@ -43,6 +43,8 @@ QUESTION_TYPES = {
         r"|miete|entgelt|gehalt|lohn|geld|budget|etat|summe)\b|\bwie\s+viel\s+(?:\w+\s+)?verdien",
         re.I,
     ),
+    # At what time of day: answered by a clock time ("15:30 Uhr", "7:02 p.m."), not by a count.
+    "clock": re.compile(r"\bwie\s+viel\s+Uhr\b|\bUhrzeit\b|\bwhat\s+time\b|\bat\s+what\s+hour\b", re.I),
     # Who chaired a meeting: answered by the line naming its chair (`passages.CHAIR_LINE`).
     "chair": re.compile(
         r"\bwho\s+(?:chaired|presided|was\s+in\s+the\s+chair|was\s+(?:the\s+)?(?:chair(?:man|woman|person)?|presiding))"
@@ -65,7 +67,11 @@ QUESTION_TYPES = {
         re.I,
     ),
     "date": re.compile(
-        r"\bwann\b|\bdatum\b|an welchem tag|\bwhen\b|\bwhat date\b|\bwhich day\b|\bby when\b"
+        r"\bwann\b|\bdatum\b|an welchem tag|\bwhat date\b|\bwhich day\b|\b(?:since|from|until|by)\s+when\b"
+        # "when" asks at the start or before a verb ("and when was it submitted"), not as a
+        # conjunction ("What did Cabinet decide … when it reconsidered …")
+        r"|^\W*(?:and\s+)?when\b|\bwhen\s+(?:is|was|are|were|did|does|do|will|would|has|have|had|can|could|should"
+        r"|shall|must|might)\b"
         r"|\bwelche[nmrs]?\s+(?:\w+\s+)?(?:\w*termin|zeitpunkt|stichtag)\b",
         re.I,
     ),

@@ -494,6 +494,16 @@ def test_a_why_question_is_led_by_the_sentence_that_gives_a_reason():
     assert answer("Warum sollen die Bänke dauerhaft in Grünanlagen stehen?", proposal).abstained
 
 
+def test_a_question_for_the_time_of_day_is_led_by_a_clock_time_and_not_answered_without_one():
+    text = (
+        "Council held its morning session on January 12, 2011 with 5 commissioners present and "
+        "adjourned the morning session after hearing 14 items. At 10:31 a.m. Council adjourned."
+    )
+    question = "At what time did Council adjourn its morning session on January 12, 2011?"
+    assert answer(question, passage(text)).text.startswith("At 10:31 a.m. Council adjourned.")
+    assert answer(question, passage(text.split(" At ")[0])).abstained
+
+
 def test_an_announced_list_with_a_blank_line_between_its_items_comes_whole():
     text = (
         "Frau Sonnabend stellt die fünf Handlungsfelder der Stadtteilwerkstatt vor.\n\n"

@@ -16,6 +16,12 @@ CASES = [
     ("Was steht in der Satzung über Ortsbeiräte?", []),
     ("Wer hatte im Sozialausschuss des Kreises Mettmann am 08.02.2021 den Vorsitz?", ["chair", "names"]),
     ("Wer hat die Niederschrift vom 8. Juli 2021 unterschrieben?", ["signature", "names"]),
+    # a time of day is no count, and "when" joining two clauses asks no date
+    ("Um wie viel Uhr begann die Sitzung des Gemeinderats?", ["clock"]),
+    ("At what time did Council adjourn its morning session?", ["clock"]),
+    ("What did Cabinet decide when it reconsidered the decision?", []),
+    ("Where and when was the conference held?", ["date"]),
+    ("From when will the service move to Adult Social Care?", ["date"]),
 ]
 
 
