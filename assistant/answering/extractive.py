@@ -103,7 +103,8 @@ ABSTAIN = {
 # `Passage.facts`).
 _SENTENCE_HAS = {
     "clock": re.compile(
-        r"\b\d{1,2}(?:[:.]\d{2})?\s*(?:Uhr\b|[ap]\.\s?m\.|[ap]m\b)|\b\d{1,2}:\d{2}\b|\bnoon\b|\bmidnight\b", re.I
+        r"\b\d{1,2}(?:[:.]\d{2})?\s*(?:Uhr\b|[ap]\.\s?m\.|[ap]m\b)|\b\d{1,2}:\d{2}\b|\bnoon\b|\bmidnight\b",
+        re.I,
     ),
     "number": re.compile(
         r"\b(?:ein|zwei|drei|vier|fünf|sechs|sieben|acht|neun|zehn|elf|zwölf|zwanzig|hundert)(?:mal|fach)?\b"
@@ -1544,6 +1545,8 @@ def _sentences(p: Passage, signatures: bool) -> list[tuple[int, int]]:
     else."""
     spans: list[tuple[int, int]] = []
     for a, b in sentence_spans(p.own_text):
+        if _CONTENTS_LINE.search(p.text[a:b]):  # "§ 4 Vorsitz ........ 2" says where, not what
+            continue
         block = in_signature_block(p, a)
         if block and not signatures:
             continue
@@ -1600,6 +1603,10 @@ def _answers_type(kind: str, p: Passage, start: int, end: int, q_numbers: set[st
         case "number" if set(_COUNT.findall(_without_times(p, start, end))) - q_numbers - {""}:
             return True
     return bool(_SENTENCE_HAS[kind].search(p.text[start:end]))
+
+
+# A line of a table of contents: a heading, leader dots, perhaps a page number.
+_CONTENTS_LINE = re.compile(r"(?:\.\s?){5,}\s*\d*\s*$")
 
 
 def _is_fragment(sentence: str) -> bool:

@@ -504,6 +504,21 @@ def test_a_question_for_the_time_of_day_is_led_by_a_clock_time_and_not_answered_
     assert answer(question, passage(text.split(" At ")[0])).abstained
 
 
+def test_a_line_of_a_table_of_contents_is_no_candidate_answer():
+    text = (
+        "Inhaltsverzeichnis\n\n§ 5 Ehrenamt, Entschädigung ................................ 2\n\n"
+        "§ 6 Geschäftsgang .......................................... 3\n\n§ 6 Geschäftsgang\n\n"
+        "(1) Der Vorsitzende beruft den Beirat nach Bedarf, mindestens jedoch dreimal jährlich, zu "
+        "Sitzungen ein."
+    )
+    question = Question.read(
+        "Wie oft muss der Beirat nach § 6 Geschäftsgang mindestens zu Sitzungen einberufen werden?"
+    )
+    sentences = ExtractiveAnswerer(AnswerSettings()).sentences(question, [passage(text)])
+    assert sentences and not [s.text for s in sentences if "....." in s.text]
+    assert answer(question.text, passage(text)).text.startswith("(1) Der Vorsitzende beruft den Beirat")
+
+
 def test_an_announced_list_with_a_blank_line_between_its_items_comes_whole():
     text = (
         "Frau Sonnabend stellt die fünf Handlungsfelder der Stadtteilwerkstatt vor.\n\n"
