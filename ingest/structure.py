@@ -190,29 +190,38 @@ def parse_subject(text: str) -> str | None:
 
 
 def document_title(source: str, pages: list[Page]) -> str:
-    """The file name where it reads as words; else the heading that names the document's type
-    where its text opens with one ("Anfrage", "Stellungnahme zum Antrag": a printer's note such
-    as "Gedruckt auf 100 Prozent Recyclingpapier" may follow it); else the first substantial
-    line of the text."""
+    """The full title the text opens with where it names the document's type ("Satzung der Stadt
+    Erlangen über Orts- und Stadtteilbeiräte", also where it wraps onto a second line); else the
+    file name where it reads as words; else the heading that names the document's type where its
+    text opens with one ("Anfrage", "Stellungnahme zum Antrag": a printer's note such as "Gedruckt
+    auf 100 Prozent Recyclingpapier" may follow it); else the first substantial line of the text."""
     stem = PurePosixPath(source).stem
+    spaced = (re.sub(r"\s+", " ", line).strip() for page in pages for line in page.text.splitlines())
+    lines = (line for line in spaced if line)  # read lazily: a title stands in the first lines
+    head = list(itertools.islice(lines, 2))
+    opening = " ".join(head) if len(head) == 2 and _WRAPPED.search(head[0]) else next(iter(head), "")
+    label = type_named_in(opening)
+    if label and opening.lower().startswith(label.lower()) and len(opening.split()) >= _TITLE_WORDS:
+        return opening[:150]
     words = re.findall(r"[^\W\d_]{3,}", stem)
     if len(words) >= 2:
         return re.sub(r"\s+", " ", stem.replace("_", " ")).strip()
-    spaced = (re.sub(r"\s+", " ", line).strip() for page in pages for line in page.text.splitlines())
-    lines = (line for line in spaced if line)  # read lazily: a title stands in the first lines
-    first = next(lines, None)
-    if first is None:
+    if not head:
         return stem
-    if len(first.split()) <= _TYPE_HEADING_WORDS and type_named_in(first):
-        return first
+    if len(head[0].split()) <= _TYPE_HEADING_WORDS and type_named_in(head[0]):
+        return head[0]
     return next(
-        (line[:150] for line in itertools.chain([first], lines) if len(re.findall(r"[^\W\d_]", line)) >= 12),
+        (line[:150] for line in itertools.chain(head, lines) if len(re.findall(r"[^\W\d_]", line)) >= 12),
         stem,
     )
 
 
 # At most this many words make a heading that names the document's type ("Stellungnahme zum Antrag").
 _TYPE_HEADING_WORDS = 4
+# At least this many words make a full title that names the type, better than any file name.
+_TITLE_WORDS = 6
+# A title line that goes on on the next line ("Satzung der Stadt Erlangen über Orts- und").
+_WRAPPED = re.compile(r"(?:\b(?:und|oder|über|der|des|zur|zum|für|von)|[-,])$")
 # An attachment stays an attachment whatever it contains ("Anlage 2 zur Vorlage …").
 _ATTACHMENT_NAME = re.compile(r"(?i)(?:^|[\W_])(?:anlage|anhang|appendix)(?:$|[\W_\d])")
 _MEMO_HEAD = re.compile(r"^(?:From|By):.*\n(?:.*\n){0,6}?To:", re.M)

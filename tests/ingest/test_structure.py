@@ -114,6 +114,32 @@ def test_a_vorlage_is_titled_by_its_type_and_never_by_the_printers_note_or_a_hea
     assert not (doc.subject or "").startswith(("Verantwortlich", "Dienststelle", "Eingang"))
 
 
+@pytest.mark.shared
+@pytest.mark.parametrize(
+    ("source", "title"),
+    [
+        (
+            "erlangen-sbr-buechenbach/recht/ortsbeiraete_140_00_satzung_2026.pdf",
+            "Satzung der Stadt Erlangen über Orts- und Stadtteilbeiräte",
+        ),
+        (
+            "erlangen-sbr-buechenbach/recht/ortsbeiraete_140_00_satzung_plan_2026.pdf",
+            "Anlage zu § 1 der Satzung der Stadt Erlangen über Orts- und Stadtteilbeiräte",
+        ),
+        # a short type heading does not displace a file name that says more
+        (
+            "kreis-mettmann/Beratungsergebnis_50-004-2021_Sozialausschuss_2021-02-08_TOP10.txt",
+            "Beratungsergebnis 50-004-2021 Sozialausschuss 2021-02-08 TOP10",
+        ),
+    ],
+)
+def test_a_document_is_titled_by_the_full_title_it_opens_with_not_by_its_file_name(source, title):
+    """A statute whose file is named "ortsbeiraete_140_00_satzung_2026.pdf" opens with its title,
+    wrapped over two lines: that is what a citation shows and what its passages are found by."""
+    pages, warnings = read_pages(CORPUS / source, 2**30)
+    assert build_document(source, pages, warnings).title == title
+
+
 @pytest.mark.parametrize(
     ("text", "iso"),
     [
