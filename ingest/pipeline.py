@@ -2,8 +2,9 @@
 
 Stages, overlapped:
 1. Registry files (OParl JSON, manifests, RIS indexes) are read as metadata for the files they
-   describe; they are not documents and are not embedded. A RIS agenda list is the exception:
-   it records what bodies decided, and each of its meetings is stored as a document.
+   describe; they are not documents and are not embedded. Two records are stored as documents
+   of their own: a RIS agenda list's meetings (what bodies decided) and an OParl paper's own
+   record (its files and Beratungsfolge, `ingest.registry.paper_record`).
 2. Changed files are parsed in worker processes (read, council structure, chunks). Each parsed
    file is written to the catalog in one transaction: from then on it is searchable lexically.
 3. A background thread embeds the chunks as they arrive, in batches, each distinct text once
@@ -64,7 +65,7 @@ class IngestReport:
     files: int = 0  # files seen under the path
     indexed: int = 0  # files (re)indexed in this run
     unchanged: int = 0
-    # documents a registry records as text (a RIS agenda list's meetings): (re)indexed, unchanged
+    # documents a registry records as text (an agenda list's meetings, OParl papers): (re)indexed, unchanged
     records_indexed: int = 0
     unchanged_records: int = 0
     pages: int = 0  # pages of the files indexed in this run
@@ -170,7 +171,7 @@ def ingest_path(
             )
         )
 
-    # What a registry records as text (a RIS agenda list's meetings) is stored as documents of
+    # What a registry records as text (a RIS agenda list's meetings, OParl papers) is stored as documents of
     # their own, beside the files; their fingerprint is their content.
     written: list[tuple[str, str, CouncilDocument, list[Chunk]]] = []
     for relative, doc in sorted(registry.documents.items()):

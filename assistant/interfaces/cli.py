@@ -345,8 +345,8 @@ def format_report(r: IngestReport) -> str:
     ]
     if r.records_indexed or r.unchanged_records:
         lines.append(
-            f"Sitzungen aus Tagesordnungslisten: {r.records_indexed} eingelesen, "
-            f"{r.unchanged_records} unverändert"
+            f"Aus Registern (Sitzungen aus Tagesordnungslisten, OParl-Vorlagen): {r.records_indexed} "
+            f"eingelesen, {r.unchanged_records} unverändert"
         )
     if r.relabelled:
         lines.append(

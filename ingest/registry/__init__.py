@@ -115,7 +115,8 @@ def read_registries(base: Path, files: list[Path]) -> Registry:
     problems.update(ris.problems)
     for source in used:
         problems.pop(source, None)  # a paper JSON that also held an unread object was still used
-    return Registry(records=records, used=used, problems=problems, documents=ris.documents)
+    documents = {**ris.documents, **oparl.documents}
+    return Registry(records=records, used=used, problems=problems, documents=documents)
 
 
 def apply_record(doc: CouncilDocument, record: SourceRecord) -> CouncilDocument:

@@ -32,8 +32,9 @@ from typing import Any
 from assistant.core.access import CLOSED, PUBLIC, AccessLevel, level_of
 from assistant.core.dates import day_of
 from assistant.core.doc_types import doc_type_for
-from assistant.core.documents import AgendaItem, Consultation, SourceRecord
+from assistant.core.documents import AgendaItem, Consultation, SourceRecord, recorded_source
 from assistant.core.votes import parse_vote
+from ingest.registry.paper_record import paper_document
 from ingest.registry.records import Registry
 
 # Committee abbreviations in Karlsruhe protocol file names, checked against the headings of the
@@ -222,6 +223,13 @@ def _read_paper(
         for target in targets:
             registry.records[target] = record
     if found:
+        deciding = _meeting_fields(None, *linked[0][:2]) if linked else {}
+        record_source = recorded_source(source, f"Vorlage {reference}")
+        registry.documents[record_source] = paper_document(
+            record_source,
+            replace(of_paper, **{k: v for k, v in deciding.items() if k in ("body", "access")}),
+            [(name, day_of(_str(f.get("date")))) for f in listed if (name := _str(f.get("name")))],
+        )
         of = (
             f"{found} Datei{'en' * (found != 1)}"
             if found == len(listed)

@@ -13,7 +13,8 @@ class Registry:
     → its record. `used` and `problems`: registry file's source → a one-line description for the
     ingest report ("OParl-Vorlage 2023/0835 (4 Dateien)"), or the reason it could not be used.
     `documents`: what a registry itself records as text, by source ("LIST#BODY DAY"): a RIS
-    agenda list's meetings with their results (`ingest.registry.agenda_list`)."""
+    agenda list's meetings with their results (`ingest.registry.agenda_list`), an OParl paper's
+    own record ("papers/50852.json#Vorlage 2024/0924", `ingest.registry.paper_record`)."""
 
     records: dict[str, SourceRecord] = field(default_factory=dict)
     used: dict[str, str] = field(default_factory=dict)

@@ -212,7 +212,7 @@ def test_report_lines(corpus_registry):
         "Stadtrat, Umwelt-, Verkehrs- und Planungsausschuss): je Sitzung ein Dokument mit den "
         "Beschlussergebnissen"
     )
-    assert len(corpus_registry.documents) == 191
+    assert len(corpus_registry.documents) == 191 + 47  # meetings of the agenda list, OParl papers
     assert "keine Registerdatei" in problems["sources.csv"]
     assert problems["SOURCES.md"] == (
         "Verzeichnis der Dateien dieses Ordners (309 Dateien genannt); kein Ratsdokument, nicht eingelesen"
