@@ -143,7 +143,8 @@ _FRAME_TERM = re.compile(
 # "how many" question not by one without a number, one on who chaired a meeting not by one that
 # names no chair ("PRESENT: Mr G Cooke (Chairman)", `CHAIR_LINE`), one on where it took place not
 # by one that names no venue (`VENUE_LINE`), one on who signed a record not by a sentence outside
-# its signature block (`in_signature_block`), a why-question not by one that gives no reason. Measured on the
+# its signature block (`in_signature_block`), one on the time of day not by one without a clock time
+# ("15:30 Uhr"), a why-question not by one that gives no reason. Measured on the
 # gold set: putting "number" first loses three vote questions to win one ("how many people voted").
 _STRICT_TYPES = ("vote", "chair", "venue", "signature", "clock", "amount", "number", "date", "reason")
 # Kinds of fact that are quantities: a question on one is answered by it, not by the Beschluss
