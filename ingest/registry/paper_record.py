@@ -56,7 +56,9 @@ def paper_document(
         subject=record.paper_title,
         pages=[Page(None, "\n\n".join(paragraphs))],
         doc_type=doc_type,
-        record=replace(record, doc_type=doc_type, file_name=None),
+        # Its text holds the Beratungsfolge; the paper's files carry it as data
+        # (`Catalog.consultations`), so that "Was ist aus der Vorlage geworden?" cites them.
+        record=replace(record, doc_type=doc_type, file_name=None, consultations=()),
         access=record.access or PUBLIC,
     )
 

@@ -124,7 +124,22 @@ def test_a_full_crawl_equals_the_folder_ingest_of_the_same_documents(crawled, tm
     assert set(crawl["files"]) == set(local["files"]) and len(crawl["files"]) == 139
     for table in ("files", "placements", "facets", "consultations"):
         assert crawl[table] == local[table], table
-    assert catalog_rows(data)["chunks"] == catalog_rows(folder)["chunks"]
+    crawled_rows, folder_rows = catalog_rows(data), catalog_rows(folder)
+    assert _file_chunks(crawled_rows) == _file_chunks(folder_rows)
+    # Each paper's own record too; its text may differ: the folder's paper JSON also names a file
+    # that the server does not serve, and the crawl does not list.
+    assert _papers(crawled_rows) == _papers(folder_rows) and len(_papers(crawled_rows)) == 47
+
+
+def _papers(rows: dict[str, list[tuple[Any, ...]]]) -> set[str]:
+    """The papers whose own records the index holds ("48935.json#Vorlage 2023/0835")."""
+    return {s.partition("papers/")[2] for s, *_ in rows["files"] if "#Vorlage " in s}
+
+
+def _file_chunks(rows: dict[str, list[tuple[Any, ...]]]) -> list[tuple[Any, ...]]:
+    """The chunks of the files, without those of the papers' own records."""
+    records = {r[2] for r in rows["placements"] if "#Vorlage " in r[0]}
+    return [r for r in rows["chunks"] if r[0] not in records]
 
 
 def _by_file_id(rows: dict[str, list[tuple[Any, ...]]], prefix: str) -> dict[str, Any]:
@@ -141,11 +156,14 @@ def _by_file_id(rows: dict[str, list[tuple[Any, ...]]], prefix: str) -> dict[str
             del meta["record"]["url"], meta["record"]["registry_file"]
         return meta
 
+    def of_files(table: str) -> list[tuple[Any, ...]]:
+        return [r for r in rows[table] if "#Vorlage " not in r[0]]
+
     return {
-        "files": {file_id(s): (doc(d), pages) for s, _, d, pages in rows["files"]},
-        "placements": sorted((file_id(r[0]), *r[1:]) for r in rows["placements"]),
-        "facets": sorted((file_id(r[0]), *r[1:]) for r in rows["facets"]),
-        "consultations": sorted((file_id(r[0]), *r[1:]) for r in rows["consultations"]),
+        "files": {file_id(s): (doc(d), pages) for s, _, d, pages in of_files("files")},
+        "placements": sorted((file_id(r[0]), *r[1:]) for r in of_files("placements")),
+        "facets": sorted((file_id(r[0]), *r[1:]) for r in of_files("facets")),
+        "consultations": sorted((file_id(r[0]), *r[1:]) for r in of_files("consultations")),
     }
 
 
@@ -169,7 +187,7 @@ def test_a_folder_ingested_with_prune_leaves_the_oparl_documents_alone(crawled, 
     report = ingest(settings(data), folder, prune=True, progress=False, vectors_later=True)
     assert report.indexed == 1 and report.removed == []
     catalog = Catalog(data, create=False)
-    assert catalog.file_count() == 140
+    assert catalog.file_count() == 140 + 47  # the crawled files, the Mettmann file, the papers' records
     catalog.close()
 
 
@@ -257,7 +275,10 @@ def test_a_second_run_changes_exactly_the_modified_paper_and_the_deleted_file(tm
         after_files = {r[0]: r for r in catalog_rows(data)["files"]}
         assert set(before_files) - set(after_files) == {f"{PREFIX}651363.txt"}
         rewritten = {s for s in after_files if after_files[s] != before_files[s]}
-        assert rewritten == {f"{PREFIX}{n}.txt" for n in (660638, 660640, 661438, 661797, 662263)}
+        assert rewritten == {f"{PREFIX}{n}.txt" for n in (660638, 660640, 661438, 661797, 662263)} | {
+            f"oparl://{NAME}/0001/papers/50796.json#Vorlage 2024/0868",  # renamed
+            f"oparl://{NAME}/0001/papers/48935.json#Vorlage 2023/0835",  # a file fewer
+        }
         assert run.ingest.indexed == 5
         title = Catalog(data, create=False).document(f"{PREFIX}660638.txt")
         assert title is not None and title.record is not None
@@ -268,17 +289,26 @@ def test_a_second_run_changes_exactly_the_modified_paper_and_the_deleted_file(tm
         server.delete_paper("2024/0875")
         run = sync(data, server)
         assert run.crawl.objects["Paper"].deleted == 1 and run.crawl.files_removed == 2
-        assert sorted(run.ingest.removed) == [f"{PREFIX}659957.txt", f"{PREFIX}662259.txt"]
+        assert sorted(run.ingest.removed) == [
+            f"{PREFIX}659957.txt",
+            f"{PREFIX}662259.txt",
+            f"oparl://{NAME}/0001/papers/50803.json#Vorlage 2024/0875",  # the paper's own record
+        ]
 
         # a server that ignores modified_since (it lists 2024/1053, unchanged since 2024) and drops
         # deleted objects: its listing is complete, so what it no longer lists is gone; what it
         # lists unchanged is not counted as changed
         server.filters = False
-        del server.papers[server.paper("2024/0868/1")["id"]]
+        gone = server.paper("2024/0868/1")["id"]
+        del server.papers[gone]
         run = sync(data, server)
         paper = run.crawl.objects["Paper"]
         assert (paper.seen, paper.new, paper.changed, paper.deleted) == (3, 0, 0, 1)
-        assert sorted(run.ingest.removed) == [f"{PREFIX}661395.txt", f"{PREFIX}661403.txt"]
+        assert sorted(run.ingest.removed) == [
+            f"{PREFIX}661395.txt",
+            f"{PREFIX}661403.txt",
+            f"oparl://{NAME}/0001/papers/{gone.rsplit('/', 1)[1]}.json#Vorlage 2024/0868/1",
+        ]
     finally:
         server.close()
 
@@ -450,7 +480,7 @@ def test_an_agenda_item_marked_not_public_closes_its_files_and_its_consultation(
         # the Niederschrift of TOP 14 and the files placed at the paper's deciding TOP 14 are
         # closed; the HFA protocol of 08.10.2024 (its meeting is not served) is not
         closed = {f"{PREFIX}{n}.txt" for n in (660638, 660640, 661438, 662263)}
-        assert run.ingest.closed == 4
+        assert run.ingest.closed == 4 + 1  # and the paper's own record: its deciding TOP is closed
         for n in (660638, 660640, 661438, 661797, 662263):
             source = f"{PREFIX}{n}.txt"
             assert bool(catalog.keys_of_sources([source], Filters(readable=public))) == (source not in closed)
@@ -502,7 +532,7 @@ def test_council_ingest_oparl_end_to_end(tmp_path):
         assert "Dateien: 2 heruntergeladen" in done.stdout
         assert "Liste Vorlagen (0001)" in done.stderr  # a line per stage
         catalog = Catalog(tmp_path / "data", create=False)
-        assert catalog.file_count() == 2
+        assert catalog.file_count() == 2 + 1  # and the paper's own record
         catalog.close()
     finally:
         server.close()
