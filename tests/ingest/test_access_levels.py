@@ -97,5 +97,9 @@ def test_an_oparl_agenda_item_marked_not_public_closes_its_files(tmp_path):
             item["public"] = False
     meeting.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     report = ingest(Settings(), folder, progress=False)
-    assert (report.indexed, report.closed) == (1, 1)
-    assert levels(Settings().data_dir) == {"docs/file-contents/662252.txt": {"nichtöffentlich"}}
+    assert (report.indexed, report.closed) == (1, 2)
+    # the paper's own record is closed with the agenda item that decides it
+    assert levels(Settings().data_dir) == {
+        "docs/file-contents/662252.txt": {"nichtöffentlich"},
+        "docs/papers/51029.json#Vorlage 2024/1089": {"nichtöffentlich"},
+    }
