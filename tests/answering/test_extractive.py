@@ -504,6 +504,16 @@ def test_a_question_for_the_time_of_day_is_led_by_a_clock_time_and_not_answered_
     assert answer(question, passage(text.split(" At ")[0])).abstained
 
 
+def test_a_file_number_is_no_count():
+    """ "Wie oft …" is not answered by a Vorlage's number ("2024/1079"), but by the count."""
+    text = (
+        "Anfrage 2024/1079: Zustand der Brücken in Karlsruhe\n\n"
+        "Die Bauwerke werden regelmäßig geprüft. Alle 6 Jahre erfolgt eine Hauptprüfung."
+    )
+    result = answer("Wie oft werden die Brücken in Karlsruhe überprüft?", passage(text))
+    assert result.text.startswith("Alle 6 Jahre erfolgt eine Hauptprüfung.")
+
+
 def test_a_line_of_a_table_of_contents_is_no_candidate_answer():
     text = (
         "Inhaltsverzeichnis\n\n§ 5 Ehrenamt, Entschädigung ................................ 2\n\n"
