@@ -32,9 +32,9 @@ from typing import Any
 from assistant.core.access import CLOSED, PUBLIC, AccessLevel, level_of
 from assistant.core.dates import day_of
 from assistant.core.doc_types import doc_type_for
-from assistant.core.documents import AgendaItem, Consultation, SourceRecord, recorded_source
+from assistant.core.documents import AgendaItem, Consultation, SourceRecord
 from assistant.core.votes import parse_vote
-from ingest.registry.paper_record import paper_document
+from ingest.registry.paper_record import paper_document, paper_source
 from ingest.registry.records import Registry
 
 # Committee abbreviations in Karlsruhe protocol file names, checked against the headings of the
@@ -224,7 +224,7 @@ def _read_paper(
             registry.records[target] = record
     if found:
         deciding = _meeting_fields(None, *linked[0][:2]) if linked else {}
-        record_source = recorded_source(source, f"Vorlage {reference}")
+        record_source = paper_source(source, reference)
         registry.documents[record_source] = paper_document(
             record_source,
             replace(of_paper, **{k: v for k, v in deciding.items() if k in ("body", "access")}),

@@ -24,7 +24,12 @@ from datetime import date
 from assistant.core.access import PUBLIC
 from assistant.core.dates import german
 from assistant.core.doc_types import doc_type_for
-from assistant.core.documents import Consultation, CouncilDocument, Page, SourceRecord
+from assistant.core.documents import Consultation, CouncilDocument, Page, SourceRecord, recorded_source
+
+
+def paper_source(registry_file: str, reference: str) -> str:
+    """Where a paper's own record is stored: "papers/50852.json#Vorlage 2024/0924"."""
+    return recorded_source(registry_file, f"Vorlage {reference}")
 
 
 def paper_document(

@@ -12,6 +12,7 @@ import pytest
 from assistant.core.settings import Settings
 from assistant.index.catalog import Catalog
 from assistant.service.council import ingest
+from ingest.registry.paper_record import paper_source
 from tests.conftest import ACCESS_DATA, CORPUS
 
 CLOSED_MINUTES = """Niederschrift über die nichtöffentliche Sitzung
@@ -101,5 +102,5 @@ def test_an_oparl_agenda_item_marked_not_public_closes_its_files(tmp_path):
     # the paper's own record is closed with the agenda item that decides it
     assert levels(Settings().data_dir) == {
         "docs/file-contents/662252.txt": {"nichtöffentlich"},
-        "docs/papers/51029.json#Vorlage 2024/1089": {"nichtöffentlich"},
+        paper_source("docs/papers/51029.json", "2024/1089"): {"nichtöffentlich"},
     }

@@ -26,6 +26,7 @@ from assistant.interfaces.cli import format_answer, format_crawl_report, format_
 from assistant.service.council import OParlSync, build_assistant, ingest, ingest_oparl
 from assistant.service.schema import AnswerOut
 from ingest.crawl import OParlError, locked
+from ingest.registry.paper_record import paper_source
 from tests.conftest import CORPUS, ROOT, copy_index
 from tests.ingest.oparl_server import OParlServer
 
@@ -276,8 +277,8 @@ def test_a_second_run_changes_exactly_the_modified_paper_and_the_deleted_file(tm
         assert set(before_files) - set(after_files) == {f"{PREFIX}651363.txt"}
         rewritten = {s for s in after_files if after_files[s] != before_files[s]}
         assert rewritten == {f"{PREFIX}{n}.txt" for n in (660638, 660640, 661438, 661797, 662263)} | {
-            f"oparl://{NAME}/0001/papers/50796.json#Vorlage 2024/0868",  # renamed
-            f"oparl://{NAME}/0001/papers/48935.json#Vorlage 2023/0835",  # a file fewer
+            paper_source(f"oparl://{NAME}/0001/papers/50796.json", "2024/0868"),  # renamed
+            paper_source(f"oparl://{NAME}/0001/papers/48935.json", "2023/0835"),  # a file fewer
         }
         assert run.ingest.indexed == 5
         title = Catalog(data, create=False).document(f"{PREFIX}660638.txt")
@@ -292,7 +293,7 @@ def test_a_second_run_changes_exactly_the_modified_paper_and_the_deleted_file(tm
         assert sorted(run.ingest.removed) == [
             f"{PREFIX}659957.txt",
             f"{PREFIX}662259.txt",
-            f"oparl://{NAME}/0001/papers/50803.json#Vorlage 2024/0875",  # the paper's own record
+            paper_source(f"oparl://{NAME}/0001/papers/50803.json", "2024/0875"),  # the paper's own record
         ]
 
         # a server that ignores modified_since (it lists 2024/1053, unchanged since 2024) and drops
@@ -307,7 +308,7 @@ def test_a_second_run_changes_exactly_the_modified_paper_and_the_deleted_file(tm
         assert sorted(run.ingest.removed) == [
             f"{PREFIX}661395.txt",
             f"{PREFIX}661403.txt",
-            f"oparl://{NAME}/0001/papers/{gone.rsplit('/', 1)[1]}.json#Vorlage 2024/0868/1",
+            paper_source(f"oparl://{NAME}/0001/papers/{gone.rsplit('/', 1)[1]}.json", "2024/0868/1"),
         ]
     finally:
         server.close()

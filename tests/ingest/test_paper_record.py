@@ -7,6 +7,7 @@ from assistant.core.documents import file_of
 from assistant.core.settings import Settings
 from assistant.service.council import build_assistant, ingest
 from ingest.registry import read_registries
+from ingest.registry.paper_record import paper_source
 from tests.conftest import mirror
 
 pytestmark = pytest.mark.shared
@@ -25,7 +26,7 @@ FILES = [
 def test_the_record_of_a_paper_names_its_files_and_beratungsfolge(tmp_path):
     base = mirror(FILES, tmp_path / "corpus")
     registry = read_registries(base, [f for f in sorted(base.rglob("*")) if f.is_file()])
-    doc = registry.documents[f"{PAPER}#Vorlage 2024/1077"]
+    doc = registry.documents[paper_source(PAPER, "2024/1077")]
     paragraphs = doc.pages[0].text.split("\n\n")
     assert paragraphs[0].startswith("Anfrage 2024/1077 vom 24.09.2024: Schnellstmögliche Umsetzung")
     assert paragraphs[1].startswith("Dokumente und Anlagen zu Anfrage 2024/1077 (Schnellstmögliche")
