@@ -290,7 +290,7 @@ class _Scoring:
 
     @property
     def q_numbers(self) -> set[str]:
-        return set(re.findall(r"\d+", self.question.text))
+        return set(re.findall(r"\d+", self.question.stated))
 
     def features(self, c: _Candidate, coverage: float, has_kind: bool) -> dict[str, float]:
         """The sentence model's features of candidate `c` (a sentence or a composed vote)."""
@@ -554,7 +554,7 @@ class ExtractiveAnswerer:
             # one unless that scores clearly better (by 0.1 in probability).
             holds_vote = bool(passages[best.passage].facts.votes_in(best.start, best.end))
             vote = _best_vote(
-                question.text, passages, q_terms, weights, scoring.context, scoring.nearness, language
+                question.stated, passages, q_terms, weights, scoring.context, scoring.nearness, language
             )
             if vote is not None:
                 vote.features = scoring.features(vote, _covered(q_terms, weights, vote.terms), has_kind=True)
@@ -568,9 +568,16 @@ class ExtractiveAnswerer:
         ):
             rest = [c for c in chosen if not any(_overlap(c, r) for r in recorded)]
             chosen = [*recorded, *rest]
+        # What the asker states to know before asking ("Im Frühjahr 2022 hieß es …") must stand in
+        # the passages found, though not in those giving the later state asked for: they need not
+        # repeat its words, dates or numbers.
+        background = question.background
+        if background and (missing := _unfounded(background, passages)):
+            return Reply(_declined(missing, language), [], True)
+        known = {t for t in question.known if any(term_matches(t, terms) for terms in scoring.context_terms)}
         used = {c.passage for c in chosen}
         support = set().union(*(scoring.context_terms[i] for i in used))
-        if _covered(q_terms, weights, support) < self._settings.min_coverage:
+        if _covered(q_terms, weights, support | known) < self._settings.min_coverage:
             return Reply(ABSTAIN[language], [], True)
         if missing := _unfounded(question, [passages[i] for i in used]) or _unnamed_parties(
             question, used, passages
@@ -707,7 +714,7 @@ def _agenda_item(question: Question, passages: list[Passage]) -> Reply | None:
     Tagesordnungspunkt …?", "Was stand unter TOP 2 …?") with its meeting, from the stored
     structure of the best passage of that item on a day the question names: "Stadtteilbeirat
     Büchenbach, 24.04.2024, TOP 1: Stadtteilentwicklung …", cited where its heading stands."""
-    number = named_item(question.text)
+    number = named_item(question.located)
     if number is None:
         return None
     p = next(
@@ -1290,7 +1297,7 @@ def _current_version(
     that of 2020 at most follows as the earlier state. Not where the question names the year of
     the older version ("in der Fassung von 2020")."""
     p = passages[best.passage]
-    if p.meeting_date is None or str(p.meeting_date.year) in _YEAR.findall(question.text):
+    if p.meeting_date is None or str(p.meeting_date.year) in _YEAR.findall(question.located):
         return best
     newer = [
         c
@@ -1377,7 +1384,7 @@ def _unfounded(question: Question, cited: list[Passage]) -> list[str]:
     it quotes (the votes on 'den CDU-Antrag "Grüne Welle für Karlsruhe"' are not those on the
     Grundsteuer), and what a quantity question counts (`Question.counted`: "Wie viele
     Polizeieinsätze …" is not answered by passages that never speak of them)."""
-    day = meeting_day(question.text)
+    day = meeting_day(question.located)
 
     def held_by(p: Passage) -> set[date]:
         # The records of a named body's meeting on another day do not hold the day asked about,
@@ -1394,7 +1401,7 @@ def _unfounded(question: Question, cited: list[Passage]) -> list[str]:
     quoted = "\n".join(p.text + "\n" + metadata_text(p) for p in cited)
     missing += [
         n
-        for n in dict.fromkeys(_NUMBER.findall(question.text))
+        for n in dict.fromkeys(_NUMBER.findall(question.located))
         if not any(re.search(rf"(?<![\d/-])0*{re.escape(held)}(?![\d/-])", quoted) for held in _written(n))
         and not any(n in d for d in missing)
     ]
@@ -1405,7 +1412,7 @@ def _unfounded(question: Question, cited: list[Passage]) -> list[str]:
         if not any(pattern.search(where) for pattern in committee_patterns(body))
     ]
     missing += _places_missing(question, where)
-    titles = _QUOTED_TITLE.findall(question.text)
+    titles = _QUOTED_TITLE.findall(question.located)
     if titles or question.counted:
         held_terms = set(content_terms(quoted, question.language))
         missing += [
@@ -1538,7 +1545,7 @@ def _latest(passages: list[Passage], context: list[float]) -> set[int]:
 def _dates_meeting(question: Question, p: Passage) -> bool:
     """The question names the day or month of the passage's meeting ("im November 2024")."""
     day = p.meeting_date
-    return day is not None and any(m.first <= day <= m.last for m in date_mentions(question.text))
+    return day is not None and any(m.first <= day <= m.last for m in date_mentions(question.located))
 
 
 def _sentences(p: Passage, signatures: bool) -> list[tuple[int, int]]:

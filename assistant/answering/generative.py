@@ -54,7 +54,7 @@ class GenerativeAnswerer:
         shown = prompt_passages(passages, extract, self._settings.max_passages)
         messages = load_prompt("answer", language).render(
             passages=format_passages(shown, self._settings.passage_chars, extract),
-            question=question.text,
+            question=question.stated,
             abstain=ABSTAIN[language],
         )
         pieces: list[str] = []
@@ -87,7 +87,7 @@ class GenerativeAnswerer:
                 "Das Sprachmodell fand keine Antwort; die Antwort zitiert die passenden Textstellen wörtlich."
             )
             return replace(extract, generation=Generation("fallback", note, (), 0, tokens, seconds))
-        checked = self._verifier.check(text, question.text, shown)
+        checked = self._verifier.check(text, question.stated, shown)
         kept = [c for c in checked if c.supported]
         removed = tuple(f"{c.claim.text} ({c.reason})" for c in checked if not c.supported)
         seconds = time.perf_counter() - started

@@ -16,7 +16,7 @@ from datetime import date
 from typing import NamedTuple
 
 from assistant.core.dates import find_dates
-from assistant.core.text import Language, content_terms, detect_language, verb_roots, words
+from assistant.core.text import Language, content_terms, detect_language, sentence_spans, verb_roots, words
 
 QUESTION_TYPES = {
     "vote": re.compile(
@@ -201,6 +201,24 @@ def _own_words(question: "Question") -> int:
     return sum(1 for t in question.terms if len(t) >= 3 and not t[0].isdigit())
 
 
+def asked_part(text: str) -> tuple[str, str, str]:
+    """`text` as (statements before, the question, statements after): the question is the run of
+    sentences from the first that ends in "?" to the last; a text without one, or of one
+    sentence, is all question.
+
+    >>> asked_part("Gibt es Kriminalitätsschwerpunkte? Das war im April 2024 Thema.")
+    ('', 'Gibt es Kriminalitätsschwerpunkte?', 'Das war im April 2024 Thema.')
+    >>> asked_part("Wer leitete die Sitzung am 22. Oktober 2024?")
+    ('', 'Wer leitete die Sitzung am 22. Oktober 2024?', '')
+    """
+    spans = sentence_spans(text)
+    asking = [i for i, (_, end) in enumerate(spans) if text[end - 1] == "?"]
+    if len(spans) < 2 or not asking:
+        return "", text.strip(), ""
+    first, last = spans[asking[0]][0], spans[asking[-1]][1]
+    return text[:first].strip(), text[first:last].strip(), text[last:].strip()
+
+
 def question_types(question: str) -> list[str]:
     """
     >>> question_types("Mit wie vielen Ja-Stimmen wurde TOP 9 beschlossen?")
@@ -340,11 +358,46 @@ class Question:
     parties: tuple[str, ...] = ()
     # What a quantity question counts ("Polizeieinsätze"): a premise the answer's passages must hold.
     counted: str | None = None
-    # The names a later part carries from the first, which states the topic (`parts`).
+    # Terms that find its passages but its answer sentence need not hold: the words of the
+    # statements it is asked with (`before`, `after`), and the names a later part carries from
+    # the first, which states the topic (`parts`).
     topic: tuple[str, ...] = ()
     # The root of each German verb form among its terms ("eingereicht": "einreich", `verb_roots`):
     # a sentence holding a word that starts with it ("Einreichung") holds that term.
     roots: Mapping[str, str] = field(default_factory=dict)
+    # The statements it is asked with (`asked_part`): what the asker knows already, before the
+    # question ("Im April 2022 lagen die Brandreste noch da."), and where the matter came up,
+    # after it ("Das war Thema im Stadtteilbeirat im April 2024."). `text` is the question alone.
+    before: str = ""
+    after: str = ""
+
+    @property
+    def stated(self) -> str:
+        """The whole text as asked, statements included: its premises (dates, numbers, titles)
+        stand anywhere in it."""
+        return " ".join(t for t in (self.before, self.text, self.after) if t)
+
+    @property
+    def background(self) -> "Question | None":
+        """What the asker states they know before asking, read as a question of its own: its
+        premises (dates, numbers, places) must stand in the documents, though not in the
+        passages that give the later state asked for."""
+        return Question.read(self.before) if self.before else None
+
+    @property
+    def known(self) -> frozenset[str]:
+        """The terms only the statements before the question hold: the earlier state the asker
+        knows, which the passages giving the later one need not repeat."""
+        return frozenset(content_terms(self.before, self.language)) - set(
+            content_terms(self.located, self.language)
+        )
+
+    @property
+    def located(self) -> str:
+        """The question and where it says the matter came up: the meeting and period its filters
+        are read from. What the asker knew before (an earlier state, "Im April 2022 …") is no
+        filter: the question asks what came after it."""
+        return " ".join(t for t in (self.text, self.after) if t)
 
     @property
     def asks_decision(self) -> bool:
@@ -406,24 +459,48 @@ class Question:
         >>> q = Question.read("Wie wurde am 22.10.2024 über die Grundsteuerreform abgestimmt?")
         >>> q.language, q.kinds, q.terms[-1], sorted(q.dates), q.names
         ('de', ('vote',), 'abgestimmt', [datetime.date(2024, 10, 22)], ('grundsteuerreform',))
+
+        A question asked with statements is read from the question; the statements' words find
+        its passages and are its `topic` (the answer sentence need not repeat them). Its premises
+        (dates, places, parties) are those of the question and of where it says the matter came
+        up (`located`); what the asker knew before is checked on its own (`background`):
+
+        >>> q = Question.read("Im April 2022 lagen die Brandreste noch da. Sind sie inzwischen beseitigt?")
+        >>> q.text, q.before
+        ('Sind sie inzwischen beseitigt?', 'Im April 2022 lagen die Brandreste noch da.')
+        >>> q.topic
+        ('april', '2022', 'lag', 'brandr')
         """
+        before, asked, after = asked_part(text)
         language = detect_language(text)
+        stated = " ".join(t for t in (before, asked, after) if t)
+        located = " ".join(t for t in (asked, after) if t)
+        terms = tuple(dict.fromkeys(content_terms(asked, language)))
+        said = dict.fromkeys(content_terms(f"{before} {after}", language))
+        context = tuple(t for t in said if t not in terms)
         return cls(
-            text=text,
+            text=asked,
             language=language,
-            kinds=tuple(question_types(text)),
-            terms=tuple(dict.fromkeys(content_terms(text, language))),
-            dates=frozenset(find_dates(text)),
-            places=named_places(text, language),
-            parties=named_parties(text),
+            kinds=tuple(question_types(asked)),
+            terms=terms + context,
+            dates=frozenset(find_dates(located)),
+            places=named_places(located, language),
+            parties=named_parties(located),
             names=tuple(
                 dict.fromkeys(
-                    t for w in words(text)[1:] if w[0].isupper() for t in content_terms(w, language)
+                    t
+                    for part in (asked, before, after)
+                    for w in words(part)[1:]
+                    if w[0].isupper()
+                    for t in content_terms(w, language)
                 )
             ),
-            plural=bool(_PLURAL.search(text)),
-            counted=_counted(text),
-            roots=verb_roots(text) if language == "de" else {},
+            plural=bool(_PLURAL.search(stated)),
+            counted=_counted(asked),
+            topic=context,
+            roots=verb_roots(stated) if language == "de" else {},
+            before=before,
+            after=after,
         )
 
     @property
@@ -454,9 +531,11 @@ class Question:
         return tuple(
             replace(
                 p,
-                terms=tuple(dict.fromkeys((*p.terms, *topic))),
+                terms=tuple(dict.fromkeys((*p.terms, *topic, *self.topic))),
                 names=tuple(dict.fromkeys((*p.names, *topic))),
-                topic=() if i == 0 else tuple(t for t in topic if t not in p.terms),
+                topic=tuple(t for t in (*(topic if i else ()), *self.topic) if t not in p.terms),
+                before=self.before,
+                after=self.after,
             )
             for i, p in enumerate(parts)
         )
@@ -466,5 +545,5 @@ class Question:
         """What retrieval embeds and matches: the question, and for a vote question the words
         vote records are written in (see the module docstring)."""
         if "vote" in self.kinds:
-            return f"{self.text} {_VOTE_WORDING[self.language]}"
-        return self.text
+            return f"{self.stated} {_VOTE_WORDING[self.language]}"
+        return self.stated

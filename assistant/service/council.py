@@ -160,18 +160,17 @@ class CouncilAssistant:
             return
         condensed = self._condense(question, list(history))
         facets = self.facets(viewer)
+        read = Question.read(condensed.question)
+        asked = replace(read, bodies=premise_bodies(read.located, facets.committees))
         stated = (
-            condensed.focus.overridden_by(filters_from_question(condensed.question, facets, filters))
+            condensed.focus.overridden_by(filters_from_question(asked.located, facets, filters))
             if self.settings.retrieval.question_filters
             else NO_FILTERS
-        )
-        asked = replace(
-            Question.read(condensed.question), bodies=premise_bodies(condensed.question, facets.committees)
         )
         found = self.retriever.search(asked, scoped, stated)
         # "Was ist aus der Vorlage X geworden?": the paper's Beratungsfolge, from the catalog
         paper = found.filters.applied.vorlage or (paper_of(found.passages) if asked.asks_outcome else None)
-        steps = consultation_reply(asked.text, paper, self.backends.catalog, viewer.readable)
+        steps = consultation_reply(asked.stated, paper, self.backends.catalog, viewer.readable)
         result = extract = steps or self.answerer.answer(asked, found.passages)
         if self.generator is not None and found.passages and steps is None:
             result = yield from self.generator.stream(asked, found.passages, extract)

@@ -949,3 +949,32 @@ def test_the_place_a_question_names_is_the_lead_passages_own():
     )
     reply = answer(asked, erlangen, karlsruhe)
     assert reply.abstained and "Karlsruher" in reply.text
+
+
+def test_what_the_asker_states_before_the_question_need_not_stand_in_the_later_state_it_asks_for():
+    later = dataclasses.replace(
+        passage(
+            "Herr Lang berichtet aus dem Baureferat:\n\n- Fertigstellung Holzsteg am 30.06.2024\n\n"
+            "- Spielplatz Mönaustraße im Herbst",
+            source="niederschrift-2024.pdf",
+            score=0.91,
+        ),
+        meeting_date=date(2024, 4, 24),
+    )
+    earlier = dataclasses.replace(
+        passage(
+            "Herr Kießling berichtet im Frühjahr zum Holzsteg. Die Arbeiten hier werden wahrscheinlich "
+            "im Jahr 2023 beginnen, die Dauer der Maßnahme ist noch offen.",
+            source="niederschrift-2022.pdf",
+            score=0.88,
+        ),
+        meeting_date=date(2022, 4, 5),
+    )
+    statement = "Im Frühjahr 2022 hieß es, die Arbeiten am Holzsteg würden erst 2023 beginnen."
+    asked = "Welcher Fertigstellungstermin für den Holzsteg wurde zuletzt genannt?"
+    reply = answer(f"{statement} {asked}", later, earlier)
+    # led by the later state, though its passage holds neither 2022 nor the words of the statement
+    assert reply.citations[0].passage is later and "30.06.2024" in reply.citations[0].text
+    # What the asker states must still stand in the documents: a year no passage holds is declined.
+    wrong = answer(f"{statement.replace('2022', '2019')} {asked}", later, earlier)
+    assert wrong.abstained and "2019" in wrong.text

@@ -213,6 +213,21 @@ def test_question_filters_apply_and_are_reported(assistant):
     assert answer.filters.note() is None
 
 
+def test_what_the_asker_knew_before_the_question_is_no_filter_where_the_matter_came_up_is(assistant):
+    # An earlier state the asker states ("Im Februar 2021 …") does not confine the search to it:
+    # the question asks what came after.
+    before = assistant.ask(
+        "Im Februar 2021 hat der Sozialausschuss über KOMM-AN NRW gesprochen. Wie hat der Gemeinderat "
+        "danach über die Grundsteuer entschieden?"
+    )
+    assert before.filters.from_question.empty
+    assert any(p.committee == "Gemeinderat" for p in before.retrieved)
+    # Where it says the matter came up, after the question, locates it.
+    after = assistant.ask("Welche Städte haben KOMM-AN NRW Mittel beantragt? Das war am 08.02.2021 Thema.")
+    assert after.filters.from_question == Filters(date_from=date(2021, 2, 8), date_to=date(2021, 2, 8))
+    assert "Hilden" in after.text
+
+
 def test_chosen_filters_win_over_the_question(assistant):
     answer = assistant.ask(
         "Was beschloss der Gemeinderat am 22.10.2024?", Filters(committee="County Council")

@@ -1,5 +1,7 @@
 """Question types (table-driven) and the query retrieval embeds for them."""
 
+from datetime import date
+
 import pytest
 
 from assistant.answering.question import Question, question_types
@@ -65,3 +67,16 @@ def test_questions_on_what_was_decided(question, asks):
 )
 def test_questions_asking_for_several_things(question, plural):
     assert Question.read(question).plural is plural
+
+
+def test_a_question_asked_with_statements_is_read_from_the_question_and_its_premises_from_where_they_stand():
+    q = Question.read(
+        "2023 hieß es noch, der Spielplatz am Holzweg werde bald saniert. Wurde er inzwischen saniert?"
+    )
+    # a yes/no question, though the text opens with a statement
+    assert q.text == "Wurde er inzwischen saniert?" and q.yes_no is True
+    assert q.before.startswith("2023") and "2023" not in q.located and "2023" in q.stated
+    assert {"spielplatz", "holzweg"} <= set(q.topic) and q.background is not None
+    trailing = Question.read("Wann wird der Steg fertig? Das war am 24.04.2024 Thema im Stadtteilbeirat.")
+    assert trailing.kinds[0] == "date" and trailing.dates == {date(2024, 4, 24)}
+    assert "Stadtteilbeirat" in trailing.located and trailing.background is None
