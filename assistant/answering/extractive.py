@@ -134,7 +134,7 @@ _SENTENCE_HAS = {
 # Words that name the kind of fact asked for, not the topic ("Stimmenverhältnis", "wie oft",
 # "Anzahl", "wie viel Geld"): the answer-type check stands in for them, so they do not count in coverage.
 _FRAME_TERM = re.compile(
-    r"^(?:viel|oft|anzahl|hoch|hoh|betrag|summ|many|much|often|number|amount|stimm|abstimm|abgestimmt"
+    r"^(?:viel|oft|anzahl|hoch|hoh|betrag|summ|many|much|often|number|amount|stimm(?!engleich|recht|berecht|ung)|abstimm|abgestimmt"
     r"|stimmenverh|ja-stimm|nein-stimm|gegenstimm|vote|vot|beschl|ergebnis|result|datum|date|nam|geld$|money)"
 )
 # Question types the lead sentence of an answer must satisfy, the first that applies: a vote

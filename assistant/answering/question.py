@@ -20,7 +20,7 @@ from assistant.core.text import Language, content_terms, detect_language, senten
 
 QUESTION_TYPES = {
     "vote": re.compile(
-        r"abstimm|abgestimmt|stimmen|\bstimmte\b|zugestimmt|stimmverh|votum|gegenstimm|enthaltung|einstimmig|mehrheit"
+        r"abstimm|abgestimmt|(?<![a-zäöüß])stimmen(?!gleich)|\bstimmte\b|zugestimmt|stimmverh|votum|gegenstimm|enthaltung|einstimmig|mehrheit"
         r"|(?:antrag|vorlage)\b[^?]{0,120}\bausgegangen\b|\bvot(e|ed|es|ing)\b(?!\s+in\b(?!\s+favou?r))",
         re.I,
     ),

@@ -978,3 +978,14 @@ def test_what_the_asker_states_before_the_question_need_not_stand_in_the_later_s
     # What the asker states must still stand in the documents: a year no passage holds is declined.
     wrong = answer(f"{statement.replace('2022', '2019')} {asked}", later, earlier)
     assert wrong.abstained and "2019" in wrong.text
+
+
+def test_a_word_on_votes_that_names_no_vote_result_counts_as_a_question_word():
+    # "Stimmengleichheit", "Stimmrecht" are the topic, not the kind of fact asked for ("Stimmen")
+    rules = passage(
+        "Für den Beirat gilt die Geschäftsordnung des Stadtrats entsprechend. Bei Stimmengleichheit "
+        "entscheidet das Los. Die Mitglieder des Stadtrats haben im Beirat kein Stimmrecht."
+    )
+    tie = answer("Was passiert im Beirat bei Stimmengleichheit?", rules)
+    assert tie.text.startswith("Bei Stimmengleichheit")
+    assert answer("Wer hat im Beirat kein Stimmrecht?", rules).text.startswith("Die Mitglieder des Stadtrats")

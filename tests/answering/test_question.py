@@ -24,6 +24,9 @@ CASES = [
     ("What did Cabinet decide when it reconsidered the decision?", []),
     ("Where and when was the conference held?", ["date"]),
     ("From when will the service move to Adult Social Care?", ["date"]),
+    # words that only contain "stimmen" ask for no vote result
+    ("Was gilt bei Stimmengleichheit im Beirat?", []),
+    ("Wer darf die Mitglieder des Beirats bestimmen?", ["names"]),
 ]
 
 
