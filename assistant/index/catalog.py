@@ -49,7 +49,7 @@ from pydantic import TypeAdapter
 from assistant.core.access import ACCESS_LEVELS, PUBLIC, AccessLevel, level_of, stricter
 from assistant.core.answers import Passage
 from assistant.core.dates import day_of
-from assistant.core.doc_types import MEETING_RECORDS
+from assistant.core.doc_types import DECISION_RECORDS, MEETING_RECORDS
 from assistant.core.documents import AgendaItem, Chunk, Consultation, CouncilDocument, Section
 from assistant.core.facts import TextFacts, read_facts
 from assistant.core.filters import (
@@ -504,6 +504,39 @@ class Catalog:
             )
             steps.setdefault(step, []).append(source)
         return [PaperConsultation(step, tuple(sources)) for step, sources in steps.items()]
+
+    def meetings(
+        self,
+        committee: str,
+        first: date | None = None,
+        last: date | None = None,
+        readable: frozenset[AccessLevel] | None = None,
+    ) -> list[tuple[date, tuple[str, ...]]]:
+        """The days from `first` to `last` (None: open) on which `committee` met, as far as the
+        index holds a record of the meeting (minutes, an agenda, a vote record) that `readable`
+        admits, each with the keys of the opening chunks of its records: of the first that
+        records decisions (minutes) and of the first that announces the meeting (an invitation,
+        an agenda), in path order, where it holds them."""
+        condition, args = _readable(readable)
+        marks = ",".join("?" * len(_MEETING_RECORDS))
+        rows = self._db.execute(
+            f"SELECT day, key, doc_type, source, idx FROM facets WHERE committee = ? AND day BETWEEN ? AND ? "
+            f"AND doc_type IN ({marks}) AND {condition} ORDER BY day, source, idx",
+            (
+                committee,
+                day_number(first) if first else 0,
+                day_number(last) if last else 99999999,
+                *_MEETING_RECORDS,
+                *args,
+            ),
+        )
+        opening: dict[int, dict[bool, str]] = {}
+        for day, key, doc_type, _, _ in rows:
+            opening.setdefault(day, {}).setdefault(doc_type in DECISION_RECORDS, key)
+        return [
+            (_date_of(day), tuple(keys[kind] for kind in (True, False) if kind in keys))
+            for day, keys in sorted(opening.items())
+        ]
 
     # --- writing ------------------------------------------------------------------------------
 

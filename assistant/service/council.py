@@ -20,6 +20,7 @@ from assistant.answering.draft import Draft, compose_draft, questions_of
 from assistant.answering.extractive import ExtractiveAnswerer
 from assistant.answering.generative import GenerativeAnswerer
 from assistant.answering.llm import build_llm, describe, probe
+from assistant.answering.meetings import meetings_reply
 from assistant.answering.question import Question
 from assistant.answering.question_filters import filters_from_question, premise_bodies
 from assistant.answering.retrieval import CouncilRetriever
@@ -170,7 +171,9 @@ class CouncilAssistant:
         found = self.retriever.search(asked, scoped, stated)
         # "Was ist aus der Vorlage X geworden?": the paper's Beratungsfolge, from the catalog
         paper = found.filters.applied.vorlage or (paper_of(found.passages) if asked.asks_outcome else None)
-        steps = consultation_reply(asked.stated, paper, self.backends.catalog, viewer.readable)
+        steps = consultation_reply(
+            asked.stated, paper, self.backends.catalog, viewer.readable
+        ) or meetings_reply(asked, self.backends.catalog, viewer.readable)
         result = extract = steps or self.answerer.answer(asked, found.passages)
         if self.generator is not None and found.passages and steps is None:
             result = yield from self.generator.stream(asked, found.passages, extract)

@@ -228,6 +228,16 @@ def test_what_the_asker_knew_before_the_question_is_no_filter_where_the_matter_c
     assert "Hilden" in after.text
 
 
+def test_the_days_a_body_met_are_answered_from_its_meeting_records(assistant):
+    answer = assistant.ask("An welchen Tagen hat der Sozialausschuss im Jahr 2021 getagt?")
+    assert answer.text.endswith("(1): 08.02.2021 [1]") and not answer.abstained
+    assert answer.citations[0].source == METTMANN and "08.02.2021" in answer.citations[0].text
+    assert "(0)" not in assistant.ask("Wie oft hat der Gemeinderat getagt?").text
+    # a question on a topic of the meetings is no question for their days
+    topic = assistant.ask("Wann hat der Sozialausschuss über KOMM-AN NRW getagt?")
+    assert "soweit die Dokumente sie belegen" not in topic.text
+
+
 def test_chosen_filters_win_over_the_question(assistant):
     answer = assistant.ask(
         "Was beschloss der Gemeinderat am 22.10.2024?", Filters(committee="County Council")
