@@ -1,7 +1,8 @@
 """On which days a body met, answered from the index's meeting records as data.
 
-"An welchen Tagen hat der Stadtteilbeirat Büchenbach im Jahr 2022 getagt?" and "Wie oft hat der
-Haupt- und Finanzausschuss 2024 getagt?" ask for a body's meetings in a period, not for a passage
+"An welchen Tagen hat der Stadtteilbeirat Büchenbach im Jahr 2022 getagt?", "Wie oft hat der
+Haupt- und Finanzausschuss 2024 getagt?" and "Wann hat der Beirat zuletzt getagt?" ask for a body's
+meetings in a period, or its latest, not for a passage
 that happens to list them: the catalog knows every meeting whose record (minutes, an agenda, a
 vote record) it holds (`Catalog.meetings`). The answer lists them, each cited to the opening of its
 record (its minutes and its invitation or agenda, where the index holds them), and says that it
@@ -41,15 +42,19 @@ _MET = re.compile(
 _FRAME = frozenset(
     content_terms(
         "an welchen Tagen Terminen Daten wann wie oft viele Sitzungen Mal Male getagt tagte tagten tagt "
-        "zusammengekommen zusammengetreten insgesamt bisher Jahr im",
+        "zusammengekommen zusammengetreten fanden statt stattgefunden gab es hatte hatten insgesamt bisher "
+        "Jahr im zuletzt letzte letzten",
         "de",
     )
     + content_terms(
-        "on which what days dates when how often many times meetings met meet meets convened in the year "
-        "did does has have so far altogether",
+        "on which what days dates when how often many times meetings met meet meets convened took place held "
+        "in the year did does has have had so far altogether last latest most recent recently",
         "en",
     )
 )
+# Asking for the latest meeting only: "Wann hat der Beirat zuletzt getagt?", "When did Cabinet last meet?"
+_LATEST = re.compile(r"\b(?:zuletzt|letzte[nrs]?|last|latest|most\s+recent(?:ly)?)\b", re.I)
+_YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
 
 
 def asks_for_meetings(question: Question) -> bool:
@@ -93,7 +98,14 @@ def meetings_reply(
     body = _body(question)
     assert body is not None  # (asks_for_meetings)
     first, last = meeting_dates(question.located)
+    years = set(_YEAR.findall(question.text))
+    if first is None and len(years) == 1:  # "Wie viele Sitzungen hatte der Gemeinderat 2024?"
+        year = int(years.pop())
+        first, last = date(year, 1, 1), date(year, 12, 31)
     meetings = catalog.meetings(body, first, last, readable)
+    latest = bool(_LATEST.search(question.text))
+    if latest:
+        meetings = meetings[-1:]
     chunks = catalog.chunks([key for _, keys in meetings for key in keys], readable)
     found = [(day, [chunks[key] for key in keys if key in chunks]) for day, keys in meetings]
     if not any(records for _, records in found):
@@ -111,13 +123,20 @@ def meetings_reply(
             marks += f" [{len(citations)}]"
         days.append(f"{day.isoformat() if english else german(day)}{marks}")
     period = f" vom {german(first)} bis {german(last)}" if first and last else ""
+    listed = ", ".join(days)
     if english:
         period = f" from {first.isoformat()} to {last.isoformat()}" if first and last else ""
-        text = f"Meetings of the {body}{period} recorded in the documents ({len(days)}): {', '.join(days)}"
-    else:
         text = (
-            f"Sitzungen des Gremiums „{body}“{period}, soweit die Dokumente sie belegen ({len(days)}): "
-            + ", ".join(days)
+            f"Latest meeting of the {body}{period} recorded in the documents: {listed}"
+            if latest
+            else f"Meetings of the {body}{period} recorded in the documents ({len(days)}): {listed}"
+        )
+    else:
+        shown = f"„{body}“{period}, soweit die Dokumente sie belegen"
+        text = (
+            f"Letzte Sitzung des Gremiums {shown}: {listed}"
+            if latest
+            else f"Sitzungen des Gremiums {shown} ({len(days)}): {listed}"
         )
     return Reply(text=text, citations=citations, abstained=False)
 
