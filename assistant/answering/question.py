@@ -219,6 +219,10 @@ def asked_part(text: str) -> tuple[str, str, str]:
     return text[:first].strip(), text[first:last].strip(), text[last:].strip()
 
 
+def _joined(*texts: str) -> str:
+    return " ".join(t for t in texts if t)
+
+
 def question_types(question: str) -> list[str]:
     """
     >>> question_types("Mit wie vielen Ja-Stimmen wurde TOP 9 beschlossen?")
@@ -375,7 +379,7 @@ class Question:
     def stated(self) -> str:
         """The whole text as asked, statements included: its premises (dates, numbers, titles)
         stand anywhere in it."""
-        return " ".join(t for t in (self.before, self.text, self.after) if t)
+        return _joined(self.before, self.text, self.after)
 
     @property
     def background(self) -> "Question | None":
@@ -397,7 +401,7 @@ class Question:
         """The question and where it says the matter came up: the meeting and period its filters
         are read from. What the asker knew before (an earlier state, "Im April 2022 …") is no
         filter: the question asks what came after it."""
-        return " ".join(t for t in (self.text, self.after) if t)
+        return _joined(self.text, self.after)
 
     @property
     def asks_decision(self) -> bool:
@@ -473,8 +477,7 @@ class Question:
         """
         before, asked, after = asked_part(text)
         language = detect_language(text)
-        stated = " ".join(t for t in (before, asked, after) if t)
-        located = " ".join(t for t in (asked, after) if t)
+        stated, located = _joined(before, asked, after), _joined(asked, after)
         terms = tuple(dict.fromkeys(content_terms(asked, language)))
         said = dict.fromkeys(content_terms(f"{before} {after}", language))
         context = tuple(t for t in said if t not in terms)

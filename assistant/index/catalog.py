@@ -520,7 +520,7 @@ class Catalog:
         condition, args = _readable(readable)
         marks = ",".join("?" * len(_MEETING_RECORDS))
         rows = self._db.execute(
-            f"SELECT day, key, doc_type, source, idx FROM facets WHERE committee = ? AND day BETWEEN ? AND ? "
+            f"SELECT day, key, doc_type FROM facets WHERE committee = ? AND day BETWEEN ? AND ? "
             f"AND doc_type IN ({marks}) AND {condition} ORDER BY day, source, idx",
             (
                 committee,
@@ -531,7 +531,7 @@ class Catalog:
             ),
         )
         opening: dict[int, dict[bool, str]] = {}
-        for day, key, doc_type, _, _ in rows:
+        for day, key, doc_type in rows:
             opening.setdefault(day, {}).setdefault(doc_type in DECISION_RECORDS, key)
         return [
             (_date_of(day), tuple(keys[kind] for kind in (True, False) if kind in keys))

@@ -169,7 +169,8 @@ class CouncilAssistant:
             else NO_FILTERS
         )
         found = self.retriever.search(asked, scoped, stated)
-        # "Was ist aus der Vorlage X geworden?": the paper's Beratungsfolge, from the catalog
+        # "Was ist aus der Vorlage X geworden?": the paper's Beratungsfolge, and "An welchen Tagen hat
+        # X getagt?": its meetings, from the catalog
         paper = found.filters.applied.vorlage or (paper_of(found.passages) if asked.asks_outcome else None)
         steps = consultation_reply(
             asked.stated, paper, self.backends.catalog, viewer.readable
