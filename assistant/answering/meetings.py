@@ -35,20 +35,21 @@ _WHEN = re.compile(
 )
 # … a body met.
 _MET = re.compile(
-    r"\b(?:getagt|tagt(?:e|en)?|zusammengekommen|zusammengetreten|Sitzungen|met|meet|meets|meetings|convened)\b",
+    r"\b(?:getagt|tagt(?:e|en)?|zusammengekommen|zusammengetreten|Sitzung(?:en)?|met|meet|meets|meetings?|convened)\b",
     re.I,
 )
 # The words of asking so, which name no topic.
 _FRAME = frozenset(
     content_terms(
         "an welchen Tagen Terminen Daten wann wie oft viele Sitzungen Mal Male getagt tagte tagten tagt "
-        "zusammengekommen zusammengetreten fanden statt stattgefunden gab es hatte hatten insgesamt bisher "
-        "Jahr im zuletzt letzte letzten",
+        "zusammengekommen zusammengetreten fand fanden statt stattgefunden war waren gab es hatte hatten "
+        "insgesamt bisher Jahr im zuletzt letzte letzten Sitzung",
         "de",
     )
     + content_terms(
-        "on which what days dates when how often many times meetings met meet meets convened took place held "
-        "in the year did does has have had so far altogether last latest most recent recently",
+        "on which what days dates when how often many times meeting meetings met meet meets convened "
+        "took place held in the year did does has have had was were so far altogether last latest most "
+        "recent recently",
         "en",
     )
 )
