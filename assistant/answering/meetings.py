@@ -2,11 +2,10 @@
 
 "An welchen Tagen hat der Stadtteilbeirat Büchenbach im Jahr 2022 getagt?", "Wie oft hat der
 Haupt- und Finanzausschuss 2024 getagt?" and "Wann hat der Beirat zuletzt getagt?" ask for a body's
-meetings in a period, or its latest, not for a passage
-that happens to list them: the catalog knows every meeting whose record (minutes, an agenda, a
-vote record) it holds (`Catalog.meetings`). The answer lists them, each cited to the opening of its
-record (its minutes and its invitation or agenda, where the index holds them), and says that it
-counts the meetings the documents hold:
+meetings in a period, or its latest, not for a passage that happens to list them: the catalog
+knows every meeting whose record (minutes, an agenda, a vote record) it holds (`Catalog.meetings`).
+The answer lists them, each cited to the opening of its record (its minutes and its invitation or
+agenda, where the index holds them), and says that it counts the meetings the documents hold:
 
     Sitzungen des Gremiums „Stadtteilbeirat Büchenbach“ vom 01.01.2022 bis 31.12.2022, soweit die
     Dokumente sie belegen (3): 05.04.2022 [1] [2], 29.06.2022 [3] [4], 17.11.2022 [5] [6]
@@ -23,7 +22,7 @@ from assistant.answering.question import Question
 from assistant.answering.question_filters import committee_patterns, meeting_dates
 from assistant.core.access import AccessLevel
 from assistant.core.answers import Citation, Reply
-from assistant.core.dates import date_mentions, find_dates, german
+from assistant.core.dates import YEAR, date_mentions, find_dates, german
 from assistant.core.text import content_terms
 from assistant.index.catalog import Catalog
 
@@ -55,7 +54,7 @@ _FRAME = frozenset(
 )
 # Asking for the latest meeting only: "Wann hat der Beirat zuletzt getagt?", "When did Cabinet last meet?"
 _LATEST = re.compile(r"\b(?:zuletzt|letzte[nrs]?|last|latest|most\s+recent(?:ly)?)\b", re.I)
-_YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
+_YEAR = re.compile(rf"\b{YEAR}\b")
 
 
 def asks_for_meetings(question: Question) -> bool:
@@ -77,7 +76,7 @@ def asks_for_meetings(question: Question) -> bool:
         rest = pattern.sub(" ", rest)
     for mention in reversed(date_mentions(rest)):
         rest = rest[: mention.start] + " " + rest[mention.end :]
-    rest = re.sub(r"\b(?:19|20)\d{2}\b", " ", rest)
+    rest = _YEAR.sub(" ", rest)
     return not set(content_terms(rest, question.language)) - _FRAME
 
 
@@ -99,7 +98,7 @@ def meetings_reply(
     body = _body(question)
     assert body is not None  # (asks_for_meetings)
     first, last = meeting_dates(question.located)
-    years = set(_YEAR.findall(question.text))
+    years = set(_YEAR.findall(question.located))
     if first is None and len(years) == 1:  # "Wie viele Sitzungen hatte der Gemeinderat 2024?"
         year = int(years.pop())
         first, last = date(year, 1, 1), date(year, 12, 31)
