@@ -579,7 +579,7 @@ class ExtractiveAnswerer:
         support = set().union(*(scoring.context_terms[i] for i in used))
         if _covered(q_terms, weights, support | known) < self._settings.min_coverage:
             return Reply(ABSTAIN[language], [], True)
-        if missing := _unfounded(question, [passages[i] for i in used]) or _unnamed_parties(
+        if missing := _unfounded(question, [passages[i] for i in used]) or _unnamed(
             question, used, passages
         ):
             return Reply(_declined(missing, language), [], True)
@@ -1440,13 +1440,17 @@ def _places_missing(question: Question, where: str) -> list[str]:
     return [p.name for p in question.places if not re.search(rf"\b{re.escape(p.stem)}", where, re.I)]
 
 
-def _unnamed_parties(question: Question, used: set[int], passages: list[Passage]) -> list[str]:
-    """The political groups the question names that no passage found of the answer's documents
-    names: "die SPD-Fraktion in ihrer Anfrage zum Zustand der Brücken" is not answered from the
-    AfD's Anfrage. The documents, not the cited passages: an Antrag names its group in its head."""
+def _unnamed(question: Question, used: set[int], passages: list[Passage]) -> list[str]:
+    """The political groups and the persons the question names that no passage found of the
+    answer's documents names: "die SPD-Fraktion in ihrer Anfrage zum Zustand der Brücken" is not
+    answered from the AfD's Anfrage, what "Mayor Jane Campbell" recommended not from a City Record
+    of 2016 that never names her. The documents, not the cited passages: an Antrag names its group
+    in its head, minutes name a speaker once for what follows."""
     sources = {passages[i].source for i in used}
     held = "\n".join(p.text + "\n" + metadata_text(p) for p in passages if p.source in sources)
-    return [party for party in question.parties if not party_pattern(party).search(held)]
+    return [party for party in question.parties if not party_pattern(party).search(held)] + [
+        person for person in question.persons if not re.search(rf"\b{re.escape(person)}", held)
+    ]
 
 
 def _written(number: str) -> list[str]:

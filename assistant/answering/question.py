@@ -338,6 +338,28 @@ def named_parties(text: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(found))
 
 
+# A person named with a title or form of address ("Herr Klement", "Oberbürgermeister Janik",
+# "Mayor Jane Campbell"); the last capitalised word is the surname.
+_PERSON = re.compile(
+    r"\b(?:Herrn?|Frau|Stadtr(?:at|ätin)|(?:Ober)?[Bb]ürgermeister(?:in)?|Landr(?:at|ätin)|Ortsvorsteher(?:in)?"
+    r"|Ortschaftsr(?:at|ätin)|Mr|Mrs|Ms|Miss|Sir|Dame|Cllr|Councillor|Council(?:man|woman|member)|Commissioner"
+    r"|Mayor|Deacon)\.?\s+(?:[A-ZÄÖÜ][a-zäöüß]*\.?\s+){0,3}([A-ZÄÖÜ][a-zäöüß]+(?:-[A-ZÄÖÜ][a-zäöüß]+)?)\b"
+)
+
+
+def named_persons(text: str) -> tuple[str, ...]:
+    """The surnames of the persons `text` names with a title or form of address.
+
+    >>> named_persons("Was hat Herr Klement vom Sportamt berichtet, und was Frau Traub-Eichhorn?")
+    ('Klement', 'Traub-Eichhorn')
+    >>> named_persons("What did Mayor Jane Campbell recommend? Who was Mayor of Portland?")
+    ('Campbell',)
+    >>> named_persons("Was sagte Herr Oberbürgermeister Dr. Mentrup? Wer wurde Bürgermeister von Hilden?")
+    ('Mentrup',)
+    """
+    return tuple(dict.fromkeys(m[1] for m in _PERSON.finditer(text)))
+
+
 def party_pattern(name: str) -> re.Pattern:
     """How documents name the political group `name` (of `named_parties`)."""
     return re.compile(rf"(?<![\w]){_PARTIES[name]}")
@@ -360,6 +382,8 @@ class Question:
     places: tuple[Place, ...] = ()
     # The political groups it names ("die SPD-Fraktion"): premises the answer's documents must hold.
     parties: tuple[str, ...] = ()
+    # The surnames of the persons it names with a title ("Herr Klement"): premises as parties are.
+    persons: tuple[str, ...] = ()
     # What a quantity question counts ("Polizeieinsätze"): a premise the answer's passages must hold.
     counted: str | None = None
     # Terms that find its passages but its answer sentence need not hold: the words of the
@@ -489,6 +513,7 @@ class Question:
             dates=frozenset(find_dates(located)),
             places=named_places(located, language),
             parties=named_parties(located),
+            persons=named_persons(located),
             names=tuple(
                 dict.fromkeys(
                     t
