@@ -108,7 +108,7 @@ def ends_open(p: Passage) -> bool:
 def continued(p: Passage, following: Passage, last: Passage | None = None) -> Passage:
     """p with what opens `following`, the chunk its file places after `last` (the chunk p's text
     ends with: p itself, unless p was continued before), where that goes on where p stops (the
-    next paragraph; for a roll call also the first of the next page):
+    next paragraph, or the first of the next page: a page break cuts lists as often as roll calls):
     - the list items that complete a list ("folgende Straßenzüge: - Europakanal - Goldwitzer
       Straße" by "- Marienstraße … - Sixtusstraße");
     - the rest of a roll call up to its result line ("For (52)" by the names, "Against (0)",
@@ -121,7 +121,7 @@ def continued(p: Passage, following: Passage, last: Passage | None = None) -> Pa
     )
     next_page = last.page is not None and following.page == last.page + 1 and following.paragraph == 1
     paragraphs = _paragraphs(following)
-    if ends_in_list(p) and next_paragraph:
+    if ends_in_list(p) and (next_paragraph or next_page):
         added = next((i for i, text in enumerate(paragraphs) if not LIST_ITEM.match(text)), len(paragraphs))
     elif ends_in_roll_call(p) and (next_paragraph or next_page):
         result = next((i for i, text in enumerate(paragraphs) if ROLL_CALL_RESULT.search(text)), None)
