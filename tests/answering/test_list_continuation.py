@@ -1,6 +1,7 @@
 """A list that the chunk boundary cuts is completed from the next chunk of its file: the Erlangen
 Stadtteilbeirat's request names five streets, three of them in the chunk after the one that
-announces them ("um folgende Straßenzüge ergänzt werden")."""
+announces them ("um folgende Straßenzüge ergänzt werden"); its minutes of 5 April 2022 name three
+conditions, the third on the next page."""
 
 import dataclasses
 from pathlib import Path
@@ -19,6 +20,7 @@ ANTRAG = (
     "erlangen-sbr-buechenbach/SBR/Anträge_Übersicht/Antrag_STBR_Büchenbach_ErweiterungSozialeStadtBüNord.pdf"
 )
 STREETS = ["Europakanal", "Goldwitzer Straße", "Marienstraße", "Dorfstraße", "Sixtusstraße"]
+MINUTES = "erlangen-sbr-buechenbach/SBR/2022-04-05_Niederschrift_Niederschrift_1_Sitzung_Buechenbach.pdf"
 
 
 @pytest.fixture(scope="module")
@@ -40,7 +42,19 @@ def test_a_list_cut_by_the_chunk_boundary_is_answered_whole(antrag_index):
     assert all(street in quote.text for street in STREETS)  # the citation quotes the whole list
 
 
-def test_only_an_announced_list_going_on_on_the_same_page_is_continued(antrag_index):
+def test_a_list_cut_by_a_page_break_is_answered_whole(tmp_path):
+    index = index_of([MINUTES], tmp_path)
+    reply = build_assistant(Settings(data_dir=index)).ask(
+        "Welche drei Bedingungen hat der Stadtteilbeirat für eine StUB-Wendeschleife durch die "
+        "Lindnerstraße genannt?"
+    )
+    quote = next(c for c in reply.citations if "drei Bedingungen" in c.text)
+    assert quote.passage.page is not None and quote.passage.page < 4  # the list goes on on page 4
+    for condition in ("Fußgängerbrücke", "Mönaustraße", "Wendegleis"):
+        assert condition in reply.text and condition in quote.text
+
+
+def test_only_an_announced_list_going_on_in_the_next_paragraph_or_page_is_continued(antrag_index):
     catalog = Catalog(antrag_index, create=False)
     first = next(c for c in catalog.all_chunks() if "folgende Straßenzüge" in c.text).passage(None)
     following = catalog.following(ANTRAG, first.chunk_id)
@@ -51,5 +65,8 @@ def test_only_an_announced_list_going_on_on_the_same_page_is_continued(antrag_in
     whole = continued(first, following)
     assert whole.own_text == first.text.rstrip() and whole.text.startswith(whole.own_text)
     assert "Sixtusstraße" in whole.text and "Sixtusstraße" not in whole.own_text
-    assert continued(first, dataclasses.replace(following, page=2)) == first  # another page
+    assert continued(first, dataclasses.replace(following, paragraph=following.paragraph + 1)) == first
+    next_page = dataclasses.replace(following, page=(first.page or 0) + 1, paragraph=1)
+    assert "Sixtusstraße" in continued(first, next_page).text  # the first paragraph of the next page
+    assert continued(first, dataclasses.replace(following, page=(first.page or 0) + 2)) == first
     assert not ends_in_list(dataclasses.replace(first, text=first.text.replace("folgende", "diese")))
