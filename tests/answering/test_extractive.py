@@ -467,6 +467,18 @@ def test_a_political_group_the_question_names_is_a_premise_its_documents_must_ho
     assert not right.abstained and right.text.startswith("Die Fraktion fragt")
 
 
+def test_a_person_the_question_names_with_a_title_is_a_premise_its_documents_must_hold():
+    minutes = passage(
+        "Herr Klement vom Sportamt berichtet über die Defibrillatoren im Stadtteil.\n\n"
+        "Drei weitere Geräte sollen an der Grundschule und am Bürgerhaus aufgehängt werden.",
+        source="niederschrift.txt",
+    )
+    asked = "Was hat {} vom Sportamt über die Defibrillatoren im Stadtteil berichtet?"
+    wrong = answer(asked.format("Herr Bachmeier"), minutes)
+    assert wrong.abstained and wrong.text.endswith("enthalten nicht: „Bachmeier“.")
+    assert not answer(asked.format("Herr Klement"), minutes).abstained
+
+
 def test_the_agenda_of_a_meeting_without_minutes_is_read_from_its_invitation():
     from dataclasses import replace
 
