@@ -26,7 +26,8 @@ QUESTION_TYPES = {
     ),
     "number": re.compile(
         r"\bwie\s+(viel(?:e[nmr]?)?|hoch|groß|lang|oft|teuer)\b(?!\s+Uhr\b)|\banzahl\b|\bbetrag|\bsumme\b|\bkosten\b|\bprozent"
-        r"|\bwelche[nmrs]?\s+(?:\w+\s+)?(?:Hebesatz|Steuersatz|Satz|Höhe|Anteil|Wert|Quote|Zahl|Preis|Gebühr|Miete)\b"
+        r"|\bwelche[nmrs]?\s+(?:\w+\s+)?\w*(?:[Hh]ebesatz|[Ss]teuersatz|Satz|Höhe|Anteil|Wert|Quote|Zahl|[Pp]reis|[Gg]ebühr|[Mm]iete"
+        r"|[Bb]etrag|[Ss]umme|[Üü]berschuss|[Dd]efizit|[Zz]uschuss|[Bb]udget|[Pp]acht|[Uu]msatz)\b"
         r"|\bhow\s+(many|much|long|often)\b|\bwhat\s+(?:\w+\s+)?(amount|total|percentage|sum|rate|share|figure)\b"
         r"|\bcost\b",
         re.I,
@@ -231,6 +232,8 @@ def question_types(question: str) -> list[str]:
     (['number'], ['number', 'amount'])
     >>> question_types("Wie hoch ist die Sondernutzungsgebühr?"), question_types("Wie hoch ist der Hebesatz?")
     (['number', 'amount'], ['number'])
+    >>> question_types("Mit welchem Jahresüberschuss plant der Wirtschaftsplan?")  # a quantity's noun
+    ['number', 'names']
     >>> question_types("How much does the council spend on lanes?")
     ['number', 'amount']
     >>> question_types("Who presided over the meeting?"), question_types("Wer leitete die Sitzung?")
