@@ -130,22 +130,22 @@ class AppliedFilters:
     """What a search was restricted to, and why: `applied` is what the store queries used,
     `from_question` the part of it read from the question (the rest was chosen in the UI or
     CLI), and `dropped` what the question named but the search ran without, because no document
-    matches it (`reason` "nothing") or because its documents are much farther from the question
-    than others ("far"); `note()` says so."""
+    matches it (`reason` "nothing"), because its documents are much farther from the question
+    than others ("far"), or because they do not answer it ("unanswered"); `note()` says so."""
 
     applied: Filters = NO_FILTERS
     from_question: Filters = NO_FILTERS
     dropped: Filters = NO_FILTERS
-    reason: Literal["nothing", "far"] | None = None
+    reason: Literal["nothing", "far", "unanswered"] | None = None
 
     def note(self) -> str | None:
         if self.dropped.empty:
             return None
-        why = (
-            "kein Dokument im Index ist so verzeichnet"
-            if self.reason == "nothing"
-            else "die so verzeichneten Dokumente passen deutlich schlechter zur Frage als andere"
-        )
+        why = {
+            "nothing": "kein Dokument im Index ist so verzeichnet",
+            "far": "die so verzeichneten Dokumente passen deutlich schlechter zur Frage als andere",
+            "unanswered": "die so verzeichneten Dokumente beantworten sie nicht",
+        }[self.reason or "far"]
         return (
             f"Hinweis: Die Frage nennt {self.dropped.describe()}; {why}, "
             "daher wurde ohne diese Einschränkung gesucht."

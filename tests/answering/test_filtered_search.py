@@ -279,3 +279,20 @@ def test_question_filters_whose_passages_are_far_from_the_question_are_dropped(s
     )
     assert strict.filters.applied.empty and strict.filters.reason == "far"
     assert strict.passages[0].source == METTMANN
+
+
+def test_question_filters_whose_documents_do_not_answer_are_dropped_where_the_search_without_them_does(
+    assistant,
+):
+    # "im Oktober 2024" admits the Karlsruhe Gemeinderat's records, which do not say how many
+    # members a Stadtteilbeirat has; the Erlangen Satzung, of another date, does.
+    answer = assistant.ask("Wie viele Mitglieder hat ein Stadtteilbeirat? Das war im Oktober 2024 Thema.")
+    assert not answer.abstained and "Die Stadtteilbeiräte bestehen" in answer.text
+    assert answer.filters.reason == "unanswered" and answer.filters.applied.empty
+    assert answer.filters.dropped == Filters(date_from=date(2024, 10, 1), date_to=date(2024, 10, 31))
+    assert "die so verzeichneten Dokumente beantworten sie nicht" in (answer.filters.note() or "")
+    # a year is the period a question counts its facts in: no answer from outside it
+    in_year = assistant.ask("Wie viele Mitglieder hat ein Stadtteilbeirat? Das war im Jahr 2024 Thema.")
+    assert in_year.abstained and in_year.filters.applied == Filters(
+        date_from=date(2024, 1, 1), date_to=date(2024, 12, 31)
+    )
