@@ -579,9 +579,7 @@ class ExtractiveAnswerer:
         support = set().union(*(scoring.context_terms[i] for i in used))
         if _covered(q_terms, weights, support | known) < self._settings.min_coverage:
             return Reply(ABSTAIN[language], [], True)
-        if missing := _unfounded(question, [passages[i] for i in used]) or _unnamed(
-            question, used, passages
-        ):
+        if missing := _unfounded(question, [passages[i] for i in used]) or _unnamed(question, used, passages):
             return Reply(_declined(missing, language), [], True)
         # The places it names are the lead's own: what a Karlsruhe body asked for is not answered
         # by an Erlangen passage that a supporting passage from Karlsruhe happens to stand beside.

@@ -294,12 +294,13 @@ class CouncilAssistant:
 
 def _doubtful(stated: Filters) -> bool:
     """Whether filters read from a question may be dropped where the documents they admit do not
-    answer it: any but a year ("im Jahr 2021"), the period the question counts its facts in,
-    which holds where other years' records speak of it too (measured: docs/evaluation.md)."""
+    answer it: any but a year ("im Jahr 2021"), the period the question counts its facts in;
+    records of other years that speak of the matter do not answer it (docs/evaluation.md)."""
+    first, last = stated.date_from, stated.date_to
     whole_year = (
-        stated.date_from is not None
-        and stated.date_to is not None
-        and (stated.date_from.month, stated.date_from.day, stated.date_to.month, stated.date_to.day) == (1, 1, 12, 31)
+        first is not None
+        and last is not None
+        and (first.month, first.day, last.month, last.day) == (1, 1, 12, 31)
     )
     return not stated.empty and not whole_year
 
