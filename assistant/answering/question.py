@@ -108,7 +108,7 @@ _PLURAL = re.compile(
 _COUNTED = re.compile(
     r"\b(?:wie\s+viele?|wie\s+hoch\s+(?:ist|war|sind|waren)\s+(?:die|der|das))\s+"
     r"(?:(?-i:[a-zäöüß][\wäöüß]*)\s+){0,2}((?-i:[A-ZÄÖÜ])[\wÄÖÜäöüß*-]+)"
-    r"|\bhow\s+many\s+(?:[\w-]+\s+){0,3}?([\w-]+)\s+"
+    r"|\bhow\s+many\s+(?:[\w-]+\s+){0,3}?((?-i:[a-z])[\w-]*)\s+"
     r"(?:did|do|does|was|were|is|are|has|have|had|will|would|can|could|should|must)\b",
     re.I,
 )
@@ -315,6 +315,7 @@ def _counted(text: str) -> str | None:
     (None, None)
     >>> _counted("How many votes did Kent cast?"), _counted("How many members voted for it?")
     (None, None)
+    >>> _counted("How many district councils in Kent have joined?")  # a name is never what is counted
     """
     found = _COUNTED.search(text)
     noun = found and (found[1] or found[2])
