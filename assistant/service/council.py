@@ -139,8 +139,9 @@ class CouncilAssistant:
 
         Chosen filters that match no document give an answer saying so (they are never dropped
         silently); the question's filters, and the focus a follow-up carries from the previous
-        turn, are dropped where they do not hold up (`CouncilRetriever._settle`), and the answer
-        notes it."""
+        turn, are dropped where they do not hold up (`CouncilRetriever._settle`), or where the
+        documents they admit do not answer and the search without them does (`_doubtful`), and
+        the answer notes it."""
         started = time.perf_counter()
         question = check_question(question, self.settings.ui.max_question_chars)
         scoped = replace(filters, readable=viewer.readable)
