@@ -343,11 +343,13 @@ def named_parties(text: str) -> tuple[str, ...]:
 
 
 # A person named with a title or form of address ("Herr Klement", "Oberbürgermeister Janik",
-# "Mayor Jane Campbell"); the last capitalised word is the surname.
+# "Mayor Jane Campbell"); the last capitalised word is the surname. A German office after an
+# article is the body or office itself ("der Stadtrat Ende 2024", "dem Landrat Kreis …").
 _PERSON = re.compile(
-    r"\b(?:Herrn?|Frau|Stadtr(?:at|ätin)|(?:Ober)?[Bb]ürgermeister(?:in)?|Landr(?:at|ätin)|Ortsvorsteher(?:in)?"
-    r"|Ortschaftsr(?:at|ätin)|Mr|Mrs|Ms|Miss|Sir|Dame|Cllr|Councillor|Council(?:man|woman|member)|Commissioner"
-    r"|Mayor|Deacon)\.?\s+(?:[A-ZÄÖÜ][a-zäöüß]*\.?\s+){0,3}([A-ZÄÖÜ][a-zäöüß]+(?:-[A-ZÄÖÜ][a-zäöüß]+)?)\b"
+    r"\b(?:Herrn?|Frau|(?<!der\s)(?<!des\s)(?<!dem\s)(?<!den\s)(?<!die\s)(?:Stadtr(?:at|ätin)|(?:Ober)?[Bb]ürgermeister(?:in)?"
+    r"|Landr(?:at|ätin)|Ortsvorsteher(?:in)?|Ortschaftsr(?:at|ätin))|Mr|Mrs|Ms|Miss|Sir|Dame|Cllr|Councillor"
+    r"|Council(?:man|woman|member)|Commissioner|Mayor|Deacon)\.?\s+(?:[A-ZÄÖÜ][a-zäöüß]*\.?\s+){0,3}"
+    r"([A-ZÄÖÜ][a-zäöüß]+(?:-[A-ZÄÖÜ][a-zäöüß]+)?)\b"
 )
 
 
@@ -360,6 +362,8 @@ def named_persons(text: str) -> tuple[str, ...]:
     ('Campbell',)
     >>> named_persons("Was sagte Herr Oberbürgermeister Dr. Mentrup? Wer wurde Bürgermeister von Hilden?")
     ('Mentrup',)
+    >>> named_persons("Was hat der Stadtrat Ende 2024 beschlossen, und was Stadtrat Marco Gottmann gesagt?")
+    ('Gottmann',)
     """
     return tuple(dict.fromkeys(m[1] for m in _PERSON.finditer(text)))
 
