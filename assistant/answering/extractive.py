@@ -76,7 +76,7 @@ from assistant.answering.passages import (
     term_matches,
     versions,
 )
-from assistant.answering.question import Question, party_pattern
+from assistant.answering.question import PERSON_TITLE, Question, party_pattern
 from assistant.answering.question_filters import (
     Period,
     committee_patterns,
@@ -126,9 +126,7 @@ _SENTENCE_HAS = {
     # several names, or a person named with a title ("Mr G Cooke", "Stadträtin Kögler")
     "names": re.compile(
         r"[A-ZÄÖÜ][\wäöüß.-]+(?:,\s*[A-ZÄÖÜ][\wäöüß.-]+)*,?\s+(und|and|sowie)\s+[A-ZÄÖÜ]"
-        r"|\b(?:Mr|Mrs|Ms|Miss|Dr|Sir|Dame|Cllr|Councillor|Council(?:man|woman|member)|Commissioner|Mayor|President"
-        r"|Herrn?|Frau|Stadtr(?:at|ätin)|(?:Ober)?[Bb]ürgermeister(?:in)?|Landr(?:at|ätin)|Ortsvorsteher(?:in)?"
-        r"|Ortschaftsr(?:at|ätin))\.?\s+(?:(?:Dr|Prof)\.\s+|[A-Z]\.?\s+){0,3}[A-ZÄÖÜ][a-zäöüß]+"
+        rf"|\b{PERSON_TITLE}\.?\s+(?:(?:Dr|Prof)\.\s+|[A-Z]\.?\s+){{0,3}}[A-ZÄÖÜ][a-zäöüß]+"
     ),
 }
 # Words that name the kind of fact asked for, not the topic ("Stimmenverhältnis", "wie oft",

@@ -342,14 +342,22 @@ def named_parties(text: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(found))
 
 
-# A person named with a title or form of address ("Herr Klement", "Oberbürgermeister Janik",
-# "Mayor Jane Campbell"); the last capitalised word is the surname. A German office after an
+# Titles and forms of address before a person's name ("Mr G Cooke", "Stadträtin Kögler"); the
+# German offices also name a body or an office itself ("der Stadtrat", "der Oberbürgermeister").
+_ADDRESS = (
+    r"Mr|Mrs|Ms|Miss|Dr|Sir|Dame|Cllr|Councillor|Council(?:man|woman|member)|Commissioner|Mayor|President"
+    r"|Herrn?|Frau"
+)
+_OFFICE = (
+    r"Stadtr(?:at|ätin)|(?:Ober)?[Bb]ürgermeister(?:in)?|Landr(?:at|ätin)|Ortsvorsteher(?:in)?"
+    r"|Ortschaftsr(?:at|ätin)"
+)
+PERSON_TITLE = rf"(?:{_ADDRESS}|{_OFFICE})"
+# A person named with a title; the last capitalised word is the surname. An office after an
 # article is the body or office itself ("der Stadtrat Ende 2024", "dem Landrat Kreis …").
 _PERSON = re.compile(
-    r"\b(?:Herrn?|Frau|(?<!der\s)(?<!des\s)(?<!dem\s)(?<!den\s)(?<!die\s)(?:Stadtr(?:at|ätin)|(?:Ober)?[Bb]ürgermeister(?:in)?"
-    r"|Landr(?:at|ätin)|Ortsvorsteher(?:in)?|Ortschaftsr(?:at|ätin))|Mr|Mrs|Ms|Miss|Sir|Dame|Cllr|Councillor"
-    r"|Council(?:man|woman|member)|Commissioner|Mayor|Deacon)\.?\s+(?:[A-ZÄÖÜ][a-zäöüß]*\.?\s+){0,3}"
-    r"([A-ZÄÖÜ][a-zäöüß]+(?:-[A-ZÄÖÜ][a-zäöüß]+)?)\b"
+    rf"\b(?:{_ADDRESS}|(?<!der\s)(?<!des\s)(?<!dem\s)(?<!den\s)(?<!die\s)(?:{_OFFICE}))\.?\s+"
+    r"(?:[A-ZÄÖÜ][a-zäöüß]*\.?\s+){0,3}([A-ZÄÖÜ][a-zäöüß]+(?:-[A-ZÄÖÜ][a-zäöüß]+)?)\b"
 )
 
 
