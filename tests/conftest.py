@@ -39,6 +39,7 @@ DEV_GOLD = ROOT.parent / "shared" / "eval" / "dev.jsonl"
 METTMANN = "kreis-mettmann/Beratungsergebnis_50-004-2021_Sozialausschuss_2021-02-08_TOP10.txt"
 KARLSRUHE_TOP14 = "karlsruhe-oparl/docs/file-contents/662263.txt"
 KENT_FEB = "kent-county-council/full_council/2025-02-13/originals/Printed minutes 13th-Feb-2025 09.30 County Council.pdf"  # noqa: E501
+ERLANGEN_SATZUNG_2020 = "erlangen-sbr-buechenbach/recht/ortsbeiraete_140_00_satzung_2020.pdf"
 ERLANGEN_SATZUNG_2026 = "erlangen-sbr-buechenbach/recht/ortsbeiraete_140_00_satzung_2026.pdf"
 ERLANGEN_NIEDERSCHRIFT = (
     "erlangen-sbr-buechenbach/SBR/2021-07-08_Niederschrift_Protokoll_2_Sitzung_Buechenbach.pdf"
@@ -53,7 +54,7 @@ SMALL_SET = [METTMANN, KARLSRUHE_TOP14, ERLANGEN_SATZUNG_2026, KENT_FEB]
 
 SHARED_MISSING = "needs ../shared/corpus: the shared council corpus beside the checkout; CI has it"
 # The fixtures below that read the corpus.
-SHARED_FIXTURES = {"small_index", "catalog"}
+SHARED_FIXTURES = {"small_index", "satzung_index", "catalog"}
 
 
 def pytest_configure(config):
@@ -101,6 +102,12 @@ def index_of(files: list[str], base: Path) -> Path:
 def small_index(tmp_path_factory) -> Path:
     """Data dir with the Mettmann, Karlsruhe TOP 14, Erlangen Satzung and Kent minutes ingested."""
     return index_of(SMALL_SET, tmp_path_factory.mktemp("small"))
+
+
+@pytest.fixture(scope="session")
+def satzung_index(tmp_path_factory) -> Path:
+    """Data dir with both Fassungen of the Erlangen Beiratssatzung (2020 and 2026) ingested."""
+    return index_of([ERLANGEN_SATZUNG_2020, ERLANGEN_SATZUNG_2026], tmp_path_factory.mktemp("satzung"))
 
 
 SAMPLE = ROOT / "sample_corpus"

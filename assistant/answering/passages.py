@@ -7,9 +7,9 @@ from datetime import date
 
 from assistant.core.answers import Citation, Passage
 from assistant.core.dates import german, german_long
-from assistant.core.documents import AgendaItem
+from assistant.core.documents import AgendaItem, CouncilDocument
 from assistant.core.facts import read_facts
-from assistant.core.text import LIST_ITEM
+from assistant.core.text import LIST_ITEM, sentence_spans
 from assistant.core.votes import ROLL_CALL_RESULT, VOTE_MARKS
 
 # A line that names who chaired a meeting: "PRESENT: Mr G Cooke (Chairman)", "President of Council,
@@ -199,10 +199,48 @@ _PAPER_NUMBER = re.compile(
 )
 
 
-def versions(a: Passage, b: Passage) -> bool:
+# The type of document whose versions replace one another (`versions`).
+STATUTE = "Satzung"
+
+
+def versions(a: Passage | CouncilDocument, b: Passage | CouncilDocument) -> bool:
     """Two files are versions of one statute: Satzungen whose titles agree but for their numbers
     ("ortsbeiraete 140 00 satzung 2020" and "… 2026"); their dates tell the versions apart."""
-    return a.doc_type == b.doc_type == "Satzung" and _without_numbers(a.title) == _without_numbers(b.title)
+    return a.doc_type == b.doc_type == STATUTE and _without_numbers(a.title) == _without_numbers(b.title)
+
+
+def newer_version(doc: CouncilDocument, p: Passage) -> bool:
+    """`doc` is a later version of the statute `p` quotes."""
+    return versions(doc, p) and bool(
+        doc.meeting_date and p.meeting_date and doc.meeting_date > p.meeting_date
+    )
+
+
+def shared_sentences(a: str, b: str) -> int:
+    """How many sentences of `a` (of `_SHARED_WORDS` words or more) `b` holds word for word,
+    line breaks, hyphenation at them and spacing aside: a provision two versions of a statute
+    keep, wherever their pages and chunks break.
+
+    >>> old = "§ 6 Geschäftsgang\\n(1) Der Beirat tagt mindestens jedoch dreimal jährlich im Jahr."
+    >>> shared_sentences(old, "(1) Der Beirat tagt mindestens jedoch drei-\\nmal jährlich im Jahr. (2) Neu.")
+    1
+    >>> shared_sentences(old, "(1) Der Beirat tagt mindestens viermal jährlich im Jahr.")
+    0
+    """
+    held = _flat(b)
+    return sum(
+        1
+        for start, end in sentence_spans(a)
+        if len((sentence := _flat(a[start:end])).split()) >= _SHARED_WORDS and sentence in held
+    )
+
+
+# A sentence shorter than this ("(2) Neu.", "§ 8 Inkrafttreten") is shared by chance.
+_SHARED_WORDS = 6
+
+
+def _flat(text: str) -> str:
+    return " ".join(re.sub(r"(?<=\w)-\s*\n\s*(?=[a-zäöüß])", "", text).split())
 
 
 def _without_numbers(title: str) -> str:

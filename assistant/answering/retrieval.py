@@ -38,10 +38,13 @@ from llama_index.core.schema import NodeWithScore, QueryBundle, TextNode
 from assistant.answering.passages import (
     CHAIR_LINE,
     SIGNATURE_LINE,
+    STATUTE,
     VENUE_LINE,
     continued,
     ends_open,
+    newer_version,
     same_item,
+    shared_sentences,
 )
 from assistant.answering.question import Question
 from assistant.core.answers import Passage
@@ -149,7 +152,11 @@ class CouncilRetriever(BaseRetriever):
         applied = self._settle(vector, chosen, stated.without(chosen))
         query = Query(question, vector, applied.applied)
         found = self._passages(query)
-        extra = self._agenda(query, found) + self._hearings(replace(query, filters=chosen), found)
+        extra = (
+            self._agenda(query, found)
+            + self._hearings(replace(query, filters=chosen), found)
+            + self._newer_versions(query, found)
+        )
         return Retrieved(found + extra, applied)
 
     def _settle(self, vector: list[float], chosen: Filters, stated: Filters) -> AppliedFilters:
@@ -285,6 +292,40 @@ class CouncilRetriever(BaseRetriever):
             new = [p for p in heard if p.chunk_id not in seen and _prints_decision(p)]
             seen.update(p.chunk_id for p in new)
             extra += new
+        scores = self._vectors.similarities([p.chunk_id for p in extra], query.vector)
+        return [replace(p, score=scores.get(p.chunk_id)) for p in extra]
+
+    def _newer_versions(self, query: Query, found: list[Passage]) -> list[Passage]:
+        """For a statute's passage, the chunk of each newer version of that statute (`versions`)
+        that holds most of its sentences word for word (one at least; `shared_sentences`), where
+        it is not among `found`: the
+        answer then quotes the provision as it stands ("Stand 26.02.2026"), not only as the older
+        Satzung, which may rank higher, wrote it. The versions' pages break at other places, so
+        their chunks hold other neighbours and are rarely both among the best-ranked."""
+        statutes = [p for p in found if p.doc_type == STATUTE]
+        if not statutes:
+            return []
+        documents = [self._catalog.document(s) for s in self._catalog.sources_of_type(STATUTE, query.filters)]
+        seen = {p.chunk_id for p in found}
+        extra: list[Passage] = []
+        for p in statutes:
+            for doc in documents:
+                if doc is None or not newer_version(doc, p):
+                    continue
+                keys = self._catalog.keys_of_sources([doc.source], query.filters)
+                chunks = self._catalog.chunks(keys, query.filters.readable)
+                shared, best = max(
+                    (
+                        (shared_sentences(p.text, c.text), c.passage(None))
+                        for c in chunks.values()
+                        if c.key not in seen
+                    ),
+                    key=lambda x: x[0],
+                    default=(0, None),
+                )
+                if shared and best is not None:
+                    extra.append(best)
+                    seen.add(best.chunk_id)
         scores = self._vectors.similarities([p.chunk_id for p in extra], query.vector)
         return [replace(p, score=scores.get(p.chunk_id)) for p in extra]
 

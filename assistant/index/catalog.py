@@ -369,6 +369,15 @@ class Catalog:
         )
         return list(dict.fromkeys(k for (k,) in rows))
 
+    def sources_of_type(self, doc_type: str, filters: Filters = NO_FILTERS) -> list[str]:
+        """The files of this document type with a placement matching `filters`."""
+        condition, args = facet_condition(filters)
+        rows = self._db.execute(
+            f"SELECT DISTINCT source FROM facets WHERE doc_type = ? AND {condition} ORDER BY source",
+            (doc_type, *args),
+        )
+        return [source for (source,) in rows]
+
     def matching_keys(self, filters: Filters) -> list[str]:
         """Every chunk with a placement that matches `filters` (all its fields at once)."""
         condition, args = facet_condition(filters)

@@ -10,16 +10,9 @@ import pytest
 
 from assistant.core.settings import Settings
 from assistant.service.council import build_assistant
-from tests.conftest import ERLANGEN_SATZUNG_2026, index_of
+from tests.conftest import index_of
 
 pytestmark = pytest.mark.shared
-
-ERLANGEN_SATZUNG_2020 = "erlangen-sbr-buechenbach/recht/ortsbeiraete_140_00_satzung_2020.pdf"
-
-
-@pytest.fixture(scope="module")
-def satzung_index(tmp_path_factory) -> Path:
-    return index_of([ERLANGEN_SATZUNG_2020, ERLANGEN_SATZUNG_2026], tmp_path_factory.mktemp("satzung"))
 
 
 def test_the_second_part_gets_its_own_sentence_where_both_parts_find_the_same_first(satzung_index):

@@ -1,0 +1,28 @@
+"""A provision that two versions of a statute both hold is found in the newer one too, though
+only the older one's chunk ranks among the best: the two files' pages and chunks break at other
+places, so the chunk of the Erlangen Beiratssatzung of 2026 holding "mindestens jedoch dreimal
+jährlich" has other neighbours than that of 2020, and the answer quotes the Fassung in force."""
+
+import pytest
+
+from assistant.core.settings import Settings
+from assistant.service.council import build_assistant
+from tests.conftest import ERLANGEN_SATZUNG_2020, ERLANGEN_SATZUNG_2026
+
+pytestmark = pytest.mark.shared
+
+QUESTION = "Wie oft muss ein Erlanger Stadtteilbeirat mindestens tagen?"
+PROVISION = "mindestens jedoch dreimal jährlich"
+
+
+def _holding(passages) -> list[str]:
+    return [p.source for p in passages if PROVISION in " ".join(p.text.split())]
+
+
+def test_a_provision_found_in_an_older_version_is_also_found_in_the_newer_one(satzung_index):
+    settings = Settings(data_dir=satzung_index)
+    settings.retrieval.top_k = 2  # the two best chunks: the 2020 one holds the provision
+    passages = build_assistant(settings).retriever.passages(QUESTION)
+    best = passages[: settings.retrieval.top_k]
+    assert _holding(best) == [ERLANGEN_SATZUNG_2020]
+    assert _holding(passages) == [ERLANGEN_SATZUNG_2020, ERLANGEN_SATZUNG_2026]
