@@ -254,7 +254,11 @@ _BODY_WORD = re.compile(
     r"([A-ZÄÖÜ][a-zäöüß]+)(?![\w-]|\s+\d))?"
 )
 
-_A_KIND = re.compile(r"\b(?:ein(?:e[mnrs]?)?|jede[mnrs]?|kein(?:e[mnrs]?)?)\s+$", re.I)
+_A_KIND = re.compile(
+    r"\b(?:ein(?:e[mnrs]?)?|jede[mnrs]?|kein(?:e[mnrs]?)?)\s+"
+    r"(?:(?!(?:der|den|dem|des|die|das)\b)\w+(?:e|er|en|em|es)\s+){0,2}$",  # "ein Erlanger", "eines neuen"
+    re.I,
+)
 
 
 def _generic(name: str, committees: tuple[str, ...]) -> bool:
@@ -272,6 +276,8 @@ def premise_bodies(text: str, committees: tuple[str, ...]) -> tuple[str, ...]:
     >>> premise_bodies("Was hat der Planungsausschuss im November beschlossen?", ("Gemeinderat",))
     ('Planungsausschuss',)
     >>> premise_bodies("Aus wie vielen Mitgliedern besteht ein Ortsbeirat?", ("Stadtrat",))
+    ()
+    >>> premise_bodies("Wie oft muss ein Erlanger Stadtteilbeirat mindestens tagen?", ("Stadtrat",))
     ()
     >>> premise_bodies("Was hat der Ortsbeirat Tennenlohe im Juli befürwortet?", ("Stadtrat",))
     ('Ortsbeirat', 'Tennenlohe')
