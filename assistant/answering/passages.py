@@ -240,6 +240,7 @@ _SHARED_WORDS = 6
 
 
 def _flat(text: str) -> str:
+    """`text` on one line, single-spaced, words hyphenated at a line break joined again."""
     return " ".join(re.sub(r"(?<=\w)-\s*\n\s*(?=[a-zäöüß])", "", text).split())
 
 

@@ -51,7 +51,7 @@ from assistant.core.answers import Passage
 from assistant.core.filters import FEW_ADMITTED, NO_FILTERS, AppliedFilters, Filters, best_admitted
 from assistant.core.settings import RetrievalSettings
 from assistant.core.votes import printed_at
-from assistant.index.catalog import Catalog
+from assistant.index.catalog import Catalog, StoredChunk
 from assistant.index.vectors import IndexEmpty, VectorStore
 
 # Vote records, and the lines naming a meeting's chair or venue or opening a record's signature
@@ -297,35 +297,37 @@ class CouncilRetriever(BaseRetriever):
 
     def _newer_versions(self, query: Query, found: list[Passage]) -> list[Passage]:
         """For a statute's passage, the chunk of each newer version of that statute (`versions`)
-        that holds most of its sentences word for word (one at least; `shared_sentences`), where
-        it is not among `found`: the
-        answer then quotes the provision as it stands ("Stand 26.02.2026"), not only as the older
-        Satzung, which may rank higher, wrote it. The versions' pages break at other places, so
-        their chunks hold other neighbours and are rarely both among the best-ranked."""
+        holding the most of its sentences word for word (one at least: `shared_sentences`),
+        where it is not among `found`: the answer then quotes the provision as it stands ("Stand
+        26.02.2026"), not only as the older Satzung, which may rank higher, wrote it. The
+        versions' pages break at other places, so their chunks have other neighbours and are
+        rarely both among the best-ranked."""
         statutes = [p for p in found if p.doc_type == STATUTE]
         if not statutes:
             return []
         documents = [self._catalog.document(s) for s in self._catalog.sources_of_type(STATUTE, query.filters)]
+        chunks_of: dict[str, list[StoredChunk]] = {}
         seen = {p.chunk_id for p in found}
         extra: list[Passage] = []
         for p in statutes:
             for doc in documents:
                 if doc is None or not newer_version(doc, p):
                     continue
-                keys = self._catalog.keys_of_sources([doc.source], query.filters)
-                chunks = self._catalog.chunks(keys, query.filters.readable)
+                if doc.source not in chunks_of:
+                    keys = self._catalog.keys_of_sources([doc.source], query.filters)
+                    chunks_of[doc.source] = list(self._catalog.chunks(keys, query.filters.readable).values())
                 shared, best = max(
                     (
-                        (shared_sentences(p.text, c.text), c.passage(None))
-                        for c in chunks.values()
+                        (shared_sentences(p.text, c.text), c)
+                        for c in chunks_of[doc.source]
                         if c.key not in seen
                     ),
-                    key=lambda x: x[0],
+                    key=lambda pair: pair[0],
                     default=(0, None),
                 )
                 if shared and best is not None:
-                    extra.append(best)
-                    seen.add(best.chunk_id)
+                    extra.append(best.passage(None))
+                    seen.add(best.key)
         scores = self._vectors.similarities([p.chunk_id for p in extra], query.vector)
         return [replace(p, score=scores.get(p.chunk_id)) for p in extra]
 
