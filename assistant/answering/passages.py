@@ -37,6 +37,11 @@ VENUE_LINE = re.compile(
     r"|\b(?:held|convened|met)\s+(?:in|at)\s+the\s+[A-Z]",
     re.M,
 )
+# A paper's header field naming the office in charge: "Dienststelle: Liegenschaftsamt",
+# "Verantwortlich: Dez. 6", "Federführung: Stadtkämmerei".
+OFFICE_LINE = re.compile(
+    r"^[ \t]*(?:Dienststelle|Federführung|Federführendes\s+Amt|Verantwortlich)\s*:", re.M
+)
 # The line that opens a document's signature block: "gez.  gez." (names and roles on the lines
 # below), "Unterzeichnet von" (the names below), "Signed:".
 SIGNATURE_LINE = re.compile(r"^[ \t]*(?:gez\.|Unterzeichnet\s+von\b|Signed\b)", re.M)
@@ -75,6 +80,20 @@ def announces_list(sentence: str) -> bool:
     Straßenzüge ergänzt werden.", or is left open for it: "Der Gemeinderat beschließt, dass"."""
     sentence = sentence.rstrip()
     return sentence.endswith(":") or bool(_ANNOUNCES_LIST.search(sentence) or _OPEN_CLAUSE.search(sentence))
+
+
+def ends_in_field_label(sentence: str) -> bool:
+    """The sentence's last line is an office field's label without its value ("Dienststelle:"),
+    which the next line gives ("Liegenschaftsamt").
+
+    >>> ends_in_field_label("Verantwortlich: Dez. 6\\nDienststelle:")
+    True
+    >>> ends_in_field_label("Dienststelle: Gartenbauamt")
+    False
+    """
+    last = sentence.rsplit("\n", 1)[-1]
+    label = OFFICE_LINE.match(last)
+    return label is not None and not last[label.end() :].strip()
 
 
 def in_signature_block(p: Passage, start: int) -> bool:

@@ -67,6 +67,14 @@ QUESTION_TYPES = {
         r"|\bwho\s+signed\b|\bsigned\s+by\b|\bsignator",
         re.I,
     ),
+    # Which office of the administration is in charge of a paper: answered by the paper's header
+    # field ("Dienststelle: Liegenschaftsamt", `passages.OFFICE_LINE`).
+    "office": re.compile(
+        r"\bwelche[sm]?\s+(?:Amt|Dienststelle|Dezernat|Fachbereich)\b"
+        r"(?=[^?]*\b(?:Vorlage|Stellungnahme|Antrag|Anfrage|zuständig|verfasst|geschrieben|erstellt))"
+        r"|\bfederführend\b",
+        re.I,
+    ),
     "date": re.compile(
         r"\bwann\b|\bdatum\b|an welchem tag|\bwhat date\b|\bwhich day\b|\b(?:since|from|until|by)\s+when\b"
         # "when" asks at the start or before a verb ("and when was it submitted"), not as a

@@ -37,6 +37,7 @@ from llama_index.core.schema import NodeWithScore, QueryBundle, TextNode
 
 from assistant.answering.passages import (
     CHAIR_LINE,
+    OFFICE_LINE,
     SIGNATURE_LINE,
     STATUTE,
     VENUE_LINE,
@@ -59,8 +60,8 @@ from assistant.index.vectors import IndexEmpty, VectorStore
 VOTE_RECORD_SOURCES = 3
 # A list or roll call cut by chunk boundaries is completed from at most this many following chunks.
 CONTINUED_CHUNKS = 2
-# The header lines of a meeting's record that answer a kind of question (`Question.kinds`).
-HEADER_LINES = {"chair": CHAIR_LINE, "venue": VENUE_LINE, "signature": SIGNATURE_LINE}
+# The header lines of a meeting's record or a paper that answer a kind of question (`Question.kinds`).
+HEADER_LINES = {"chair": CHAIR_LINE, "venue": VENUE_LINE, "signature": SIGNATURE_LINE, "office": OFFICE_LINE}
 # Agenda items of this many of the best passages are followed to their other meetings (`_hearings`),
 # searched this deep by title; a title in more meetings than this is a recurring item.
 HEARING_SOURCES = 3

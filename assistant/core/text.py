@@ -31,6 +31,7 @@ _ABBREVIATIONS = {
     "art",
     "bzw",
     "ca",
+    "dez",  # Dezernat ("Verantwortlich: Dez. 6"), December ("15. Dez. 2024")
     "dipl",
     "dr",
     "evtl",
