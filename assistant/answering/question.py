@@ -354,7 +354,7 @@ def named_parties(text: str) -> tuple[str, ...]:
 # German offices also name a body or an office itself ("der Stadtrat", "der Oberbürgermeister").
 _ADDRESS = (
     r"Mr|Mrs|Ms|Miss|Dr|Sir|Dame|Cllr|Councillor|Council(?:man|woman|member)|Commissioner|Mayor|President"
-    r"|Herrn?|Frau"
+    r"|Deacon|Herrn?|Frau"
 )
 _OFFICE = (
     r"Stadtr(?:at|ätin)|(?:Ober)?[Bb]ürgermeister(?:in)?|Landr(?:at|ätin)|Ortsvorsteher(?:in)?"
@@ -380,6 +380,8 @@ def named_persons(text: str) -> tuple[str, ...]:
     ('Mentrup',)
     >>> named_persons("Was hat der Stadtrat Ende 2024 beschlossen, und was Stadtrat Marco Gottmann gesagt?")
     ('Gottmann',)
+    >>> named_persons("Who offered the opening prayer, Deacon Robert Jansany?")
+    ('Jansany',)
     """
     return tuple(dict.fromkeys(m[1] for m in _PERSON.finditer(text)))
 
