@@ -491,7 +491,8 @@ class ExtractiveAnswerer:
         scoring = self._score(question, passages)
         if scoring is None:
             return Reply(ABSTAIN[language], [], True)
-        q_terms, candidates, weights = scoring.q_terms, scoring.candidates, scoring.weights
+        q_terms, weights = scoring.q_terms, scoring.weights
+        candidates = _of_named_version(question, scoring.candidates, passages)
         required, q_numbers, wanted = scoring.required, scoring.q_numbers, list(question.kinds)
 
         # The answer's lead sentence must be of the kind asked for (a vote result, a number);
@@ -1147,6 +1148,9 @@ def _compose(
         repeated = not c.summary and _repeats(terms, said_terms)  # a result of another meeting is new
         if any(shown in earlier or earlier in shown for earlier in said) or repeated:
             continue
+        if not c.summary:  # a widened sentence does not say again what an overlapping passage said
+            shown = _without_said(shown, said)
+            terms = set(content_terms(shown, language))
         said.append(shown)
         said_terms.append(terms)
         q_start, q_end = quote_span(p, c.start, end)
@@ -1193,7 +1197,7 @@ def _joined(replies: list[Reply]) -> Reply:
             # a wider quote of sentences already said takes the place of the first of them
             inside = [i for i, t in enumerate(texts) if _plain(t) in plain]
             if inside:
-                texts[inside[0]] = segment
+                texts[inside[0]] = _without_said(segment, [t for i, t in enumerate(texts) if i not in inside])
                 texts = [t for i, t in enumerate(texts) if i not in inside[1:]]
             else:
                 texts.append(_without_said(segment, texts))
@@ -1244,17 +1248,29 @@ def _plain(segment: str) -> str:
 
 
 def _without_said(segment: str, said: list[str]) -> str:
-    """A quote of several sentences less those at its start that were said already: the second
-    part's answer "In der Folge sind Gremien umzubilden. Nach Mitteilung der Fraktion … [2]"
-    after "… rückte Stadtrat Dr. Lenz nach. In der Folge sind Gremien umzubilden. [1]"."""
+    """A quote of several sentences less those at its start or end that were said already: the
+    second part's answer "In der Folge sind Gremien umzubilden. Nach Mitteilung der Fraktion … [2]"
+    after "… rückte Stadtrat Dr. Lenz nach. In der Folge sind Gremien umzubilden. [1]"; a sentence
+    widened by its neighbour ("Der Bestand … beträgt etwa 430. Davon befinden sich 54 …") after
+    that neighbour was said.
+
+    >>> _without_said("A kam. B ging. C blieb. [2]", ["Zuerst B ging. [1]", "C blieb."])
+    'A kam. [2]'
+    """
     plain = _plain(segment)
     sentences = [plain[a:b] for a, b in sentence_spans(plain)]
-    start = 0
-    while start < len(sentences) - 1 and any(sentences[start] in _plain(t) for t in said):
+
+    def said_before(sentence: str) -> bool:
+        return any(sentence in _plain(t) for t in said)
+
+    start, end = 0, len(sentences)
+    while start < end - 1 and said_before(sentences[start]):
         start += 1
-    if not start:
+    while end - 1 > start and said_before(sentences[end - 1]):
+        end -= 1
+    if (start, end) == (0, len(sentences)):
         return segment
-    return " ".join([*sentences[start:], *(f"[{n}]" for n in _MARKER.findall(segment))])
+    return " ".join([*sentences[start:end], *(f"[{n}]" for n in _MARKER.findall(segment))])
 
 
 def _lead_of(reply: Reply) -> Reply:
@@ -1297,6 +1313,25 @@ def _states(chosen: list[_Candidate], passages: list[Passage]) -> dict[int, date
     if not all(one_matter(p) for p in cited[1:]):
         return {}
     return {c.passage: p.meeting_date for c, p in zip(chosen, cited, strict=True) if p.meeting_date}
+
+
+def _of_named_version(
+    question: Question, candidates: list[_Candidate], passages: list[Passage]
+) -> list[_Candidate]:
+    """Where the question names the year of one version of a statute ("nach der Fassung von
+    2020"), the sentences of that statute's other versions neither lead nor support its answer:
+    the Fassung of 2026 does not say which Stadtteilbeiräte that of 2020 provided for."""
+    named = {int(year) for year in _YEAR.findall(question.located)}
+    asked = [p for p in passages if p.meeting_date and p.meeting_date.year in named]
+
+    def other_version(p: Passage) -> bool:
+        return (
+            p.meeting_date is not None
+            and p.meeting_date.year not in named
+            and any(versions(p, a) for a in asked)
+        )
+
+    return [c for c in candidates if not other_version(passages[c.passage])]
 
 
 def _current_version(

@@ -3,6 +3,8 @@ only the older one's chunk ranks among the best: the two files' pages and chunks
 places, so the chunk of the Erlangen Beiratssatzung of 2026 holding "mindestens jedoch dreimal
 jährlich" has other neighbours than that of 2020, and the answer quotes the Fassung in force."""
 
+import re
+
 import pytest
 
 from assistant.core.settings import Settings
@@ -35,3 +37,21 @@ def test_the_answer_quotes_the_provision_from_the_version_in_force(satzung_index
     assert not answer.abstained
     assert "dreimal jährlich" in answer.text
     assert answer.citations[0].passage.source == ERLANGEN_SATZUNG_2026
+
+
+@pytest.mark.parametrize(
+    ("year", "source", "stadtteile"),
+    [("2020", ERLANGEN_SATZUNG_2020, "Anger/Bruck"), ("2026", ERLANGEN_SATZUNG_2026, "Anger, Bruck")],
+)
+def test_a_question_naming_a_versions_year_is_answered_from_that_version_alone(
+    satzung_index, year, source, stadtteile
+):
+    # 2020 had one Stadtteilbeirat for Anger/Bruck, 2026 has one each; the Fassung of 2026 does
+    # not say what that of 2020 provided for, nor the reverse
+    question = f"Für welche Stadtteile bestand nach der Erlanger Satzung von {year} je ein Stadtteilbeirat?"
+    answer = build_assistant(Settings(data_dir=satzung_index)).ask(question)
+    assert stadtteile in answer.text
+    assert {c.passage.source for c in answer.citations} == {source}
+    # the two versions' chunks overlap: what one quote said, the next does not say again
+    sentences = [s.strip() for s in re.split(r"\[\d+\]|(?<=\.) ", answer.text) if len(s.strip()) > 30]
+    assert len(sentences) == len(set(sentences))
