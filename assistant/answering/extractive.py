@@ -61,6 +61,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
 
+from assistant.answering.changes import compared
 from assistant.answering.passages import (
     CHAIR_LINE,
     OFFICE_LINE,
@@ -415,6 +416,11 @@ class ExtractiveAnswerer:
         trat die ursprüngliche in Kraft?" both find the newer line first) is answered by its best
         sentence not said yet, where one scores high enough. Where the whole question finds no
         answer, the parts' answers are joined, and a part the passages do not answer says so."""
+        # What changed between two versions of a statute is read from the two compared whole.
+        if (changes := compared(question, passages)) and not _unfounded(
+            question, [c.passage for c in changes.citations]
+        ):
+            return changes
         whole = self._answer_one(question, passages)
         parts = question.parts
         if len(parts) < 2:

@@ -236,7 +236,7 @@ def newer_version(doc: CouncilDocument, p: Passage) -> bool:
 
 
 def shared_sentences(a: str, b: str) -> int:
-    """How many sentences of `a` (of `_SHARED_WORDS` words or more) `b` holds word for word,
+    """How many sentences of `a` (of `SHARED_WORDS` words or more) `b` holds word for word,
     line breaks, hyphenation at them and spacing aside: a provision two versions of a statute
     keep, wherever their pages and chunks break.
 
@@ -246,19 +246,19 @@ def shared_sentences(a: str, b: str) -> int:
     >>> shared_sentences(old, "(1) Der Beirat tagt mindestens viermal jährlich im Jahr.")
     0
     """
-    held = _flat(b)
+    held = flat(b)
     return sum(
         1
         for start, end in sentence_spans(a)
-        if len((sentence := _flat(a[start:end])).split()) >= _SHARED_WORDS and sentence in held
+        if len((sentence := flat(a[start:end])).split()) >= SHARED_WORDS and sentence in held
     )
 
 
 # A sentence shorter than this ("(2) Neu.", "§ 8 Inkrafttreten") is shared by chance.
-_SHARED_WORDS = 6
+SHARED_WORDS = 6
 
 
-def _flat(text: str) -> str:
+def flat(text: str) -> str:
     """`text` on one line, single-spaced, words hyphenated at a line break joined again."""
     return " ".join(re.sub(r"(?<=\w)-\s*\n\s*(?=[a-zäöüß])", "", text).split())
 

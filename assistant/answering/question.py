@@ -143,6 +143,16 @@ _OUTCOME = re.compile(
     r"|\bwhat\s+(?:happened|became)\b|\bin\s+the\s+end\b|\beventually\b|\b(?:current|latest)\s+status\b",
     re.I,
 )
+# A question asking what changed between two versions of a text, or whether one thing did ("Was
+# hat sich mit der Satzung von 2026 geändert?", "Hat Bruck einen eigenen Beirat, oder wie bisher
+# …?", "Worin unterscheiden sich …", "What has changed in …").
+_CHANGE = re.compile(
+    r"\bgeändert\b|\bÄnderungen\b|\bunterscheide[tn]\s+sich\b|\bUnterschied|\bwie\s+bisher\b"
+    r"|\b(?:gegenüber|im\s+Vergleich\s+zu)\s+(?:der|dem)\s+(?:Fassung|Version|Satzung)\b|\bwas\s+ist\s+neu\b"
+    r"|\b(?:schon|bereits|noch)\s+(?:in|nach)\s+(?:der|dem)\s+(?:\w+\s+)?(?:Fassung|Version|Satzung)\b"
+    r"|\b(?:what|which)\b[^?]*\bchanged?\b|\bdiffer(?:s|ences?)?\b|\bcompared\s+(?:to|with)\b",
+    re.I,
+)
 # A question answered by yes or no begins with a finite verb; one asking whether something was
 # rejected is answered yes by a rejection.
 _YES_NO = {
@@ -483,6 +493,20 @@ class Question:
         False
         """
         return bool(_WHETHER_VOTED[self.language].match(self.text))
+
+    @property
+    def asks_change(self) -> bool:
+        """Asks what changed from one version of a text to another, or whether something did; a
+        question why it changed presumes that it did and is not asked here.
+
+        >>> Question.read("Was hat sich mit der Erlanger Satzung von 2026 geändert?").asks_change
+        True
+        >>> Question.read("Hat Bruck einen eigenen Stadtteilbeirat, oder wie bisher mit Anger?").asks_change
+        True
+        >>> Question.read("Warum wurde die Satzung geändert?").asks_change
+        False
+        """
+        return "reason" not in self.kinds and bool(_CHANGE.search(self.text))
 
     @property
     def asks_agenda(self) -> bool:

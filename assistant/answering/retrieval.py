@@ -46,6 +46,7 @@ from assistant.answering.passages import (
     newer_version,
     same_item,
     shared_sentences,
+    versions,
 )
 from assistant.answering.question import Question
 from assistant.core.answers import Passage
@@ -158,6 +159,7 @@ class CouncilRetriever(BaseRetriever):
             + self._hearings(replace(query, filters=chosen), found)
             + self._newer_versions(query, found)
         )
+        extra += self._compared_versions(query, found + extra)
         return Retrieved(found + extra, applied)
 
     def _settle(self, vector: list[float], chosen: Filters, stated: Filters) -> AppliedFilters:
@@ -329,6 +331,43 @@ class CouncilRetriever(BaseRetriever):
                 if shared and best is not None:
                     extra.append(best.passage(None))
                     seen.add(best.key)
+        scores = self._vectors.similarities([p.chunk_id for p in extra], query.vector)
+        return [replace(p, score=scores.get(p.chunk_id)) for p in extra]
+
+    def _compared_versions(self, query: Query, found: list[Passage]) -> list[Passage]:
+        """For a question asking what changed (`Question.asks_change`), or naming the years of two
+        versions, that finds a statute's passage: every chunk of every version of that statute
+        (`versions`), each as a passage of that version, where `found` lacks it. The answer
+        compares the versions whole (`changes.compared`). A chunk both versions hold word for word
+        is stored once (`also_in`); here it stands for each. Statutes are short."""
+        statute = next((p for p in found if p.doc_type == STATUTE), None)
+        if statute is None:
+            return []
+        documents = [
+            doc
+            for source in self._catalog.sources_of_type(STATUTE, query.filters)
+            if (doc := self._catalog.document(source)) is not None and versions(doc, statute)
+        ]
+        named = [
+            doc
+            for doc in documents
+            if doc.meeting_date and str(doc.meeting_date.year) in query.question.located
+        ]
+        if not query.question.asks_change and len(named) < 2:
+            return []
+        keys = self._catalog.keys_of_sources([doc.source for doc in documents], query.filters)
+        chunks = [
+            chunk.passage(None) for chunk in self._catalog.chunks(keys, query.filters.readable).values()
+        ]
+        present = {(p.chunk_id, p.source) for p in found}
+        extra = [
+            p
+            if p.source == doc.source
+            else replace(p, source=doc.source, meeting_date=doc.meeting_date, also_in=())
+            for doc in documents
+            for p in chunks
+            if doc.source in (p.source, *p.also_in) and (p.chunk_id, doc.source) not in present
+        ]
         scores = self._vectors.similarities([p.chunk_id for p in extra], query.vector)
         return [replace(p, score=scores.get(p.chunk_id)) for p in extra]
 
