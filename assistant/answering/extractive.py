@@ -554,12 +554,18 @@ class ExtractiveAnswerer:
                 return _no_vote_taken(_compose(_result_block(top, candidates, passages), passages), question)
         # The line naming the chair or the venue of the meeting the question dates, or the
         # signature block of its record, answers it, however few of the question's words it holds
-        # ("RESOLVED that Mr Cooke be elected to Chair the meeting.", "Ort: Mönauschule").
+        # ("RESOLVED that Mr Cooke be elected to Chair the meeting.", "Ort: Mönauschule"); so does
+        # the signature block of a paper whose passage holds half the question's words ("Wer hat
+        # die AfD-Anfrage zu … unterzeichnet?": "Unterzeichnet von: Dr. Paul Schmidt …").
         dated_header = (
             required in _MEETING_HEADER
             and best is not None
             and best.passage in grounded
-            and (bool(question.dates) or _dates_meeting(question, passages[best.passage]))
+            and (
+                bool(question.dates)
+                or _dates_meeting(question, passages[best.passage])
+                or (required == "signature" and best.features["context"] >= self._settings.min_coverage)
+            )
         )
         if (
             best is None
