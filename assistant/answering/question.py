@@ -75,6 +75,13 @@ QUESTION_TYPES = {
         r"|\bfederführend\b",
         re.I,
     ),
+    # Whether (or who) spoke on an item: answered by the record of its debate ("keine
+    # Wortmeldungen", "ohne Aussprache", a speaker's turn), not by what the item says.
+    "debate": re.compile(
+        r"\bWortmeldung|\bdas\s+Wort\s+(?:ergriffen|genommen|gemeldet)|\bAussprache\b"
+        r"|\bohne\s+(?:Diskussion|Debatte)\b|\bRedebeitr|\bwithout\s+(?:debate|discussion)\b|\bspoke\b",
+        re.I,
+    ),
     "date": re.compile(
         r"\bwann\b|\bdatum\b|an welchem tag|\bwhat date\b|\bwhich day\b|\b(?:since|from|until|by)\s+when\b"
         # "when" asks at the start or before a verb ("and when was it submitted"), not as a
