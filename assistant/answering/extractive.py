@@ -1340,7 +1340,8 @@ def _of_named_version(
 ) -> list[_Candidate]:
     """Where the question names the year of one version of a statute ("nach der Fassung von
     2020"), the sentences of that statute's other versions neither lead nor support its answer:
-    the Fassung of 2026 does not say which Stadtteilbeiräte that of 2020 provided for."""
+    the Fassung of 2026 does not say which Stadtteilbeiräte that of 2020 provided for. (A chunk
+    both versions hold word for word is found as a passage of each: `passages.as_version`.)"""
     named = {int(year) for year in _YEAR.findall(question.located)}
     asked = [p for p in passages if p.meeting_date and p.meeting_date.year in named]
 

@@ -228,6 +228,12 @@ def versions(a: Passage | CouncilDocument, b: Passage | CouncilDocument) -> bool
     return a.doc_type == b.doc_type == STATUTE and _without_numbers(a.title) == _without_numbers(b.title)
 
 
+def as_version(p: Passage, doc: CouncilDocument) -> Passage:
+    """`p` as a passage of `doc`: a chunk that two versions of a statute hold word for word is
+    stored once, under one of them (`also_in` names the other), and stands for each."""
+    return replace(p, source=doc.source, meeting_date=doc.meeting_date, also_in=())
+
+
 def newer_version(doc: CouncilDocument, p: Passage) -> bool:
     """`doc` is a later version of the statute `p` quotes."""
     return versions(doc, p) and bool(

@@ -41,6 +41,7 @@ from assistant.answering.passages import (
     SIGNATURE_LINE,
     STATUTE,
     VENUE_LINE,
+    as_version,
     continued,
     ends_open,
     newer_version,
@@ -299,7 +300,8 @@ class CouncilRetriever(BaseRetriever):
         return [replace(p, score=scores.get(p.chunk_id)) for p in extra]
 
     def _newer_versions(self, query: Query, found: list[Passage]) -> list[Passage]:
-        """For a statute's passage, the chunk of each newer version of that statute (`versions`)
+        """For a statute's passage stored once for several versions (`also_in`), that passage as
+        one of each (`as_version`); and the chunk of each newer version of that statute (`versions`)
         holding the most of its sentences word for word (one at least: `shared_sentences`),
         where it is not among `found`: the answer then quotes the provision as it stands ("Stand
         26.02.2026"), not only as the older Satzung, which may rank higher, wrote it. The
@@ -308,13 +310,23 @@ class CouncilRetriever(BaseRetriever):
         statutes = [p for p in found if p.doc_type == STATUTE]
         if not statutes:
             return []
-        documents = [self._catalog.document(s) for s in self._catalog.sources_of_type(STATUTE, query.filters)]
+        documents = [
+            doc
+            for source in self._catalog.sources_of_type(STATUTE, query.filters)
+            if (doc := self._catalog.document(source)) is not None
+        ]
         chunks_of: dict[str, list[StoredChunk]] = {}
         seen = {p.chunk_id for p in found}
+        present = {(p.chunk_id, p.source) for p in found}
         extra: list[Passage] = []
         for p in statutes:
+            # a chunk stored once for several versions is found as a passage of each
             for doc in documents:
-                if doc is None or not newer_version(doc, p):
+                if doc.source in p.also_in and versions(doc, p) and (p.chunk_id, doc.source) not in present:
+                    extra.append(as_version(p, doc))
+                    present.add((p.chunk_id, doc.source))
+            for doc in documents:
+                if not newer_version(doc, p):
                     continue
                 if doc.source not in chunks_of:
                     keys = self._catalog.keys_of_sources([doc.source], query.filters)
@@ -361,9 +373,7 @@ class CouncilRetriever(BaseRetriever):
         ]
         present = {(p.chunk_id, p.source) for p in found}
         extra = [
-            p
-            if p.source == doc.source
-            else replace(p, source=doc.source, meeting_date=doc.meeting_date, also_in=())
+            p if p.source == doc.source else as_version(p, doc)
             for doc in documents
             for p in chunks
             if doc.source in (p.source, *p.also_in) and (p.chunk_id, doc.source) not in present

@@ -55,3 +55,14 @@ def test_a_question_naming_a_versions_year_is_answered_from_that_version_alone(
     # the two versions' chunks overlap: what one quote said, the next does not say again
     sentences = [s.strip() for s in re.split(r"\[\d+\]|(?<=\.) ", answer.text) if len(s.strip()) > 30]
     assert len(sentences) == len(set(sentences))
+
+
+def test_a_provision_both_versions_hold_word_for_word_answers_for_each(satzung_index):
+    # the chunk holding it is stored once, under the Satzung of 2020 (`also_in` names 2026's)
+    question = (
+        "Innerhalb welcher Frist müssen Stadtrat oder Verwaltung nach der Satzung von 2026 die "
+        "Empfehlungen der Beiräte behandeln?"
+    )
+    answer = build_assistant(Settings(data_dir=satzung_index)).ask(question)
+    assert "innerhalb einer Frist von 3 Monaten" in answer.text
+    assert {c.passage.source for c in answer.citations} == {ERLANGEN_SATZUNG_2026}
