@@ -1,8 +1,8 @@
 """What changed between two versions of a statute (`passages.versions`), for a question that asks
 (`Question.asks_change`): the provisions the newer version words otherwise, those it adds and
-those it drops, each quoted from the version holding it ("Neu: … [1] (zuvor: … [2])"); where the
-question names what it asks about ("die Zahl der Mitglieder"), that provision alone, changed or
-not ("Unverändert …").
+those it drops, each quoted from the version holding it ("Geändert: … [1] (zuvor: … [2])", "Neu:
+…", "Entfallen: …"); where the question names what it asks about ("die Zahl der Mitglieder"), that
+provision alone, changed or not ("Unverändert …").
 
 The versions are compared sentence by sentence, word for word, line breaks and hyphenation at
 them aside (`passages.flat`): their pages break at other places, so their chunks differ even
