@@ -96,7 +96,7 @@ def compared(question: Question, passages: list[Passage]) -> Reply | None:
     names both versions' years), the passages hold no two versions of a statute, or neither a
     change nor an unchanged provision is about what it names."""
     pair = _versions_asked(question, passages)
-    if pair is None or not (question.asks_change or all(str(v.day.year) in question.located for v in pair)):
+    if pair is None or not (question.asks_change or all(v.day.year in question.years for v in pair)):
         return None
     language = question.language
     earlier, later = pair
@@ -137,7 +137,7 @@ def _versions_asked(question: Question, passages: list[Passage]) -> tuple[_Versi
         if p.meeting_date and versions(p, statute):
             by_day.setdefault(p.meeting_date, []).append(p)
     days = sorted(by_day)
-    named = [d for d in days if str(d.year) in question.located]
+    named = [d for d in days if d.year in question.years]
     chosen = named if len(named) == 2 else days[-2:]
     if len(chosen) < 2:
         return None

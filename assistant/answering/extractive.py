@@ -261,7 +261,6 @@ _SPEAKER = re.compile(r"\b(?:(?i:ich|wir|uns|unsere?[nmrs]?|mein[enmrs]?|we|our|
 _COUNT = re.compile(
     r"\b\d{1,2}(?:[:.]\d{2})?\s*(?:Uhr\b|[ap]\.m\.)|(?<![\d/])(\d+)(?!\d|/\d|\.\s+[A-Za-zÄÖÜäöü])", re.I
 )
-_YEAR = re.compile(rf"\b{YEAR}\b")
 # A year that names a time ("im Wintersemester 2021/22", "seit 2013"), not one of a file number
 # ("Vorlage 2024/1059", "Antrag 400/2020").
 _TIME_YEAR = re.compile(rf"(?<![\w/.-]){YEAR}(?![\w-]|[./]\d{{3}}|\.\d)")
@@ -1342,7 +1341,7 @@ def _of_named_version(
     2020"), the sentences of that statute's other versions neither lead nor support its answer:
     the Fassung of 2026 does not say which Stadtteilbeiräte that of 2020 provided for. (A chunk
     both versions hold word for word is found as a passage of each: `passages.as_version`.)"""
-    named = {int(year) for year in _YEAR.findall(question.located)}
+    named = question.years
     asked = [p for p in passages if p.meeting_date and p.meeting_date.year in named]
 
     def other_version(p: Passage) -> bool:
@@ -1364,7 +1363,7 @@ def _current_version(
     that of 2020 at most follows as the earlier state. Not where the question names the year of
     the older version ("in der Fassung von 2020")."""
     p = passages[best.passage]
-    if p.meeting_date is None or str(p.meeting_date.year) in _YEAR.findall(question.located):
+    if p.meeting_date is None or p.meeting_date.year in question.years:
         return best
     newer = [
         c

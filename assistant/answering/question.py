@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import NamedTuple
 
-from assistant.core.dates import find_dates
+from assistant.core.dates import YEAR, find_dates
 from assistant.core.text import Language, content_terms, detect_language, sentence_spans, verb_roots, words
 
 QUESTION_TYPES = {
@@ -160,6 +160,7 @@ _CHANGE = re.compile(
     r"|\b(?:what|which)\b[^?]*\bchanged?\b|\bdiffer(?:s|ences?)?\b|\bcompared\s+(?:to|with)\b",
     re.I,
 )
+_YEAR = re.compile(rf"\b{YEAR}\b")
 # A question answered by yes or no begins with a finite verb; one asking whether something was
 # rejected is answered yes by a rejection.
 _YES_NO = {
@@ -469,6 +470,16 @@ class Question:
         are read from. What the asker knew before (an earlier state, "Im April 2022 …") is no
         filter: the question asks what came after it."""
         return _joined(self.text, self.after)
+
+    @property
+    def years(self) -> frozenset[int]:
+        """The years it names where the matter came up (`located`), as years or in dates: the
+        version of a statute it asks about ("nach der Fassung von 2020").
+
+        >>> sorted(Question.read("Was galt nach der Fassung von 2020 und am 26.02.2026?").years)
+        [2020, 2026]
+        """
+        return frozenset(int(y) for y in _YEAR.findall(self.located))
 
     @property
     def asks_decision(self) -> bool:

@@ -361,9 +361,7 @@ class CouncilRetriever(BaseRetriever):
             if (doc := self._catalog.document(source)) is not None and versions(doc, statute)
         ]
         named = [
-            doc
-            for doc in documents
-            if doc.meeting_date and str(doc.meeting_date.year) in query.question.located
+            doc for doc in documents if doc.meeting_date and doc.meeting_date.year in query.question.years
         ]
         if not query.question.asks_change and len(named) < 2:
             return []
