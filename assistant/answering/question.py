@@ -21,7 +21,11 @@ from assistant.core.text import Language, content_terms, detect_language, senten
 QUESTION_TYPES = {
     "vote": re.compile(
         r"abstimm|abgestimmt|(?<![a-zäöüß])stimmen(?!gleich)|\bstimmte\b|zugestimmt|stimmverh|votum|gegenstimm|enthaltung|einstimmig|mehrheit"
-        r"|(?:antrag|vorlage)\b[^?]{0,120}\bausgegangen\b|\bvot(e|ed|es|ing)\b(?!\s+in\b(?!\s+favou?r))",
+        r"|(?:antrag|vorlage)\b[^?]{0,120}\bausgegangen\b|\bvot(e|ed|es|ing)\b(?!\s+in\b(?!\s+favou?r))"
+        # whether a motion passed asks its result ("Wurde der Antrag angenommen?", "Did the motion pass?")
+        r"|(?:antrag|anträge|vorlage|satzung|beschlussvorschlag|resolution)\b[^?]{0,150}\b(?:angenommen|abgelehnt|durchgekommen"
+        r"|gescheitert)\b|\b(?:motion|amendment|resolution|ordinance|proposal|recommendation)s?\b[^?]{0,200}"
+        r"\b(?:pass|passed|carried|defeated|rejected|lost|fail|failed)\b",
         re.I,
     ),
     "number": re.compile(
@@ -178,7 +182,9 @@ _WHETHER_VOTED = {
     "en": re.compile(r"\s*(?:was\s+there|were\s+there|did\s+\w+(?:\s+\w+)?\s+vote\s+on)\b[^?]*\bvote", re.I),
 }
 _REJECTION = re.compile(
-    r"abgelehnt|\blehnten?\b|zurückgewiesen|\brejected\b|\brefused\b|\bdefeated\b|turned\s+down", re.I
+    r"abgelehnt|\blehnten?\b|zurückgewiesen|gescheitert|\brejected\b|\brefused\b|\bdefeated\b|turned\s+down"
+    r"|\bfail(?:ed)?\b|\blost\b",
+    re.I,
 )
 # A question for a meeting's agenda: "Welche Punkte standen auf der Tagesordnung …?", "What was
 # on the agenda …?".
