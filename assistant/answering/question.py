@@ -140,7 +140,7 @@ _MEASURE_NOUN = re.compile(
 # A question about what a body decided, whom it elected, or what it did with a motion ("Was hat der
 # Gemeinderat mit dem Antrag … gemacht?", "Wie wurde der Antrag erledigt?", "dealt with").
 _DECISION = re.compile(
-    r"beschlossen|beschließ(?:t|en)|beschluss|gewählt|genehmigt|entschie(?:den|d)|entscheide[tn]|verwiesen|zugestimmt"
+    r"beschlossen|beschließ(?:t|en)|beschluss|beschlüsse|gewählt|genehmigt|bewilligt|entschie(?:den|d)|entscheide[tn]|verwiesen|zugestimmt"
     r"|\berledigt\b|\bmit\s+(?:de[mnr]|diese[mnr])\s[^?]{0,100}\bgemacht\b|\bdealt\s+with\b|\bdo\s+with\s+the\b"
     r"|\b(?:decide[sd]?|resolve[sd]?|agree[sd]?|elect(?:ed|s)?|approve[sd]?|adopt(?:ed|s)?|refer(?:red|s)?)\b",
     re.I,

@@ -51,6 +51,8 @@ def test_vote_questions_are_searched_with_the_wording_of_vote_records():
         ("Was wollte der Gemeinderat beschließen?", True),
         ("Was hat der Gemeinderat mit dem Antrag zu den Betreuungsvereinen gemacht?", True),
         ("Wie hat der Gemeinderat den SPD-Antrag erledigt?", True),
+        ("Welche Beschlüsse hat der Stadtrat zum Haushalt gefasst?", True),
+        ("Welcher Zuschuss wurde dem Verein bewilligt?", True),
         ("What did the Leader say about the budget?", False),
     ],
 )
