@@ -559,6 +559,23 @@ class ExtractiveAnswerer:
                 )
             ):
                 return _no_vote_taken(_compose(_result_block(top, candidates, passages), passages), question)
+        # A rejection the question presumes that the record most on its topic contradicts: the
+        # passage printing its result shows the item approved, and nothing there rejected (an
+        # amendment, a sub-item).
+        if question.claims_rejection and not self._far(passages):
+            records = [
+                c
+                for c in candidates
+                if c.passage in grounded and passages[c.passage].vote and passages[c.passage].facts.votes
+            ]
+            top = max(records, key=lambda c: (c.features["context"], c.score), default=None)
+            if (
+                top is not None
+                and top.features["context"] >= self._settings.min_coverage
+                and _only_approved(passages[top.passage])
+            ):
+                record = _compose(_result_block(top, candidates, passages), passages)
+                return _not_rejected(record, passages[top.passage], question)
         # The line naming the chair or the venue of the meeting the question dates, or the
         # signature block of its record, answers it, however few of the question's words it holds
         # ("RESOLVED that Mr Cooke be elected to Chair the meeting.", "Ort: Mönauschule"); so does
@@ -1083,6 +1100,29 @@ def _no_vote_taken(extract: Reply, question: Question) -> Reply:
     if question.asks_whether_voted:
         no = _YES_NO_WORDS[question.language][1]
         return Reply(f"{no}. {lead} {extract.text}", extract.citations, False)
+    return Reply(f"{lead} {extract.text}", extract.citations, True)
+
+
+def _only_approved(p: Passage) -> bool:
+    """The passage's agenda item was approved, and nothing the passage records was rejected."""
+    return (
+        p.vote is not None
+        and p.vote.outcome == "approved"
+        and all(found.vote.outcome != "rejected" for found in p.facts.votes_in(0, len(p.text)))
+    )
+
+
+def _not_rejected(extract: Reply, record: Passage, question: Question) -> Reply:
+    """A question presuming a rejection that the record contradicts: the answer corrects the
+    premise, citing the record and naming its agenda item where the record's lines do not, and
+    counts as declined (`abstained`), as `_no_vote_taken` does."""
+    item = record.agenda_item
+    label = f" ({_item_label(record)})" if item is not None and item.title not in extract.text else ""
+    lead = (
+        f"Abgelehnt wurde das laut den Unterlagen nicht; festgehalten ist{label}:"
+        if question.language == "de"
+        else f"The record shows no rejection{label}; it says:"
+    )
     return Reply(f"{lead} {extract.text}", extract.citations, True)
 
 

@@ -186,6 +186,13 @@ _REJECTION = re.compile(
     r"|\bfail(?:ed)?\b|\blost\b",
     re.I,
 )
+# A rejection the asker presumes ("Warum hat der Gemeinderat … abgelehnt?", "Why did Council vote
+# down …?", "Der Stadtrat hat … abgelehnt. Welche …?").
+_CLAIMED_REJECTION = re.compile(
+    r"abgelehnt|\blehnte[n]?\b|zurückgewiesen|\breject(?:ed|s)?\b|\bvot(?:ed|e)\s+down\b|\bturn(?:ed)?\s+down\b"
+    r"|\brefused?\b|\bdefeated\b",
+    re.I,
+)
 # A question for a meeting's agenda: "Welche Punkte standen auf der Tagesordnung …?", "What was
 # on the agenda …?".
 # Only the agenda as a whole: "Welche weiteren Themen …", "in welchem Ausschuss stand er auf der
@@ -506,6 +513,24 @@ class Question:
         if not _YES_NO[self.language].match(self.text):
             return None
         return not _REJECTION.search(self.text)
+
+    @property
+    def claims_rejection(self) -> bool:
+        """Presumes that a body rejected something: a why-question on its rejection, or a
+        statement of one before the question. A party's rejection ("Warum hat die AfD … abgelehnt?")
+        says nothing of the body's result and is not read as one.
+
+        >>> Question.read("Why did Kent's Cabinet reject the Commissioning Plan?").claims_rejection
+        True
+        >>> stated = "Der Stadtrat hat das Ratsbegehren abgelehnt. Welche Fraktionen waren dagegen?"
+        >>> Question.read(stated).claims_rejection
+        True
+        >>> asked = ("Warum hat die CDU die Vorlage abgelehnt?", "Welche Anträge hat der Stadtrat abgelehnt?")
+        >>> [Question.read(q).claims_rejection for q in asked]
+        [False, False]
+        """
+        claims = [self.before] + ([self.text] if "reason" in self.kinds else [])
+        return any(_CLAIMED_REJECTION.search(c) and not named_parties(c) for c in claims)
 
     @property
     def asks_whether_voted(self) -> bool:
