@@ -211,7 +211,11 @@ _STATE = {
 _NEARNESS_SCALE = 10.0
 # A title the question quotes ('den CDU-Antrag "Grüne Welle für Karlsruhe"'): its words are a
 # premise. A title begins with a capital or a digit; 'Welche "weiteren Themen" …' only stresses words.
-_QUOTED_TITLE = re.compile(r'["„“”«»]([A-ZÄÖÜ0-9][^"„“”«»]{2,99}?)["“”«»]')
+_QUOTED_TITLE = re.compile(
+    r'["„“”«»]([A-ZÄÖÜ0-9][^"„“”«»]{2,99}?)["“”«»]'
+    # in single quotes, which an apostrophe ("Kent's", "'s") never opens or closes
+    r"|(?<!\w)['‚‘]([A-ZÄÖÜ0-9][^'‚‘’\n]{2,99}?)['‘’](?!\w)"
+)
 # A span of years a question names ("2020/2021") is one of its years where no longer than this.
 _YEAR_SPAN = 10
 # Numbers and identifiers as written in questions: "2023", "TOP 14", "50/004/2021", "518-16", and
@@ -1518,7 +1522,7 @@ def _unfounded(question: Question, cited: list[Passage]) -> list[str]:
         if not any(pattern.search(where) for pattern in committee_patterns(body))
     ]
     missing += _places_missing(question, where)
-    titles = _QUOTED_TITLE.findall(question.located)
+    titles = [double or single for double, single in _QUOTED_TITLE.findall(question.located)]
     if titles or question.counted:
         held_terms = set(content_terms(quoted, question.language))
         missing += [

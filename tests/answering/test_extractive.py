@@ -712,6 +712,11 @@ def test_a_quoted_title_is_a_premise_a_stressed_word_is_not():
     ]
     assert missing('Wie wurde über den Antrag "Grüne Welle" abgestimmt?') == []
     assert missing('Wie wurde über den Antrag Grüne Welle "endgültig" abgestimmt?') == []
+    # in single quotes too, which an apostrophe does not open
+    assert missing("Wie wurde über den CDU-Antrag 'Grüne Welle für Karlsruhe' abgestimmt?") == [
+        "Grüne Welle für Karlsruhe"
+    ]
+    assert missing("How did the council's members vote on the 'Grüne Welle' motion?") == []
 
 
 def test_what_a_quantity_question_counts_is_a_premise():
