@@ -91,6 +91,9 @@ _ABBREVIATIONS = {
     "ms",
     "st",
     "no",
+    "ord",  # "Ord. No. 747-2019"
+    "res",  # "Res. No. 131-16"
+    "sec",
     "vs",
     "cllr",
     "jr",
@@ -139,6 +142,8 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     >>> len(sentence_spans("Called to order with the President of Council, Kevin J. Kelley, in the Chair."))
     1
     >>> len(sentence_spans("Pursuant to Ordinance No. 2926-76, prayer was offered by Rev. Robert Jansany."))
+    1
+    >>> len(sentence_spans("How did Council vote on Ord. No. 978-98 and Res. No. 131-16?"))
     1
     """
     cuts = set()
