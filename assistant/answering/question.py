@@ -25,7 +25,12 @@ QUESTION_TYPES = {
         # whether a motion passed asks its result ("Wurde der Antrag angenommen?", "Did the motion pass?")
         r"|(?:antrag|anträge|vorlage|satzung|beschlussvorschlag|resolution)\b[^?]{0,150}\b(?:angenommen|abgelehnt|durchgekommen"
         r"|gescheitert)\b|\b(?:motion|amendment|resolution|ordinance|proposal|recommendation)s?\b[^?]{0,200}"
-        r"\b(?:pass|passed|carried|defeated|rejected|lost|fail|failed)\b",
+        r"\b(?:pass|passed|carried|defeated|rejected|lost|fail|failed)\b"
+        # ... named before the question ("Mr Hood moved an amendment … Was it carried?")
+        r"|\b(?:was|were)\s+(?:it|they|this|that)\s+(?:carried|passed|lost|defeated|rejected)\b"
+        r"|\b(?:wurde|wurden|ist|sind)\s+(?:er|sie|es)\s+(?:\w+\s+){0,3}?(?:angenommen|abgelehnt)\b"
+        # who abstained ("Wer hat sich enthalten?", "Which members abstained?")
+        r"|\bsich\b[^?]{0,60}\benthalten\b|\benthielte?n?\s+sich\b|\babstain(?:ed|s|ing)?\b|\babstentions?\b",
         re.I,
     ),
     "number": re.compile(

@@ -41,6 +41,8 @@ def test_whether_a_motion_passed_is_answered_by_its_result(council):
         ("Ist der Dringlichkeitsantrag der ÖDP gescheitert?", False),
         ("Was the Liberal Democrat amendment carried?", True),
         ("Did the motion on the Climate and Nature Bill fail?", False),
+        ("Mr Hood moved an amendment on devolution. Was it carried?", True),
+        ("Die SPD hat einen Antrag zum Radweg gestellt. Wurde er angenommen?", True),
     ],
 )
 def test_whether_a_motion_passed_asks_its_vote(question, yes_means_approved):
@@ -51,3 +53,14 @@ def test_whether_a_motion_passed_asks_its_vote(question, yes_means_approved):
 
 def test_a_service_taken_up_well_is_no_motion():
     assert "vote" not in Question.read("Wie gut wurden die Hausbesuche für Senioren angenommen?").kinds
+
+
+@pytest.mark.parametrize(
+    "question", ["Wer hat sich bei TOP 5 enthalten?", "Wer enthielt sich?", "Which members abstained?"]
+)
+def test_who_abstained_asks_the_vote(question):
+    assert "vote" in Question.read(question).kinds
+
+
+def test_what_a_plan_contains_asks_no_vote():
+    assert "vote" not in Question.read("Welche Maßnahmen sind im Lärmaktionsplan enthalten?").kinds
