@@ -133,6 +133,11 @@ _SENTENCE_HAS = {
         rf"|\bspoke\b|^\s*{PERSON_TITLE}\s+[^:\n]{{2,60}}:",
         re.I | re.M,
     ),
+    # a person asking ("SE Esser bittet um nähere Erläuterungen …", "Mr Hood asked whether …")
+    "asker": re.compile(
+        rf"\b{PERSON_TITLE}\.?\s+(?:[A-ZÄÖÜ][\w.-]*\s+){{0,3}}?(?:[A-ZÄÖÜ][\w-]+)[^.?!]{{0,40}}?"
+        r"\b(?:bittet|bat|fragt|fragte|erkundigt|erkundigte|möchte\s+wissen|wollte\s+wissen|asked|enquired|queried)\b"
+    ),
     # several names, or a person named with a title ("Mr G Cooke", "Stadträtin Kögler")
     "names": re.compile(
         r"[A-ZÄÖÜ][\wäöüß.-]+(?:,\s*[A-ZÄÖÜ][\wäöüß.-]+)*,?\s+(und|and|sowie)\s+[A-ZÄÖÜ]"
@@ -163,6 +168,7 @@ _STRICT_TYPES = (
     "signature",
     "office",
     "debate",
+    "asker",
     "clock",
     "amount",
     "number",
@@ -522,7 +528,7 @@ class ExtractiveAnswerer:
         answers = [
             c
             for c in candidates
-            if not _is_question(passages[c.passage], c)
+            if ("asker" in question.kinds or not _is_question(passages[c.passage], c))
             and not (said and one_line(passages[c.passage].text[c.start : c.end]) in said)
         ]
         typed = [
@@ -1616,7 +1622,8 @@ def _features(
         "vote_count": float(required == "vote" and p.facts.marked("vote_count", c.start, c.end)),
         "minutes": float(asks_decision and p.doc_type in DECISION_RECORDS),
         "decision": float(asks_decision and bool(decision)),
-        "reported": float(bool(_REPORTED_QUESTION.search(sentence))),
+        # (a question who asked something is answered by the request: `required` "asker")
+        "reported": float(required != "asker" and bool(_REPORTED_QUESTION.search(sentence))),
         "fragment": float(_is_fragment(sentence)),
         "call_up": float(bool(_CALL_UP.search(sentence))),
         "speaker": float(bool(_SPEAKER.search(sentence))),

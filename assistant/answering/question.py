@@ -91,6 +91,13 @@ QUESTION_TYPES = {
         r"|\bohne\s+(?:Diskussion|Debatte)\b|\bRedebeitr|\bwithout\s+(?:debate|discussion)\b|\bspoke\b",
         re.I,
     ),
+    # Who asked something in a meeting: answered by the record of a member asking ("KA Serag bittet
+    # um Mitteilung, welche …", "Mr Hood asked whether …"), which no other answer quotes.
+    "asker": re.compile(
+        r"\bwer\b[^?]{0,120}\b(?:gefragt|nachgefragt|angefragt|erkundigt|erkundigte|gebeten|bat)\b"
+        r"|\bwer\b[^?]{0,120}\bwissen\b|\bwho\b[^?]{0,40}\b(?:(?:asked|enquired|queried)\b(?!\s+to\b)|wanted\s+to\s+know\b)",
+        re.I,
+    ),
     "date": re.compile(
         r"\bwann\b|\bdatum\b|an welchem tag|\bwhat date\b|\bwhich day\b|\b(?:since|from|until|by)\s+when\b"
         # "when" asks at the start or before a verb ("and when was it submitted"), not as a
@@ -388,9 +395,11 @@ def named_parties(text: str) -> tuple[str, ...]:
 
 # Titles and forms of address before a person's name ("Mr G Cooke", "Stadträtin Kögler"); the
 # German offices also name a body or an office itself ("der Stadtrat", "der Oberbürgermeister").
+# Kreistag minutes abbreviate members' roles, in capitals whatever the pattern's flags: "KA Serag"
+# (Kreistagsabgeordnete), "SE Esser" (sachkundige Einwohnerin), "SB" / "sB" (sachkundiger Bürger).
 _ADDRESS = (
     r"Mr|Mrs|Ms|Miss|Dr|Sir|Dame|Cllr|Councillor|Council(?:man|woman|member)|Commissioner|Mayor|President"
-    r"|Deacon|Herrn?|Frau"
+    r"|Deacon|Herrn?|Frau|(?-i:KA|SE|SB|sB|sE)"
 )
 _OFFICE = (
     r"Stadtr(?:at|ätin)|(?:Ober)?[Bb]ürgermeister(?:in)?|Landr(?:at|ätin)|Ortsvorsteher(?:in)?"
