@@ -649,10 +649,13 @@ class ExtractiveAnswerer:
         if required == "vote":
             chosen = [c if c.summary else _vote_block(c, candidates, passages) for c in chosen]
             extract = _with_registry_conflict(_compose(chosen, passages), language)
-            return _yes_or_no(question, chosen[0], passages, extract)
+            return _yes_or_no(question, _newest_first(chosen, passages)[0], passages, extract)
         chosen = _with_neighbours(chosen, candidates, passages, q_terms, wanted, q_numbers)
         extract = _compose(chosen, passages, language, question.plural)
-        return _yes_or_no(question, chosen[0], passages, extract) if question.asks_decision else extract
+        if not question.asks_decision:
+            return extract
+        # yes or no by the state the answer leads with: adopted in April, not deferred in March
+        return _yes_or_no(question, _newest_first(chosen, passages, question.plural)[0], passages, extract)
 
     def _far(self, passages: list[Passage]) -> bool:
         """The nearest passage is too far from the question in the embedding space. Passages whose
@@ -1195,12 +1198,8 @@ def _compose(
     which state it gives ("Stand 22.10.2024: … Zuvor (08.10.2024): …"), and the newest leads where
     it answers nearly as well as the best sentence."""
     dated = {} if plural else _states(chosen, passages)
-    if dated:
-        newest = max(dated.values())
-        # The newest state leads where it answers nearly as well as the best sentence.
-        lead = next(c for c in chosen if dated[c.passage] == newest)
-        if lead.score >= 0.9 * chosen[0].score:
-            chosen = [lead, *(c for c in chosen if c is not lead)]
+    newest = max(dated.values(), default=None)
+    chosen = _newest_first(chosen, passages, plural)
     citations: list[Citation] = []
     spans: list[tuple[int, int, int]] = []  # (passage, quote start, quote end) per citation
     parts: list[tuple[str, str]] = []  # (document, the sentence with its marker)
@@ -1362,6 +1361,20 @@ def _repeats(terms: set[str], said: list[set[str]]) -> bool:
     record line "Stadtrat, Sitzung vom 28.10.2021, TOP Ö 37.6: … Beschluss: mehrheitlich
     angenommen" after the answer composed from it."""
     return bool(terms) and any(len(terms & earlier) >= REPEATED_SHARE * len(terms) for earlier in said)
+
+
+def _newest_first(
+    chosen: list[_Candidate], passages: list[Passage], plural: bool = False
+) -> list[_Candidate]:
+    """The chosen sentences in the order an answer gives them: where they give states of one
+    matter of different dates (`_states`), the newest leads if it answers nearly as well as the
+    best sentence (0.9 of its score)."""
+    dated = {} if plural else _states(chosen, passages)
+    if not dated:
+        return chosen
+    newest = max(dated.values())
+    lead = next(c for c in chosen if dated[c.passage] == newest)
+    return [lead, *(c for c in chosen if c is not lead)] if lead.score >= 0.9 * chosen[0].score else chosen
 
 
 def _states(chosen: list[_Candidate], passages: list[Passage]) -> dict[int, date]:

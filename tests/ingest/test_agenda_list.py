@@ -139,6 +139,16 @@ def test_the_latest_result_of_an_item_heard_twice_leads(meetings_index):
     assert all(c.text.endswith(c.passage.decision) for c in answer.citations)
 
 
+def test_yes_or_no_follows_the_result_the_answer_leads_with(tmp_path):
+    # The Zweckentfremdungsverbotssatzung: vertagt on 27.03.2025, which scores best, and
+    # adopted on 30.04.2025, which leads the answer as the latest state; "Ja" follows that.
+    folder = _folder(tmp_path / "corpus", _part(_agenda_list(), ("2025-03-27", "2025-04-30")))
+    ingest(Settings(data_dir=tmp_path / "data"), folder, progress=False)
+    assistant = build_assistant(Settings(data_dir=tmp_path / "data"))
+    answer = assistant.ask("Wurde die Zweckentfremdungsverbotssatzung in Erlangen beschlossen?")
+    assert answer.text.startswith("Ja. Stand 30.04.2025")
+
+
 def test_the_meeting_the_question_names_leads(meetings_index):
     # its result first, then the later state, each marked with its date
     assistant = build_assistant(Settings(data_dir=meetings_index))
