@@ -26,27 +26,32 @@ def council(tmp_path_factory):
     return build_assistant(Settings(data_dir=index_of(files, tmp_path_factory.mktemp("rejection"))))
 
 
-def test_a_presumed_rejection_is_corrected_by_the_record(council):
-    answer = council.ask(
-        "Why did Kent's Cabinet reject the Commissioning Plan for Education Provision 2025-29 "
-        "on 30 January 2025?"
-    )
+@pytest.mark.parametrize(
+    ("question", "correction", "record", "source"),
+    [
+        (  # a why-question on a rejection
+            "Why did Kent's Cabinet reject the Commissioning Plan for Education Provision 2025-29 "
+            "on 30 January 2025?",
+            "The record shows no rejection (Cabinet, 30.01.2025, TOP 9",
+            "RESOLVED that Cabinet agree the Commissioning Plan",
+            CABINET_MINUTES,
+        ),
+        (  # a rejection stated before the question
+            "Der Gemeinderat hat den Wirtschaftsplan 2025 des Eigenbetriebs Fußballstadion im Wildpark "
+            "abgelehnt. Wie geht es jetzt weiter?",
+            "Abgelehnt wurde das laut den Unterlagen nicht; festgehalten ist (Gemeinderat, 22.10.2024, "
+            "TOP 21",
+            "Einstimmige Zustimmung",
+            WILDPARK_MINUTES,
+        ),
+    ],
+)
+def test_a_presumed_rejection_is_corrected_by_the_record(council, question, correction, record, source):
+    answer = council.ask(question)
     assert answer.abstained
-    assert answer.text.startswith("The record shows no rejection")
-    assert "RESOLVED that Cabinet agree the Commissioning Plan" in answer.text
-    assert answer.citations[0].passage.source == CABINET_MINUTES
-
-
-def test_a_rejection_stated_before_the_question_is_corrected_too(council):
-    answer = council.ask(
-        "Der Gemeinderat hat den Wirtschaftsplan 2025 des Eigenbetriebs Fußballstadion im Wildpark "
-        "abgelehnt. Wie geht es jetzt weiter?"
-    )
-    assert answer.abstained
-    assert answer.text.startswith("Abgelehnt wurde das laut den Unterlagen nicht")
-    assert "Einstimmige Zustimmung" in answer.text
-    assert "TOP 21" in answer.text
-    assert answer.citations[0].passage.source == WILDPARK_MINUTES
+    assert answer.text.startswith(correction)
+    assert record in answer.text
+    assert answer.citations[0].passage.source == source
 
 
 def test_a_record_that_rejected_amendments_corrects_nothing(council):
