@@ -20,7 +20,7 @@ from assistant.core.text import Language, content_terms, detect_language, senten
 
 QUESTION_TYPES = {
     "vote": re.compile(
-        r"abstimm|abgestimmt|(?<![a-zäöüß])stimmen(?!gleich)|\bstimmte\b|zugestimmt|stimmverh|votum|gegenstimm|enthaltung|einstimmig|mehrheit"
+        r"abstimm|abgestimmt|(?<![a-zäöüß])stimmen(?!gleich)|\bstimmte\b|\bgestimmt\b|zugestimmt|stimmverh|votum|gegenstimm|enthaltung|einstimmig|mehrheit"
         r"|(?:antrag|vorlage)\b[^?]{0,120}\bausgegangen\b|\bvot(e|ed|es|ing)\b(?!\s+in\b(?!\s+favou?r))"
         # whether a motion passed asks its result ("Wurde der Antrag angenommen?", "Did the motion pass?")
         r"|(?:antrag|anträge|vorlage|satzung|beschlussvorschlag|resolution)\b[^?]{0,150}\b(?:angenommen|abgelehnt|durchgekommen"
@@ -152,9 +152,9 @@ _MEASURE_NOUN = re.compile(
 # A question about what a body decided, whom it elected, or what it did with a motion ("Was hat der
 # Gemeinderat mit dem Antrag … gemacht?", "Wie wurde der Antrag erledigt?", "dealt with").
 _DECISION = re.compile(
-    r"beschlossen|beschließ(?:t|en)|beschluss|beschlüsse|gewählt|genehmigt|bewilligt|entschie(?:den|d)|entscheide[tn]|verwiesen|zugestimmt"
+    r"beschlossen|beschließ(?:t|en)|beschluss|beschlüsse|gewählt|genehmigt|bewilligt|entschie(?:den|d)|entscheide[tn]|(?:ver|über)wiesen|zugestimmt"
     r"|\berledigt\b|\bmit\s+(?:de[mnr]|diese[mnr])\s[^?]{0,100}\bgemacht\b|\bdealt\s+with\b|\bdo\s+with\s+the\b"
-    r"|\b(?:decide[sd]?|resolve[sd]?|agree[sd]?|elect(?:ed|s)?|approve[sd]?|adopt(?:ed|s)?|refer(?:red|s)?)\b",
+    r"|\b(?:decide[sd]?|resolve[sd]?|agree[sd]?|elect(?:ed|s)?|appoint(?:ed|s)?|approve[sd]?|adopt(?:ed|s)?|refer(?:red|s)?)\b",
     re.I,
 )
 # A question about what came of something in the end, or its latest state: answered by the last

@@ -56,9 +56,16 @@ def test_a_service_taken_up_well_is_no_motion():
 
 
 @pytest.mark.parametrize(
-    "question", ["Wer hat sich bei TOP 5 enthalten?", "Wer enthielt sich?", "Which members abstained?"]
+    "question",
+    [
+        "Wer hat sich bei TOP 5 enthalten?",
+        "Wer enthielt sich?",
+        "Which members abstained?",
+        "Wer hat dagegen gestimmt?",
+        "Wie hat die CDU gestimmt?",
+    ],
 )
-def test_who_abstained_asks_the_vote(question):
+def test_who_abstained_or_voted_how_asks_the_vote(question):
     assert "vote" in Question.read(question).kinds
 
 

@@ -53,6 +53,8 @@ def test_vote_questions_are_searched_with_the_wording_of_vote_records():
         ("Wie hat der Gemeinderat den SPD-Antrag erledigt?", True),
         ("Welche Beschlüsse hat der Stadtrat zum Haushalt gefasst?", True),
         ("Welcher Zuschuss wurde dem Verein bewilligt?", True),
+        ("An welchen Ausschuss wurde der Antrag überwiesen?", True),
+        ("Whom did the council appoint to the Landmarks Commission?", True),
         ("What did the Leader say about the budget?", False),
     ],
 )
