@@ -1121,7 +1121,7 @@ def _only_approved(p: Passage) -> bool:
     return (
         p.vote is not None
         and p.vote.outcome == "approved"
-        and all(found.vote.outcome != "rejected" for found in p.facts.votes_in(0, len(p.text)))
+        and all(found.vote.outcome != "rejected" for found in p.facts.votes)
     )
 
 

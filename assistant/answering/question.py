@@ -193,18 +193,16 @@ _WHETHER_VOTED = {
     "de": re.compile(r"\s*(?:gab\s+es|kam\s+es|fand|wurde|wurden)\b[^?]*\b(?:Abstimmung|abgestimmt)\b", re.I),
     "en": re.compile(r"\s*(?:was\s+there|were\s+there|did\s+\w+(?:\s+\w+)?\s+vote\s+on)\b[^?]*\bvote", re.I),
 }
-_REJECTION = re.compile(
-    r"abgelehnt|\blehnten?\b|zurückgewiesen|gescheitert|\brejected\b|\brefused\b|\bdefeated\b|turned\s+down"
-    r"|\bfail(?:ed)?\b|\blost\b",
-    re.I,
+# Words of a rejection. The asker presumes one in "Warum hat der Gemeinderat … abgelehnt?", "Why did
+# Council vote down …?", "Der Stadtrat hat … abgelehnt. Welche …?" (`Question.claims_rejection`).
+_REJECTION_WORDS = (
+    r"abgelehnt|\blehnten?\b|zurückgewiesen|gescheitert|\breject(?:ed|s)?\b|\bvot(?:ed|e)\s+down\b"
+    r"|\bturn(?:ed)?\s+down\b|\brefused?\b|\bdefeated\b"
 )
-# A rejection the asker presumes ("Warum hat der Gemeinderat … abgelehnt?", "Why did Council vote
-# down …?", "Der Stadtrat hat … abgelehnt. Welche …?").
-_CLAIMED_REJECTION = re.compile(
-    r"abgelehnt|\blehnte[n]?\b|zurückgewiesen|\breject(?:ed|s)?\b|\bvot(?:ed|e)\s+down\b|\bturn(?:ed)?\s+down\b"
-    r"|\brefused?\b|\bdefeated\b",
-    re.I,
-)
+_CLAIMED_REJECTION = re.compile(_REJECTION_WORDS, re.I)
+# Asked whether something was rejected, "yes" means it was (`Question.yes_no`); "lost" and "failed"
+# ask that too ("Did the motion fail?"), though in a why-question they speak of jobs or farmland.
+_REJECTION = re.compile(rf"{_REJECTION_WORDS}|\bfail(?:ed)?\b|\blost\b", re.I)
 # A question for a meeting's agenda: "Welche Punkte standen auf der Tagesordnung …?", "What was
 # on the agenda …?".
 # Only the agenda as a whole: "Welche weiteren Themen …", "in welchem Ausschuss stand er auf der
@@ -523,6 +521,8 @@ class Question:
         >>> asked = ("Wurde der Antrag abgelehnt?", "Did Council adopt it?", "Was hat er beschlossen?")
         >>> [Question.read(q).yes_no for q in asked]
         [False, True, None]
+        >>> [Question.read(q).yes_no for q in ("Did Council reject it?", "Did the motion fail?")]
+        [False, False]
         """
         if not _YES_NO[self.language].match(self.text):
             return None
