@@ -627,6 +627,10 @@ class ExtractiveAnswerer:
             and (recorded := _recorded_decision(question, passages, candidates, best, scoring.context))
         ):
             rest = [c for c in chosen if not any(_overlap(c, r) for r in recorded)]
+            if len({passages[r.passage].meeting_date for r in recorded}) > 1:
+                # the hearings of one item are dated by `_compose` as states of one matter; a
+                # sentence on another matter would leave them undated
+                rest = [c for c in rest if _states([*recorded, c], passages)]
             chosen = [*recorded, *rest]
         # What the asker states to know before asking ("Im Frühjahr 2022 hieß es …") must stand in
         # the passages found, though not in those giving the later state asked for: they need not

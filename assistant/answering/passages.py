@@ -210,6 +210,9 @@ def metadata_text(p: Passage) -> str:
 # An agenda item title of fewer words ("Anfragen", "Mitteilungen zur Kenntnis") names a recurring
 # item of every meeting, not one matter.
 _MATTER_WORDS = 4
+# ... unless it names a statute, which is one matter however short the title ("Neuerlass der
+# Zweckentfremdungsverbotssatzung", "Änderung der Taxitarifordnung").
+_STATUTE_WORD = re.compile(r"(?:satzung|ordnung|richtlinien?|statuts?)$")
 
 
 # A paper's number in an item title: "Antrag 400/2020", "Vorlage 2024/0868", "50/004/2021".
@@ -287,9 +290,14 @@ def same_item(a: AgendaItem, b: AgendaItem) -> bool:
     True
     >>> same_item(AgendaItem("Ö 21", "Anfragen"), AgendaItem("Ö 19", "Anfragen"))
     False
+    >>> same_item(AgendaItem("Ö 18", "Neuerlass der Zweckentfremdungsverbotssatzung"),
+    ...           AgendaItem("Ö 26.1", "Neuerlass der Zweckentfremdungsverbotssatzung"))
+    True
     """
     key = item_words(a.title)
-    if len(key) >= _MATTER_WORDS and key == item_words(b.title):
+    if key == item_words(b.title) and (
+        len(key) >= _MATTER_WORDS or any(_STATUTE_WORD.search(w) for w in key)
+    ):
         return True
     papers = set(_PAPER_NUMBER.findall(a.title))
     return bool(papers) and papers == set(_PAPER_NUMBER.findall(b.title))

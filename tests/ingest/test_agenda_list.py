@@ -139,14 +139,42 @@ def test_the_latest_result_of_an_item_heard_twice_leads(meetings_index):
     assert all(c.text.endswith(c.passage.decision) for c in answer.citations)
 
 
-def test_yes_or_no_follows_the_result_the_answer_leads_with(tmp_path):
-    # The Zweckentfremdungsverbotssatzung: vertagt on 27.03.2025, which scores best, and
-    # adopted on 30.04.2025, which leads the answer as the latest state; "Ja" follows that.
-    folder = _folder(tmp_path / "corpus", _part(_agenda_list(), ("2025-03-27", "2025-04-30")))
-    ingest(Settings(data_dir=tmp_path / "data"), folder, progress=False)
-    assistant = build_assistant(Settings(data_dir=tmp_path / "data"))
+@pytest.fixture(scope="module")
+def statute_index(tmp_path_factory) -> Path:
+    # The Zweckentfremdungsverbotssatzung: vertagt on 27.03.2025, adopted on 30.04.2025, under a
+    # title of three words that names a statute, so it is one matter.
+    base = tmp_path_factory.mktemp("statute")
+    folder = _folder(base / "corpus", _part(_agenda_list(), ("2025-03-27", "2025-04-30")))
+    ingest(Settings(data_dir=base / "data"), folder, progress=False)
+    return base / "data"
+
+
+def test_yes_or_no_follows_the_result_the_answer_leads_with(statute_index):
+    # the deferral scores best; the adoption leads the answer as the latest state, and "Ja" follows it
+    assistant = build_assistant(Settings(data_dir=statute_index))
     answer = assistant.ask("Wurde die Zweckentfremdungsverbotssatzung in Erlangen beschlossen?")
     assert answer.text.startswith("Ja. Stand 30.04.2025")
+
+
+def test_a_statute_named_in_a_short_title_is_followed_to_its_decision(statute_index):
+    assistant = build_assistant(Settings(data_dir=statute_index))
+    answer = assistant.ask(
+        "Wann hat der Erlanger Stadtrat die neue Zweckentfremdungsverbotssatzung beschlossen?"
+    )
+    assert answer.text == (
+        "Stand 30.04.2025: Stadtrat, TOP Ö 26.1: Neuerlass der Zweckentfremdungsverbotssatzung: "
+        "mehrheitlich angenommen [1] Zuvor (27.03.2025): Stadtrat, TOP Ö 18: vertagt [2]"
+    )
+
+
+def test_the_hearings_of_an_item_keep_their_dates(meetings_index):
+    # a sentence on another matter would have left the hearings without their "Stand"/"Zuvor"
+    assistant = build_assistant(Settings(data_dir=meetings_index))
+    answer = assistant.ask(
+        "Was ist im UVPA am 11. Mai 2021 mit dem Antrag 400/2020 des Stadtteilbeirats Büchenbach passiert?"
+    )
+    assert answer.text.startswith("Zuvor (11.05.2021): Umwelt-, Verkehrs- und Planungsausschuss, TOP Ö 29")
+    assert "Stand 28.10.2021: Stadtrat, TOP Ö 37.6: mehrheitlich angenommen [2]" in answer.text
 
 
 def test_the_meeting_the_question_names_leads(meetings_index):
