@@ -149,22 +149,22 @@ def statute_index(tmp_path_factory) -> Path:
     return base / "data"
 
 
-def test_yes_or_no_follows_the_result_the_answer_leads_with(statute_index):
-    # the deferral scores best; the adoption leads the answer as the latest state, and "Ja" follows it
-    assistant = build_assistant(Settings(data_dir=statute_index))
-    answer = assistant.ask("Wurde die Zweckentfremdungsverbotssatzung in Erlangen beschlossen?")
-    assert answer.text.startswith("Ja. Stand 30.04.2025")
-
-
-def test_a_statute_named_in_a_short_title_is_followed_to_its_decision(statute_index):
-    assistant = build_assistant(Settings(data_dir=statute_index))
-    answer = assistant.ask(
-        "Wann hat der Erlanger Stadtrat die neue Zweckentfremdungsverbotssatzung beschlossen?"
-    )
-    assert answer.text == (
-        "Stand 30.04.2025: Stadtrat, TOP Ö 26.1: Neuerlass der Zweckentfremdungsverbotssatzung: "
-        "mehrheitlich angenommen [1] Zuvor (27.03.2025): Stadtrat, TOP Ö 18: vertagt [2]"
-    )
+@pytest.mark.parametrize(
+    ("question", "begins"),
+    [
+        (  # the deferral scores best; the adoption leads as the latest state, and "Ja" follows it
+            "Wurde die Zweckentfremdungsverbotssatzung in Erlangen beschlossen?",
+            "Ja. Stand 30.04.2025",
+        ),
+        (  # the short title names a statute: the item is followed from its deferral to its adoption
+            "Wann hat der Erlanger Stadtrat die neue Zweckentfremdungsverbotssatzung beschlossen?",
+            "Stand 30.04.2025: Stadtrat, TOP Ö 26.1: Neuerlass der Zweckentfremdungsverbotssatzung: "
+            "mehrheitlich angenommen [1] Zuvor (27.03.2025): Stadtrat, TOP Ö 18: vertagt [2]",
+        ),
+    ],
+)
+def test_a_statute_deferred_then_adopted_is_answered_by_its_adoption(statute_index, question, begins):
+    assert build_assistant(Settings(data_dir=statute_index)).ask(question).text.startswith(begins)
 
 
 def test_the_hearings_of_an_item_keep_their_dates(meetings_index):
