@@ -553,11 +553,9 @@ class ExtractiveAnswerer:
             # holding what it presumes: a Stadtrat record does not say how the UVPA voted) has no
             # vote to report: the item was taken note of. Vote lines of other items, less on the
             # topic or scoring too low to answer, do not hide that.
-            records = [c for c in candidates if c.passage in grounded and passages[c.passage].vote]
-            top = max(records, key=lambda c: (c.features["context"], c.score), default=None)
+            top = _topic_record(candidates, passages, grounded, self._settings.min_coverage)
             if (
                 top is not None
-                and top.features["context"] >= self._settings.min_coverage
                 and _only_noted(passages[top.passage])
                 and (
                     best is None
@@ -573,17 +571,8 @@ class ExtractiveAnswerer:
         # passage printing its result shows the item approved, and nothing there rejected (an
         # amendment, a sub-item).
         if question.claims_rejection and not self._far(passages):
-            records = [
-                c
-                for c in candidates
-                if c.passage in grounded and passages[c.passage].vote and passages[c.passage].facts.votes
-            ]
-            top = max(records, key=lambda c: (c.features["context"], c.score), default=None)
-            if (
-                top is not None
-                and top.features["context"] >= self._settings.min_coverage
-                and _only_approved(passages[top.passage])
-            ):
+            top = _topic_record(candidates, passages, grounded, self._settings.min_coverage, printed=True)
+            if top is not None and _only_approved(passages[top.passage]):
                 record = _compose(_result_block(top, candidates, passages), passages)
                 return _not_rejected(record, passages[top.passage], question)
         # The line naming the chair or the venue of the meeting the question dates, or the
@@ -1118,6 +1107,27 @@ def _no_vote_taken(extract: Reply, question: Question) -> Reply:
         no = _YES_NO_WORDS[question.language][1]
         return Reply(f"{no}. {lead} {extract.text}", extract.citations, False)
     return Reply(f"{lead} {extract.text}", extract.citations, True)
+
+
+def _topic_record(
+    candidates: list[_Candidate],
+    passages: list[Passage],
+    grounded: set[int],
+    min_coverage: float,
+    printed: bool = False,
+) -> _Candidate | None:
+    """The best sentence of the record most on the question's topic: of the passages holding what
+    the question presumes (`grounded`) whose agenda item has a recorded result (with `printed`,
+    that print one), the one covering the most of the question, at least `min_coverage`."""
+    records = [
+        c
+        for c in candidates
+        if c.passage in grounded
+        and passages[c.passage].vote
+        and (not printed or passages[c.passage].facts.votes)
+    ]
+    top = max(records, key=lambda c: (c.features["context"], c.score), default=None)
+    return top if top is not None and top.features["context"] >= min_coverage else None
 
 
 def _only_approved(p: Passage) -> bool:

@@ -51,6 +51,7 @@ from assistant.answering.passages import (
 )
 from assistant.answering.question import Question
 from assistant.core.answers import Passage
+from assistant.core.documents import CouncilDocument
 from assistant.core.filters import FEW_ADMITTED, NO_FILTERS, AppliedFilters, Filters, best_admitted
 from assistant.core.settings import RetrievalSettings
 from assistant.core.votes import printed_at
@@ -311,11 +312,7 @@ class CouncilRetriever(BaseRetriever):
         statutes = [p for p in found if p.doc_type == STATUTE]
         if not statutes:
             return []
-        documents = [
-            doc
-            for source in self._catalog.sources_of_type(STATUTE, query.filters)
-            if (doc := self._catalog.document(source)) is not None
-        ]
+        documents = self._statutes(query)
         chunks_of: dict[str, list[StoredChunk]] = {}
         seen = {p.chunk_id for p in found}
         present = {(p.chunk_id, p.source) for p in found}
@@ -354,13 +351,10 @@ class CouncilRetriever(BaseRetriever):
         compares the versions whole (`changes.compared`). A chunk both versions hold word for word
         is stored once (`also_in`); here it stands for each. Statutes are short."""
         statute = next((p for p in found if p.doc_type == STATUTE), None)
-        if statute is None:
+        # (versions are compared where the question asks what changed or names their years)
+        if statute is None or not (query.question.asks_change or query.question.years):
             return []
-        documents = [
-            doc
-            for source in self._catalog.sources_of_type(STATUTE, query.filters)
-            if (doc := self._catalog.document(source)) is not None and versions(doc, statute)
-        ]
+        documents = [doc for doc in self._statutes(query) if versions(doc, statute)]
         named = [
             doc for doc in documents if doc.meeting_date and doc.meeting_date.year in query.question.years
         ]
@@ -379,6 +373,14 @@ class CouncilRetriever(BaseRetriever):
         ]
         scores = self._vectors.similarities([p.chunk_id for p in extra], query.vector)
         return [replace(p, score=scores.get(p.chunk_id)) for p in extra]
+
+    def _statutes(self, query: Query) -> list[CouncilDocument]:
+        """The statutes the query's filters admit (every version of each)."""
+        return [
+            doc
+            for source in self._catalog.sources_of_type(STATUTE, query.filters)
+            if (doc := self._catalog.document(source)) is not None
+        ]
 
     def _retrieve(self, query_bundle: QueryBundle) -> list[NodeWithScore]:
         return [
