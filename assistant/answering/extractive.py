@@ -79,7 +79,7 @@ from assistant.answering.passages import (
     term_matches,
     versions,
 )
-from assistant.answering.question import PERSON_TITLE, Question, party_pattern
+from assistant.answering.question import PERSON_TITLE, PresumedResult, Question, party_pattern
 from assistant.answering.question_filters import (
     Period,
     committee_patterns,
@@ -570,11 +570,13 @@ class ExtractiveAnswerer:
         # A rejection the question presumes that the record most on its topic contradicts: the
         # passage printing its result shows the item approved, and nothing there rejected (an
         # amendment, a sub-item).
-        if question.claims_rejection and not self._far(passages):
+        # So is an approval it states that the record shows referred, deferred, taken note of
+        # or rejected, with nothing there approved.
+        if (presumed := question.presumed_result) and not self._far(passages):
             top = _topic_record(candidates, passages, grounded, self._settings.min_coverage, printed=True)
-            if top is not None and _only_approved(passages[top.passage]):
+            if top is not None and _contradicted(passages[top.passage], presumed):
                 record = _compose(_result_block(top, candidates, passages), passages)
-                return _not_rejected(record, passages[top.passage], question)
+                return _premise_corrected(record, passages[top.passage], presumed, question.language)
         # The line naming the chair or the venue of the meeting the question dates, or the
         # signature block of its record, answers it, however few of the question's words it holds
         # ("RESOLVED that Mr Cooke be elected to Chair the meeting.", "Ort: Mönauschule"); so does
@@ -1130,26 +1132,41 @@ def _topic_record(
     return top if top is not None and top.features["context"] >= min_coverage else None
 
 
-def _only_approved(p: Passage) -> bool:
-    """The passage's agenda item was approved, and nothing the passage records was rejected."""
-    return (
-        p.vote is not None
-        and p.vote.outcome == "approved"
-        and all(found.vote.outcome != "rejected" for found in p.facts.votes)
+def _contradicted(p: Passage, presumed: PresumedResult) -> bool:
+    """The passage records another result than the one presumed: a presumed rejection where its
+    item was approved and nothing it records rejected (an amendment, a sub-item), a presumed
+    approval where its item was not approved (referred, deferred, taken note of, rejected) and
+    nothing it records approved."""
+    if p.vote is None:
+        return False
+    approved = p.vote.outcome == "approved"
+    return approved == (presumed == "rejected") and all(
+        found.vote.outcome != presumed for found in p.facts.votes
     )
 
 
-def _not_rejected(extract: Reply, record: Passage, question: Question) -> Reply:
-    """A question presuming a rejection that the record contradicts: the answer corrects the
+# How a premise the record contradicts is corrected, by the result presumed.
+_CORRECTION = {
+    "de": {
+        "rejected": "Abgelehnt wurde das laut den Unterlagen nicht; festgehalten ist{label}:",
+        "approved": "Beschlossen wurde das laut den Unterlagen nicht; festgehalten ist{label}:",
+    },
+    "en": {
+        "rejected": "The record shows no rejection{label}; it says:",
+        "approved": "The record shows no such decision{label}; it says:",
+    },
+}
+
+
+def _premise_corrected(
+    extract: Reply, record: Passage, presumed: PresumedResult, language: Language
+) -> Reply:
+    """A question presuming a result that the record contradicts: the answer corrects the
     premise, citing the record and naming its agenda item where the record's lines do not, and
     counts as declined (`abstained`), as `_no_vote_taken` does."""
     item = record.agenda_item
     label = f" ({_item_label(record)})" if item is not None and item.title not in extract.text else ""
-    lead = (
-        f"Abgelehnt wurde das laut den Unterlagen nicht; festgehalten ist{label}:"
-        if question.language == "de"
-        else f"The record shows no rejection{label}; it says:"
-    )
+    lead = _CORRECTION[language][presumed].format(label=label)
     return Reply(f"{lead} {extract.text}", extract.citations, True)
 
 

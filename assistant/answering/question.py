@@ -13,7 +13,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
-from typing import NamedTuple
+from typing import Literal, NamedTuple
 
 from assistant.core.dates import YEAR, find_dates
 from assistant.core.text import Language, content_terms, detect_language, sentence_spans, verb_roots, words
@@ -200,6 +200,19 @@ _REJECTION_WORDS = (
     r"|\bturn(?:ed)?\s+down\b|\brefused?\b|\bdefeated\b"
 )
 _CLAIMED_REJECTION = re.compile(_REJECTION_WORDS, re.I)
+# Words of an approval. The asker presumes one in "Der Gemeinderat hat den Antrag … beschlossen.
+# Welche Maßnahmen …?" (`Question.claims_approval`).
+_CLAIMED_APPROVAL = re.compile(
+    r"\b(?:beschlossen|zugestimmt|angenommen|verabschiedet|bewilligt|genehmigt|approved|adopted|passed|agreed)\b",
+    re.I,
+)
+# Where the subject of a statement ends: at its first auxiliary or decision word.
+_SUBJECT_END = re.compile(
+    rf"\b(?:hat|haben|hatte|hatten|wurde|wurden|has|have|had|was|were|did)\b|{_CLAIMED_APPROVAL.pattern}",
+    re.I,
+)
+# The result of a body's decision a question presumes (`Question.presumed_result`).
+PresumedResult = Literal["approved", "rejected"]
 # Asked whether something was rejected, "yes" means it was (`Question.yes_no`); "lost" and "failed"
 # ask that too ("Did the motion fail?"), though in a why-question they speak of jobs or farmland.
 _REJECTION = re.compile(rf"{_REJECTION_WORDS}|\bfail(?:ed)?\b|\blost\b", re.I)
@@ -545,6 +558,39 @@ class Question:
         """
         claims = [self.before] + ([self.text] if "reason" in self.kinds else [])
         return any(_CLAIMED_REJECTION.search(c) and not named_parties(c) for c in claims)
+
+    @property
+    def claims_approval(self) -> bool:
+        """Presumes that a body approved something: a statement before the question says it
+        decided or agreed to it. A party's approval ("Die SPD hat zugestimmt.") says nothing of
+        the body's result and is not read as one.
+
+        >>> stated = "Der Gemeinderat hat den SPD-Antrag am 22.10.2024 beschlossen. Welche Maßnahmen gelten?"
+        >>> Question.read(stated).claims_approval
+        True
+        >>> asked = ("Die SPD hat zugestimmt. Wie stimmte die CDU?", "Was hat der Stadtrat beschlossen?")
+        >>> [Question.read(q).claims_approval for q in asked]
+        [False, False]
+        """
+        for start, end in sentence_spans(self.before):
+            sentence = self.before[start:end]
+            subject = _SUBJECT_END.search(sentence)
+            if (
+                subject is not None
+                and _CLAIMED_APPROVAL.search(sentence)
+                and not _CLAIMED_REJECTION.search(sentence)
+                and not named_parties(sentence[: subject.start()])
+            ):
+                return True
+        return False
+
+    @property
+    def presumed_result(self) -> PresumedResult | None:
+        """The result of a body's decision the question presumes (`claims_rejection`,
+        `claims_approval`), which the record may contradict."""
+        if self.claims_rejection:
+            return "rejected"
+        return "approved" if self.claims_approval else None
 
     @property
     def asks_whether_voted(self) -> bool:

@@ -206,8 +206,8 @@ class CouncilRetriever(BaseRetriever):
         ]
         if lines := [HEADER_LINES[kind] for kind in query.question.kinds if kind in HEADER_LINES]:
             found += self._header_lines(query, found, lines)
-        # (A question presuming a rejection is checked against the record: `claims_rejection`.)
-        if not (query.question.asks_decision or query.question.claims_rejection):
+        # (A question presuming a result is checked against the record: `presumed_result`.)
+        if not (query.question.asks_decision or query.question.presumed_result):
             return found
         return found + self._records(query, found)
 

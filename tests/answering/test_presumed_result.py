@@ -3,7 +3,9 @@ record shows the item approved: Kent's Cabinet agreed the Commissioning Plan for
 Provision on 30 January 2025, Karlsruhe's Gemeinderat approved the Wirtschaftsplan 2025 of the
 Wildparkstadion unanimously (TOP 21, 22.10.2024). Where the record of the item also rejected
 something (TOP 14 of the same day: the Hebesatzsatzung passed, the amendments to it failed), it
-does not contradict a rejection, and nothing is corrected."""
+does not contradict a rejection, and nothing is corrected. A question that states a body
+approved something is corrected where the record shows it not approved: the Gemeinderat referred
+the SPD's motion on its election helpers to the Haupt- und Finanzausschuss (TOP 28, 22.10.2024)."""
 
 import pytest
 
@@ -18,11 +20,12 @@ CABINET_MINUTES = (
 )
 WILDPARK_MINUTES = "karlsruhe-oparl/docs/file-contents/662271.txt"
 HEBESATZ_MINUTES = "karlsruhe-oparl/docs/file-contents/662263.txt"
+HELPERS_MINUTES = "karlsruhe-oparl/docs/file-contents/662111.txt"
 
 
 @pytest.fixture(scope="module")
 def council(tmp_path_factory):
-    files = [CABINET_MINUTES, WILDPARK_MINUTES, HEBESATZ_MINUTES]
+    files = [CABINET_MINUTES, WILDPARK_MINUTES, HEBESATZ_MINUTES, HELPERS_MINUTES]
     return build_assistant(Settings(data_dir=index_of(files, tmp_path_factory.mktemp("rejection"))))
 
 
@@ -44,9 +47,17 @@ def council(tmp_path_factory):
             "Einstimmige Zustimmung",
             WILDPARK_MINUTES,
         ),
+        (  # an approval stated before the question, of a motion referred without debate
+            "Der Karlsruher Gemeinderat hat den SPD-Antrag zur Wertschätzung der Wahlhelferinnen und "
+            "Wahlhelfer am 22.10.2024 mehrheitlich beschlossen. Welche Maßnahmen stehen im Beschluss?",
+            "Beschlossen wurde das laut den Unterlagen nicht; festgehalten ist (Gemeinderat, 22.10.2024, "
+            "TOP 28",
+            "Haupt- und Finanzausschuss",
+            HELPERS_MINUTES,
+        ),
     ],
 )
-def test_a_presumed_rejection_is_corrected_by_the_record(council, question, correction, record, source):
+def test_a_presumed_result_is_corrected_by_the_record(council, question, correction, record, source):
     answer = council.ask(question)
     assert answer.abstained
     assert answer.text.startswith(correction)
@@ -59,3 +70,12 @@ def test_a_record_that_rejected_amendments_corrects_nothing(council):
         "Warum hat der Gemeinderat am 22.10.2024 den Änderungsantrag zur Hebesatzsatzung abgelehnt?"
     )
     assert not answer.text.startswith("Abgelehnt wurde das laut den Unterlagen nicht")
+
+
+def test_a_stated_approval_the_record_holds_corrects_nothing(council):
+    answer = council.ask(
+        "Der Gemeinderat hat den Wirtschaftsplan 2025 des Eigenbetriebs Fußballstadion im Wildpark "
+        "beschlossen. Wie fiel die Abstimmung aus?"
+    )
+    assert not answer.abstained
+    assert "Einstimmige Zustimmung" in answer.text
