@@ -213,6 +213,20 @@ _SUBJECT_END = re.compile(
 )
 # The result of a body's decision a question presumes (`Question.presumed_result`).
 PresumedResult = Literal["approved", "rejected"]
+
+
+def _subject(sentence: str) -> str:
+    """Roughly, the subject of a sentence stating or asking a body's result: what stands before
+    its first auxiliary ("Der Stadtrat hat …"), or in a question the few words after it ("Warum
+    hat die AfD …", "Why did Kent's Cabinet …")."""
+    auxiliary = _SUBJECT_END.search(sentence)
+    if auxiliary is None:
+        return sentence
+    if sentence.rstrip().endswith("?"):
+        return " ".join(sentence[auxiliary.end() :].split()[:3])
+    return sentence[: auxiliary.start()]
+
+
 # Asked whether something was rejected, "yes" means it was (`Question.yes_no`); "lost" and "failed"
 # ask that too ("Did the motion fail?"), though in a why-question they speak of jobs or farmland.
 _REJECTION = re.compile(rf"{_REJECTION_WORDS}|\bfail(?:ed)?\b|\blost\b", re.I)
@@ -543,46 +557,54 @@ class Question:
 
     @property
     def claims_rejection(self) -> bool:
-        """Presumes that a body rejected something: a why-question on its rejection, or a
-        statement of one before the question. A party's rejection ("Warum hat die AfD … abgelehnt?")
-        says nothing of the body's result and is not read as one.
+        """Presumes that a body rejected something: a statement of its rejection before the
+        question, a why-question on it, or a question for its vote. A party's rejection ("Warum hat
+        die AfD … abgelehnt?") says nothing of the body's result and is not read as one.
 
         >>> Question.read("Why did Kent's Cabinet reject the Commissioning Plan?").claims_rejection
         True
         >>> stated = "Der Stadtrat hat das Ratsbegehren abgelehnt. Welche Fraktionen waren dagegen?"
         >>> Question.read(stated).claims_rejection
         True
+        >>> Question.read("Mit welchem Ergebnis hat der Rat den AfD-Antrag abgelehnt?").claims_rejection
+        True
         >>> asked = ("Warum hat die CDU die Vorlage abgelehnt?", "Welche Anträge hat der Stadtrat abgelehnt?")
         >>> [Question.read(q).claims_rejection for q in asked]
         [False, False]
         """
-        claims = [self.before] + ([self.text] if "reason" in self.kinds else [])
-        return any(_CLAIMED_REJECTION.search(c) and not named_parties(c) for c in claims)
+        return any(_CLAIMED_REJECTION.search(claim) for claim in self._claims)
 
     @property
     def claims_approval(self) -> bool:
-        """Presumes that a body approved something: a statement before the question says it
-        decided or agreed to it. A party's approval ("Die SPD hat zugestimmt.") says nothing of
-        the body's result and is not read as one.
+        """Presumes that a body approved something on a day it names: a statement before the
+        question says it decided or agreed to it, or a question for its vote presumes it. (Where
+        no day is named, a record on the topic may be another meeting's.) A party's approval ("Die
+        SPD hat zugestimmt.") says nothing of the body's result and is not read as one.
 
-        >>> stated = "Der Gemeinderat hat den SPD-Antrag am 22.10.2024 beschlossen. Welche Maßnahmen gelten?"
+        >>> stated = "Der Gemeinderat hat den Antrag am 22.10.2024 beschlossen. Welche Maßnahmen gelten?"
         >>> Question.read(stated).claims_approval
         True
-        >>> asked = ("Die SPD hat zugestimmt. Wie stimmte die CDU?", "Was hat der Stadtrat beschlossen?")
+        >>> Question.read("Mit wie vielen Stimmen hat der Rat am 5.5.2024 zugestimmt?").claims_approval
+        True
+        >>> asked = ("Die SPD hat am 5.5.2024 zugestimmt. Wie die CDU?", "Hat er am 5.5.2024 zugestimmt?")
         >>> [Question.read(q).claims_approval for q in asked]
         [False, False]
         """
-        for start, end in sentence_spans(self.before):
-            sentence = self.before[start:end]
-            subject = _SUBJECT_END.search(sentence)
-            if (
-                subject is not None
-                and _CLAIMED_APPROVAL.search(sentence)
-                and not _CLAIMED_REJECTION.search(sentence)
-                and not named_parties(sentence[: subject.start()])
-            ):
-                return True
-        return False
+        return any(
+            _CLAIMED_APPROVAL.search(claim) and not _CLAIMED_REJECTION.search(claim) and find_dates(claim)
+            for claim in self._claims
+        )
+
+    @property
+    def _claims(self) -> list[str]:
+        """The sentences that may state a body's result: those before the question, and the
+        question itself where it asks why, or for the vote on one thing (not whether, not which
+        were rejected), less any whose subject is a party."""
+        statements = [self.before[a:b] for a, b in sentence_spans(self.before)]
+        why = "reason" in self.kinds
+        on_one = "vote" in self.kinds and self.yes_no is None and not self.plural
+        asked = [self.text] if why or on_one else []
+        return [s for s in statements + asked if not named_parties(_subject(s))]
 
     @property
     def presumed_result(self) -> PresumedResult | None:

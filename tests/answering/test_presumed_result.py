@@ -5,7 +5,10 @@ Wildparkstadion unanimously (TOP 21, 22.10.2024). Where the record of the item a
 something (TOP 14 of the same day: the Hebesatzsatzung passed, the amendments to it failed), it
 does not contradict a rejection, and nothing is corrected. A question that states a body
 approved something is corrected where the record shows it not approved: the Gemeinderat referred
-the SPD's motion on its election helpers to the Haupt- und Finanzausschuss (TOP 28, 22.10.2024)."""
+the SPD's motion on its election helpers to the Haupt- und Finanzausschuss (TOP 28, 22.10.2024)
+and the CDU's "Grüne Welle" to the Planungsausschuss (TOP 26); asking for the votes it passed
+with presumes it passed. A party named in the question is no matter where it is not the one
+deciding: the Gemeinderat approved the change of seats Volt asked for (TOP 3)."""
 
 import pytest
 
@@ -21,11 +24,20 @@ CABINET_MINUTES = (
 WILDPARK_MINUTES = "karlsruhe-oparl/docs/file-contents/662271.txt"
 HEBESATZ_MINUTES = "karlsruhe-oparl/docs/file-contents/662263.txt"
 HELPERS_MINUTES = "karlsruhe-oparl/docs/file-contents/662111.txt"
+GREEN_WAVE_MINUTES = "karlsruhe-oparl/docs/file-contents/662109.txt"
+SEATS_MINUTES = "karlsruhe-oparl/docs/file-contents/662250.txt"
 
 
 @pytest.fixture(scope="module")
 def council(tmp_path_factory):
-    files = [CABINET_MINUTES, WILDPARK_MINUTES, HEBESATZ_MINUTES, HELPERS_MINUTES]
+    files = [
+        CABINET_MINUTES,
+        WILDPARK_MINUTES,
+        HEBESATZ_MINUTES,
+        HELPERS_MINUTES,
+        GREEN_WAVE_MINUTES,
+        SEATS_MINUTES,
+    ]
     return build_assistant(Settings(data_dir=index_of(files, tmp_path_factory.mktemp("rejection"))))
 
 
@@ -54,6 +66,22 @@ def council(tmp_path_factory):
             "TOP 28",
             "Haupt- und Finanzausschuss",
             HELPERS_MINUTES,
+        ),
+        (  # a question for the votes of an approval, of a motion referred without debate
+            "Mit wie vielen Ja-Stimmen hat der Gemeinderat am 22. Oktober 2024 den CDU-Antrag "
+            "„Grüne Welle für Karlsruhe“ angenommen?",
+            "Beschlossen wurde das laut den Unterlagen nicht; festgehalten ist (Gemeinderat, 22.10.2024, "
+            "TOP 26: Grüne Welle",
+            "Planungsausschuss",
+            GREEN_WAVE_MINUTES,
+        ),
+        (  # a why-question naming a party that did not decide
+            "Warum hat der Gemeinderat die von Volt gewünschte Umbesetzung im Ausschuss für Umwelt und "
+            "Gesundheit im Oktober 2024 abgelehnt?",
+            "Abgelehnt wurde das laut den Unterlagen nicht; festgehalten ist (Gemeinderat, 22.10.2024, "
+            "TOP 3",
+            "Einstimmige Zustimmung (44 Ja)",
+            SEATS_MINUTES,
         ),
     ],
 )
