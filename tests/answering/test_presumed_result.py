@@ -78,8 +78,7 @@ def council(tmp_path_factory):
         (  # a why-question naming a party that did not decide
             "Warum hat der Gemeinderat die von Volt gewünschte Umbesetzung im Ausschuss für Umwelt und "
             "Gesundheit im Oktober 2024 abgelehnt?",
-            "Abgelehnt wurde das laut den Unterlagen nicht; festgehalten ist (Gemeinderat, 22.10.2024, "
-            "TOP 3",
+            "Abgelehnt wurde das laut den Unterlagen nicht; festgehalten ist (Gemeinderat, 22.10.2024, TOP 3",
             "Einstimmige Zustimmung (44 Ja)",
             SEATS_MINUTES,
         ),
