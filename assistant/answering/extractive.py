@@ -499,6 +499,8 @@ class ExtractiveAnswerer:
         """The answer to one question: for a meeting's agenda or one item of it, composed from the
         stored structure (what the item's text says follows its title); else from sentences,
         none of them one that `said` (an answer given already) holds."""
+        if question.asked_outcome and (listed := self._by_outcome(question, passages)):
+            return listed
         if question.asks_agenda:
             if item := _agenda_item(question, passages):
                 told = self._from_sentences(question, passages, said)
@@ -508,6 +510,53 @@ class ExtractiveAnswerer:
             ):
                 return agenda
         return self._from_sentences(question, passages, said)
+
+    def _by_outcome(self, question: Question, passages: list[Passage]) -> Reply | None:
+        """The agenda items that got the result the question asks for ("Welche Anträge hat der
+        Stadtrat am 14.01.2021 abgelehnt?", `Question.asked_outcome`), from the stored structure:
+        one line each with its recorded result, the fullest one printed ("Beratung im
+        Planungsausschuss am 14. November 2024" beside "verwiesen"), cited where it stands, in
+        their meeting's order. Only items whose passages hold what the question presumes, name
+        the parties it names ("Dringlichkeitsanträge der Erlanger Linke") and cover its words as
+        an answer's passages must (`AnswerSettings.min_coverage`); None where fewer than two are
+        left (one is answered from its sentences)."""
+        scoring = self._score(question, passages)
+        if scoring is None:
+            return None
+        outcome = question.asked_outcome
+        items: dict[tuple[str, AgendaItem], int] = {}
+        for i, p in enumerate(passages):
+            if (
+                p.agenda_item
+                and p.vote
+                and p.vote.outcome == outcome
+                and scoring.context[i] >= self._settings.min_coverage
+                and not _unfounded(question, [p])
+                and all(
+                    party_pattern(party).search(f"{p.text}\n{metadata_text(p)}") for party in question.parties
+                )
+            ):
+                items.setdefault((p.source, p.agenda_item), i)
+        if len(items) < 2:
+            return None
+        order = sorted(
+            items.values(), key=lambda i: (passages[i].meeting_date or date.min, _item_order(passages[i]))
+        )
+        meetings = {_meeting_label(passages[i]) for i in order}
+        lines = [f"{meetings.pop()}:"] if len(meetings) == 1 else []
+        citations: list[Citation] = []
+        for n, i in enumerate(order[:MAX_AGENDA_ITEMS], 1):
+            p = passages[i]
+            assert p.agenda_item is not None and p.vote is not None
+            texts = [one_line(f.vote.text) for f in p.facts.votes if f.vote.outcome == outcome]
+            result = max(texts, key=len, default=one_line(p.vote.text))
+            label = p.agenda_item.label() if lines else _item_label(p)
+            lines.append(f"- {label}: {result} [{n}]")
+            span = printed_at(p.text, result)
+            citations.append(
+                citation(n, p, *quote_span(p, *span)) if span else _heading_citation(n, p, p.agenda_item)
+            )
+        return Reply("\n".join(lines), citations, False)
 
     def _from_sentences(self, question: Question, passages: list[Passage], said: str = "") -> Reply:
         language = question.language
@@ -802,7 +851,7 @@ def _agenda_of(passages: list[Passage], language: Language) -> Reply | None:
             items[p.agenda_item] = i
     if len(items) < MIN_AGENDA_ITEMS:
         return None
-    order = sorted(items, key=lambda item: [int(n) for n in re.findall(r"\d+", item.number)] or [10**6])
+    order = sorted(items, key=lambda item: _item_order(passages[items[item]]))
     lines = [f"{_AGENDA[language]} {_meeting_label(best)}:"]
     citations: list[Citation] = []
     for n, item in enumerate(order[:MAX_AGENDA_ITEMS], 1):
@@ -813,6 +862,12 @@ def _agenda_of(passages: list[Passage], language: Language) -> Reply | None:
     if len(order) > MAX_AGENDA_ITEMS:
         lines.append(_MORE_ITEMS[language].format(n=len(order) - MAX_AGENDA_ITEMS))
     return Reply("\n".join(lines), citations, False)
+
+
+def _item_order(p: Passage) -> list[int]:
+    """Where p's agenda item stands in its meeting: "14.2" after "14" and "9"."""
+    assert p.agenda_item is not None
+    return [int(n) for n in re.findall(r"\d+", p.agenda_item.number)] or [10**6]
 
 
 def _heading_citation(n: int, p: Passage, item: AgendaItem) -> Citation:

@@ -17,6 +17,7 @@ from typing import Literal, NamedTuple
 
 from assistant.core.dates import YEAR, find_dates
 from assistant.core.text import Language, content_terms, detect_language, sentence_spans, verb_roots, words
+from assistant.core.votes import Outcome
 
 QUESTION_TYPES = {
     "vote": re.compile(
@@ -210,6 +211,25 @@ _CLAIMED_APPROVAL = re.compile(
 _SUBJECT_END = re.compile(
     rf"\b(?:hat|haben|hatte|hatten|wurde|wurden|has|have|had|was|were|did)\b|{_CLAIMED_APPROVAL.pattern}",
     re.I,
+)
+# A question for the agenda items that got one result: "Welche Anträge hat der Gemeinderat am
+# 22.10.2024 ohne Aussprache verwiesen?", "Which motions were rejected on 9 January 2025?"
+# (`Question.asked_outcome`). The words of each result, the first found deciding.
+_ITEMS_ASKED = re.compile(
+    r"\s*(?:welche[nrs]?|which|what)\s+(?:[\w-]+\s+){0,2}?"
+    r"(?:[\w-]*(?:anträge|vorlagen|tagesordnungspunkte|punkte)|tops|motions|items|resolutions|ordinances"
+    r"|amendments)\b",
+    re.I,
+)
+_OUTCOME_WORDS: tuple[tuple[Outcome, re.Pattern[str]], ...] = (
+    ("referred", re.compile(r"verwiesen|überwiesen|weitergegeben|weitergeleitet|\breferred\b", re.I)),
+    ("deferred", re.compile(r"vertagt|zurückgestellt|\bdeferred\b|\bpostponed\b", re.I)),
+    ("withdrawn", re.compile(r"zurückgezogen|abgesetzt|\bwithdrawn\b", re.I)),
+    ("rejected", re.compile(_REJECTION_WORDS, re.I)),
+    (
+        "approved",
+        re.compile(r"angenommen|beschlossen|zugestimmt|\b(?:approved|adopted|passed|carried)\b", re.I),
+    ),
 )
 # The result of a body's decision a question presumes (`Question.presumed_result`).
 PresumedResult = Literal["approved", "rejected"]
@@ -613,6 +633,22 @@ class Question:
         if self.claims_rejection:
             return "rejected"
         return "approved" if self.claims_approval else None
+
+    @property
+    def asked_outcome(self) -> Outcome | None:
+        """The result of the agenda items the question asks for, where it asks for the items that
+        got one ("Welche Anträge hat der Stadtrat am 14.01.2021 abgelehnt?"); None otherwise.
+
+        >>> Question.read("Welche Anträge hat der Gemeinderat am 22.10.2024 verwiesen?").asked_outcome
+        'referred'
+        >>> Question.read("Which motions did Council reject on 9 January 2025?").asked_outcome
+        'rejected'
+        >>> Question.read("Welche Maßnahmen hat der Stadtrat beschlossen?").asked_outcome is None
+        True
+        """
+        if not _ITEMS_ASKED.match(self.text):
+            return None
+        return next((outcome for outcome, words in _OUTCOME_WORDS if words.search(self.text)), None)
 
     @property
     def asks_whether_voted(self) -> bool:

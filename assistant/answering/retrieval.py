@@ -71,6 +71,11 @@ HEARING_SOURCES = 3
 HEARING_DEPTH = 30
 MAX_HEARINGS_FOUND = 8
 # The usual constant of reciprocal rank fusion (Cormack et al. 2009): damps the head of each list.
+# A question for the items of a meeting that got one result reads the chunks of the meetings its
+# filters admit, where they are at most this many (a meeting's protocol is a few hundred chunks);
+# a filter on a month or longer names no meeting.
+MAX_MEETING_CHUNKS = 1500
+MAX_MEETING_DAYS = 31
 RRF_K = 60
 # Passage fields a llama-index node carries as metadata.
 _NODE_METADATA = ("source", "page", "paragraph", "title", "committee", "meeting_date")
@@ -158,6 +163,7 @@ class CouncilRetriever(BaseRetriever):
         found = self._passages(query)
         extra = (
             self._agenda(query, found)
+            + self._by_outcome(query, found)
             + self._hearings(replace(query, filters=chosen), found)
             + self._newer_versions(query, found)
         )
@@ -274,6 +280,27 @@ class CouncilRetriever(BaseRetriever):
         keys = [k for k in self._catalog.keys_of_sources([best.source], query.filters) if k not in seen]
         chunks = self._catalog.chunks(keys, query.filters.readable)
         return [chunks[k].passage(None) for k in keys if k in chunks and chunks[k].section]
+
+    def _by_outcome(self, query: Query, found: list[Passage]) -> list[Passage]:
+        """For a question on the items of a meeting that got one result ("Welche Anträge hat der
+        Gemeinderat am 22.10.2024 verwiesen?", `Question.asked_outcome`): the chunks of the items
+        its filters admit that got it, so that the answer lists all of them, not those among the
+        fifteen retrieved. None where the filters name no meeting (no day, or a span longer than
+        `MAX_MEETING_DAYS`)."""
+        outcome, filters = query.question.asked_outcome, query.filters
+        if outcome is None or filters.date_from is None or filters.date_to is None:
+            return []
+        if (filters.date_to - filters.date_from).days > MAX_MEETING_DAYS:
+            return []
+        seen = {p.chunk_id for p in found}
+        keys = [
+            k for k in self._catalog.few_matching_keys(filters, MAX_MEETING_CHUNKS) or [] if k not in seen
+        ]
+        chunks = self._catalog.chunks(keys, filters.readable)
+        passages = [chunks[k].passage(None) for k in keys if k in chunks]
+        got = [p for p in passages if p.agenda_item and p.vote and p.vote.outcome == outcome]
+        scores = self._vectors.similarities([p.chunk_id for p in got], query.vector)
+        return [replace(p, score=scores.get(p.chunk_id)) for p in got]
 
     def _hearings(self, query: Query, found: list[Passage]) -> list[Passage]:
         """For a question on what was decided or came of something: the same agenda item (by its
