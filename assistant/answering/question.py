@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Literal, NamedTuple
 
+from assistant.answering.question_filters import meeting_dates, names_meeting
 from assistant.core.dates import YEAR, find_dates
 from assistant.core.text import Language, content_terms, detect_language, sentence_spans, verb_roots, words
 from assistant.core.votes import Outcome
@@ -596,10 +597,10 @@ class Question:
 
     @property
     def claims_approval(self) -> bool:
-        """Presumes that a body approved something on a day it names: a statement before the
-        question says it decided or agreed to it, or a question for its vote presumes it. (Where
-        no day is named, a record on the topic may be another meeting's.) A party's approval ("Die
-        SPD hat zugestimmt.") says nothing of the body's result and is not read as one.
+        """Presumes that a body approved something at a meeting it dates (a day, a month): a
+        statement before the question says it decided or agreed to it, or a question for its vote
+        presumes it. (Where no meeting is dated, a record on the topic may be another meeting's.)
+        A party's approval ("Die SPD hat zugestimmt.") says nothing of the body's result.
 
         >>> stated = "Der Gemeinderat hat den Antrag am 22.10.2024 beschlossen. Welche Maßnahmen gelten?"
         >>> Question.read(stated).claims_approval
@@ -611,7 +612,9 @@ class Question:
         [False, False]
         """
         return any(
-            _CLAIMED_APPROVAL.search(claim) and not _CLAIMED_REJECTION.search(claim) and find_dates(claim)
+            _CLAIMED_APPROVAL.search(claim)
+            and not _CLAIMED_REJECTION.search(claim)
+            and names_meeting(*meeting_dates(claim))
             for claim in self._claims
         )
 

@@ -177,6 +177,15 @@ def meeting_periods(question: str) -> list[Period]:
     return sorted(spans, key=lambda s: s.start)
 
 
+# A span of days longer than this names no one meeting ("2023", "im Herbst").
+MEETING_SPAN_DAYS = 31
+
+
+def names_meeting(first: date | None, last: date | None) -> bool:
+    """The days from `first` to `last` are those of one meeting or of one month's meetings."""
+    return first is not None and last is not None and (last - first).days <= MEETING_SPAN_DAYS
+
+
 def meeting_dates(question: str) -> tuple[date, date] | tuple[None, None]:
     """The days the question's meeting date covers (see the module docstring).
 

@@ -50,6 +50,7 @@ from assistant.answering.passages import (
     versions,
 )
 from assistant.answering.question import Question
+from assistant.answering.question_filters import names_meeting
 from assistant.core.answers import Passage
 from assistant.core.documents import CouncilDocument
 from assistant.core.filters import FEW_ADMITTED, NO_FILTERS, AppliedFilters, Filters, best_admitted
@@ -72,10 +73,8 @@ HEARING_DEPTH = 30
 MAX_HEARINGS_FOUND = 8
 # The usual constant of reciprocal rank fusion (Cormack et al. 2009): damps the head of each list.
 # A question for the items of a meeting that got one result reads the chunks of the meetings its
-# filters admit, where they are at most this many (a meeting's protocol is a few hundred chunks);
-# a filter on a month or longer names no meeting.
+# filters admit, where they are at most this many (a meeting's protocol is a few hundred chunks).
 MAX_MEETING_CHUNKS = 1500
-MAX_MEETING_DAYS = 31
 RRF_K = 60
 # Passage fields a llama-index node carries as metadata.
 _NODE_METADATA = ("source", "page", "paragraph", "title", "committee", "meeting_date")
@@ -285,12 +284,9 @@ class CouncilRetriever(BaseRetriever):
         """For a question on the items of a meeting that got one result ("Welche Anträge hat der
         Gemeinderat am 22.10.2024 verwiesen?", `Question.asked_outcome`): the chunks of the items
         its filters admit that got it, so that the answer lists all of them, not those among the
-        fifteen retrieved. None where the filters name no meeting (no day, or a span longer than
-        `MAX_MEETING_DAYS`)."""
+        fifteen retrieved. None where the filters name no meeting (`names_meeting`)."""
         outcome, filters = query.question.asked_outcome, query.filters
-        if outcome is None or filters.date_from is None or filters.date_to is None:
-            return []
-        if (filters.date_to - filters.date_from).days > MAX_MEETING_DAYS:
+        if outcome is None or not names_meeting(filters.date_from, filters.date_to):
             return []
         seen = {p.chunk_id for p in found}
         keys = [

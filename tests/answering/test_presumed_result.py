@@ -75,6 +75,14 @@ def council(tmp_path_factory):
             "Planungsausschuss",
             GREEN_WAVE_MINUTES,
         ),
+        (  # an approval stated for a month, not a day
+            "Der Gemeinderat hat im Oktober 2024 den CDU-Antrag „Grüne Welle für Karlsruhe“ beschlossen. "
+            "Wann wird das umgesetzt?",
+            "Beschlossen wurde das laut den Unterlagen nicht; festgehalten ist (Gemeinderat, 22.10.2024, "
+            "TOP 26: Grüne Welle",
+            "Planungsausschuss",
+            GREEN_WAVE_MINUTES,
+        ),
         (  # a why-question naming a party that did not decide
             "Warum hat der Gemeinderat die von Volt gewünschte Umbesetzung im Ausschuss für Umwelt und "
             "Gesundheit im Oktober 2024 abgelehnt?",
