@@ -517,8 +517,8 @@ class ExtractiveAnswerer:
         one line each with its recorded result, the fullest one printed ("Beratung im
         Planungsausschuss am 14. November 2024" beside "verwiesen"), cited where it stands, in
         their meeting's order. Only items whose passages hold what the question presumes, name
-        the parties it names ("Dringlichkeitsanträge der Erlanger Linke") and cover its words as
-        an answer's passages must (`AnswerSettings.min_coverage`); None where fewer than two are
+        the parties and persons it names ("Anträge der CDU") and cover its words as an answer's
+        passages must (`AnswerSettings.min_coverage`); None where fewer than two are
         left (one is answered from its sentences)."""
         scoring = self._score(question, passages)
         if scoring is None:
@@ -532,9 +532,7 @@ class ExtractiveAnswerer:
                 and p.vote.outcome == outcome
                 and scoring.context[i] >= self._settings.min_coverage
                 and not _unfounded(question, [p])
-                and all(
-                    party_pattern(party).search(f"{p.text}\n{metadata_text(p)}") for party in question.parties
-                )
+                and not _unnamed(question, {0}, [p])
             ):
                 items.setdefault((p.source, p.agenda_item), i)
         if len(items) < 2:

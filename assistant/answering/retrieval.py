@@ -71,10 +71,10 @@ HEADER_LINES = {"chair": CHAIR_LINE, "venue": VENUE_LINE, "signature": SIGNATURE
 HEARING_SOURCES = 3
 HEARING_DEPTH = 30
 MAX_HEARINGS_FOUND = 8
-# The usual constant of reciprocal rank fusion (Cormack et al. 2009): damps the head of each list.
 # A question for the items of a meeting that got one result reads the chunks of the meetings its
 # filters admit, where they are at most this many (a meeting's protocol is a few hundred chunks).
 MAX_MEETING_CHUNKS = 1500
+# The usual constant of reciprocal rank fusion (Cormack et al. 2009): damps the head of each list.
 RRF_K = 60
 # Passage fields a llama-index node carries as metadata.
 _NODE_METADATA = ("source", "page", "paragraph", "title", "committee", "meeting_date")
