@@ -393,7 +393,8 @@ _PARTIES = {
 }
 _PARTY = re.compile(
     r"(?<![\w])(?:(?:SPD|CDU|CSU|AfD|FDP|KAL|Volt|ÖDP|Labour|Conservatives?|Reform\s+UK)(?![\w])"
-    r"|(?:GRÜNEN?|Grünen)(?![\w])|Grünen?(?=-)|(?:LINKEN?|Linken?)(?=-|\s+Fraktion)|Freie[n]?\s+Wähler"
+    r"|(?:GRÜNEN?|Grünen)(?![\w])|Grünen?(?=-)|(?:LINKEN?|Linken?)(?=-|\s+Fraktion)"
+    r"|(?:(?<=Erlanger\s)|(?<=[Dd]ie\s)|(?<=[Dd]er\s))Linken?\b|Freie[n]?\s+Wähler"
     r"|Liberal\s+Democrats?)"
 )
 
@@ -431,6 +432,8 @@ def named_parties(text: str) -> tuple[str, ...]:
     ('Labour',)
     >>> named_parties("Warum enthielten sich LINKEN-Fraktion, GRÜNEN, Freie Wähler und Liberal Democrats?")
     ('Linke', 'Grüne', 'Freie Wähler', 'Liberal Democrat')
+    >>> named_parties("Welche Dringlichkeitsanträge der Erlanger Linke …?"), named_parties("die linke Spur")
+    (('Linke',), ())
     """
     found = [
         next(name for name, pattern in _PARTIES.items() if re.fullmatch(pattern, m.group(0)))

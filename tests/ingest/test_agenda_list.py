@@ -256,3 +256,18 @@ def test_one_named_item_is_answered_with_its_title_and_meeting(meetings_index, i
     assert answer.text.startswith("Stadtrat, 15.05.2024, TOP Ö 22: 5. Deckblatt zum Bebauungsplan Nr. 402 –")
     assert answer.citations[0].passage.agenda_item.number == "Ö 22"
     assert "5. Deckblatt" in answer.citations[0].text
+
+
+def test_the_items_of_a_meeting_rejected_are_those_of_the_party_named(tmp_path):
+    # The Stadtrat of 22.09.2021 rejected three urgent motions of the Erlanger Linke (Ö 16-18)
+    # and one of the Grünen (Ö 18.2); "Erlanger Linke" names the party.
+    folder = _folder(tmp_path / "corpus", _part(_agenda_list(), ("2021-09-22",)))
+    ingest(Settings(data_dir=tmp_path / "data"), folder, progress=False)
+    assistant = build_assistant(Settings(data_dir=tmp_path / "data"))
+    answer = assistant.ask(
+        "Welche Dringlichkeitsanträge der Erlanger Linke hat der Stadtrat am 22. September 2021 abgelehnt?"
+    )
+    lines = answer.text.splitlines()
+    assert lines[0] == "Stadtrat, 22.09.2021:"
+    assert [line.split(":")[0] for line in lines[1:]] == ["- TOP Ö 16", "- TOP Ö 17", "- TOP Ö 18"]
+    assert all("mehrheitlich abgelehnt" in c.text for c in answer.citations)
