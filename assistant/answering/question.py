@@ -203,9 +203,11 @@ _REJECTION_WORDS = (
 )
 _CLAIMED_REJECTION = re.compile(_REJECTION_WORDS, re.I)
 # Words of an approval. The asker presumes one in "Der Gemeinderat hat den Antrag … beschlossen.
-# Welche Maßnahmen …?" (`Question.claims_approval`).
+# Welche Maßnahmen …?" (`Question.claims_approval`); a question for the items approved asks with
+# them (`Question.asked_outcome`), as one for the items rejected asks with those of a rejection.
 _CLAIMED_APPROVAL = re.compile(
-    r"\b(?:beschlossen|zugestimmt|angenommen|verabschiedet|bewilligt|genehmigt|approved|adopted|passed|agreed)\b",
+    r"\b(?:beschlossen|zugestimmt|angenommen|verabschiedet|bewilligt|genehmigt"
+    r"|approved|adopted|passed|agreed|carried)\b",
     re.I,
 )
 # Where the subject of a statement ends: at its first auxiliary or decision word.
@@ -226,11 +228,8 @@ _OUTCOME_WORDS: tuple[tuple[Outcome, re.Pattern[str]], ...] = (
     ("referred", re.compile(r"verwiesen|überwiesen|weitergegeben|weitergeleitet|\breferred\b", re.I)),
     ("deferred", re.compile(r"vertagt|zurückgestellt|\bdeferred\b|\bpostponed\b", re.I)),
     ("withdrawn", re.compile(r"zurückgezogen|abgesetzt|\bwithdrawn\b", re.I)),
-    ("rejected", re.compile(_REJECTION_WORDS, re.I)),
-    (
-        "approved",
-        re.compile(r"angenommen|beschlossen|zugestimmt|\b(?:approved|adopted|passed|carried)\b", re.I),
-    ),
+    ("rejected", _CLAIMED_REJECTION),
+    ("approved", _CLAIMED_APPROVAL),
 )
 # The result of a body's decision a question presumes (`Question.presumed_result`).
 PresumedResult = Literal["approved", "rejected"]
