@@ -68,7 +68,10 @@ QUESTION_TYPES = {
     "venue": re.compile(
         r"\bwo\b(?:\s+[\w.]+){0,8}?\s+(?:getagt|tagt(?:e|en)?|statt|stattgefunden|zusammen(?:gekommen|getreten))\b"
         r"|\bin\s+welche[mr]\s+(?:\w+\s+)?(?:Schule|Raum|Saal|Gebäude|Räumen|Räumlichkeiten|Lokal)\b"
-        r"|\bwhere\s+(?:was|were|did)\b.{0,80}\b(?:held|meet|met|take\s+place|convene)\b|\bin\s+which\s+(?:room|building|venue)\b"
+        # (where a meeting was held, not "where were the children held there moved")
+        r"|\bwhere\s+(?:was|were|did|will|is)\s+(?:[\w-]+\s+){0,6}?(?:meeting|session|hearing|council|committee|cabinet"
+        r"|board|panel|commission|it|they)\b.{0,60}?\b(?:held|meet|met|take\s+place|convene)\b"
+        r"|\bin\s+which\s+(?:room|building|venue)\b"
         r"|\bwhat\s+venue\b",
         re.I,
     ),

@@ -23,6 +23,10 @@ CASES = [
     ("At what time did Council adjourn its morning session?", ["clock"]),
     ("What did Cabinet decide when it reconsidered the decision?", []),
     ("Where and when was the conference held?", ["date"]),
+    # where a meeting was held asks its venue; where people were held does not
+    ("Where was the Cabinet meeting on 30 January 2025 held?", ["venue"]),
+    ("Where did the Scrutiny Committee meet?", ["venue"]),
+    ("Which institution closed, and where were most of the children held there moved?", ["names"]),
     ("From when will the service move to Adult Social Care?", ["date"]),
     # words that only contain "stimmen" ask for no vote result
     ("Was gilt bei Stimmengleichheit im Beirat?", []),
