@@ -618,10 +618,15 @@ class ExtractiveAnswerer:
         # passage printing its result shows the item approved, and nothing there rejected (an
         # amendment, a sub-item).
         # So is an approval it states that the record shows referred, deferred, taken note of
-        # or rejected, with nothing there approved.
+        # or rejected, with nothing there approved, and a deferral it states that the record
+        # shows decided or taken note of, each where the record is of the meeting the claim dates.
         if (presumed := question.presumed_result) and not self._far(passages):
             top = _topic_record(candidates, passages, grounded, self._settings.min_coverage, printed=True)
-            if top is not None and _contradicted(passages[top.passage], presumed):
+            if (
+                top is not None
+                and _contradicted(passages[top.passage], presumed)
+                and (presumed == "rejected" or _held_within(passages[top.passage], *question.claimed_meeting))
+            ):
                 record = _compose(_result_block(top, candidates, passages), passages)
                 return _premise_corrected(record, passages[top.passage], presumed, question.language)
         # The line naming the chair or the venue of the meeting the question dates, or the
@@ -1192,10 +1197,21 @@ def _contradicted(p: Passage, presumed: PresumedResult) -> bool:
     nothing it records approved."""
     if p.vote is None:
         return False
-    approved = p.vote.outcome == "approved"
-    return approved == (presumed == "rejected") and all(
-        found.vote.outcome != presumed for found in p.facts.votes
-    )
+    outcome = p.vote.outcome
+    match presumed:
+        case "rejected":
+            other = outcome == "approved"
+        case "approved":
+            other = outcome != "approved"
+        case "deferred":
+            other = outcome in ("approved", "rejected", "noted")
+    return other and all(found.vote.outcome != presumed for found in p.facts.votes)
+
+
+def _held_within(p: Passage, first: date | None, last: date | None) -> bool:
+    """The passage is the record of a meeting held from `first` to `last`."""
+    day = p.meeting_date
+    return first is not None and last is not None and day is not None and first <= day <= last
 
 
 # How a premise the record contradicts is corrected, by the result presumed.
@@ -1203,10 +1219,12 @@ _CORRECTION = {
     "de": {
         "rejected": "Abgelehnt wurde das laut den Unterlagen nicht; festgehalten ist{label}:",
         "approved": "Beschlossen wurde das laut den Unterlagen nicht; festgehalten ist{label}:",
+        "deferred": "Vertagt wurde das laut den Unterlagen nicht; festgehalten ist{label}:",
     },
     "en": {
         "rejected": "The record shows no rejection{label}; it says:",
         "approved": "The record shows no such decision{label}; it says:",
+        "deferred": "The record shows no deferral{label}; it says:",
     },
 }
 

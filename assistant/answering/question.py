@@ -227,15 +227,18 @@ _ITEMS_ASKED = re.compile(
     r"|amendments)\b",
     re.I,
 )
+# Words of a deferral. The asker presumes one in "Der Gemeinderat hat … am 22.10.2024 vertagt. Wann
+# …?" (`Question.claims_deferral`).
+_CLAIMED_DEFERRAL = re.compile(r"vertagt|zurückgestellt|\bdeferred\b|\bpostponed\b", re.I)
 _OUTCOME_WORDS: tuple[tuple[Outcome, re.Pattern[str]], ...] = (
     ("referred", re.compile(r"verwiesen|überwiesen|weitergegeben|weitergeleitet|\breferred\b", re.I)),
-    ("deferred", re.compile(r"vertagt|zurückgestellt|\bdeferred\b|\bpostponed\b", re.I)),
+    ("deferred", _CLAIMED_DEFERRAL),
     ("withdrawn", re.compile(r"zurückgezogen|abgesetzt|\bwithdrawn\b", re.I)),
     ("rejected", _CLAIMED_REJECTION),
     ("approved", _CLAIMED_APPROVAL),
 )
 # The result of a body's decision a question presumes (`Question.presumed_result`).
-PresumedResult = Literal["approved", "rejected"]
+PresumedResult = Literal["approved", "rejected", "deferred"]
 
 
 def _subject(sentence: str) -> str:
@@ -616,12 +619,37 @@ class Question:
         >>> [Question.read(q).claims_approval for q in asked]
         [False, False]
         """
-        return any(
-            _CLAIMED_APPROVAL.search(claim)
-            and not _CLAIMED_REJECTION.search(claim)
-            and names_meeting(*meeting_dates(claim))
+        return any(_CLAIMED_APPROVAL.search(claim) for claim in self._dated_claims)
+
+    @property
+    def claims_deferral(self) -> bool:
+        """Presumes that a body deferred something at a meeting it dates: "Der Gemeinderat hat die
+        Bildung des Sanierungsbeirats am 22.10.2024 vertagt. Wann wird erneut beraten?"
+
+        >>> stated = "Der Rat hat den Antrag am 5.5.2024 vertagt. Wann kommt er wieder?"
+        >>> Question.read(stated).claims_deferral
+        True
+        >>> Question.read("Der Antrag war im Mai erst vertagt. Ist er nun beschlossen?").claims_deferral
+        False
+        """
+        return any(_CLAIMED_DEFERRAL.search(claim) for claim in self._dated_claims)
+
+    @property
+    def claimed_meeting(self) -> tuple[date, date] | tuple[None, None]:
+        """The days of the meeting a dated claim names (`claims_approval`, `claims_deferral`): the
+        record of another meeting does not contradict it."""
+        claims = self._dated_claims
+        return meeting_dates(claims[0]) if claims else (None, None)
+
+    @property
+    def _dated_claims(self) -> list[str]:
+        """The claims (`_claims`) that date the meeting of the result they state, by day or month,
+        and state no rejection."""
+        return [
+            claim
             for claim in self._claims
-        )
+            if not _CLAIMED_REJECTION.search(claim) and names_meeting(*meeting_dates(claim))
+        ]
 
     @property
     def _claims(self) -> list[str]:
@@ -637,9 +665,11 @@ class Question:
     @property
     def presumed_result(self) -> PresumedResult | None:
         """The result of a body's decision the question presumes (`claims_rejection`,
-        `claims_approval`), which the record may contradict."""
+        `claims_deferral`, `claims_approval`), which the record may contradict."""
         if self.claims_rejection:
             return "rejected"
+        if self.claims_deferral:
+            return "deferred"
         return "approved" if self.claims_approval else None
 
     @property

@@ -8,7 +8,9 @@ approved something is corrected where the record shows it not approved: the Geme
 the SPD's motion on its election helpers to the Haupt- und Finanzausschuss (TOP 28, 22.10.2024)
 and the CDU's "Grüne Welle" to the Planungsausschuss (TOP 26); asking for the votes it passed
 with presumes it passed. A party named in the question is no matter where it is not the one
-deciding: the Gemeinderat approved the change of seats Volt asked for (TOP 3)."""
+deciding: the Gemeinderat approved the change of seats Volt asked for (TOP 3). A question that
+states a body deferred something at a meeting is corrected where that meeting's record shows it
+decided; a stated approval or deferral is checked against the record of the meeting it dates only."""
 
 import pytest
 
@@ -83,6 +85,13 @@ def council(tmp_path_factory):
             "Planungsausschuss",
             GREEN_WAVE_MINUTES,
         ),
+        (  # a deferral stated for a meeting whose record shows the item decided
+            "Der Gemeinderat hat den Wirtschaftsplan 2025 des Eigenbetriebs Fußballstadion im Wildpark "
+            "am 22.10.2024 vertagt. Wann wird erneut darüber beraten?",
+            "Vertagt wurde das laut den Unterlagen nicht; festgehalten ist (Gemeinderat, 22.10.2024, TOP 21",
+            "Einstimmige Zustimmung",
+            WILDPARK_MINUTES,
+        ),
         (  # a why-question naming a party that did not decide
             "Warum hat der Gemeinderat die von Volt gewünschte Umbesetzung im Ausschuss für Umwelt und "
             "Gesundheit im Oktober 2024 abgelehnt?",
@@ -105,6 +114,15 @@ def test_a_record_that_rejected_amendments_corrects_nothing(council):
         "Warum hat der Gemeinderat am 22.10.2024 den Änderungsantrag zur Hebesatzsatzung abgelehnt?"
     )
     assert not answer.text.startswith("Abgelehnt wurde das laut den Unterlagen nicht")
+
+
+def test_a_stated_approval_at_another_meeting_than_the_record_corrects_nothing(council):
+    # the record most on the topic is the referral of 22 October, not a record of November
+    answer = council.ask(
+        "Der Gemeinderat hat den CDU-Antrag „Grüne Welle für Karlsruhe“ im November 2024 beschlossen. "
+        "Wann wird das umgesetzt?"
+    )
+    assert not answer.text.startswith("Beschlossen wurde das laut den Unterlagen nicht")
 
 
 def test_a_stated_approval_the_record_holds_corrects_nothing(council):
