@@ -1194,7 +1194,8 @@ def _contradicted(p: Passage, presumed: PresumedResult) -> bool:
     """The passage records another result than the one presumed: a presumed rejection where its
     item was approved and nothing it records rejected (an amendment, a sub-item), a presumed
     approval where its item was not approved (referred, deferred, taken note of, rejected) and
-    nothing it records approved."""
+    nothing it records approved, a presumed deferral where its item was approved, rejected or
+    taken note of and nothing it records deferred."""
     if p.vote is None:
         return False
     outcome = p.vote.outcome
