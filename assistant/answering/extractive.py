@@ -481,7 +481,7 @@ class ExtractiveAnswerer:
         where one of them finds no answer (the whole question is answered as one then)."""
         lines = []
         for period in periods:
-            own = [p for p in passages if p.meeting_date and period.first <= p.meeting_date <= period.last]
+            own = [p for p in passages if _held_within(p, period.first, period.last)]
             text = _alone(question.text, period, periods)
             if text is None:
                 return None
@@ -813,8 +813,14 @@ def _of_its_meeting(part: Question, passages: list[Passage]) -> list[Passage]:
     first, last = meeting_dates(part.text)
     if first is None or last is None:
         return passages
-    own = [p for p in passages if p.meeting_date and first <= p.meeting_date <= last]
+    own = [p for p in passages if _held_within(p, first, last)]
     return own or passages
+
+
+def _held_within(p: Passage, first: date | None, last: date | None) -> bool:
+    """The passage is the record of a meeting held from `first` to `last`."""
+    day = p.meeting_date
+    return first is not None and last is not None and day is not None and first <= day <= last
 
 
 def _agenda_item(question: Question, passages: list[Passage]) -> Reply | None:
@@ -1207,12 +1213,6 @@ def _contradicted(p: Passage, presumed: PresumedResult) -> bool:
         case "deferred":
             other = outcome in ("approved", "rejected", "noted")
     return other and all(found.vote.outcome != presumed for found in p.facts.votes)
-
-
-def _held_within(p: Passage, first: date | None, last: date | None) -> bool:
-    """The passage is the record of a meeting held from `first` to `last`."""
-    day = p.meeting_date
-    return first is not None and last is not None and day is not None and first <= day <= last
 
 
 # How a premise the record contradicts is corrected, by the result presumed.
