@@ -1889,7 +1889,16 @@ def _is_heading(p: Passage, c: _Candidate) -> bool:
 
 
 def _similar(a: set[str], b: set[str]) -> bool:
-    return len(a & b) >= 0.8 * min(len(a), len(b))
+    """Two sentences say the same: they share nearly all their words, and neither names something
+    the other lacks while lacking something it names, nor differs from it in a number. "A total
+    of 44.9FE … 120 temporary Year R places" and "A total of 38FE … 810 temporary Year 7 places"
+    are two answers, the primary and the secondary capacity, not one said twice."""
+    own = a ^ b
+    return (
+        len(a & b) >= 0.8 * min(len(a), len(b))
+        and not (a - b and b - a)
+        and not any(t[0].isdigit() for t in own)
+    )
 
 
 def _vote_block(c: _Candidate, candidates: list[_Candidate], passages: list[Passage]) -> _Candidate:

@@ -618,6 +618,24 @@ def test_answers_to_parts_are_joined_without_saying_a_sentence_twice():
     )
 
 
+def test_two_totals_alike_but_for_their_numbers_are_both_said():
+    # cut from Kent's Commissioning Plan for Education Provision 2025-29: the primary and the
+    # secondary totals share every word but their figures
+    p = passage(
+        "Primary School Commissioning Intentions:\n\n"
+        "A total of 44.9FE across the Plan period and up to 120 temporary Year R\nplaces\n\n"
+        "Secondary School Commissioning Intentions\n\n"
+        "A total of 38FE across the Plan period and up to 810 temporary Year 7 places",
+        subject="Kent Commissioning Plan for Education Provision 2025-29",
+    )
+    reply = answer(
+        "How many forms of entry (FE) of additional primary and secondary capacity does Kent's "
+        "Commissioning Plan for Education Provision 2025-29 plan across the plan period?",
+        p,
+    )
+    assert "44.9FE" in reply.text and "38FE" in reply.text
+
+
 def test_a_question_for_money_is_not_answered_by_a_count():
     applied = passage("Im Förderjahr 2021 haben die drei Städte Erkrath und Hilden KOMM-AN NRW beantragt.")
     question = "Wie viel Fördergeld hat Hilden im Förderjahr 2021 aus KOMM-AN NRW erhalten?"
