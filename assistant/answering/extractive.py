@@ -376,15 +376,20 @@ class ExtractiveAnswerer:
             return None
 
         roots = question.roots
+        compounds = _compounds(q_terms, language)
+
+        def held(text: str) -> set[str]:
+            return _with_compounds(_with_roots(set(content_terms(text, language)), roots), compounds)
+
         candidates = [
-            _Candidate(i, a, b, _with_roots(set(content_terms(p.text[a:b], language)), roots))
+            _Candidate(i, a, b, held(p.text[a:b]))
             for i, p in enumerate(passages)
             for a, b in _sentences(p, "signature" in question.kinds)
         ]
         weights = _idf(q_terms, [c.terms for c in candidates])
-        meta_terms = [_with_roots(set(content_terms(metadata_text(p), language)), roots) for p in passages]
+        meta_terms = [held(metadata_text(p)) for p in passages]
         context_terms = [
-            _with_roots(set(content_terms(p.own_text, language)), roots) | meta
+            _with_compounds(held(p.own_text) | meta, compounds)
             for p, meta in zip(passages, meta_terms, strict=True)
         ]
         context = [_covered(q_terms, weights, terms) for terms in context_terms]
@@ -1815,6 +1820,19 @@ def _with_roots(terms: set[str], roots: Mapping[str, str]) -> set[str]:
     """`terms` and each question term whose verb root one of them starts with: a sentence on the
     "Einreichung" holds the question's "eingereicht" (`Question.roots`)."""
     return terms | {term for term, root in roots.items() if any(t.startswith(root) for t in terms)}
+
+
+def _compounds(q_terms: list[str], language: Language) -> dict[str, list[str]]:
+    """The hyphenated words of the question with their parts ("lastenrad-förderprogramms":
+    "lastenrad", "forderprogramm"), where it has two parts or more that are words."""
+    parts = {t: content_terms(t.replace("-", " "), language) for t in q_terms if "-" in t}
+    return {t: p for t, p in parts.items() if len(p) >= 2}
+
+
+def _with_compounds(terms: set[str], compounds: Mapping[str, list[str]]) -> set[str]:
+    """`terms` and each hyphenated question word whose parts they all hold: "Förderprogramm für
+    Lastenräder" holds the question's "Lastenrad-Förderprogramms" as it holds its parts."""
+    return terms | {t for t, parts in compounds.items() if all(term_matches(p, terms) for p in parts)}
 
 
 def _idf(q_terms: list[str], sentences: list[set[str]]) -> dict[str, float]:

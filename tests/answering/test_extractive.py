@@ -6,11 +6,12 @@ from datetime import date
 
 import pytest
 
-from assistant.answering.extractive import ExtractiveAnswerer, _joined
+from assistant.answering.extractive import ExtractiveAnswerer, _compounds, _joined, _with_compounds
 from assistant.answering.question import Question
 from assistant.core.answers import Citation, Passage, Reply
 from assistant.core.facts import read_facts
 from assistant.core.settings import AnswerSettings
+from assistant.core.text import content_terms
 from tests.conftest import CORPUS
 
 
@@ -634,6 +635,16 @@ def test_two_totals_alike_but_for_their_numbers_are_both_said():
         p,
     )
     assert "44.9FE" in reply.text and "38FE" in reply.text
+
+
+def test_a_hyphenated_question_word_is_held_where_its_parts_are():
+    question = content_terms("Was bekommt man für eine AED-Patenschaft? Gibt es E-Unterstützung?", "de")
+    compounds = _compounds(question, "de")
+    assert list(compounds) == ["aed-patenschaft"]  # "E-Unterstützung" has one word part only
+    # from the slides of ERLANGEN SCHOCKT!: the sentence says "Patenschaft" and "AED-Standortes"
+    sentence = "Im Detail beinhaltet eine Patenschaft: Finanzierung eines AED-Standortes für 4 Jahre"
+    assert "aed-patenschaft" in _with_compounds(set(content_terms(sentence, "de")), compounds)
+    assert "aed-patenschaft" not in _with_compounds(set(content_terms("Eine Patenschaft", "de")), compounds)
 
 
 def test_a_question_for_money_is_not_answered_by_a_count():
