@@ -266,10 +266,11 @@ _CALL_UP = re.compile(
 # One speaker's view: first person, as speeches in minutes and verbatim transcripts are recorded.
 _SPEAKER = re.compile(r"\b(?:(?i:ich|wir|uns|unsere?[nmrs]?|mein[enmrs]?|we|our|my|me)|I)\b")
 # A number that counts: not an ordinal ("2. Sitzung", "3. Nachtrag" name which one, not how
-# many), nor a clock time ("18:30 Uhr", "7 p.m.": the group matches them and is empty), nor a
-# part of a file number ("Vorlage 2024/1079").
+# many), nor a clock time ("18:30 Uhr", "7 p.m.", "2pm": the group matches them and is empty),
+# nor a part of a file number ("Vorlage 2024/1079").
 _COUNT = re.compile(
-    r"\b\d{1,2}(?:[:.]\d{2})?\s*(?:Uhr\b|[ap]\.m\.)|(?<![\d/])(\d+)(?!\d|/\d|\.\s+[A-Za-zÄÖÜäöü])", re.I
+    r"\b\d{1,2}(?:[:.]\d{2})?(?:\s*(?:Uhr\b|[ap]\.m\.)|[ap]m\b)|(?<![\d/])(\d+)(?!\d|/\d|\.\s+[A-Za-zÄÖÜäöü])",
+    re.I,
 )
 # A year that names a time ("im Wintersemester 2021/22", "seit 2013"), not one of a file number
 # ("Vorlage 2024/1059", "Antrag 400/2020").

@@ -647,6 +647,17 @@ def test_a_hyphenated_question_word_is_held_where_its_parts_are():
     assert "aed-patenschaft" not in _with_compounds(set(content_terms("Eine Patenschaft", "de")), compounds)
 
 
+def test_a_clock_time_written_without_dots_is_no_count():
+    # from Kent's answers to members' questions of March 2025
+    p = passage(
+        "The Over 75s Same Day Access Clinic, launched in January 2024 at New Hayesbank Surgery, "
+        "allows patients to walk-in between 2pm and 4pm, Monday to Friday. From January to "
+        "September 2024, the clinic saw 1,601 patients, with overwhelmingly positive feedback."
+    )
+    reply = answer("How many patients did the Over 75s Same Day Access Clinic see in 2024?", p)
+    assert reply.text.startswith("From January to September 2024, the clinic saw 1,601 patients")
+
+
 def test_a_question_for_money_is_not_answered_by_a_count():
     applied = passage("Im Förderjahr 2021 haben die drei Städte Erkrath und Hilden KOMM-AN NRW beantragt.")
     question = "Wie viel Fördergeld hat Hilden im Förderjahr 2021 aus KOMM-AN NRW erhalten?"
