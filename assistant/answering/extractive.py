@@ -1640,8 +1640,7 @@ def _unfounded(question: Question, cited: list[Passage]) -> list[str]:
     missing += [
         n
         for n in dict.fromkeys(_NUMBER.findall(question.located))
-        if not any(re.search(rf"(?<![\d/-])0*{re.escape(held)}(?![\d/-])", quoted) for held in _written(n))
-        and not any(n in d for d in missing)
+        if not _holds_number(quoted, n) and not any(n in d for d in missing)
     ]
     where = _where(cited)
     missing += [
@@ -1689,6 +1688,28 @@ def _unnamed(question: Question, used: set[int], passages: list[Passage]) -> lis
     return [party for party in question.parties if not party_pattern(party).search(held)] + [
         person for person in question.persons if not re.search(rf"\b{re.escape(person)}", held)
     ]
+
+
+# Small numbers as passages write them in words ("one" and "ein" are left out: every text holds them).
+_NUMBER_WORDS = {
+    str(n): f"{de}|{en}"
+    for n, (de, en) in enumerate(
+        zip(
+            "zwei drei vier fünf sechs sieben acht neun zehn elf zwölf".split(),
+            "two three four five six seven eight nine ten eleven twelve".split(),
+            strict=True,
+        ),
+        start=2,
+    )
+}
+
+
+def _holds_number(text: str, number: str) -> bool:
+    """Whether `text` names a number of the question, in digits as `_written` spells it, or in words
+    ("zwölf neuen Ladepunkten" holds "statt bisher 12")."""
+    if any(re.search(rf"(?<![\d/-])0*{re.escape(held)}(?![\d/-])", text) for held in _written(number)):
+        return True
+    return number in _NUMBER_WORDS and bool(re.search(rf"\b(?:{_NUMBER_WORDS[number]})\b", text, re.I))
 
 
 def _written(number: str) -> list[str]:

@@ -658,6 +658,16 @@ def test_a_clock_time_written_without_dots_is_no_count():
     assert reply.text.startswith("From January to September 2024, the clinic saw 1,601 patients")
 
 
+def test_a_number_of_the_question_is_held_by_a_passage_writing_it_in_words():
+    # from the Grünen amendment on AC charging points in Karlsruhe (Vorlage 2024/0458/1)
+    p = passage(
+        "Bei der aktuellen Berechnung müssten sich in Durlach über 30.000 Menschen die gleiche "
+        "Anzahl von zwölf neuen Ladepunkten teilen wie in Rintheim mit gut 6.000 Menschen."
+    )
+    reply = answer("Wie viele Menschen müssten sich in Durlach die 12 neuen Ladepunkte teilen?", p)
+    assert "30.000" in reply.text and not reply.abstained
+
+
 def test_a_question_for_money_is_not_answered_by_a_count():
     applied = passage("Im Förderjahr 2021 haben die drei Städte Erkrath und Hilden KOMM-AN NRW beantragt.")
     question = "Wie viel Fördergeld hat Hilden im Förderjahr 2021 aus KOMM-AN NRW erhalten?"
