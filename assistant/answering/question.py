@@ -300,6 +300,11 @@ _VOTE_WORDING = {
 }
 
 
+# "wieviele", a common spelling of "wie viele", read as "wie viele" by every rule ("wievielte" is
+# another word: "die wievielte Sitzung").
+_ONE_WORD_SPELLING = re.compile(r"\b([Ww]ie)viel(?!t)")
+
+
 def _own_words(question: "Question") -> int:
     return sum(1 for t in question.terms if len(t) >= 3 and not t[0].isdigit())
 
@@ -754,6 +759,7 @@ class Question:
         >>> q.topic
         ('april', '2022', 'lag', 'brandr')
         """
+        text = _ONE_WORD_SPELLING.sub(r"\1 viel", text)
         before, asked, after = asked_part(text)
         language = detect_language(text)
         stated, located = _joined(before, asked, after), _joined(asked, after)

@@ -91,3 +91,12 @@ def test_a_question_asked_with_statements_is_read_from_the_question_and_its_prem
     trailing = Question.read("Wann wird der Steg fertig? Das war am 24.04.2024 Thema im Stadtteilbeirat.")
     assert trailing.kinds[0] == "date" and trailing.dates == {date(2024, 4, 24)}
     assert "Stadtteilbeirat" in trailing.located and trailing.background is None
+
+
+def test_wieviele_written_as_one_word_is_read_as_wie_viele():
+    """Users often write "wieviele": it asks the same count, with the same counted noun."""
+    one_word = Question.read("Wieviele Mitglieder hat ein Stadtteilbeirat in Erlangen?")
+    apart = Question.read("Wie viele Mitglieder hat ein Stadtteilbeirat in Erlangen?")
+    assert (one_word.kinds, one_word.counted, one_word.terms) == (apart.kinds, apart.counted, apart.terms)
+    assert Question.read("Wieviel Geld bekommt ein Beirat im Jahr?").kinds == ("number", "amount")
+    assert "wievielte" in Question.read("Die wievielte Sitzung war das?").text
