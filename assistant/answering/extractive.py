@@ -272,6 +272,12 @@ _COUNT = re.compile(
     r"\b\d{1,2}(?:[:.]\d{2})?(?:\s*(?:Uhr\b|[ap]\.m\.)|[ap]m\b)|(?<![\d/])(\d+)(?!\d|/\d|\.\s+[A-Za-zÄÖÜäöü])",
     re.I,
 )
+# A number that labels an agenda item, a paragraph or an annex ("TOP Ö 17.2", "Punkt 8 der
+# Tagesordnung", "§ 3", "Anlage 2"): no count.
+_LABEL = re.compile(
+    r"\b(?:TOP|Tagesordnungspunkt|Punkt|Item|Ziffer|Nr\.|No\.|Anlage|Appendix|Abbildung|Tabelle)\s*(?:[ÖN]\s+)?"
+    r"\d+(?:\.\d+)*[a-z]?\b|§+\s*\d+[a-z]?\b",
+)
 # A year that names a time ("im Wintersemester 2021/22", "seit 2013"), not one of a file number
 # ("Vorlage 2024/1059", "Antrag 400/2020").
 _TIME_YEAR = re.compile(rf"(?<![\w/.-]){YEAR}(?![\w-]|[./]\d{{3}}|\.\d)")
@@ -1867,13 +1873,13 @@ def _covered(q_terms: list[str], weights: dict[str, float], terms: set[str]) -> 
     return sum(weights[t] for t in q_terms if term_matches(t, terms)) / total if total else 0.0
 
 
-def _without_times(p: Passage, start: int, end: int) -> str:
+def _without_times_or_labels(p: Passage, start: int, end: int) -> str:
     """p.text[start:end] with the dates and times it names blanked: "Dienstag, 19.11.2024, 18:30
-    Uhr" answers "wann", not "wie oft" or "wie viele"."""
+    Uhr" answers "wann", not "wie oft" or "wie viele"; so are the numbers that label ("TOP Ö 17.2")."""
     text = p.text[start:end]
     for m in reversed([m for m in p.facts.marks if m.kind == "time" and start <= m.start and m.end <= end]):
         text = text[: m.start - start] + " " * (m.end - m.start) + text[m.end - start :]
-    return text
+    return _LABEL.sub(" ", text)
 
 
 def _answers_type(kind: str, p: Passage, start: int, end: int, q_numbers: set[str]) -> bool:
@@ -1889,7 +1895,7 @@ def _answers_type(kind: str, p: Passage, start: int, end: int, q_numbers: set[st
             )
         case "signature":
             return in_signature_block(p, start)
-        case "number" if set(_COUNT.findall(_without_times(p, start, end))) - q_numbers - {""}:
+        case "number" if set(_COUNT.findall(_without_times_or_labels(p, start, end))) - q_numbers - {""}:
             return True
     return bool(_SENTENCE_HAS[kind].search(p.text[start:end]))
 

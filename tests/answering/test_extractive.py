@@ -1056,3 +1056,19 @@ def test_a_word_on_votes_that_names_no_vote_result_counts_as_a_question_word():
     tie = answer("Was passiert im Beirat bei Stimmengleichheit?", rules)
     assert tie.text.startswith("Bei Stimmengleichheit")
     assert answer("Wer hat im Beirat kein Stimmrecht?", rules).text.startswith("Die Mitglieder des Stadtrats")
+
+
+def test_a_number_labelling_an_agenda_item_is_no_count():
+    # a line of Erlangen's agenda list, and the Satzung über Orts- und Stadtteilbeiräte
+    record = passage(
+        "Stadtrat, Sitzung vom 15.12.2022, TOP Ö 17.2: Änderungen in den Stadtteilbeiräten Alterlangen "
+        "und Büchenbach – Berufung eines Mitgliedes im Beirat Alterlangen",
+        source="gremien_tops.json",
+    )
+    statute = passage(
+        "§ 3 Zusammensetzung\nDie Stadtteilbeiräte bestehen aus neun Mitgliedern.",
+        source="satzung.pdf",
+        score=0.85,
+    )
+    reply = answer("Wie viele Mitglieder hat ein Stadtteilbeirat?", record, statute)
+    assert reply.text.startswith("§ 3 Zusammensetzung Die Stadtteilbeiräte bestehen aus neun Mitgliedern")
