@@ -3,6 +3,8 @@ used to match questions against sentences (German and English)."""
 
 import functools
 import re
+from collections import Counter
+from collections.abc import Iterable, Mapping
 from typing import Literal
 
 import Stemmer
@@ -238,6 +240,39 @@ def words(text: str) -> list[str]:
     ['Vorlage', '50/004/2021', 'KOMM-AN', 'NRW']
     """
     return _TOKEN.findall(text)
+
+
+def word_forms(texts: Iterable[str]) -> dict[str, str]:
+    """How a corpus writes its words that are not written in lower case: each word (lower-cased)
+    whose most frequent spelling has capitals ("stadtteilbeirat": "Stadtteilbeirat", "nrw": "NRW",
+    "komm-an": "KOMM-AN"), as `truecased` restores them in a question typed in lower case.
+
+    >>> word_forms(["Der Stadtteilbeirat tagt. Die Stadt KOMM-AN NRW", "die Stadt, der Beirat"])
+    {'stadtteilbeirat': 'Stadtteilbeirat', 'stadt': 'Stadt', 'komm-an': 'KOMM-AN', 'nrw': 'NRW', \
+'beirat': 'Beirat'}
+    """
+    counts: Counter[str] = Counter(w for text in texts for w in _TOKEN.findall(text) if not w[0].isdigit())
+    best: dict[str, tuple[int, bool, str]] = {}  # its most frequent form (lower case on a tie)
+    for form, n in counts.items():
+        word = form.lower()
+        best[word] = max(best.get(word, (0, False, word)), (n, form == word, form))
+    return {word: form for word, (_, _, form) in best.items() if form != word}
+
+
+def truecased(text: str, forms: Mapping[str, str]) -> str:
+    """A text typed all in lower case with its words spelled as the corpus spells them (`word_forms`),
+    so that the names, places and bodies it names are read as in a text typed with capitals; any
+    other text as it is.
+
+    >>> forms = {"erlangen": "Erlangen", "mitglieder": "Mitglieder", "stadtteilbeirat": "Stadtteilbeirat"}
+    >>> truecased("wie viele mitglieder hat ein stadtteilbeirat in erlangen?", forms)
+    'wie viele Mitglieder hat ein Stadtteilbeirat in Erlangen?'
+    >>> truecased("Wie viele mitglieder hat ein Stadtteilbeirat?", forms)
+    'Wie viele mitglieder hat ein Stadtteilbeirat?'
+    """
+    if text != text.lower():
+        return text
+    return _TOKEN.sub(lambda m: forms.get(m.group(0), m.group(0)), text)
 
 
 @functools.cache

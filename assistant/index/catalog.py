@@ -38,7 +38,7 @@ import hashlib
 import json
 import re
 import sqlite3
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -62,6 +62,7 @@ from assistant.core.filters import (
     day_number,
     facet_condition,
 )
+from assistant.core.text import word_forms
 from assistant.index.lexical import ANALYSIS_VERSION, FTS_TOKENIZER, Analyzer, corpus_part_counts
 from assistant.index.vectors import IndexEmpty, StoreError
 
@@ -99,6 +100,7 @@ CREATE INDEX IF NOT EXISTS facets_day ON facets (day);
 CREATE INDEX IF NOT EXISTS facets_access ON facets (access);
 CREATE VIRTUAL TABLE IF NOT EXISTS lexical USING fts5 (key UNINDEXED, terms, tokenize="{FTS_TOKENIZER}");
 CREATE TABLE IF NOT EXISTS lexicon (term TEXT PRIMARY KEY, count INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS word_forms (word TEXT PRIMARY KEY, form TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS consultations (
     source TEXT NOT NULL, position INTEGER NOT NULL, paper TEXT NOT NULL, body TEXT, day INTEGER,
     role TEXT, item TEXT, item_title TEXT, result TEXT, meeting TEXT, authoritative INTEGER,
@@ -203,7 +205,8 @@ class Catalog:
                 f"Der Katalog {path} lässt sich nicht öffnen ({exc}); bitte prüfen, ob das Datenverzeichnis "
                 "beschreibbar ist."
             ) from exc
-        self._analyzer: tuple[str | None, Analyzer] | None = None  # (the analysis stamp it was loaded at, it)
+        # (the analysis stamp they were loaded at, the analyzer, the word forms: `word_forms`)
+        self._analyzer: tuple[str | None, Analyzer, dict[str, str]] | None = None
         self._writes = 0  # transactions committed through this catalog
         self._facets: dict[frozenset[AccessLevel] | None, IndexFacets] = {}  # by readable levels
         self._facets_stamp: tuple[int, int] | None = None  # (writes, data_version) they were read at
@@ -599,6 +602,11 @@ class Catalog:
                 self._drop_orphans(old)
                 self._write_lexical(old)  # a shared chunk may now have another primary file
 
+    def word_forms(self) -> Mapping[str, str]:
+        """How the stored passages write the words they capitalise (`assistant.core.text.word_forms`),
+        learned with the compound vocabulary (`reanalyse`); empty before the first analysis."""
+        return self._vocabulary()[1]
+
     def reanalyse(self) -> int:
         """Learn the compound part vocabulary from the stored passages and re-analyse the lexical
         index from them, when the analysis (`ANALYSIS_VERSION`) changed or the index has grown to
@@ -617,6 +625,10 @@ class Catalog:
             rowids = dict(self._db.execute("SELECT key, rowid FROM chunks"))
             self._db.execute("DELETE FROM lexicon")
             self._db.executemany("INSERT INTO lexicon VALUES (?, ?)", counts.items())
+            self._db.execute("DELETE FROM word_forms")
+            self._db.executemany(
+                "INSERT INTO word_forms VALUES (?, ?)", word_forms(c.text for c in chunks).items()
+            )
             self._db.execute("DELETE FROM lexical")
             self._db.executemany(
                 "INSERT INTO lexical (rowid, key, terms) VALUES (?, ?, ?)",
@@ -628,13 +640,17 @@ class Catalog:
     # --- internals ----------------------------------------------------------------------------
 
     def _analysis(self) -> Analyzer:
-        """The analyzer of the stored vocabulary, loaded again only when an ingest (here or in
-        another process) has re-analysed the index."""
+        return self._vocabulary()[0]
+
+    def _vocabulary(self) -> tuple[Analyzer, dict[str, str]]:
+        """The analyzer of the stored vocabulary and the stored word forms, loaded again only when
+        an ingest (here or in another process) has re-analysed the index."""
         stamp = self._meta("analysis")
         if self._analyzer is None or self._analyzer[0] != stamp:
             counts = dict(self._db.execute("SELECT term, count FROM lexicon"))
-            self._analyzer = (stamp, Analyzer(counts))
-        return self._analyzer[1]
+            forms = dict(self._db.execute("SELECT word, form FROM word_forms"))
+            self._analyzer = (stamp, Analyzer(counts), forms)
+        return self._analyzer[1], self._analyzer[2]
 
     def _transaction(self) -> "_Transaction":
         return _Transaction(self._db, self._committed)

@@ -28,6 +28,7 @@ from assistant.core.access import ANONYMOUS, PUBLIC, AccessLevel, Viewer
 from assistant.core.answers import Answer, Delta, Passage
 from assistant.core.filters import NO_FILTERS, AppliedFilters, Filters, IndexFacets, no_documents_message
 from assistant.core.settings import Settings
+from assistant.core.text import truecased
 from assistant.index.catalog import Catalog
 from assistant.index.embeddings import EmbedModel, build_embed_model
 from assistant.index.vectors import IndexEmpty, VectorStore
@@ -162,7 +163,8 @@ class CouncilAssistant:
             return
         condensed = self._condense(question, list(history))
         facets = self.facets(viewer)
-        read = Question.read(condensed.question)
+        # typed all in lower case, its names, places and bodies are read as the documents write them
+        read = Question.read(truecased(condensed.question, self.backends.catalog.word_forms()))
         asked = replace(read, bodies=premise_bodies(read.located, facets.committees))
         stated = (
             condensed.focus.overridden_by(filters_from_question(asked.located, facets, filters))

@@ -11,8 +11,10 @@ from datetime import date
 
 import pytest
 
+from assistant.answering.question import Question
 from assistant.core.documents import Consultation, SourceRecord
 from assistant.core.facts import TextFacts
+from assistant.core.text import truecased
 from assistant.index.catalog import LEXICON_GROWTH, Catalog, chunk_key
 from tests.conftest import ERLANGEN_SATZUNG_2026, KARLSRUHE_TOP14, KENT_FEB, METTMANN, parsed
 
@@ -167,3 +169,14 @@ def test_a_catalog_of_schema_4_gets_its_consultations_as_data_on_opening(tmp_pat
     assert document is not None and document.record is not None
     assert document.record.consultations == steps
     reopened.close()
+
+
+def test_the_word_forms_learned_with_the_vocabulary_read_a_question_typed_in_lower_case(small_index):
+    """A question typed all in lower case names its places and bodies as one typed with capitals
+    does, so its premises are checked alike (`Catalog.word_forms`, learned at ingest)."""
+    forms = Catalog(small_index, create=False).word_forms()
+    assert forms["erlangen"] == "Erlangen" and forms["komm-an"] == "KOMM-AN" and "die" not in forms
+    cased = Question.read("Welche Städte im Kreis Mettmann haben Mittel aus KOMM-AN NRW beantragt?")
+    typed = Question.read(truecased(cased.text.lower(), forms))
+    assert (typed.places, typed.names) == (cased.places, cased.names) and cased.places
+    assert Question.read(cased.text.lower()).places == ()
