@@ -362,7 +362,9 @@ class ScoredSentence:
 class ExtractiveAnswerer:
     def __init__(self, settings: AnswerSettings, model: SentenceModel | None = None):
         self._settings = settings
-        self._model = model or SentenceModel.load()
+        self.model = (
+            model or SentenceModel.load()
+        )  # which sentence answers (`eval.search_weights` sets others)
 
     def sentences(self, question: Question, passages: list[Passage]) -> list[ScoredSentence]:
         """Every candidate sentence with its features and score, as the answerer weighs them
@@ -433,7 +435,7 @@ class ExtractiveAnswerer:
             c.typed = required is None or _answers_type(required, p, c.start, c.end, q_numbers)
             has_kind = any(_answers_type(t, p, c.start, c.end, q_numbers) for t in question.kinds)
             c.features = scoring.features(c, _covered(rest, weights, c.terms), has_kind)
-            c.score = self._model.probability(c.features)
+            c.score = self.model.probability(c.features)
         return scoring
 
     def answer(self, question: Question, passages: list[Passage]) -> Reply:
@@ -606,7 +608,7 @@ class ExtractiveAnswerer:
         ]
         best = max([c for c in typed if c.passage in grounded] or typed, key=lambda c: c.score, default=None)
         if best is not None:
-            best = _current_version(best, typed, passages, question, self._model.min_probability)
+            best = _current_version(best, typed, passages, question, self.model.min_probability)
         if required == "vote" and not self._far(passages):
             # The record most on the question's topic (covering what the coverage rule asks, and
             # holding what it presumes: a Stadtrat record does not say how the UVPA voted) has no
@@ -618,7 +620,7 @@ class ExtractiveAnswerer:
                 and _only_noted(passages[top.passage])
                 and (
                     best is None
-                    or best.score < self._model.min_probability
+                    or best.score < self.model.min_probability
                     or (
                         best.features["context"] < top.features["context"]
                         and passages[best.passage].source != passages[top.passage].source
@@ -658,7 +660,7 @@ class ExtractiveAnswerer:
         )
         if (
             best is None
-            or (best.score < self._model.min_probability and not dated_header)
+            or (best.score < self.model.min_probability and not dated_header)
             or self._far(passages)
         ):
             return Reply(ABSTAIN[language], [], True)
@@ -673,7 +675,7 @@ class ExtractiveAnswerer:
             )
             if vote is not None:
                 vote.features = scoring.features(vote, _covered(q_terms, weights, vote.terms), has_kind=True)
-                vote.score = self._model.probability(vote.features)
+                vote.score = self.model.probability(vote.features)
             if vote is not None and (holds_vote or vote.score + 0.1 >= best.score):
                 chosen = [vote, *_other_parts(vote, chosen, candidates, passages, q_terms)]
         elif (
@@ -744,7 +746,7 @@ class ExtractiveAnswerer:
         chosen = [best]
         covered = {t for t in q_terms if term_matches(t, best.terms)}
         for c in sorted(candidates, key=lambda c: c.score, reverse=True):
-            if len(chosen) >= limit or c.score < min(0.2 * best.score, self._model.min_probability):
+            if len(chosen) >= limit or c.score < min(0.2 * best.score, self.model.min_probability):
                 break
             if c is best or c.features["call_up"] or any(_similar(c.terms, o.terms) for o in chosen):
                 continue
