@@ -362,9 +362,8 @@ class ScoredSentence:
 class ExtractiveAnswerer:
     def __init__(self, settings: AnswerSettings, model: SentenceModel | None = None):
         self._settings = settings
-        self.model = (
-            model or SentenceModel.load()
-        )  # which sentence answers (`eval.search_weights` sets others)
+        # which sentence answers (public: `eval.search_weights` tries other weights)
+        self.model = model or SentenceModel.load()
 
     def sentences(self, question: Question, passages: list[Passage]) -> list[ScoredSentence]:
         """Every candidate sentence with its features and score, as the answerer weighs them

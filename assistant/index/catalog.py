@@ -206,7 +206,7 @@ class Catalog:
                 "beschreibbar ist."
             ) from exc
         # (the analysis stamp they were loaded at, the analyzer, the word forms: `word_forms`)
-        self._analyzer: tuple[str | None, Analyzer, dict[str, str]] | None = None
+        self._vocab: tuple[str | None, Analyzer, dict[str, str]] | None = None
         self._writes = 0  # transactions committed through this catalog
         self._facets: dict[frozenset[AccessLevel] | None, IndexFacets] = {}  # by readable levels
         self._facets_stamp: tuple[int, int] | None = None  # (writes, data_version) they were read at
@@ -646,11 +646,11 @@ class Catalog:
         """The analyzer of the stored vocabulary and the stored word forms, loaded again only when
         an ingest (here or in another process) has re-analysed the index."""
         stamp = self._meta("analysis")
-        if self._analyzer is None or self._analyzer[0] != stamp:
+        if self._vocab is None or self._vocab[0] != stamp:
             counts = dict(self._db.execute("SELECT term, count FROM lexicon"))
             forms = dict(self._db.execute("SELECT word, form FROM word_forms"))
-            self._analyzer = (stamp, Analyzer(counts), forms)
-        return self._analyzer[1], self._analyzer[2]
+            self._vocab = (stamp, Analyzer(counts), forms)
+        return self._vocab[1], self._vocab[2]
 
     def _transaction(self) -> "_Transaction":
         return _Transaction(self._db, self._committed)

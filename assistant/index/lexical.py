@@ -28,9 +28,9 @@ from assistant.core.dates import date_mentions
 from assistant.core.text import content_terms, detect_language, words
 from assistant.index.compounds import Decompounder, fold, part_counts
 
-# Raise when the analysis changes (or what `Catalog.reanalyse` learns with it: the word forms):
-# the next ingest re-analyses the lexical index from the stored
-# chunk texts (no re-parsing, no re-embedding).
+# Raise when the analysis changes, or what `Catalog.reanalyse` learns with it (the word forms): the
+# next ingest re-analyses the lexical index from the stored chunk texts (no re-parsing, no
+# re-embedding).
 ANALYSIS_VERSION = "5"
 # Characters that occur inside analysed terms: they must not split a term.
 FTS_TOKENIZER = "unicode61 remove_diacritics 0 tokenchars '-/.,:'"
