@@ -27,7 +27,7 @@ from assistant.answering.question import Question
 from assistant.answering.sentence_model import FEATURES
 from assistant.core.settings import Settings
 from assistant.service.council import build_assistant
-from eval.metrics import GoldQuestion, load_gold
+from eval.metrics import GoldQuestion, load_tuning
 
 L2 = 1.0
 
@@ -108,11 +108,7 @@ def main() -> None:
     parser.add_argument("--data-dir", type=Path, help="the index to ask (default: the configured one)")
     args = parser.parse_args()
     settings = Settings(data_dir=args.data_dir) if args.data_dir else Settings()
-    tuning = [q for q in load_gold(args.gold) if q.split == "tune"]
-    if not tuning:
-        raise SystemExit(
-            f'{args.gold}: keine Fragen der Anpassungshälfte (split "tune"); erst python -m eval.split'
-        )
+    tuning = load_tuning(args.gold)
     rows = examples(tuning, settings)
     fitted = [(x, y) for q, x, y in rows if y.any()]
     x, y = np.vstack([x for x, _ in fitted]), np.concatenate([y for _, y in fitted])

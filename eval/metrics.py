@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from assistant.core.answers import EXTRACTIVE, Generation
+from assistant.core.answers import EXTRACTIVE, Answer, Generation
 
 Expected = list[str | list[str]]
 
@@ -35,6 +35,19 @@ class Outcome:
     retrieved: list[tuple[str, ...]]  # sources of each retrieved passage, best first
     seconds: float
     generation: Generation = EXTRACTIVE  # how the answer text came about (LLM or extractive)
+
+    @classmethod
+    def of(cls, gold: GoldQuestion, answer: Answer) -> "Outcome":
+        """What `gold`'s question got from `CouncilAssistant.ask`."""
+        return cls(
+            gold=gold,
+            answer=answer.text,
+            abstained=answer.abstained,
+            citations=[(c.passage.sources, c.text) for c in answer.citations],
+            retrieved=[p.sources for p in answer.retrieved],
+            seconds=answer.seconds,
+            generation=answer.generation,
+        )
 
     @property
     def cited(self) -> set[str]:
@@ -116,6 +129,16 @@ def load_gold(path: Path) -> list[GoldQuestion]:
         except (json.JSONDecodeError, KeyError, TypeError) as exc:
             raise ValueError(f"{path}:{number}: not a gold question ({exc})") from exc
     return questions
+
+
+def load_tuning(path: Path) -> list[GoldQuestion]:
+    """The tuning half of a gold set (what rules and weights are fitted on); exits where it has none."""
+    tuning = [q for q in load_gold(path) if q.split == "tune"]
+    if not tuning:
+        raise SystemExit(
+            f'{path}: keine Fragen der Anpassungshälfte (split "tune"); erst python -m eval.split'
+        )
+    return tuning
 
 
 _MARKER = re.compile(r"\[\d+\]")

@@ -75,17 +75,7 @@ def evaluate(
             shown = AnswerOut.of(answer).model_dump(mode="json")
             row = {"id": question.id, **shown, "retrieved": [p.sources for p in answer.retrieved]}
             out.write(json.dumps(row, ensure_ascii=False) + "\n")
-            outcomes.append(
-                Outcome(
-                    gold=question,
-                    answer=answer.text,
-                    abstained=answer.abstained,
-                    citations=[(c.passage.sources, c.text) for c in answer.citations],
-                    retrieved=[p.sources for p in answer.retrieved],
-                    seconds=answer.seconds,
-                    generation=answer.generation,
-                )
-            )
+            outcomes.append(Outcome.of(question, answer))
     return outcomes
 
 

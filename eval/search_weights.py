@@ -24,10 +24,9 @@ from pathlib import Path
 from tqdm import tqdm
 
 from assistant.answering.sentence_model import FEATURES, SentenceModel
-from assistant.core.answers import Answer
 from assistant.core.settings import Settings
 from assistant.service.council import build_assistant
-from eval.metrics import GoldQuestion, Outcome, load_gold
+from eval.metrics import Outcome, load_tuning
 
 _NAMES = (*FEATURES, "intercept", "min_probability")
 
@@ -67,11 +66,7 @@ def main() -> None:
     parser.add_argument("--sweeps", type=int, default=1, help="sweeps over all weights at most (default 1)")
     args = parser.parse_args()
     settings = Settings(data_dir=args.data_dir) if args.data_dir else Settings()
-    tuning = [q for q in load_gold(args.gold) if q.split == "tune"]
-    if not tuning:
-        raise SystemExit(
-            f'{args.gold}: keine Fragen der Anpassungshälfte (split "tune"); erst python -m eval.split'
-        )
+    tuning = load_tuning(args.gold)
     assistant = build_assistant(settings)
     shipped = assistant.answerer.model
     progress = tqdm(desc="Gewichte prüfen", unit=" Durchlauf", disable=None)
@@ -79,7 +74,7 @@ def main() -> None:
     def right(parameters: list[float]) -> int:
         assistant.answerer.model = SentenceModel(tuple(parameters[:-2]), parameters[-2], parameters[-1])
         progress.update()
-        return sum(_correct(q, assistant.ask(q.question, channel="eval")) for q in tuning)
+        return sum(Outcome.of(q, assistant.ask(q.question, channel="eval")).correct for q in tuning)
 
     start = [*shipped.weights, shipped.intercept, shipped.min_probability]
     before = right(start)
@@ -97,17 +92,6 @@ def main() -> None:
     model.update(weights=found[:-2], intercept=found[-2], min_probability=found[-1])
     Path(str(target)).write_text(json.dumps(model, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     print(f"geschrieben: {target}")
-
-
-def _correct(question: GoldQuestion, answer: Answer) -> bool:
-    return Outcome(
-        gold=question,
-        answer=answer.text,
-        abstained=answer.abstained,
-        citations=[(c.passage.sources, c.text) for c in answer.citations],
-        retrieved=[p.sources for p in answer.retrieved],
-        seconds=answer.seconds,
-    ).correct
 
 
 if __name__ == "__main__":
