@@ -1015,6 +1015,11 @@ def _best_vote(
                 score += 0.1
             if run[0].amendment != asks_amendment:
                 score -= 0.2
+            if p.vote is not None and not asks_amendment and all(f.vote.text != p.vote.text for f in run):
+                # not the result the document records for its item: an amendment or sub-item
+                # voted on in the debate ("Ziffer 1 des CDU-Antrags … Das ist eine mehrheitliche
+                # Ablehnung."), which the result block of the item does not give as its result
+                score -= 0.2
             previous_end = end
             if best is None or score > best.score:
                 label = f"{_item_label(p)}: " if p.agenda_item else ""

@@ -177,6 +177,44 @@ def test_the_lead_is_the_sentence_that_answers_not_one_that_only_looks_like_it(t
     assert answer(question, passage(text)).text.startswith(lead)
 
 
+def test_a_vote_question_is_answered_by_the_items_recorded_result_not_a_vote_in_its_debate():
+    from dataclasses import replace
+
+    from assistant.core.documents import AgendaItem
+    from assistant.core.votes import parse_vote
+
+    # Karlsruhe's minutes: the result block of the item, and the verbatim debate, where the chair
+    # announces the vote on one party's motion (not called an "Änderungsantrag" there)
+    item = AgendaItem("14", "Grundsteuerreform 2025 – Hebesatzsatzung")
+    recorded = parse_vote("mehrheitliche Zustimmung (25 Ja, 22 Nein)")
+    results = replace(
+        passage(
+            "Abstimmungsergebnis:\n\nTOP 14: mehrheitliche Zustimmung (25 Ja, 22 Nein)\n\n"
+            "TOP 14.1 mehrheitliche Ablehnung (5 Ja, 42 Nein)",
+            source="minutes.txt",
+            score=0.82,
+        ),
+        agenda_item=item,
+        vote=recorded,
+    )
+    debate = replace(
+        passage(
+            "Jetzt kommt der Antrag der CDU, den Hebesatz der Grundsteuer auf 260 Prozent festzulegen. "
+            "Die Ziffer 1 des CDU-Antrags zur Grundsteuer steht jetzt zur Abstimmung. - Das ist eine "
+            "mehrheitliche Ablehnung.",
+            source="minutes.txt",
+            score=0.87,
+        ),
+        agenda_item=item,
+        vote=recorded,
+    )
+    question = "Wie hat der Gemeinderat über die Hebesatzsatzung zur Grundsteuer abgestimmt?"
+    result = answer(question, debate, results)
+    lead = f"Stadtteilbeirat, 22.04.2021, TOP 14: {item.title}: TOP 14: mehrheitliche Zustimmung (25 Ja"
+    assert result.text.startswith(lead)
+    assert "Das ist eine mehrheitliche Ablehnung" not in result.text
+
+
 def test_a_vote_question_without_any_vote_record_abstains():
     text = "Der Gemeinderat berät über die Grundsteuerreform. Stadtrat Müller begrüßt den Vorschlag."
     result = answer("Wie wurde über die Grundsteuerreform abgestimmt?", passage(text))
