@@ -78,8 +78,9 @@ from assistant.answering.passages import (
     same_item,
     term_matches,
     versions,
+    where_text,
 )
-from assistant.answering.question import PERSON_TITLE, PresumedResult, Question, party_pattern
+from assistant.answering.question import PERSON_TITLE, PresumedResult, Question, missing_places, party_pattern
 from assistant.answering.question_filters import (
     Period,
     committee_patterns,
@@ -704,7 +705,7 @@ class ExtractiveAnswerer:
         # The places it names are the lead's own: what a Karlsruhe body asked for is not answered
         # by an Erlangen passage that a supporting passage from Karlsruhe happens to stand beside.
         lead = passages[chosen[0].passage]
-        if elsewhere := _places_missing(question, _where([lead])):
+        if elsewhere := missing_places(question.places, where_text([lead])):
             return Reply(_declined(elsewhere, language), [], True)
         if required == "vote":
             chosen = [c if c.summary else _vote_block(c, candidates, passages) for c in chosen]
@@ -1654,13 +1655,13 @@ def _unfounded(question: Question, cited: list[Passage]) -> list[str]:
         for n in dict.fromkeys(_NUMBER.findall(question.located))
         if not _holds_number(quoted, n) and not any(n in d for d in missing)
     ]
-    where = _where(cited)
+    where = where_text(cited)
     missing += [
         body
         for body in question.bodies
         if not any(pattern.search(where) for pattern in committee_patterns(body))
     ]
-    missing += _places_missing(question, where)
+    missing += missing_places(question.places, where)
     titles = [double or single for double, single in _QUOTED_TITLE.findall(question.located)]
     if titles or question.counted:
         held_terms = set(content_terms(quoted, question.language))
@@ -1675,18 +1676,6 @@ def _unfounded(question: Question, cited: list[Passage]) -> list[str]:
             if head and not term_matches(head[0], held_terms):
                 missing.append(counted)
     return missing
-
-
-def _where(passages: list[Passage]) -> str:
-    """What the passages say of where and by whom they stand: their text, their documents'
-    metadata, and the words of their file paths, which may name a committee and a place
-    ("kent county council cabinet …")."""
-    return "\n".join(f"{p.text}\n{metadata_text(p)}\n{re.sub(r'[-_/]', ' ', p.source)}" for p in passages)
-
-
-def _places_missing(question: Question, where: str) -> list[str]:
-    """The places the question names (`Question.places`) that `where` does not."""
-    return [p.name for p in question.places if not re.search(rf"\b{re.escape(p.stem)}", where, re.I)]
 
 
 def _unnamed(question: Question, used: set[int], passages: list[Passage]) -> list[str]:

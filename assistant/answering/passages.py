@@ -25,7 +25,8 @@ CHAIR_LINE = re.compile(
     r"|\bunter\s+(?:dem\s+)?Vorsitz\s+(?:von\s+)?[A-ZÄÖÜ]|\bleitet(?:e)?\s+die\s+Sitzung\b"
 )
 # A line that names where a meeting took place: "Ort: Mönauschule", an invitation's "2. Sitzung
-# Dienstag, 19.11.2024 18:30 Uhr Mönauschule, Aula", "MINUTES of a meeting of the Cabinet held in
+# Dienstag, 19.11.2024 18:30 Uhr Mönauschule, Aula", Karlsruhe's minutes' "15:30 Uhr / öffentlich /
+# Bürgersaal, Rathaus am Marktplatz", "MINUTES of a meeting of the Cabinet held in
 # the Council Chamber", "The meeting of the Board of Control convened in the Mayor's office".
 _PLACE_WORD = (
     r"(?:[Ss]chule|[Ss]aal|[Hh]aus|[Hh]alle|[Zz]entrum|[Rr]aum|[Rr]äume|Aula"
@@ -33,7 +34,8 @@ _PLACE_WORD = (
 )
 VENUE_LINE = re.compile(
     r"^[ \t]*(?:Ort|Sitzungsort|Tagungsort|Venue|Location)\s*:"
-    rf"|\b\d{{1,2}}[:.]\d{{2}}\s*Uhr(?:[^\w\n]|\n(?!\n)){{1,4}}[^\n]{{0,30}}{_PLACE_WORD}"
+    r"|\b\d{1,2}[:.]\d{2}\s*Uhr(?:[^\w\n]|\n(?!\n)){1,4}(?:(?:nicht\s?)?öffentlich[ \t]*\n)?"
+    rf"[^\n]{{0,30}}{_PLACE_WORD}"
     r"|\b(?:held|convened|met)\s+(?:in|at)\s+the\s+[A-Z]",
     re.M,
 )
@@ -205,6 +207,13 @@ def metadata_text(p: Passage) -> str:
         d = p.meeting_date
         parts.append(f"{german(d)} {german_long(d)} {d:%d %B %Y}")
     return "\n".join(parts)
+
+
+def where_text(passages: list[Passage]) -> str:
+    """What the passages say of where and by whom they stand: their text, their documents'
+    metadata, and the words of their file paths, which may name a committee and a place
+    ("kent county council cabinet …")."""
+    return "\n".join(f"{p.text}\n{metadata_text(p)}\n{re.sub(r'[-_/]', ' ', p.source)}" for p in passages)
 
 
 # An agenda item title of fewer words ("Anfragen", "Mitteilungen zur Kenntnis") names a recurring

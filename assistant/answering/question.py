@@ -382,6 +382,16 @@ def named_places(text: str, language: Language) -> tuple[Place, ...]:
     return tuple(dict.fromkeys(places))
 
 
+def missing_places(places: tuple[Place, ...], where: str) -> list[str]:
+    """The places (`named_places`) that `where`, what passages say of where they stand, does not
+    name.
+
+    >>> missing_places(named_places("Was hat der Karlsruher Gemeinderat beschlossen?", "de"), "Erlangen")
+    ['Karlsruher']
+    """
+    return [p.name for p in places if not re.search(rf"\b{re.escape(p.stem)}", where, re.I)]
+
+
 # Political groups a question may name as the author of an Antrag or Anfrage ("die SPD-Fraktion",
 # "der Grünen-Antrag", "the Labour motion"), each with how a document names it: premises, as places are.
 _PARTIES = {

@@ -242,6 +242,28 @@ def test_the_days_a_body_met_are_answered_from_its_meeting_records(assistant):
     # a question on a topic of the meetings is no question for their days
     topic = assistant.ask("Wann hat der Sozialausschuss über KOMM-AN NRW getagt?")
     assert "soweit die Dokumente sie belegen" not in topic.text
+    # the place of the body, named after it or before it, must be the place of its records
+    for asked in (
+        "Wann war die letzte Sitzung des Gemeinderats Karlsruhe?",
+        "Wann tagte der Karlsruher Gemeinderat?",
+    ):
+        assert "„Gemeinderat“, soweit die Dokumente sie belegen" in assistant.ask(asked).text
+    assert "soweit die Dokumente sie belegen" not in assistant.ask("Wann tagte der Gemeinderat Hilden?").text
+
+
+def test_where_a_body_met_is_answered_from_the_header_of_its_records(assistant):
+    answer = assistant.ask("Where did the County Council meet?")
+    assert answer.text == (
+        "Latest meeting of the County Council recorded in the documents: "
+        "the Council Chamber, Sessions House, County Hall, Maidstone: 2025-02-13 [1]"
+    )
+    assert answer.citations[0].source == KENT_FEB
+    assert answer.citations[0].text.startswith(
+        "MINUTES of a meeting of the County Council held in the Council"
+    )
+    # where a topic is asked, the ordinary answer
+    topic = assistant.ask("Wo hat der Sozialausschuss über KOMM-AN NRW beraten?")
+    assert "soweit die Dokumente sie belegen" not in topic.text
 
 
 def test_chosen_filters_win_over_the_question(assistant):
