@@ -105,6 +105,8 @@ ABSTAIN = {
 
 # What makes a sentence carry a number or names (votes and dates it carries are read at ingest:
 # `Passage.facts`).
+# A person named with a title or form of address: "Mr G Cooke", "Oberbürgermeister Dr. Frank Mentrup".
+_TITLED_PERSON = rf"\b{PERSON_TITLE}\.?\s+(?:(?:Dr|Prof)\.\s+|[A-Z]\.?\s+){{0,3}}[A-ZÄÖÜ][a-zäöüß]+"
 _SENTENCE_HAS = {
     "clock": re.compile(
         r"\b\d{1,2}(?:[:.]\d{2})?\s*(?:Uhr\b|[ap]\.\s?m\.|[ap]m\b)|\b\d{1,2}:\d{2}\b|\bnoon\b|\bmidnight\b",
@@ -141,9 +143,10 @@ _SENTENCE_HAS = {
     ),
     # several names, or a person named with a title ("Mr G Cooke", "Stadträtin Kögler")
     "names": re.compile(
-        r"[A-ZÄÖÜ][\wäöüß.-]+(?:,\s*[A-ZÄÖÜ][\wäöüß.-]+)*,?\s+(und|and|sowie)\s+[A-ZÄÖÜ]"
-        rf"|\b{PERSON_TITLE}\.?\s+(?:(?:Dr|Prof)\.\s+|[A-Z]\.?\s+){{0,3}}[A-ZÄÖÜ][a-zäöüß]+"
+        rf"[A-ZÄÖÜ][\wäöüß.-]+(?:,\s*[A-ZÄÖÜ][\wäöüß.-]+)*,?\s+(und|and|sowie)\s+[A-ZÄÖÜ]|{_TITLED_PERSON}"
     ),
+    # the holder of an office: a person named with a title ("Oberbürgermeister Dr. Frank Mentrup")
+    "holder": re.compile(_TITLED_PERSON),
 }
 # Words that name the kind of fact asked for, not the topic ("Stimmenverhältnis", "wie oft",
 # "Anzahl", "wie viel Geld"): the answer-type check stands in for them, so they do not count in coverage.
@@ -155,7 +158,8 @@ _FRAME_TERM = re.compile(
 # question is not answered by a sentence without a vote result ("wie viele Ja-Stimmen" wants the
 # vote line, not any number), a question on money not by one without an amount in a currency, a
 # "how many" question not by one without a number, one on who chaired a meeting not by one that
-# names no chair ("PRESENT: Mr G Cooke (Chairman)", `CHAIR_LINE`), one on where it took place not
+# names no chair ("PRESENT: Mr G Cooke (Chairman)", `CHAIR_LINE`), one on who holds an office
+# not by one naming no person with a title ("Der Oberbürgermeister kann …"), one on where it took place not
 # by one that names no venue (`VENUE_LINE`), one on who signed a record not by a sentence outside
 # its signature block (`in_signature_block`), one on the time of day not by one without a clock time
 # ("15:30 Uhr"), a why-question not by one that gives no reason, one on the office in charge of a
@@ -165,6 +169,7 @@ _FRAME_TERM = re.compile(
 _STRICT_TYPES = (
     "vote",
     "chair",
+    "holder",
     "venue",
     "signature",
     "office",

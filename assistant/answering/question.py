@@ -20,6 +20,19 @@ from assistant.core.dates import YEAR, find_dates
 from assistant.core.text import Language, content_terms, detect_language, sentence_spans, verb_roots, words
 from assistant.core.votes import Outcome
 
+# Titles and forms of address before a person's name ("Mr G Cooke", "Stadträtin Kögler"); the
+# German offices also name a body or an office itself ("der Stadtrat", "der Oberbürgermeister").
+# Kreistag minutes abbreviate members' roles, in capitals whatever the pattern's flags: "KA Serag"
+# (Kreistagsabgeordnete), "SE Esser" (sachkundige Einwohnerin), "SB" / "sB" (sachkundiger Bürger).
+_ADDRESS = (
+    r"Mr|Mrs|Ms|Miss|Dr|Sir|Dame|Cllr|Councillor|Council(?:man|woman|member)|Commissioner|Mayor|President"
+    r"|Deacon|Herrn?|Frau|(?-i:KA|SE|SB|sB|sE)"
+)
+_OFFICE = (
+    r"Stadtr(?:at|ätin)|(?:Ober)?[Bb]ürgermeister(?:in)?|Landr(?:at|ätin)|Ortsvorsteher(?:in)?"
+    r"|Ortschaftsr(?:at|ätin)"
+)
+PERSON_TITLE = rf"(?:{_ADDRESS}|{_OFFICE})"
 QUESTION_TYPES = {
     "vote": re.compile(
         r"abstimm|abgestimmt|(?<![a-zäöüß])stimmen(?!gleich)|\bstimmte\b|\bgestimmt\b|zugestimmt|stimmverh|votum|gegenstimm|enthaltung|einstimmig|mehrheit"
@@ -62,6 +75,15 @@ QUESTION_TYPES = {
         r"\bwho\s+(?:chaired|presided|was\s+in\s+the\s+chair|was\s+(?:the\s+)?(?:chair(?:man|woman|person)?|presiding))"
         r"|\bpresided\s+over\b|\bwer\s+(?:leitete\s+die\s+(?:\w+\s+)?Sitzung|(?:hat(?:te)?|führte)\b.{0,80}\bden\s+Vorsitz"
         r"|war\s+(?:\w+\s+){0,3}Vorsitzende[rn]?)\b|\bSitzungsleitung\b",
+        re.I,
+    ),
+    # Who holds an office: "Wer ist Oberbürgermeister von Karlsruhe?", "Who is the Leader of Kent
+    # County Council?"; answered by a sentence naming a person with a title or form of address
+    # ("Vorsitzender: Oberbürgermeister Dr. Frank Mentrup"), not one naming the office alone.
+    "holder": re.compile(
+        r"^\W*(?:wer|who)\s+(?:ist|war|is|was)\s+(?:(?:der|die|the|derzeit|aktuell|currently|neue[rn]?|new)\s+){0,3}"
+        rf"(?:{_OFFICE}|Vorsitzende[rn]?|Leader|Chair(?:man|woman)?|Mayor|President)\b"
+        rf"|\bwie\s+hei(?:ß|ss)t\s+(?:der|die)\s+(?:\w+\s+)?(?:{_OFFICE}|Vorsitzende[rn]?)\b",
         re.I,
     ),
     # Where a meeting took place: answered by the line naming its venue (`passages.VENUE_LINE`).
@@ -462,19 +484,6 @@ def named_parties(text: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(found))
 
 
-# Titles and forms of address before a person's name ("Mr G Cooke", "Stadträtin Kögler"); the
-# German offices also name a body or an office itself ("der Stadtrat", "der Oberbürgermeister").
-# Kreistag minutes abbreviate members' roles, in capitals whatever the pattern's flags: "KA Serag"
-# (Kreistagsabgeordnete), "SE Esser" (sachkundige Einwohnerin), "SB" / "sB" (sachkundiger Bürger).
-_ADDRESS = (
-    r"Mr|Mrs|Ms|Miss|Dr|Sir|Dame|Cllr|Councillor|Council(?:man|woman|member)|Commissioner|Mayor|President"
-    r"|Deacon|Herrn?|Frau|(?-i:KA|SE|SB|sB|sE)"
-)
-_OFFICE = (
-    r"Stadtr(?:at|ätin)|(?:Ober)?[Bb]ürgermeister(?:in)?|Landr(?:at|ätin)|Ortsvorsteher(?:in)?"
-    r"|Ortschaftsr(?:at|ätin)"
-)
-PERSON_TITLE = rf"(?:{_ADDRESS}|{_OFFICE})"
 # A person named with a title; the last capitalised word is the surname. An office after an
 # article is the body or office itself ("der Stadtrat Ende 2024", "dem Landrat Kreis …").
 _PERSON = re.compile(

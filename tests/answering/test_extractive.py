@@ -215,6 +215,18 @@ def test_a_vote_question_is_answered_by_the_items_recorded_result_not_a_vote_in_
     assert "Das ist eine mehrheitliche Ablehnung" not in result.text
 
 
+def test_who_holds_an_office_is_answered_by_a_sentence_naming_the_person_not_the_office_alone():
+    text = (
+        "Bei Kunst am Bau in Karlsruhe hat der Oberbürgermeister die Möglichkeit, von der Realisierung "
+        "abzusehen.\n\nVorsitzender: Oberbürgermeister Dr. Frank Mentrup"
+    )
+    result = answer("Wer ist Oberbürgermeister von Karlsruhe?", passage(text, subject="Karlsruhe"))
+    assert result.text.startswith("Vorsitzender: Oberbürgermeister Dr. Frank Mentrup")
+    # no person named with the office: not in the documents
+    alone = passage("Bei Kunst am Bau in Karlsruhe hat der Oberbürgermeister die Möglichkeit, abzusehen.")
+    assert answer("Wer ist Oberbürgermeister von Karlsruhe?", alone).abstained
+
+
 def test_a_vote_question_without_any_vote_record_abstains():
     text = "Der Gemeinderat berät über die Grundsteuerreform. Stadtrat Müller begrüßt den Vorschlag."
     result = answer("Wie wurde über die Grundsteuerreform abgestimmt?", passage(text))

@@ -31,6 +31,10 @@ CASES = [
     # words that only contain "stimmen" ask for no vote result
     ("Was gilt bei Stimmengleichheit im Beirat?", []),
     ("Wer darf die Mitglieder des Beirats bestimmen?", ["names"]),
+    # who holds an office, not who the office's contractor is
+    ("Wer ist Oberbürgermeister von Karlsruhe?", ["holder", "names"]),
+    ("Who is the Leader of Kent County Council?", ["holder", "names"]),
+    ("Wer ist der Vorhabenträger des Nahversorgungsprojekts?", ["names"]),
 ]
 
 
