@@ -154,6 +154,9 @@ _FRAME_TERM = re.compile(
     r"^(?:viel|oft|anzahl|hoch|hoh|betrag|summ|many|much|often|number|amount|stimm(?!engleich|recht|berecht|ung)|abstimm|abgestimmt"
     r"|stimmenverh|ja-stimm|nein-stimm|gegenstimm|vote|vot|beschl|ergebnis|result|datum|date|nam|geld$|money)"
 )
+# How a vote question says that a motion got its votes ("Wie viele Ja-Stimmen bekam …?", "How many
+# votes did … receive?"): the vote line answers it without the verb.
+_VOTES_RECEIVED = re.compile(r"^(?:bekam|bekomm|erhielt|erhalt|receiv|got$|gained)")
 # Question types the lead sentence of an answer must satisfy, the first that applies: a vote
 # question is not answered by a sentence without a vote result ("wie viele Ja-Stimmen" wants the
 # vote line, not any number), a question on money not by one without an amount in a currency, a
@@ -385,7 +388,11 @@ class ExtractiveAnswerer:
     def _score(self, question: Question, passages: list[Passage]) -> "_Scoring | None":
         language = question.language
         terms = list(question.terms)
-        q_terms = [t for t in terms if not _FRAME_TERM.match(t)] or terms
+        q_terms = [
+            t
+            for t in terms
+            if not (_FRAME_TERM.match(t) or ("vote" in question.kinds and _VOTES_RECEIVED.match(t)))
+        ] or terms
         if not passages or not q_terms:
             return None
 
@@ -676,7 +683,7 @@ class ExtractiveAnswerer:
             # one unless that scores clearly better (by 0.1 in probability).
             holds_vote = bool(passages[best.passage].facts.votes_in(best.start, best.end))
             vote = _best_vote(
-                question.stated, passages, q_terms, weights, scoring.context, scoring.nearness, language
+                question, passages, q_terms, weights, scoring.context, scoring.nearness, language
             )
             if vote is not None:
                 vote.features = scoring.features(vote, _covered(q_terms, weights, vote.terms), has_kind=True)
@@ -990,7 +997,7 @@ def _overlap(a: _Candidate, b: _Candidate) -> bool:
 
 
 def _best_vote(
-    question: str,
+    question: Question,
     passages: list[Passage],
     q_terms: list[str],
     weights: dict[str, float],
@@ -1005,9 +1012,12 @@ def _best_vote(
     sentences are) and by the text before it in the passage, where the motion or amendment it
     decides is stated. Votes with counts are preferred; votes on amendments only when the
     question asks about one. Sub-items recorded in one result block ("Punkt 9.1: … Punkt 9.2: …")
-    are answered together."""
-    asks_amendment = bool(_AMENDMENT.search(question))
-    side = next((name for name, pattern in _ROLL_CALL_SIDES.items() if pattern.search(question)), None)
+    are answered together. A question asking how many votes ("Wie viele Ja-Stimmen …") is not
+    answered by a result without counts ("Das ist eine mehrheitliche Ablehnung.") where one with
+    counts is on its topic."""
+    asks_amendment = bool(_AMENDMENT.search(question.stated))
+    side = next((name for name, pattern in _ROLL_CALL_SIDES.items() if pattern.search(question.stated)), None)
+    counted = 0.3 if "number" in question.kinds else 0.1
     best: _Candidate | None = None
     for i, p in enumerate(passages):
         previous_end = 0
@@ -1018,7 +1028,7 @@ def _best_vote(
             score = 0.3 * _covered(q_terms, weights, before) + 0.5 * context[i] + 0.3 * nearness[i]
             vote = run[0].vote
             if vote.yes is not None or vote.no is not None:
-                score += 0.1
+                score += counted
             if run[0].amendment != asks_amendment:
                 score -= 0.2
             if p.vote is not None and not asks_amendment and all(f.vote.text != p.vote.text for f in run):

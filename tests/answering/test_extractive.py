@@ -227,6 +227,39 @@ def test_who_holds_an_office_is_answered_by_a_sentence_naming_the_person_not_the
     assert answer("Wer ist Oberbürgermeister von Karlsruhe?", alone).abstained
 
 
+def test_how_many_votes_a_motion_received_is_answered_by_its_vote_line_with_counts():
+    from dataclasses import replace
+
+    from assistant.core.documents import AgendaItem
+    from assistant.core.votes import parse_vote
+
+    item = AgendaItem("14", "Hebesatzsatzung")
+    recorded = parse_vote("mehrheitliche Zustimmung (25 Ja, 22 Nein)")
+
+    def minutes(text: str, score: float) -> Passage:
+        return replace(passage(text, score=score), agenda_item=item, vote=recorded)
+
+    results = minutes("Abstimmungsergebnis:\n\nTOP 14: mehrheitliche Zustimmung (25 Ja, 22 Nein)", 0.84)
+    debate = minutes(
+        "Die Hebesatzsatzung ist umstritten. Wir lehnen die Hebesatzsatzung ab. Die Hebesatzsatzung "
+        "belastet die Mieter. Die Verwaltung verteidigt die Hebesatzsatzung.",
+        0.85,
+    )
+    # "bekam" is how the question asks, not what: the vote line answers it (it was declined)
+    assert "25 Ja, 22 Nein" in answer("Wie viele Ja-Stimmen bekam die Hebesatzsatzung?", results, debate).text
+    # a result announced without counts does not answer how many votes, where one with counts is on topic
+    announced = minutes(
+        "Jetzt kommt der Änderungsantrag der CDU zur Hebesatzsatzung, den Hebesatz auf 260 Prozent "
+        "festzulegen. Das ist eine mehrheitliche Ablehnung.",
+        0.87,
+    )
+    counted = minutes(
+        "Abstimmungsergebnis:\n\nTOP 14.1 Änderungsantrag: mehrheitliche Ablehnung (13 Ja, 35 Nein)", 0.84
+    )
+    asked = "Wie viele Ja-Stimmen bekam der Änderungsantrag der CDU zur Hebesatzsatzung?"
+    assert "13 Ja, 35 Nein" in answer(asked, announced, counted).text
+
+
 def test_a_vote_question_without_any_vote_record_abstains():
     text = "Der Gemeinderat berät über die Grundsteuerreform. Stadtrat Müller begrüßt den Vorschlag."
     result = answer("Wie wurde über die Grundsteuerreform abgestimmt?", passage(text))
