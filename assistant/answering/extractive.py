@@ -103,10 +103,10 @@ ABSTAIN = {
     "en": "The documents available to me do not answer this question.",
 }
 
-# What makes a sentence carry a number or names (votes and dates it carries are read at ingest:
-# `Passage.facts`).
 # A person named with a title or form of address: "Mr G Cooke", "Oberbürgermeister Dr. Frank Mentrup".
 _TITLED_PERSON = rf"\b{PERSON_TITLE}\.?\s+(?:(?:Dr|Prof)\.\s+|[A-Z]\.?\s+){{0,3}}[A-ZÄÖÜ][a-zäöüß]+"
+# What makes a sentence carry a number or names (votes and dates it carries are read at ingest:
+# `Passage.facts`).
 _SENTENCE_HAS = {
     "clock": re.compile(
         r"\b\d{1,2}(?:[:.]\d{2})?\s*(?:Uhr\b|[ap]\.\s?m\.|[ap]m\b)|\b\d{1,2}:\d{2}\b|\bnoon\b|\bmidnight\b",

@@ -192,7 +192,8 @@ def meetings_reply(
     listed = "; ".join(
         f"{where}: {', '.join(days)}" if where else ", ".join(days) for where, days in said.items()
     )
-    heading = _heading(asked, first, last, latest, english, len(rows))
+    # one meeting's venue is said as the latest one's is
+    heading = _heading(asked, first, last, latest or (asked.venue and len(rows) == 1), english, len(rows))
     return Reply(heading + listed, citations, False)
 
 
@@ -201,8 +202,6 @@ def _heading(
 ) -> str:
     """What the list of `n` meetings is: "Sitzungen des Gremiums „Sozialausschuss“ vom 01.01.2021 bis
     31.12.2021, soweit die Dokumente sie belegen (1): "."""
-    if n == 1 and asked.venue:
-        latest = True  # one meeting's venue: said as the latest one's is
     if english:
         period = f" from {first.isoformat()} to {last.isoformat()}" if first and last else ""
         period = f" on {first.isoformat()}" if first and first == last else period

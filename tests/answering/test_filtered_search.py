@@ -262,7 +262,7 @@ def test_where_a_body_met_is_answered_from_the_header_of_its_records(assistant):
         "MINUTES of a meeting of the County Council held in the Council"
     )
     # where a topic is asked, the ordinary answer
-    topic = assistant.ask("Wo hat der Sozialausschuss über KOMM-AN NRW beraten?")
+    topic = assistant.ask("Wo hat der Sozialausschuss über KOMM-AN NRW getagt?")
     assert "soweit die Dokumente sie belegen" not in topic.text
 
 
