@@ -91,7 +91,7 @@ from assistant.answering.question_filters import (
 )
 from assistant.answering.sentence_model import SentenceModel
 from assistant.core.answers import Citation, Passage, Reply
-from assistant.core.dates import YEAR, date_mentions, german
+from assistant.core.dates import YEAR, date_mentions, spoken
 from assistant.core.doc_types import ANNOUNCEMENTS, DECISION_RECORDS
 from assistant.core.documents import AgendaItem
 from assistant.core.settings import AnswerSettings
@@ -566,7 +566,7 @@ class ExtractiveAnswerer:
         order = sorted(
             items.values(), key=lambda i: (passages[i].meeting_date or date.min, _item_order(passages[i]))
         )
-        meetings = {_meeting_label(passages[i]) for i in order}
+        meetings = {_meeting_label(passages[i], question.language) for i in order}
         lines = [f"{meetings.pop()}:"] if len(meetings) == 1 else []
         citations: list[Citation] = []
         for n, i in enumerate(order[:MAX_AGENDA_ITEMS], 1):
@@ -574,7 +574,7 @@ class ExtractiveAnswerer:
             assert p.agenda_item is not None and p.vote is not None
             texts = [one_line(f.vote.text) for f in p.facts.votes if f.vote.outcome == outcome]
             result = max(texts, key=len, default=one_line(p.vote.text))
-            label = p.agenda_item.label() if lines else _item_label(p)
+            label = p.agenda_item.label() if lines else _item_label(p, question.language)
             lines.append(f"- {label}: {result} [{n}]")
             span = printed_at(p.text, result)
             citations.append(
@@ -639,7 +639,9 @@ class ExtractiveAnswerer:
                     )
                 )
             ):
-                return _no_vote_taken(_compose(_result_block(top, candidates, passages), passages), question)
+                return _no_vote_taken(
+                    _compose(_result_block(top, candidates, passages), passages, language), question
+                )
         # A rejection the question presumes that the record most on its topic contradicts: the
         # passage printing its result shows the item approved, and nothing there rejected (an
         # amendment, a sub-item).
@@ -653,7 +655,7 @@ class ExtractiveAnswerer:
                 and _contradicted(passages[top.passage], presumed)
                 and (presumed == "rejected" or _held_within(passages[top.passage], *question.claimed_meeting))
             ):
-                record = _compose(_result_block(top, candidates, passages), passages)
+                record = _compose(_result_block(top, candidates, passages), passages, language)
                 return _premise_corrected(record, passages[top.passage], presumed, question.language)
         # The line naming the chair or the venue of the meeting the question dates, or the
         # signature block of its record, answers it, however few of the question's words it holds
@@ -721,7 +723,7 @@ class ExtractiveAnswerer:
             return Reply(_declined(elsewhere, language), [], True)
         if required == "vote":
             chosen = [c if c.summary else _vote_block(c, candidates, passages) for c in chosen]
-            extract = _with_registry_conflict(_compose(chosen, passages), language)
+            extract = _with_registry_conflict(_compose(chosen, passages, language), language)
             return _yes_or_no(question, _newest_first(chosen, passages)[0], passages, extract)
         chosen = _with_neighbours(chosen, candidates, passages, q_terms, wanted, q_numbers)
         extract = _compose(chosen, passages, language, question.plural)
@@ -869,7 +871,7 @@ def _agenda_item(question: Question, passages: list[Passage]) -> Reply | None:
     )
     if p is None or p.agenda_item is None:
         return None
-    return Reply(f"{_item_label(p)} [1]", [_heading_citation(1, p, p.agenda_item)], False)
+    return Reply(f"{_item_label(p, question.language)} [1]", [_heading_citation(1, p, p.agenda_item)], False)
 
 
 def _agenda_of(passages: list[Passage], language: Language) -> Reply | None:
@@ -887,7 +889,7 @@ def _agenda_of(passages: list[Passage], language: Language) -> Reply | None:
     if len(items) < MIN_AGENDA_ITEMS:
         return None
     order = sorted(items, key=lambda item: _item_order(passages[items[item]]))
-    lines = [f"{_AGENDA[language]} {_meeting_label(best)}:"]
+    lines = [f"{_AGENDA[language]} {_meeting_label(best, language)}:"]
     citations: list[Citation] = []
     for n, item in enumerate(order[:MAX_AGENDA_ITEMS], 1):
         p = passages[items[item]]
@@ -931,7 +933,10 @@ def _announced_agenda(question: Question, passages: list[Passage], language: Lan
         if len(items) < 2:
             continue
         start, end = quote_span(p, items[0][1], items[-1][2])
-        lines = [f"{_AGENDA[language]} {_meeting_label(p)}:", *(f"- {text} [1]" for text, _, _ in items)]
+        lines = [
+            f"{_AGENDA[language]} {_meeting_label(p, language)}:",
+            *(f"- {text} [1]" for text, _, _ in items),
+        ]
         return Reply("\n".join(lines), [citation(1, p, start, end)], False)
     return None
 
@@ -971,7 +976,7 @@ def _decision_quoted(
     # A Beschluss that announces what follows ("Der Gemeinderat wählt …:") comes with it.
     end = _with_announced_items(passages[j].text, start, end)
     if not hearing:
-        label = _item_label(p)
+        label = _item_label(p, language)
     else:
         label = p.agenda_item.label() if hearing < 2 else f"TOP {p.agenda_item.number}"
         label = f"{p.committee}, {label}" if p.committee else label
@@ -1038,7 +1043,7 @@ def _best_vote(
                 score -= 0.2
             previous_end = end
             if best is None or score > best.score:
-                label = f"{_item_label(p)}: " if p.agenda_item else ""
+                label = f"{_item_label(p, language)}: " if p.agenda_item else ""
                 shown = p.text[start:end] if len(run) > 1 else vote.text
                 names = side and (
                     _roll_call_names(p.text[start:end], side)
@@ -1271,7 +1276,9 @@ def _premise_corrected(
     premise, citing the record and naming its agenda item where the record's lines do not, and
     counts as declined (`abstained`), as `_no_vote_taken` does."""
     item = record.agenda_item
-    label = f" ({_item_label(record)})" if item is not None and item.title not in extract.text else ""
+    label = (
+        f" ({_item_label(record, language)})" if item is not None and item.title not in extract.text else ""
+    )
     lead = _CORRECTION[language][presumed].format(label=label)
     return Reply(f"{lead} {extract.text}", extract.citations, True)
 
@@ -1325,7 +1332,7 @@ def _registry_conflict(extract: Reply, language: str) -> str | None:
 
 
 def _compose(
-    chosen: list[_Candidate], passages: list[Passage], language: Language = "de", plural: bool = False
+    chosen: list[_Candidate], passages: list[Passage], language: Language, plural: bool = False
 ) -> Reply:
     """Answer text with a citation marker after each sentence. One citation per distinct quoted
     span; a sentence inside an already quoted span reuses its number, and one already said (a
@@ -1348,7 +1355,7 @@ def _compose(
         end = _with_announced_items(p.text, c.start, c.end)
         shown = c.summary or one_line(p.text[c.start : end])
         if c.summary and dated:  # the state's label names the day: "Stand 22.10.2024: Gemeinderat, TOP 18"
-            shown = shown.replace(f", {german(dated[c.passage])}, ", ", ", 1)
+            shown = shown.replace(f", {spoken(dated[c.passage], language)}, ", ", ", 1)
         terms = set(content_terms(shown, language))
         repeated = not c.summary and _repeats(terms, said_terms)  # a result of another meeting is new
         if any(shown in earlier or earlier in shown for earlier in said) or repeated:
@@ -1368,14 +1375,15 @@ def _compose(
         if dated and dated[c.passage] != labelled:  # a state is named once for its sentences
             labelled = dated[c.passage]
             state = _STATE[language][labelled == newest]
-            shown = f"{state.format(day=german(labelled))}: {shown}"
+            shown = f"{state.format(day=spoken(labelled, language))}: {shown}"
         parts.append((p.source, f"{shown} [{n}]"))
     documents = list(dict.fromkeys(source for source, _ in parts))
     if not plural or len(documents) < 2:
         return Reply(" ".join(text for _, text in parts), citations, False)
     by_source = {p.source: p for p in passages}
     lines = [
-        f"{_meeting_label(by_source[source])}: " + " ".join(text for s, text in parts if s == source)
+        f"{_meeting_label(by_source[source], language)}: "
+        + " ".join(text for s, text in parts if s == source)
         for source in documents
     ]
     return Reply("\n".join(f"- {line}" for line in lines), citations, False)
@@ -1577,19 +1585,22 @@ def _current_version(
     return max(newer, key=lambda c: (passages[c.passage].meeting_date, c.score), default=best)
 
 
-def _meeting_label(p: Passage) -> str:
-    """Which meeting a passage's document records: "Gemeinderat, 22.10.2024", else its title."""
-    named = [part for part in (p.committee, german(p.meeting_date) if p.meeting_date else None) if part]
+def _meeting_label(p: Passage, language: Language) -> str:
+    """Which meeting a passage's document records: "Gemeinderat, 22.10.2024", "Cabinet, 4 March
+    2025", else its title."""
+    named = [
+        part for part in (p.committee, spoken(p.meeting_date, language) if p.meeting_date else None) if part
+    ]
     return ", ".join(named) or p.title
 
 
-def _item_label(p: Passage) -> str:
+def _item_label(p: Passage, language: Language) -> str:
     """An agenda item with the meeting that heard it, as a decision answer names it: "Stadtrat,
     12.12.2024, TOP Ö 9: Haushalt 2025 …" (the item alone where the meeting is not known)."""
     assert p.agenda_item is not None
     if not (p.committee or p.meeting_date):
         return p.agenda_item.label()
-    return f"{_meeting_label(p)}, {p.agenda_item.label()}"
+    return f"{_meeting_label(p, language)}, {p.agenda_item.label()}"
 
 
 def _with_announced_items(text: str, start: int, end: int) -> int:
@@ -1660,7 +1671,7 @@ def _unfounded(question: Question, cited: list[Passage]) -> list[str]:
 
     held = set().union(*(held_by(p) for p in cited))
     missing = (
-        [german(d) for d in sorted(question.dates - held)]
+        [spoken(d, question.language) for d in sorted(question.dates - held)]
         if question.dates and not question.dates & held
         else []
     )

@@ -29,7 +29,7 @@ from assistant.answering.question import Place, Question, missing_places
 from assistant.answering.question_filters import committee_patterns, meeting_dates
 from assistant.core.access import AccessLevel
 from assistant.core.answers import Citation, Passage, Reply
-from assistant.core.dates import YEAR, date_mentions, find_dates, german
+from assistant.core.dates import YEAR, date_mentions, find_dates, german, spoken
 from assistant.core.text import content_terms
 from assistant.index.catalog import Catalog
 
@@ -188,7 +188,7 @@ def meetings_reply(
                 Citation(len(citations) + 1, passage, passage.paragraph, passage.text[start:end])
             )
             marks += f" [{len(citations)}]"
-        said.setdefault(where, []).append(_day(day, english) + marks)
+        said.setdefault(where, []).append(spoken(day, question.language) + marks)
     listed = "; ".join(
         f"{where}: {', '.join(days)}" if where else ", ".join(days) for where, days in said.items()
     )
@@ -203,8 +203,8 @@ def _heading(
     """What the list of `n` meetings is: "Sitzungen des Gremiums „Sozialausschuss“ vom 01.01.2021 bis
     31.12.2021, soweit die Dokumente sie belegen (1): "."""
     if english:
-        period = f" from {first.isoformat()} to {last.isoformat()}" if first and last else ""
-        period = f" on {first.isoformat()}" if first and first == last else period
+        period = f" from {spoken(first, 'en')} to {spoken(last, 'en')}" if first and last else ""
+        period = f" on {spoken(first, 'en')}" if first and first == last else period
         shown = f"the {asked.body}{period} recorded in the documents"
         if latest:
             return f"Meeting of {shown}: " if first and first == last else f"Latest meeting of {shown}: "
@@ -249,10 +249,6 @@ def _venue_in(text: str) -> tuple[int, int, str] | None:
             before = line
     venue = venue.rstrip(",;")
     return (start, end, venue) if venue else None
-
-
-def _day(day: date, english: bool) -> str:
-    return day.isoformat() if english else german(day)
 
 
 def _dated_line(text: str, day: date) -> tuple[int, int]:

@@ -56,16 +56,16 @@ QUESTION_TYPES = {
         r"|\bcost\b",
         re.I,
     ),
-    # Money: answered by an amount in a currency, not by a count ("Wie viel Fördergeld …?" is
-    # not answered by "die drei Stadtverwaltungen haben … beantragt"), nor "Wie hoch ist die
-    # Sondernutzungsgebühr?" by "innerhalb von fünf Werktagen".
+    # Money: answered by an amount in a currency, not by a count ("Wie viel Fördergeld …?", "Wie
+    # hoch waren die Fördermittel …?" are not answered by "die drei Stadtverwaltungen haben …
+    # beantragt"), nor "Wie hoch ist die Sondernutzungsgebühr?" by "innerhalb von fünf Werktagen".
     "amount": re.compile(
         r"\bwie\s+viel(?:e[nmr]?)?\s+(?:\w+\s+)?(?:Geld|Euro|Förder\w*|Mittel|Zuschu\w*|Kosten|Budget)\b|\bwie\s+teuer\b"
         r"|\bkosten\b|\bkostet\b|\bhow\s+much\s+(?:\w+\s+)?(?:money|funding|grant|did\s+\w+\s+cost)\b|\bcost\b"
         r"|\bhow\s+much\b[^?]*\b(?:spends?|spent|pays?|paid|charges?|charged|earns?|earned)\b"
         r"|\bwhat\s+(?:is|was|are|were)\s+the\s+(?:\w+\s+)?(?:price|fee|fees|budget|salary)\b"
         r"|\bwie\s+hoch\s+(?:\w+\s+){0,3}\w*(?:kosten|gebühr(?:en)?|preis|beträge|betrag|zuschuss|zuschüsse|förderung"
-        r"|miete|entgelt|gehalt|lohn|geld|budget|etat|summe)\b|\bwie\s+viel\s+(?:\w+\s+)?verdien",
+        r"|miete|entgelt|gehalt|lohn|geld|budget|etat|summe|mittel)\b|\bwie\s+viel\s+(?:\w+\s+)?verdien",
         re.I,
     ),
     # At what time of day: answered by a clock time ("15:30 Uhr", "7:02 p.m."), not by a count.
@@ -149,9 +149,12 @@ QUESTION_TYPES = {
 
 # A question asking for several things: "Welche Städte …", "Wer alles …", "Which projects …",
 # "Nenne alle …", "Welche sechs Sachverständigen …". German "welche" before a noun of a
-# singular-only ending ("Welche Regelung") is none.
+# singular-only ending ("Welche Regelung") is none. "welchen" before a noun of a dative plural's
+# ending asks for several ("In welchen Ausschüssen …", "An welchen Standorten …"), before another
+# (or "Namen") it asks for one ("Welchen Antrag …", "Welchen Namen …").
 _PLURAL = re.compile(
     r"\b(?i:welche)\s+(?!\w+(?:ung|ion|heit|keit|tät|schaft)\b)(?:\w+\s+)?[A-ZÄÖÜ]"
+    r"|\b(?i:welchen)\s+(?:[a-zäöüß]\w*\s+)?[A-ZÄÖÜ]\w*(?:en|ern|rn|ln)\b(?<!Namen)"
     r"|\b(?i:wer|was|welche)\b.*\balle[ns]?\b|\balle\b.*\b(?:nenn|aufzähl|aufgeführt)"
     r"|\b(?i:which|what)\s+(?:\w+\s+)?\w+(?<!\bi)(?<!\bwa)(?<!\bha)(?<!\bdoe)s\b|\blist\s+(?:all|the)\b"
     r"|\b(?i:welche[mnrs]?|which|what)\s+(?:\d+|(?:zwei|drei|vier|fünf|sechs|sieben|acht|neun|zehn|elf|zwölf"

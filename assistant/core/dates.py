@@ -17,6 +17,8 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from assistant.core.text import Language
+
 # Month names and abbreviations, German and English, lower case → month number.
 MONTHS = {
     name: number
@@ -40,6 +42,9 @@ MONTHS = {
     for name in names.split()
 }
 MONTH_NAMES_DE = "Januar Februar März April Mai Juni Juli August September Oktober November Dezember".split()
+MONTH_NAMES_EN = (
+    "January February March April May June July August September October November December".split()
+)
 # A month name or abbreviation as a whole word (regex alternation, longest first).
 MONTH = r"(?:" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\b"
 YEAR = r"(?:19|20)\d{2}"
@@ -178,6 +183,17 @@ def german(day: date) -> str:
     '22.10.2024'
     """
     return f"{day:%d.%m.%Y}"
+
+
+def spoken(day: date, language: Language) -> str:
+    """The day as an answer in `language` says it: German as its documents write it, English as
+    English minutes do ("13 March 2025", not "13.03.2025", which an English reader may take for
+    another day).
+
+    >>> spoken(date(2025, 3, 9), "de"), spoken(date(2025, 3, 9), "en")
+    ('09.03.2025', '9 March 2025')
+    """
+    return german(day) if language == "de" else f"{day.day} {MONTH_NAMES_EN[day.month - 1]} {day.year}"
 
 
 def german_long(day: date) -> str:

@@ -255,7 +255,7 @@ def test_where_a_body_met_is_answered_from_the_header_of_its_records(assistant):
     answer = assistant.ask("Where did the County Council meet?")
     assert answer.text == (
         "Latest meeting of the County Council recorded in the documents: "
-        "the Council Chamber, Sessions House, County Hall, Maidstone: 2025-02-13 [1]"
+        "the Council Chamber, Sessions House, County Hall, Maidstone: 13 February 2025 [1]"
     )
     assert answer.citations[0].source == KENT_FEB
     assert answer.citations[0].text.startswith(

@@ -49,7 +49,7 @@ def council(tmp_path_factory):
         (  # a why-question on a rejection
             "Why did Kent's Cabinet reject the Commissioning Plan for Education Provision 2025-29 "
             "on 30 January 2025?",
-            "The record shows no rejection (Cabinet, 30.01.2025, TOP 9",
+            "The record shows no rejection (Cabinet, 30 January 2025, TOP 9",
             "RESOLVED that Cabinet agree the Commissioning Plan",
             CABINET_MINUTES,
         ),

@@ -35,6 +35,8 @@ CASES = [
     ("Wer ist Oberbürgermeister von Karlsruhe?", ["holder", "names"]),
     ("Who is the Leader of Kent County Council?", ["holder", "names"]),
     ("Wer ist der Vorhabenträger des Nahversorgungsprojekts?", ["names"]),
+    # funds asked for by their height are an amount of money, not a count
+    ("Wie hoch waren die Fördermittel, die Hilden 2021 beantragt hat?", ["number", "amount"]),
 ]
 
 
@@ -78,6 +80,11 @@ def test_questions_on_what_was_decided(question, asks):
         ("Welche Städte haben Mittel beantragt?", True),
         ("Welche Entscheidung hat der Gemeinderat getroffen?", False),
         ("Welcher Betrag wurde für 2024 beantragt?", False),
+        # "welchen" with a dative plural asks for several; with an accusative singular for one
+        ("In welchen Ausschüssen übernimmt Stadtrat Dr. Lenz die Sitze?", True),
+        ("An welchen Standorten werden die Bänke aufgestellt?", True),
+        ("Welchen Antrag hat die SPD gestellt?", False),
+        ("Welchen Namen soll der Platz tragen?", False),
     ],
 )
 def test_questions_asking_for_several_things(question, plural):
