@@ -1357,7 +1357,12 @@ def _compose(
         if c.summary and dated:  # the state's label names the day: "Stand 22.10.2024: Gemeinderat, TOP 18"
             shown = shown.replace(f", {spoken(dated[c.passage], language)}, ", ", ", 1)
         terms = set(content_terms(shown, language))
-        repeated = not c.summary and _repeats(terms, said_terms)  # a result of another meeting is new
+        # a result of another meeting is new; so is a list item naming what the items before lack
+        # ("Planungsausschuss / Stadtrat Dr. Lenz (anstelle Stadtrat Gottmann)" after the same line
+        # for the Umlegungsausschuss)
+        repeated = not c.summary and (
+            any(_similar(terms, earlier) for earlier in said_terms) if plural else _repeats(terms, said_terms)
+        )
         if any(shown in earlier or earlier in shown for earlier in said) or repeated:
             continue
         if not c.summary:  # a widened sentence does not say again what an overlapping passage said

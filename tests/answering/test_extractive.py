@@ -1155,3 +1155,16 @@ def test_a_number_labelling_an_agenda_item_is_no_count():
     )
     reply = answer("Wie viele Mitglieder hat ein Stadtteilbeirat?", record, statute)
     assert reply.text.startswith("§ 3 Zusammensetzung Die Stadtteilbeiräte bestehen aus neun Mitgliedern")
+
+
+def test_a_list_answer_keeps_items_whose_lines_differ_only_in_what_they_name():
+    # the Anlage to Karlsruhe's Vorlage 2024/1052: one line per body, the same words but its name
+    member = "Stadtrat Dr. Gerhard Lenz alle weiteren Mitglieder der Fraktion"
+    line = "{}\n" + member + "\n(anstelle Stadtrat Marco Gottmann)"
+    bodies = ("Planungsausschuss", "Umlegungsausschuss", "Ausschuss für Wirtschaft und Wissenschaft")
+    text = "Beschließende Ausschüsse\n\n" + "\n\n".join(line.format(body) for body in bodies)
+    result = answer(
+        "In welchen Ausschüssen übernimmt Stadtrat Dr. Gerhard Lenz die Sitze von Stadtrat Marco Gottmann?",
+        passage(text),
+    )
+    assert all(body in result.text for body in bodies)
