@@ -92,7 +92,7 @@ from assistant.answering.question_filters import (
 from assistant.answering.sentence_model import SentenceModel
 from assistant.core.answers import Citation, Passage, Reply
 from assistant.core.dates import YEAR, date_mentions, spoken
-from assistant.core.doc_types import ANNOUNCEMENTS, DECISION_RECORDS
+from assistant.core.doc_types import ANNOUNCEMENTS, DECISION_RECORDS, MEETING_RECORDS
 from assistant.core.documents import AgendaItem
 from assistant.core.settings import AnswerSettings
 from assistant.core.text import LIST_ITEM, Language, content_terms, sentence_spans
@@ -217,6 +217,8 @@ _MARKER = re.compile(r"\[(\d+)\]")
 # An answer's sentences: each ends with its citation marker (list lines end with one too).
 _SEGMENT = re.compile(r"(?<=\])\s+(?=\S)")
 # How a sentence from the newest (True) or an earlier (False) document on one matter is headed.
+# A question asking where ("Wann und wo hat der Beirat … beraten?").
+_WHERE = re.compile(r"\b(?:wo|where)\b", re.I)
 _STATE = {
     "de": {True: "Stand {day}", False: "Zuvor ({day})"},
     "en": {True: "As of {day}", False: "Earlier ({day})"},
@@ -621,6 +623,25 @@ class ExtractiveAnswerer:
         best = max([c for c in typed if c.passage in grounded] or typed, key=lambda c: c.score, default=None)
         if best is not None:
             best = _current_version(best, typed, passages, question, self.model.min_probability)
+        # Where no sentence naming a date answers when a body took a matter up, the record of the
+        # meeting that took it up does: its header, not the sentence, gives the day ("1.
+        # Stromversorgung in Büchenbach …" on the invitation of 15.06.2023), where its passage
+        # holds half the question's words.
+        by_meeting: _Candidate | None = None
+        if question.asks_meeting_day and (best is None or best.score < self.model.min_probability):
+            by_meeting = max(
+                (
+                    c
+                    for c in answers
+                    if c.passage in grounded
+                    and _of_dated_meeting(passages[c.passage])
+                    and c.features["context"] >= self._settings.min_coverage
+                    and not c.features["call_up"]
+                ),
+                key=lambda c: c.score,
+                default=None,
+            )
+            best = by_meeting or best
         if required == "vote" and not self._far(passages):
             # The record most on the question's topic (covering what the coverage rule asks, and
             # holding what it presumes: a Stadtrat record does not say how the UVPA voted) has no
@@ -674,11 +695,19 @@ class ExtractiveAnswerer:
         )
         if (
             best is None
-            or (best.score < self.model.min_probability and not dated_header)
+            or (best.score < self.model.min_probability and not (dated_header or by_meeting))
             or self._far(passages)
         ):
             return Reply(ABSTAIN[language], [], True)
         chosen = self._choose(answers, best, q_terms, weights, question.plural)
+        if by_meeting is not None:
+            if not _answers_type("date", passages[best.passage], best.start, best.end, q_numbers):
+                chosen[0] = _with_meeting_label(best, passages[best.passage], language)
+            # "Wann und wo …": the line of that record naming where the meeting took place follows
+            venue = _venue_line(best, candidates, passages) if _WHERE.search(question.text) else None
+            if venue is not None and not _overlap(venue, best):
+                rest = [c for c in chosen[1:] if not _overlap(c, venue)]
+                chosen = [chosen[0], venue, *rest][: max(len(chosen), self._settings.max_sentences)]
         if required == "vote":
             # The parsed result (whole result block, agenda item) replaces a sentence that holds a
             # result too ("Das ist eine mehrheitliche Zustimmung."), and one that merely reads like
@@ -1355,7 +1384,8 @@ def _compose(
         end = _with_announced_items(p.text, c.start, c.end)
         shown = c.summary or one_line(p.text[c.start : end])
         if c.summary and dated:  # the state's label names the day: "Stand 22.10.2024: Gemeinderat, TOP 18"
-            shown = shown.replace(f", {spoken(dated[c.passage], language)}, ", ", ", 1)
+            day = spoken(dated[c.passage], language)
+            shown = shown.replace(f", {day}, ", ", ", 1).replace(f", {day}: ", ": ", 1)
         terms = set(content_terms(shown, language))
         # a result of another meeting is new; so is a list item naming what the items before lack
         # ("Planungsausschuss / Stadtrat Dr. Lenz (anstelle Stadtrat Gottmann)" after the same line
@@ -1597,6 +1627,33 @@ def _meeting_label(p: Passage, language: Language) -> str:
         part for part in (p.committee, spoken(p.meeting_date, language) if p.meeting_date else None) if part
     ]
     return ", ".join(named) or p.title
+
+
+def _of_dated_meeting(p: Passage) -> bool:
+    """p is of the record of a dated meeting (minutes, an invitation), whose header gives the day
+    of all it holds."""
+    return p.meeting_date is not None and p.doc_type in MEETING_RECORDS
+
+
+def _with_meeting_label(c: _Candidate, p: Passage, language: Language) -> _Candidate:
+    """Sentence `c` of a meeting's record led by the meeting it records, where the question asks
+    on which day a body took the matter up: "Stadtteilbeirat Büchenbach, 15.06.2023: TOP 1:
+    Stromversorgung in Büchenbach …"."""
+    shown = one_line(p.text[c.start : _with_announced_items(p.text, c.start, c.end)])
+    return replace(c, summary=f"{_meeting_label(p, language)}: {shown}")
+
+
+def _venue_line(lead: _Candidate, candidates: list[_Candidate], passages: list[Passage]) -> _Candidate | None:
+    """The best-scored line of the lead's document that names where its meeting took place
+    ("1. Sitzung Donnerstag, 15.06.2023 18:30 Uhr Grundschule Büchenbach", "Ort: Mönauschule")."""
+    source = passages[lead.passage].source
+    lines = [
+        c
+        for c in candidates
+        if passages[c.passage].source == source
+        and _SENTENCE_HAS["venue"].search(passages[c.passage].text[c.start : c.end])
+    ]
+    return max(lines, key=lambda c: c.score, default=None)
 
 
 def _item_label(p: Passage, language: Language) -> str:

@@ -187,6 +187,16 @@ _DECISION = re.compile(
     r"|\b(?:decide[sd]?|resolve[sd]?|agree[sd]?|elect(?:ed|s)?|appoint(?:ed|s)?|approve[sd]?|adopt(?:ed|s)?|refer(?:red|s)?)\b",
     re.I,
 )
+# A question about when a body took up a matter at a meeting ("Wann hat der Stadtteilbeirat über die
+# Stromversorgung beraten?", "Wann hat sich der Planungsausschuss mit dem Zaun beschäftigt?", "When
+# did the Scrutiny Committee consider the call-in?"): the day of the meeting whose record holds it
+# answers, as that record's header gives it, though none of its sentences names the day.
+_TAKEN_UP = re.compile(
+    r"\b(?:vor)?beraten\b|\bberiet\b|\bbehandelt\b|\bbefasst\b|\bbeschäftigt\b|\bdiskutiert\b"
+    r"|\bbesprochen\b|\berörtert\b|\bvorgestellt\b|\bthematisiert\b|\bgetagt\b|\bauf\s+der\s+Tagesordnung\b"
+    r"|\b(?:considered|discussed|debated|took\s+up|on\s+the\s+agenda)\b",
+    re.I,
+)
 # A question about what came of something in the end, or its latest state: answered by the last
 # result recorded for it ("Was ist aus dem Antrag … geworden?", "Wie ist der letzte Stand …?").
 _OUTCOME = re.compile(
@@ -594,6 +604,18 @@ class Question:
         """Asks what a body decided, or whom it elected (a vote question does too), or what came
         of something in the end."""
         return "vote" in self.kinds or bool(_DECISION.search(self.text)) or self.asks_outcome
+
+    @property
+    def asks_meeting_day(self) -> bool:
+        """Asks on which day a body took up a matter (`_TAKEN_UP`): the day of the meeting whose
+        record holds the matter answers it.
+
+        >>> Question.read("Wann hat der Stadtteilbeirat über die Stromversorgung beraten?").asks_meeting_day
+        True
+        >>> Question.read("Wann soll der Bau des Stadtteilhauses beginnen?").asks_meeting_day
+        False
+        """
+        return "date" in self.kinds and bool(_TAKEN_UP.search(self.text))
 
     @property
     def yes_no(self) -> bool | None:

@@ -1168,3 +1168,50 @@ def test_a_list_answer_keeps_items_whose_lines_differ_only_in_what_they_name():
         passage(text),
     )
     assert all(body in result.text for body in bodies)
+
+
+def test_when_a_body_took_up_a_matter_is_answered_by_the_day_of_the_meeting_that_did():
+    # the invitation's agenda line names the matter, its header (another passage) the day: the
+    # day is the meeting's, as the index stores it (erlangen-sbr-buechenbach, 2023-06-15)
+    invitation = dataclasses.replace(
+        passage(
+            "Öffentliche Tagesordnung - 18:30 Uhr\n\n1. Stromversorgung in Büchenbach: Elektromobilität und "
+            "Wärmepumpen\n\n2. Verschiedenes",
+            source="einladung-2023-06-15.pdf",
+        ),
+        committee="Stadtteilbeirat Büchenbach",
+        meeting_date=date(2023, 6, 15),
+        doc_type="Einladung",
+    )
+    paper = dataclasses.replace(
+        passage("Die Stromversorgung in Büchenbach wird für Elektromobilität und Wärmepumpen ausgebaut."),
+        meeting_date=None,
+        doc_type="Anlage",
+    )
+    asked = "Wann hat der Stadtteilbeirat Büchenbach über die Stromversorgung und Wärmepumpen beraten?"
+    result = answer(asked, paper, invitation)
+    assert not result.abstained
+    assert result.text.startswith("Stadtteilbeirat Büchenbach, 15.06.2023: 1. Stromversorgung in Büchenbach")
+    assert result.citations[0].passage is invitation
+    # a question on when something is to happen is not answered by the day of a meeting that spoke of it
+    later = answer("Wann wird die Stromversorgung für Wärmepumpen ausgebaut?", paper, invitation)
+    assert "15.06.2023:" not in later.text
+
+
+def test_when_and_where_a_body_took_up_a_matter_adds_the_line_naming_the_venue():
+    # the invitation's header and its agenda are two passages of one file
+    def invitation(text: str) -> Passage:
+        return dataclasses.replace(
+            passage(text, source="einladung-2023-06-15.pdf"),
+            committee="Stadtteilbeirat Büchenbach",
+            meeting_date=date(2023, 6, 15),
+            doc_type="Einladung",
+        )
+
+    header = invitation("1. Sitzung Donnerstag, 15.06.2023 18:30 Uhr Grundschule Büchenbach\nDorfstraße 21")
+    agenda = invitation("Öffentliche Tagesordnung\n\n1. Stromversorgung in Büchenbach: Wärmepumpen")
+    asked = "Wann und wo hat der Stadtteilbeirat Büchenbach über die Stromversorgung und Wärmepumpen beraten?"
+    lead, venue = answer(asked, agenda, header).text.split(" [1] ")
+    assert lead.startswith("Stadtteilbeirat Büchenbach, 15.06.2023: 1. Stromversorgung")
+    assert venue.startswith("1. Sitzung Donnerstag, 15.06.2023 18:30 Uhr Grundschule Büchenbach")
+    assert "Grundschule" not in answer(asked.replace("Wann und wo", "Wann"), agenda, header).text
