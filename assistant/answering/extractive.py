@@ -533,7 +533,7 @@ class ExtractiveAnswerer:
             if item := _agenda_item(question, passages):
                 told = self._from_sentences(question, passages, said)
                 return item if told.abstained else _joined([item, told])
-            if agenda := _agenda_of(passages, question.language) or _announced_agenda(
+            if agenda := _agenda_of(question, passages) or _announced_agenda(
                 question, passages, question.language
             ):
                 return agenda
@@ -903,12 +903,14 @@ def _agenda_item(question: Question, passages: list[Passage]) -> Reply | None:
     return Reply(f"{_item_label(p, question.language)} [1]", [_heading_citation(1, p, p.agenda_item)], False)
 
 
-def _agenda_of(passages: list[Passage], language: Language) -> Reply | None:
-    """A meeting's agenda from the stored structure: the agenda items of the best passage's
-    document, in their order, one line each with its recorded result, cited where its heading
-    stands ("TOP Ö 7.1: Mittelbereitstellung …: einstimmig angenommen [4]"); None where that
-    document holds fewer than `MIN_AGENDA_ITEMS` (a Vorlage, a single item's protocol)."""
-    best = next((p for p in passages if p.agenda_item), None)
+def _agenda_of(question: Question, passages: list[Passage]) -> Reply | None:
+    """A meeting's agenda from the stored structure: the agenda items of the document of the best
+    passage of a day the question names, in their order, one line each with its recorded result,
+    cited where its heading stands ("TOP Ö 7.1: Mittelbereitstellung …: einstimmig angenommen
+    [4]"); None where that document holds fewer than `MIN_AGENDA_ITEMS` (a Vorlage, a single
+    item's protocol)."""
+    language = question.language
+    best = next((p for p in passages if p.agenda_item and p.meeting_date in question.dates), None)
     if best is None:
         return None
     items: dict[AgendaItem, int] = {}

@@ -297,7 +297,8 @@ _REJECTION = re.compile(rf"{_REJECTION_WORDS}|\bfail(?:ed)?\b|\blost\b", re.I)
 # Tagesordnung" ask about one item.
 _AGENDA = re.compile(
     r"\b(?:welche[sr]?\s+(?:Punkte?|Tagesordnungspunkte?|TOPs?|Themen|Thema)|was)\s+(?:stand|standen|steht|stehen)\b"
-    r".*\bTagesordnung(?:spunkt)?\b|\bwhat\s+was\s+on\s+the\s+agenda\b|\bwhich\s+items\s+were\s+on\s+the\s+agenda\b",
+    r".*\bTagesordnung(?:spunkt)?\b|\bwhat\s+(?:was|is)\s+on\s+the\s+agenda\b"
+    r"|\b(?:which|what)\s+(?:items|topics|matters|business)\s+(?:were|are|was|is)\s+on\s+the\s+agenda\b",
     re.I,
 )
 # Where a question asks a second question: a conjunction, then a question word ("…, und welcher
@@ -770,6 +771,8 @@ class Question:
         True
         >>> Question.read("Welche weiteren Themen standen im November 2023 auf der Tagesordnung?").asks_agenda
         False
+        >>> Question.read("What items were on the agenda of the Cabinet meeting on 4 March 2025?").asks_agenda
+        True
         """
         return bool(self.dates) and bool(_AGENDA.search(self.text)) and not self.asks_decision
 

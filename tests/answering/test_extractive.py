@@ -1215,3 +1215,43 @@ def test_when_and_where_a_body_took_up_a_matter_adds_the_line_naming_the_venue()
     assert lead.startswith("Stadtteilbeirat Büchenbach, 15.06.2023: 1. Stromversorgung")
     assert venue.startswith("1. Sitzung Donnerstag, 15.06.2023 18:30 Uhr Grundschule Büchenbach")
     assert "Grundschule" not in answer(asked.replace("Wann und wo", "Wann"), agenda, header).text
+
+
+def test_the_agenda_asked_for_a_day_is_that_days_not_the_items_of_other_minutes():
+    # Kent's Cabinet: the minutes of 30 January 2025 hold three stored items; the agenda front sheet
+    # of 4 March 2025 lists its items as numbered lines (kent-county-council/cabinet/2025-03-04)
+    from assistant.core.documents import AgendaItem
+
+    def minutes_item(number: str, title: str) -> Passage:
+        return dataclasses.replace(
+            passage(
+                f"{number}. {title}\n(Item {number})\n\nRESOLVED that the report be noted.", "minutes.pdf"
+            ),
+            committee="Cabinet",
+            meeting_date=date(2025, 1, 30),
+            doc_type="minutes",
+            agenda_item=AgendaItem(number, title),
+        )
+
+    front_sheet = dataclasses.replace(
+        passage(
+            "AGENDA\n\nCABINET\n\nTuesday, 4th March, 2025, at 10.00 am\n\n1. Apologies\n"
+            "2. Declarations of Interest\n3. Quarterly Performance Report, Q3 2024-2025 (Pages 25 - 100)\n"
+            "4. Home to School Transport - Presentation",
+            "Agenda frontsheet 04th-Mar-2025 10.00 Cabinet.pdf",
+        ),
+        committee="Cabinet",
+        meeting_date=date(2025, 3, 4),
+        doc_type="agenda",
+    )
+    older = [
+        minutes_item("5", "Budget Monitoring"),
+        minutes_item("6", "Family Hubs"),
+        minutes_item("7", "Waste"),
+    ]
+    result = answer(
+        "What items were on the agenda of the Cabinet meeting on 4 March 2025?", *older, front_sheet
+    )
+    assert result.text.splitlines()[0] == "Agenda Cabinet, 4 March 2025:"
+    assert "- 4. Home to School Transport - Presentation [1]" in result.text.splitlines()
+    assert result.citations[0].passage is front_sheet
