@@ -60,6 +60,8 @@ _COMMITTEE_PATTERNS = [
         r"|[a-z ]{3,40}? committee)\b"
     ),
     re.compile(r"(?i)\b(council of the city of [a-z]+)\b"),
+    # An English agenda front sheet: the body in capitals under "AGENDA" ("AGENDA\n\nCABINET")
+    re.compile(r"^[ \t]*AGENDA[ \t]*\n(?:[ \t]*\n)*[ \t]*([A-Z][A-Z &'-]{2,40}?)[ \t]*$", re.M),
 ]
 
 
@@ -124,6 +126,8 @@ def parse_committee(text: str) -> str | None:
     'Gemeinderat'
     >>> parse_committee("Sozialausschuss am 08.02.2021")
     'Sozialausschuss'
+    >>> parse_committee("AGENDA\\n\\nCABINET\\n\\n\\nTuesday, 4th March, 2025, at 10.00 am")
+    'Cabinet'
     """
     matches = [m for m in (p.search(text) for p in _COMMITTEE_PATTERNS) if m]
     if not matches:

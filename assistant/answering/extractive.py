@@ -743,7 +743,11 @@ class ExtractiveAnswerer:
         support = set().union(*(scoring.context_terms[i] for i in used))
         if _covered(q_terms, weights, support | known) < self._settings.min_coverage:
             return Reply(ABSTAIN[language], [], True)
-        if missing := _unfounded(question, [passages[i] for i in used]) or _unnamed(question, used, passages):
+        if missing := (
+            _unfounded(question, [passages[i] for i in used])
+            or _unnamed(question, used, passages)
+            or _another_bodys_meeting(question, passages[chosen[0].passage])
+        ):
             return Reply(_declined(missing, language), [], True)
         # The places it names are the lead's own: what a Karlsruhe body asked for is not answered
         # by an Erlangen passage that a supporting passage from Karlsruhe happens to stand beside.
@@ -1766,6 +1770,23 @@ def _unfounded(question: Question, cited: list[Passage]) -> list[str]:
             if head and not term_matches(head[0], held_terms):
                 missing.append(counted)
     return missing
+
+
+def _another_bodys_meeting(question: Question, lead: Passage) -> list[str]:
+    """The bodies the question names that met on the day it names (`Question.met`), where the
+    answer leads with the record of another body's meeting that day: what "Kent's Cabinet decided
+    at its meeting on 13 March 2025" is not what the County Council's minutes of that day record,
+    though they speak of the "Cabinet Member". A body that did not meet that day is the matter,
+    not the meeting: "die drei Punkte zum Kunstbeirat … am 22.10.2024" were the Gemeinderat's."""
+    day = meeting_day(question.located)
+    if (
+        not question.met
+        or lead.meeting_date != day
+        or lead.doc_type not in MEETING_RECORDS
+        or lead.committee in question.met
+    ):
+        return []
+    return list(question.met)
 
 
 def _unnamed(question: Question, used: set[int], passages: list[Passage]) -> list[str]:

@@ -540,6 +540,9 @@ class Question:
     # The index's committees it names ("im UVPA", "der Erlanger Sportausschuss"): premises the
     # answer's passages must hold. Read against the index by the service (`premise_bodies`).
     bodies: tuple[str, ...] = ()
+    # Those of `bodies` that met on the day it names, as the index's meeting records show (read
+    # by the service): what such a body did that day is answered from its records of that day.
+    met: tuple[str, ...] = ()
     # The places it names ("der Stadt Erlangen", "Karlsruher", "Kent County Council"): premises
     # the answer's documents must hold.
     places: tuple[Place, ...] = ()

@@ -22,7 +22,7 @@ from assistant.answering.generative import GenerativeAnswerer
 from assistant.answering.llm import build_llm, describe, probe
 from assistant.answering.meetings import meetings_reply
 from assistant.answering.question import Question
-from assistant.answering.question_filters import filters_from_question, premise_bodies
+from assistant.answering.question_filters import filters_from_question, meeting_day, premise_bodies
 from assistant.answering.retrieval import CouncilRetriever
 from assistant.core.access import ANONYMOUS, PUBLIC, AccessLevel, Viewer
 from assistant.core.answers import Answer, Delta, Passage
@@ -166,6 +166,11 @@ class CouncilAssistant:
         # typed all in lower case, its names, places and bodies are read as the documents write them
         read = Question.read(truecased(condensed.question, self.backends.catalog.word_forms()))
         asked = replace(read, bodies=premise_bodies(read.located, facets.committees))
+        if day := meeting_day(asked.located):
+            catalog = self.backends.catalog
+            asked = replace(
+                asked, met=tuple(b for b in asked.bodies if catalog.meetings(b, day, day, viewer.readable))
+            )
         stated = (
             condensed.focus.overridden_by(filters_from_question(asked.located, facets, filters))
             if self.settings.retrieval.question_filters

@@ -1255,3 +1255,26 @@ def test_the_agenda_asked_for_a_day_is_that_days_not_the_items_of_other_minutes(
     assert result.text.splitlines()[0] == "Agenda Cabinet, 4 March 2025:"
     assert "- 4. Home to School Transport - Presentation [1]" in result.text.splitlines()
     assert result.citations[0].passage is front_sheet
+
+
+def test_what_a_body_did_at_its_meeting_is_not_answered_by_another_bodys_record_of_that_day():
+    # Kent's Cabinet met at 3 pm on 13 March 2025, after the County Council, whose minutes record
+    # the review of the Cabinet Member's decision (kent-county-council/full_council/2025-03-13)
+    council = dataclasses.replace(
+        passage(
+            "9. Review of Decision 24/00093 - Commissioned Family Hubs\n(Item 9)\n\nRESOLVED that the County "
+            "Council makes comments on the Cabinet Member's decision but does not require reconsideration.",
+            "kent-county-council/full_council/2025-03-13/minutes.pdf",
+        ),
+        committee="County Council",
+        meeting_date=date(2025, 3, 13),
+        doc_type="minutes",
+    )
+    asked = (
+        "What did Kent's Cabinet decide on Decision 24/00093 (Family Hubs) at its meeting on 13 March 2025?"
+    )
+    read = dataclasses.replace(Question.read(asked), bodies=("Cabinet",))
+    answerer = ExtractiveAnswerer(AnswerSettings())
+    assert not answerer.answer(read, [council]).abstained  # the Cabinet did not meet that day
+    met = answerer.answer(dataclasses.replace(read, met=("Cabinet",)), [council])
+    assert met.abstained and met.text.endswith("do not contain: “Cabinet”.")

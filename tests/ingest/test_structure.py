@@ -71,7 +71,7 @@ CASES = [
     ),
     (
         "kent-county-council/cabinet/2025-01-30/originals/Agenda frontsheet 30th-Jan-2025 10.00 Cabinet.pdf",
-        None,
+        "Cabinet",  # "AGENDA / CABINET" heads the front sheet
         "2025-01-30",
         None,
         None,
