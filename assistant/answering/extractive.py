@@ -216,9 +216,9 @@ _NOT_ANSWERED = {"de": "Zu „{part}“: {reply}", "en": "On “{part}”: {repl
 _MARKER = re.compile(r"\[(\d+)\]")
 # An answer's sentences: each ends with its citation marker (list lines end with one too).
 _SEGMENT = re.compile(r"(?<=\])\s+(?=\S)")
-# How a sentence from the newest (True) or an earlier (False) document on one matter is headed.
 # A question asking where ("Wann und wo hat der Beirat … beraten?").
 _WHERE = re.compile(r"\b(?:wo|where)\b", re.I)
+# How a sentence from the newest (True) or an earlier (False) document on one matter is headed.
 _STATE = {
     "de": {True: "Stand {day}", False: "Zuvor ({day})"},
     "en": {True: "As of {day}", False: "Earlier ({day})"},
@@ -1643,7 +1643,7 @@ def _of_dated_meeting(p: Passage) -> bool:
 
 def _with_meeting_label(c: _Candidate, p: Passage, language: Language) -> _Candidate:
     """Sentence `c` of a meeting's record led by the meeting it records, where the question asks
-    on which day a body took the matter up: "Stadtteilbeirat Büchenbach, 15.06.2023: TOP 1:
+    on which day a body took the matter up: "Stadtteilbeirat Büchenbach, 15.06.2023: 1.
     Stromversorgung in Büchenbach …"."""
     shown = one_line(p.text[c.start : _with_announced_items(p.text, c.start, c.end)])
     return replace(c, summary=f"{_meeting_label(p, language)}: {shown}")
