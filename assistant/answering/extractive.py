@@ -216,8 +216,6 @@ _NOT_ANSWERED = {"de": "Zu „{part}“: {reply}", "en": "On “{part}”: {repl
 _MARKER = re.compile(r"\[(\d+)\]")
 # An answer's sentences: each ends with its citation marker (list lines end with one too).
 _SEGMENT = re.compile(r"(?<=\])\s+(?=\S)")
-# A question asking where ("Wann und wo hat der Beirat … beraten?").
-_WHERE = re.compile(r"\b(?:wo|where)\b", re.I)
 # How a sentence from the newest (True) or an earlier (False) document on one matter is headed.
 _STATE = {
     "de": {True: "Stand {day}", False: "Zuvor ({day})"},
@@ -704,7 +702,7 @@ class ExtractiveAnswerer:
             if not _answers_type("date", passages[best.passage], best.start, best.end, q_numbers):
                 chosen[0] = _with_meeting_label(best, passages[best.passage], language)
             # "Wann und wo …": the line of that record naming where the meeting took place follows
-            venue = _venue_line(best, candidates, passages) if _WHERE.search(question.text) else None
+            venue = _venue_line(best, candidates, passages) if question.asks_where else None
             if venue is not None and not _overlap(venue, best):
                 rest = [c for c in chosen[1:] if not _overlap(c, venue)]
                 chosen = [chosen[0], venue, *rest][: max(len(chosen), self._settings.max_sentences)]

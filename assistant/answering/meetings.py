@@ -39,8 +39,6 @@ _WHEN = re.compile(
     r"|on\s+(?:which|what)\s+(?:days|dates)|when|how\s+often|how\s+many\s+(?:times|meetings))\b",
     re.I,
 )
-# Asking where: "Wo tagt …", "An welchem Ort …", "Where did … meet?"
-_WHERE = re.compile(r"\b(?:wo|where)\b|\ban\s+welchem\s+Ort\b|\bin\s+welchem\s+(?:Raum|Saal|Gebäude)\b", re.I)
 # … a body met.
 _MET = re.compile(
     r"\b(?:getagt|tagt(?:e|en)?|zusammengekommen|zusammengetreten|Sitzung(?:en)?|met|meet|meets|meetings?|convened)\b",
@@ -108,7 +106,7 @@ def asks_for_meetings(question: Question) -> bool:
 
 def _asked(question: Question) -> _Asked | None:
     body = _body(question)
-    venue = bool(_WHERE.search(question.text))
+    venue = question.asks_where
     if body is None or not ((_WHEN.search(question.text) or venue) and _MET.search(question.text)):
         return None
     rest = question.text

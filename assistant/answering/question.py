@@ -197,6 +197,8 @@ _TAKEN_UP = re.compile(
     r"|\b(?:considered|discussed|debated|took\s+up|on\s+the\s+agenda)\b",
     re.I,
 )
+# Asking where: "Wo tagt …", "Wann und wo hat … beraten?", "An welchem Ort …", "Where did … meet?"
+_WHERE = re.compile(r"\b(?:wo|where)\b|\ban\s+welchem\s+Ort\b|\bin\s+welchem\s+(?:Raum|Saal|Gebäude)\b", re.I)
 # A question about what came of something in the end, or its latest state: answered by the last
 # result recorded for it ("Was ist aus dem Antrag … geworden?", "Wie ist der letzte Stand …?").
 _OUTCOME = re.compile(
@@ -620,6 +622,11 @@ class Question:
         False
         """
         return "date" in self.kinds and bool(_TAKEN_UP.search(self.text))
+
+    @property
+    def asks_where(self) -> bool:
+        """Asks where something took place ("Wann und wo hat der Beirat … beraten?")."""
+        return bool(_WHERE.search(self.text))
 
     @property
     def yes_no(self) -> bool | None:

@@ -1170,18 +1170,23 @@ def test_a_list_answer_keeps_items_whose_lines_differ_only_in_what_they_name():
     assert all(body in result.text for body in bodies)
 
 
+def _record(text: str, source: str, committee: str, day: date, doc_type: str, **more) -> Passage:
+    """A passage of a meeting's record (minutes, an invitation, an agenda) as the index stores it."""
+    return dataclasses.replace(
+        passage(text, source), committee=committee, meeting_date=day, doc_type=doc_type, **more
+    )
+
+
 def test_when_a_body_took_up_a_matter_is_answered_by_the_day_of_the_meeting_that_did():
     # the invitation's agenda line names the matter, its header (another passage) the day: the
     # day is the meeting's, as the index stores it (erlangen-sbr-buechenbach, 2023-06-15)
-    invitation = dataclasses.replace(
-        passage(
-            "Öffentliche Tagesordnung - 18:30 Uhr\n\n1. Stromversorgung in Büchenbach: Elektromobilität und "
-            "Wärmepumpen\n\n2. Verschiedenes",
-            source="einladung-2023-06-15.pdf",
-        ),
-        committee="Stadtteilbeirat Büchenbach",
-        meeting_date=date(2023, 6, 15),
-        doc_type="Einladung",
+    invitation = _record(
+        "Öffentliche Tagesordnung - 18:30 Uhr\n\n1. Stromversorgung in Büchenbach: Elektromobilität und "
+        "Wärmepumpen\n\n2. Verschiedenes",
+        "einladung-2023-06-15.pdf",
+        "Stadtteilbeirat Büchenbach",
+        date(2023, 6, 15),
+        "Einladung",
     )
     paper = dataclasses.replace(
         passage("Die Stromversorgung in Büchenbach wird für Elektromobilität und Wärmepumpen ausgebaut."),
@@ -1201,11 +1206,8 @@ def test_when_a_body_took_up_a_matter_is_answered_by_the_day_of_the_meeting_that
 def test_when_and_where_a_body_took_up_a_matter_adds_the_line_naming_the_venue():
     # the invitation's header and its agenda are two passages of one file
     def invitation(text: str) -> Passage:
-        return dataclasses.replace(
-            passage(text, source="einladung-2023-06-15.pdf"),
-            committee="Stadtteilbeirat Büchenbach",
-            meeting_date=date(2023, 6, 15),
-            doc_type="Einladung",
+        return _record(
+            text, "einladung-2023-06-15.pdf", "Stadtteilbeirat Büchenbach", date(2023, 6, 15), "Einladung"
         )
 
     header = invitation("1. Sitzung Donnerstag, 15.06.2023 18:30 Uhr Grundschule Büchenbach\nDorfstraße 21")
@@ -1223,26 +1225,24 @@ def test_the_agenda_asked_for_a_day_is_that_days_not_the_items_of_other_minutes(
     from assistant.core.documents import AgendaItem
 
     def minutes_item(number: str, title: str) -> Passage:
-        return dataclasses.replace(
-            passage(
-                f"{number}. {title}\n(Item {number})\n\nRESOLVED that the report be noted.", "minutes.pdf"
-            ),
-            committee="Cabinet",
-            meeting_date=date(2025, 1, 30),
-            doc_type="minutes",
+        text = f"{number}. {title}\n(Item {number})\n\nRESOLVED that the report be noted."
+        return _record(
+            text,
+            "minutes.pdf",
+            "Cabinet",
+            date(2025, 1, 30),
+            "minutes",
             agenda_item=AgendaItem(number, title),
         )
 
-    front_sheet = dataclasses.replace(
-        passage(
-            "AGENDA\n\nCABINET\n\nTuesday, 4th March, 2025, at 10.00 am\n\n1. Apologies\n"
-            "2. Declarations of Interest\n3. Quarterly Performance Report, Q3 2024-2025 (Pages 25 - 100)\n"
-            "4. Home to School Transport - Presentation",
-            "Agenda frontsheet 04th-Mar-2025 10.00 Cabinet.pdf",
-        ),
-        committee="Cabinet",
-        meeting_date=date(2025, 3, 4),
-        doc_type="agenda",
+    front_sheet = _record(
+        "AGENDA\n\nCABINET\n\nTuesday, 4th March, 2025, at 10.00 am\n\n1. Apologies\n"
+        "2. Declarations of Interest\n3. Quarterly Performance Report, Q3 2024-2025 (Pages 25 - 100)\n"
+        "4. Home to School Transport - Presentation",
+        "Agenda frontsheet 04th-Mar-2025 10.00 Cabinet.pdf",
+        "Cabinet",
+        date(2025, 3, 4),
+        "agenda",
     )
     older = [
         minutes_item("5", "Budget Monitoring"),
@@ -1260,15 +1260,13 @@ def test_the_agenda_asked_for_a_day_is_that_days_not_the_items_of_other_minutes(
 def test_what_a_body_did_at_its_meeting_is_not_answered_by_another_bodys_record_of_that_day():
     # Kent's Cabinet met at 3 pm on 13 March 2025, after the County Council, whose minutes record
     # the review of the Cabinet Member's decision (kent-county-council/full_council/2025-03-13)
-    council = dataclasses.replace(
-        passage(
-            "9. Review of Decision 24/00093 - Commissioned Family Hubs\n(Item 9)\n\nRESOLVED that the County "
-            "Council makes comments on the Cabinet Member's decision but does not require reconsideration.",
-            "kent-county-council/full_council/2025-03-13/minutes.pdf",
-        ),
-        committee="County Council",
-        meeting_date=date(2025, 3, 13),
-        doc_type="minutes",
+    council = _record(
+        "9. Review of Decision 24/00093 - Commissioned Family Hubs\n(Item 9)\n\nRESOLVED that the County "
+        "Council makes comments on the Cabinet Member's decision but does not require reconsideration.",
+        "kent-county-council/full_council/2025-03-13/minutes.pdf",
+        "County Council",
+        date(2025, 3, 13),
+        "minutes",
     )
     asked = (
         "What did Kent's Cabinet decide on Decision 24/00093 (Family Hubs) at its meeting on 13 March 2025?"
