@@ -11,7 +11,7 @@ import re
 from datetime import date
 from pathlib import PurePosixPath
 
-from assistant.core.dates import date_mentions
+from assistant.core.dates import MONTH_NAMES_EN, date_mentions
 from assistant.core.doc_types import type_named_in
 from assistant.core.documents import CouncilDocument, Page
 from ingest.sections import agenda_sections
@@ -106,7 +106,7 @@ def parse_date(text: str) -> date | None:
     """
     found = date_mentions(text, months=False)
     if not found:
-        return None
+        return written_date(text)
     for m in found:
         if _VERSION_OF.search(text[max(0, m.start - 60) : m.start]):
             return m.first
@@ -117,6 +117,51 @@ def parse_date(text: str) -> date | None:
         if _MEETING_MARKER.search(before) and not _EARLIER_MINUTES.search(before):
             return m.first
     return found[0].first
+
+
+def _counted(words: str, first: int, step: int = 1) -> dict[str, int]:
+    return dict(zip(words.split(), itertools.count(first, step)))
+
+
+# English number words: 1..99 as a year's last part ("ninety-eight"), 1..31 as a day ("twenty-seventh").
+_ONES = _counted("one two three four five six seven eight nine", 1)
+_TENS = _counted("twenty thirty forty fifty sixty seventy eighty ninety", 20, 10)
+_NTH = _counted("first second third fourth fifth sixth seventh eighth ninth", 1)
+_CARDINAL = _ONES | _counted(
+    "ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen", 10
+)
+_CARDINAL |= _TENS | {f"{t}-{o}": n + m for t, n in _TENS.items() for o, m in _ONES.items()}
+_ORDINAL = _NTH | _counted("tenth eleventh twelfth thirteenth fourteenth fifteenth sixteenth seventeenth", 10)
+_ORDINAL |= _counted("eighteenth nineteenth twentieth", 18) | {"thirtieth": 30}
+_ORDINAL |= {f"{t}-{o}": n + m for t, n in (("twenty", 20), ("thirty", 30)) for o, m in _NTH.items()}
+# A date written in words, as a publication's masthead prints it: "June the Tenth, Nineteen
+# Hundred and Ninety-Eight", "April the Twenty-Seventh, Two Thousand and Sixteen".
+_WORD = r"[A-Za-z]+(?:-[A-Za-z]+)?"
+_WRITTEN_DATE = re.compile(
+    rf"\b({'|'.join(MONTH_NAMES_EN)})\s+the\s+({_WORD}),\s+(Nineteen\s+Hundred|Two\s+Thousand)(?:\s+and)?"
+    rf"(?:\s+({_WORD}))?\b"
+)
+
+
+def written_date(text: str) -> date | None:
+    """The first date written in words in `text`, or None.
+
+    >>> written_date("The City Record\\nJune the Tenth, Nineteen Hundred and Ninety-Eight")
+    datetime.date(1998, 6, 10)
+    >>> written_date("April the Twenty-Seventh, Two Thousand and Sixteen"), written_date("June the Fifth")
+    (datetime.date(2016, 4, 27), None)
+    """
+    for m in _WRITTEN_DATE.finditer(text):
+        day = _ORDINAL.get(m[2].lower())
+        rest = _CARDINAL.get(m[4].lower()) if m[4] else 0
+        if day is None or rest is None:
+            continue
+        year = (1900 if m[3].startswith("Nineteen") else 2000) + rest
+        try:
+            return date(year, MONTH_NAMES_EN.index(m[1]) + 1, day)
+        except ValueError:  # "June the Thirty-First"
+            continue
+    return None
 
 
 def parse_committee(text: str) -> str | None:

@@ -147,12 +147,24 @@ def test_a_document_is_titled_by_the_full_title_it_opens_with_not_by_its_file_na
         ("Erlangen, 20. Juli 2021\nBesprechung am: 08. Juli 2021", "2021-07-08"),
         ("meeting held on Thursday, 13th February, 2025", "2025-02-13"),
         ("WAS HELD THIS 12TH DAY OF JANUARY, 2011 AT 9:30 A.M.", "2011-01-12"),
+        # a publication's masthead, in words (Cleveland's City Record)
+        ("The City Record\nJune the Tenth, Nineteen Hundred and Ninety-Eight\nMayor", "1998-06-10"),
+        ("April the Twenty-Seventh, Two Thousand and Sixteen", "2016-04-27"),
+        ("June the Thirty-First, Two Thousand and Four", None),
         ("Sitzung vom 31.02.2021", None),
         ("kein Datum", None),
     ],
 )
 def test_dates(text, iso):
     assert parse_date(text) == (iso and date.fromisoformat(iso))
+
+
+def test_an_issue_of_the_city_record_is_dated_by_its_masthead():
+    """The City Record prints its date in words only ("June the Tenth, Nineteen Hundred and
+    Ninety-Eight"); undated, its issues could not be told apart by a question's "June 1998"."""
+    source = "cleveland-city-record/1998/1998-06-10.txt"
+    pages, warnings = read_pages(CORPUS / source, 2**30)
+    assert build_document(source, pages, warnings).meeting_date == date(1998, 6, 10)
 
 
 # --- document type, agenda items, votes ------------------------------------------------------
