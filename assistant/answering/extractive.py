@@ -147,6 +147,15 @@ _SENTENCE_HAS = {
     ),
     # the holder of an office: a person named with a title ("Oberbürgermeister Dr. Frank Mentrup")
     "holder": re.compile(_TITLED_PERSON),
+    # a role or office ("Amtsleiter des Amtes für Soziokultur", "Quartiersmanagerin", "President of
+    # Council", "Director of Law")
+    "function": re.compile(
+        r"\w*(?:(?:leiter|manager|referent|direktor|sprecher|koordinator|präsident|bürgermeister|dezernent"
+        r"|geschäftsführer|vorsteher)(?:in)?|leitung|beauftragter?|vorsitzender?|stadtr(?:at|ätin))\b"
+        r"|\b(?:Director|President|Mayor|Clerk|Commissioner|Chief|Chair(?:man|woman|person)?|Manager|Officer"
+        r"|Secretary|Treasurer|Councill?or|Council\s+Member|Leader|Head|Assistant|Administrator|Controller)\b",
+        re.I,
+    ),
 }
 # Words that name the kind of fact asked for, not the topic ("Stimmenverhältnis", "wie oft",
 # "Anzahl", "wie viel Geld"): the answer-type check stands in for them, so they do not count in coverage.

@@ -33,6 +33,8 @@ _OFFICE = (
     r"|Ortschaftsr(?:at|ätin)"
 )
 PERSON_TITLE = rf"(?:{_ADDRESS}|{_OFFICE})"
+# Words of a question on a paper's author or the office in charge of it, not on a person's office.
+_PAPER_WORDS = r"(?:Vorlage|Stellungnahme|Antrag|Anfrage|zuständig|verfasst|geschrieben|erstellt)"
 QUESTION_TYPES = {
     "vote": re.compile(
         r"abstimm|abgestimmt|(?<![a-zäöüß])stimmen(?!gleich)|\bstimmte\b|\bgestimmt\b|zugestimmt|stimmverh|votum|gegenstimm|enthaltung|einstimmig|mehrheit"
@@ -86,6 +88,17 @@ QUESTION_TYPES = {
         rf"|\bwie\s+hei(?:ß|ss)t\s+(?:der|die)\s+(?:\w+\s+)?(?:{_OFFICE}|Vorsitzende[rn]?)\b",
         re.I,
     ),
+    # Which office or role a named person holds: "Welche Funktion hat Herr Beck?", "What position did
+    # Frank G. Jackson hold …?"; answered by a sentence naming a role ("Amtsleiter des Amtes für
+    # Soziokultur", "President of Council"), not by one that names the person alone.
+    "function": re.compile(
+        r"\bwelche[snm]?\s+(?:Funktion|Position|Aufgabe|Rolle)\s+(?:hat|hatte|hält|hielt|übt|übte|bekleidet"
+        r"|bekleidete|nimmt|nahm)\b|\bwelches\s+Amt\s+(?:hat|hatte|bekleidet|bekleidete|übt|übte)\b"
+        rf"(?![^?]*\b{_PAPER_WORDS})"
+        r"|\b(?:what|which)\s+(?:position|office|post|job|title)s?\b(?!\s+(?:of|on|for)\b)"
+        r"|\bwhat\s+role\s+did\b[^?]*\bhave\b",
+        re.I,
+    ),
     # Where a meeting took place: answered by the line naming its venue (`passages.VENUE_LINE`).
     "venue": re.compile(
         r"\bwo\b(?:\s+[\w.]+){0,8}?\s+(?:getagt|tagt(?:e|en)?|statt|stattgefunden|zusammen(?:gekommen|getreten))\b"
@@ -107,7 +120,7 @@ QUESTION_TYPES = {
     # field ("Dienststelle: Liegenschaftsamt", `passages.OFFICE_LINE`).
     "office": re.compile(
         r"\bwelche[sm]?\s+(?:Amt|Dienststelle|Dezernat|Fachbereich)\b"
-        r"(?=[^?]*\b(?:Vorlage|Stellungnahme|Antrag|Anfrage|zuständig|verfasst|geschrieben|erstellt))"
+        rf"(?=[^?]*\b{_PAPER_WORDS})"
         r"|\bfederführend\b",
         re.I,
     ),
@@ -391,6 +404,8 @@ def question_types(question: str) -> list[str]:
     kinds = [kind for kind, pattern in QUESTION_TYPES.items() if pattern.search(question)]
     if "reason" in kinds:  # "Warum hat sich die Linke bei der Abstimmung enthalten?" asks no vote
         kinds = [k for k in kinds if k in ("names", "reason")]
+    if "function" in kinds:  # "Welche Funktion hat Herr Beck?" asks for his role, not for names
+        kinds = [k for k in kinds if k != "names"]
     return kinds
 
 

@@ -227,6 +227,19 @@ def test_who_holds_an_office_is_answered_by_a_sentence_naming_the_person_not_the
     assert answer("Wer ist Oberbürgermeister von Karlsruhe?", alone).abstained
 
 
+def test_the_role_a_person_holds_is_answered_by_a_sentence_naming_a_role():
+    report = passage("Im Stadtteilbeirat berichtet Herr Lang über die Stadtteilentwicklung in Büchenbach.")
+    role = passage(
+        "Herr Lang, Abteilungsleiter im Amt für Stadtentwicklung, berichtet über die Stadtteilentwicklung.",
+        source="b.txt",
+        score=0.88,
+    )
+    result = answer(
+        "Welche Funktion hat Herr Lang, der über die Stadtteilentwicklung berichtet?", report, role
+    )
+    assert result.text.startswith("Herr Lang, Abteilungsleiter")
+
+
 def test_how_many_votes_a_motion_received_is_answered_by_its_vote_line_with_counts():
     from dataclasses import replace
 

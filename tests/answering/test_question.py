@@ -35,6 +35,11 @@ CASES = [
     ("Wer ist Oberbürgermeister von Karlsruhe?", ["holder", "names"]),
     ("Who is the Leader of Kent County Council?", ["holder", "names"]),
     ("Wer ist der Vorhabenträger des Nahversorgungsprojekts?", ["names"]),
+    # the role a person holds, not the office in charge of a paper, nor a body's view
+    ("Welche Funktion hat Herr Lang im Stadtteilbeirat?", ["function"]),
+    ("What position did Frank G. Jackson hold in 2004?", ["function"]),
+    ("Welches Amt hat die Stellungnahme verfasst?", ["office", "names"]),
+    ("What is the position of the council on Gatwick?", []),
     # funds asked for by their height are an amount of money, not a count
     ("Wie hoch waren die Fördermittel, die Hilden 2021 beantragt hat?", ["number", "amount"]),
 ]
