@@ -1685,7 +1685,9 @@ def _with_announced_items(text: str, start: int, end: int) -> int:
     sind:"), or the one sentence after a lead-in like "Abstimmungsergebnis:". A clause left
     without its end before list items of another kind than its own ("(3) Beratend ohne Stimmrecht
     sind – je nach Maßnahme - hinzuzuziehen" before "- eine Vertretung des Kulturamtes,") leads in
-    to them too; an item of a list does not lead in to the next ("c) …", "d) …")."""
+    to them too; an item of a list does not lead in to the next ("c) …", "d) …"), and the list
+    ends at an item that asks a question ("- Ist Büchenbach vom Abbau von Mülleimern betroffen?":
+    an Anfrage's next question, not part of the answer before it)."""
     sentence = text[start:end].rstrip()
     following = [(a, b) for a, b in sentence_spans(text) if a >= end]
     unended = (
@@ -1705,7 +1707,7 @@ def _with_announced_items(text: str, start: int, end: int) -> int:
         following = following[1:]
     items = []
     for a, b in following[:MAX_LIST_ITEMS]:
-        if not LIST_ITEM.match(text[a:b]):
+        if not LIST_ITEM.match(text[a:b]) or text[a:b].rstrip().endswith("?"):
             break
         paragraph_end = text.find("\n\n", a, b)  # an item's "sentence" may run on past its paragraph
         items.append(b if paragraph_end < 0 else paragraph_end)

@@ -240,6 +240,19 @@ def test_the_role_a_person_holds_is_answered_by_a_sentence_naming_a_role():
     assert result.text.startswith("Herr Lang, Abteilungsleiter")
 
 
+def test_the_questions_of_an_anfrage_after_an_answer_are_not_quoted_with_it():
+    """A sentence left without its end ("… gereinigt") before list items of another kind leads in to
+    them, unless they are the questions asked: those answer nothing."""
+    text = (
+        "Antwort: Die Gehwege und Radwege werden 1-mal wöchentlich von der Stadt gereinigt\n"
+        "- Ist Büchenbach vom Abbau von Mülleimern betroffen?\n"
+        "- Werden neue Bänke aufgestellt?"
+    )
+    result = answer("Wie oft werden die Gehwege und Radwege in Büchenbach gereinigt?", passage(text))
+    assert "gereinigt" in result.text
+    assert "Mülleimern" not in result.text
+
+
 def test_how_many_votes_a_motion_received_is_answered_by_its_vote_line_with_counts():
     from dataclasses import replace
 
