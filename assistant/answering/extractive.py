@@ -649,27 +649,6 @@ class ExtractiveAnswerer:
                 default=None,
             )
             best = by_meeting or best
-        if required == "vote" and not self._far(passages):
-            # The record most on the question's topic (covering what the coverage rule asks, and
-            # holding what it presumes: a Stadtrat record does not say how the UVPA voted) has no
-            # vote to report: the item was taken note of. Vote lines of other items, less on the
-            # topic or scoring too low to answer, do not hide that.
-            top = _topic_record(candidates, passages, grounded, self._settings.min_coverage)
-            if (
-                top is not None
-                and _only_noted(passages[top.passage])
-                and (
-                    best is None
-                    or best.score < self.model.min_probability
-                    or (
-                        best.features["context"] < top.features["context"]
-                        and passages[best.passage].source != passages[top.passage].source
-                    )
-                )
-            ):
-                return _no_vote_taken(
-                    _compose(_result_block(top, candidates, passages), passages, language), question
-                )
         # A rejection the question presumes that the record most on its topic contradicts: the
         # passage printing its result shows the item approved, and nothing there rejected (an
         # amendment, a sub-item).
@@ -685,6 +664,28 @@ class ExtractiveAnswerer:
             ):
                 record = _compose(_result_block(top, candidates, passages), passages, language)
                 return _premise_corrected(record, passages[top.passage], presumed, question.language)
+        if required == "vote" and not self._far(passages):
+            # The record most on the question's topic (covering what the coverage rule asks, and
+            # holding what it presumes: a Stadtrat record does not say how the UVPA voted), of the
+            # meeting the question dates, has no vote to report: the item was taken note of or
+            # referred to a committee. Vote lines of other items, less on the topic or scoring too
+            # low to answer, do not hide that.
+            top = _topic_record(candidates, passages, grounded, self._settings.min_coverage)
+            if (
+                top is not None
+                and _not_voted_on(passages[top.passage])
+                and _of_day_asked(question, passages[top.passage])
+                and (
+                    best is None
+                    or best.score < self.model.min_probability
+                    or (
+                        best.features["context"] < top.features["context"]
+                        and passages[best.passage].source != passages[top.passage].source
+                    )
+                )
+            ):
+                record = _compose(_result_block(top, candidates, passages), passages, language)
+                return _no_vote_taken(record, passages[top.passage], question)
         # The line naming the chair or the venue of the meeting the question dates, or the
         # signature block of its record, answers it, however few of the question's words it holds
         # ("RESOLVED that Mr Cooke be elected to Chair the meeting.", "Ort: Mönauschule"); so does
@@ -883,6 +884,13 @@ def _of_its_meeting(part: Question, passages: list[Passage]) -> list[Passage]:
         return passages
     own = [p for p in passages if _held_within(p, first, last)]
     return own or passages
+
+
+def _of_day_asked(question: Question, p: Passage) -> bool:
+    """The passage is the record of the meeting on the day (or in the month) the question names,
+    where it names one."""
+    first, last = meeting_dates(question.text)
+    return first is None or _held_within(p, first, last)
 
 
 def _held_within(p: Passage, first: date | None, last: date | None) -> bool:
@@ -1219,9 +1227,15 @@ def _with_neighbours(
     return widened
 
 
-def _only_noted(p: Passage) -> bool:
-    """The passage's agenda item was taken note of, not voted on: no counts to give."""
-    return p.vote is not None and p.vote.outcome == "noted" and p.vote.yes is None and p.vote.no is None
+def _not_voted_on(p: Passage) -> bool:
+    """The passage's agenda item was taken note of, referred, deferred or withdrawn, not voted
+    on: no counts to give."""
+    return (
+        p.vote is not None
+        and p.vote.outcome in ("noted", "referred", "deferred", "withdrawn")
+        and p.vote.yes is None
+        and p.vote.no is None
+    )
 
 
 def _result_block(top: _Candidate, candidates: list[_Candidate], passages: list[Passage]) -> list[_Candidate]:
@@ -1241,14 +1255,16 @@ def _result_block(top: _Candidate, candidates: list[_Candidate], passages: list[
     return block
 
 
-def _no_vote_taken(extract: Reply, question: Question) -> Reply:
-    """A vote question on an item that was only taken note of rests on a false premise: the
-    answer corrects it, citing the record, and counts as declined (`abstained`). Asked whether
-    a vote was taken at all, "no" is the answer, not a correction."""
+def _no_vote_taken(extract: Reply, record: Passage, question: Question) -> Reply:
+    """A vote question on an item that was taken note of, referred, deferred or withdrawn rests on
+    a false premise: the answer corrects it, citing the record and naming its agenda item
+    (`_item_named`), and counts as declined (`abstained`). Asked whether a vote was taken at all,
+    "no" is the answer, not a correction."""
+    label = _item_named(extract, record, question.language)
     lead = (
-        "Darüber wurde nicht abgestimmt; festgehalten ist:"
+        f"Darüber wurde nicht abgestimmt{label}; festgehalten ist:"
         if question.language == "de"
-        else ("No vote was taken on this; the record says:")
+        else f"No vote was taken on this{label}; the record says:"
     )
     if question.asks_whether_voted:
         no = _YES_NO_WORDS[question.language][1]
@@ -1317,12 +1333,16 @@ def _premise_corrected(
     """A question presuming a result that the record contradicts: the answer corrects the
     premise, citing the record and naming its agenda item where the record's lines do not, and
     counts as declined (`abstained`), as `_no_vote_taken` does."""
-    item = record.agenda_item
-    label = (
-        f" ({_item_label(record, language)})" if item is not None and item.title not in extract.text else ""
-    )
-    lead = _CORRECTION[language][presumed].format(label=label)
+    lead = _CORRECTION[language][presumed].format(label=_item_named(extract, record, language))
     return Reply(f"{lead} {extract.text}", extract.citations, True)
+
+
+def _item_named(extract: Reply, record: Passage, language: Language) -> str:
+    """ " (Gemeinderat, 22.10.2024, TOP 26: Grüne Welle für Karlsruhe)": the record's agenda item,
+    where the record's lines quoted in `extract` do not name it; else nothing."""
+    item = record.agenda_item
+    named = item is None or item.title in extract.text
+    return "" if named else f" ({_item_label(record, language)})"
 
 
 def _yes_or_no(question: Question, lead: _Candidate, passages: list[Passage], extract: Reply) -> Reply:

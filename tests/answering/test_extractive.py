@@ -559,8 +559,49 @@ def test_asking_whether_an_item_noted_was_voted_on_is_answered_no_from_its_recor
     question = "Gab es im Gemeinderat eine Abstimmung zur Anfrage zur Abkopplung Frankreichs vom Stromhandel?"
     result = answer(question, noted, other)
     assert not result.abstained
-    assert result.text.startswith("Nein. Darüber wurde nicht abgestimmt; festgehalten ist: Kenntnisnahme")
+    assert result.text.startswith(
+        "Nein. Darüber wurde nicht abgestimmt (Stadtteilbeirat, 22.04.2021, TOP 32: Abkopplung Frankreichs "
+        "vom deutschen Strom-Großhandel); festgehalten ist: Kenntnisnahme"
+    )
     assert "Keine Abstimmung" in result.text and {c.passage.source for c in result.citations} == {"top32.txt"}
+
+
+def test_the_votes_asked_of_an_item_referred_to_a_committee_are_not_another_items_votes():
+    from dataclasses import replace
+
+    from assistant.core.documents import AgendaItem
+    from assistant.core.votes import parse_vote
+
+    referred = replace(
+        passage(
+            "Punkt 31 der Tagesordnung: Turnhallen-Dach der Südend-Grundschule instand setzen\n"
+            "Antrag: CDU\n\n"
+            "Beschluss:\nBeratung im Bauausschuss am 14. November 2024, öffentlich\n\n"
+            "Abstimmungsergebnis:\nKeine Abstimmung",
+            source="top31.txt",
+        ),
+        agenda_item=AgendaItem("31", "Turnhallen-Dach der Südend-Grundschule instand setzen"),
+        vote=parse_vote("Beratung im Bauausschuss am 14. November 2024, öffentlich"),
+    )
+    # the same meeting's vote lines of another item, which read like an answer to "Mit welcher Mehrheit"
+    other = replace(
+        passage("TOP 14.1 mehrheitliche Ablehnung (5 Ja, 42 Nein)", source="top14.txt", score=0.88),
+        agenda_item=AgendaItem("14", "Grundsteuerreform 2025"),
+    )
+    question = (
+        "Mit welcher Mehrheit hat der Stadtteilbeirat am 22.04.2021 den CDU-Antrag zur Instandsetzung "
+        "des Turnhallen-Dachs der Südend-Grundschule abgelehnt?"
+    )
+    result = answer(question, other, referred)
+    assert result.abstained
+    assert result.text.startswith(
+        "Darüber wurde nicht abgestimmt (Stadtteilbeirat, 22.04.2021, TOP 31: Turnhallen-Dach der "
+        "Südend-Grundschule instand setzen); festgehalten ist: Beratung im Bauausschuss"
+    )
+    assert {c.passage.source for c in result.citations} == {"top31.txt"}
+    # asked of another meeting's day, the record of this one says nothing on how that one voted
+    elsewhere = answer(question.replace("22.04.2021", "14.11.2024"), other, referred)
+    assert not elsewhere.text.startswith("Darüber wurde nicht abgestimmt")
 
 
 def test_a_political_group_the_question_names_is_a_premise_its_documents_must_hold():
