@@ -92,7 +92,7 @@ from assistant.answering.question_filters import (
 from assistant.answering.sentence_model import SentenceModel
 from assistant.core.answers import Citation, Passage, Reply
 from assistant.core.dates import YEAR, date_mentions, spoken
-from assistant.core.doc_types import ANNOUNCEMENTS, DECISION_RECORDS, MEETING_RECORDS
+from assistant.core.doc_types import ANNOUNCEMENTS, DECISION_RECORDS, MEETING_RECORDS, REQUESTS
 from assistant.core.documents import AgendaItem
 from assistant.core.settings import AnswerSettings
 from assistant.core.text import LIST_ITEM, Language, content_terms, sentence_spans
@@ -613,6 +613,10 @@ class ExtractiveAnswerer:
             if ("asker" in question.kinds or not _is_question(passages[c.passage], c))
             and not (said and one_line(passages[c.passage].text[c.start : c.end]) in said)
         ]
+        # The administration's reasons stand in its own papers (a Stellungnahme, a Vorlage, the
+        # minutes), not in the Antrag or Anfrage they answer, whose words the question repeats.
+        if "reason" in question.kinds and question.asks_administration:
+            answers = [c for c in answers if passages[c.passage].doc_type not in REQUESTS] or answers
         typed = [
             c
             for c in answers

@@ -303,6 +303,13 @@ def _subject(sentence: str) -> str:
     return sentence[: auxiliary.start()]
 
 
+# The administration as the one who speaks ("die Verwaltung", "die Stadtkämmerei", "die Stadt
+# Karlsruhe", "das Stadtplanungsamt", "the officers"), not a political group or a council body.
+_ADMINISTRATION = re.compile(
+    r"\b(?:(?:Stadt)?[Vv]erwaltung|(?:Stadt)?[Kk]ämmerei|Stadtwerke|Dezernat|\w*[Aa]mt(?:es)?"
+    r"|Stadt(?:\s+[A-ZÄÖÜ]\w+)?|officers?|administration)\b"
+)
+_ACCORDING_TO = re.compile(r"\b(?:laut|according\s+to)\s+((?:\S+\s+){0,3}\S+)", re.I)
 # Asked whether something was rejected, "yes" means it was (`Question.yes_no`); "lost" and "failed"
 # ask that too ("Did the motion fail?"), though in a why-question they speak of jobs or farmland.
 _REJECTION = re.compile(rf"{_REJECTION_WORDS}|\bfail(?:ed)?\b|\blost\b", re.I)
@@ -619,6 +626,20 @@ class Question:
         [2020, 2026]
         """
         return frozenset(int(y) for y in _YEAR.findall(self.located))
+
+    @property
+    def asks_administration(self) -> bool:
+        """The question asks what the administration says or reasons ("Warum hält die Karlsruher
+        Verwaltung …", "… laut Stadtkämmerei …", "Wie begründet die Stadt Karlsruhe …"): its
+        subject, or the source it names after "laut" / "according to", is the administration.
+
+        >>> Question.read("Warum will die Verwaltung den Wettbewerb nicht ausloben?").asks_administration
+        True
+        >>> Question.read("Warum hat die SPD bei der Verwaltung Geld beantragt?").asks_administration
+        False
+        """
+        named = " ".join(m.group(1) for m in _ACCORDING_TO.finditer(self.text))
+        return bool(_ADMINISTRATION.search(f"{_subject(self.text)} {named}"))
 
     @property
     def asks_decision(self) -> bool:

@@ -76,6 +76,9 @@ DOC_TYPES = (
 # Files of a meeting: their registry date is the meeting's, and the latest of them dates a
 # committee's latest meeting.
 MEETING_RECORDS = frozenset(t.label for t in DOC_TYPES if t.meeting)
+# Papers in which a political group asks or moves (an Antrag, an Anfrage, a motion): the
+# administration's answer to them stands in its own papers.
+REQUESTS = frozenset({"Antrag", "Anfrage", "motion"})
 # Where what a body decided is recorded (rather than proposed).
 DECISION_RECORDS = frozenset(t.label for t in DOC_TYPES if t.decisions)
 # Files of a meeting that only announce what it will take up: they never record a decision.

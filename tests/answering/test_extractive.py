@@ -1343,3 +1343,40 @@ def test_what_a_body_did_at_its_meeting_is_not_answered_by_another_bodys_record_
     assert not answerer.answer(read, [council]).abstained  # the Cabinet did not meet that day
     met = answerer.answer(dataclasses.replace(read, met=("Cabinet",)), [council])
     assert met.abstained and met.text.endswith("do not contain: “Cabinet”.")
+
+
+def test_a_why_question_on_the_administrations_reasons_is_answered_from_its_paper_not_the_antrag():
+    from dataclasses import replace
+
+    antrag = replace(
+        passage(
+            "Eine behelfsmäßige Reparatur des Turnhallendachs der Südendschule ist sinnvoll, weil das Dach "
+            "undicht ist und die Kinder die Halle für den Sportunterricht brauchen. Die CDU-Fraktion "
+            "beantragt daher die Reparatur.",
+            source="antrag.txt",
+        ),
+        doc_type="Antrag",
+    )
+    stellungnahme = replace(
+        passage(
+            "Eine behelfsmäßige Reparatur des Turnhallendachs hält die Verwaltung nicht für sinnvoll, da der "
+            "Neubau der Halle bereits 2028 beginnen soll.",
+            source="stellungnahme.txt",
+            score=0.88,
+        ),
+        doc_type="Stellungnahme",
+    )
+    why = (
+        "Warum hält die Verwaltung eine behelfsmäßige Reparatur des Turnhallendachs der Südendschule "
+        "nicht für sinnvoll?"
+    )
+    result = answer(why, antrag, stellungnahme)
+    assert result.text.startswith(
+        "Eine behelfsmäßige Reparatur des Turnhallendachs hält die Verwaltung nicht"
+    )
+    assert {c.passage.source for c in result.citations} == {"stellungnahme.txt"}
+    # the group's own reasons are those of its Antrag
+    asked = answer(
+        "Warum beantragt die CDU eine behelfsmäßige Reparatur des Turnhallendachs?", antrag, stellungnahme
+    )
+    assert asked.citations[0].passage.source == "antrag.txt"
