@@ -1342,7 +1342,7 @@ def _premise_corrected(
 
 
 def _item_named(extract: Reply, record: Passage, language: Language) -> str:
-    """ " (Gemeinderat, 22.10.2024, TOP 26: Grüne Welle für Karlsruhe)": the record's agenda item,
+    """The record's agenda item, as " (Gemeinderat, 22.10.2024, TOP 26: Grüne Welle für Karlsruhe)",
     where the record's lines quoted in `extract` do not name it; else nothing."""
     item = record.agenda_item
     named = item is None or item.title in extract.text

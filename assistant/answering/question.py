@@ -306,7 +306,7 @@ def _subject(sentence: str) -> str:
 # The administration as the one who speaks ("die Verwaltung", "die Stadtkämmerei", "die Stadt
 # Karlsruhe", "das Stadtplanungsamt", "the officers"), not a political group or a council body.
 _ADMINISTRATION = re.compile(
-    r"\b(?:(?:Stadt)?[Vv]erwaltung|(?:Stadt)?[Kk]ämmerei|Stadtwerke|Dezernat|\w*[Aa]mt(?:es)?"
+    r"\b(?:(?:Stadt)?[Vv]erwaltung|(?:Stadt)?[Kk]ämmerei|Stadtwerke|Dezernat|(?:[A-ZÄÖÜ]\w*a|A)mt(?:e?s)?"
     r"|Stadt(?:\s+[A-ZÄÖÜ]\w+)?|officers?|administration)\b"
 )
 _ACCORDING_TO = re.compile(r"\b(?:laut|according\s+to)\s+((?:\S+\s+){0,3}\S+)", re.I)
