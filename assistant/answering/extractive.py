@@ -91,7 +91,7 @@ from assistant.answering.question_filters import (
 )
 from assistant.answering.sentence_model import SentenceModel
 from assistant.core.answers import Citation, Passage, Reply
-from assistant.core.dates import YEAR, date_mentions, spoken
+from assistant.core.dates import YEAR, date_mentions, spoken, without_dates
 from assistant.core.doc_types import ANNOUNCEMENTS, DECISION_RECORDS, MEETING_RECORDS, REQUESTS
 from assistant.core.documents import AgendaItem
 from assistant.core.settings import AnswerSettings
@@ -1754,8 +1754,11 @@ def _unfounded(question: Question, cited: list[Passage]) -> list[str]:
     """What the question names that the passages of the answer do not hold: each is a premise. A date ("am
     19. November 2024" is not answered by the minutes of 22 October, however well they match otherwise,
     nor by a passage of them that names 19 November: the meeting day of a committee the question names is
-    held by that committee's records of that day only), every number (a year, an item, a file number: "im
-    Jahr 2023" is not answered by passages that never mention 2023), every committee it names
+    held by that committee's records of that day only, and a vote on that day by the records of
+    that day: the minutes of 19 November that mention the item's deferral on 22 October do not
+    say who abstained on 22 October), every number (a year, an item, a file number: "im Jahr 2023"
+    is not answered by passages that never mention 2023; the numbers of a date are the date's:
+    "14.11.2024" is held by "14. November 2024"), every committee it names
     (`Question.bodies`: how the Sportausschuss voted is not answered by the UVPA's result), every place
     (`Question.places`: what the Stadt Erlangen pays is not answered by what Karlsruhe pays), both of which
     may also stand in the file's path ("karlsruhe-oparl/…", "…/cabinet/…"), and the words of every title
@@ -1765,9 +1768,14 @@ def _unfounded(question: Question, cited: list[Passage]) -> list[str]:
     day = meeting_day(question.located)
 
     def held_by(p: Passage) -> set[date]:
-        # The records of a named body's meeting on another day do not hold the day asked about,
-        # whatever dates they mention ("29. Oktober 2024", the day the minutes were written).
-        own = p.meeting_date and p.committee in question.bodies and p.doc_type in DECISION_RECORDS
+        # The records of a named body's meeting, or of any vote, on another day do not hold the
+        # day asked about, whatever dates they mention ("29. Oktober 2024", the day the minutes
+        # were written).
+        own = (
+            p.meeting_date
+            and (p.committee in question.bodies or "vote" in question.kinds)
+            and p.doc_type in DECISION_RECORDS
+        )
         return dates_of(p) - {day} if own and p.meeting_date != day else dates_of(p)
 
     held = set().union(*(held_by(p) for p in cited))
@@ -1777,10 +1785,11 @@ def _unfounded(question: Question, cited: list[Passage]) -> list[str]:
         else []
     )
     quoted = "\n".join(p.text + "\n" + metadata_text(p) for p in cited)
+    # the numbers of a date are the date's ("14.11.2024" is held by "14. November 2024")
     missing += [
         n
-        for n in dict.fromkeys(_NUMBER.findall(question.located))
-        if not _holds_number(quoted, n) and not any(n in d for d in missing)
+        for n in dict.fromkeys(_NUMBER.findall(without_dates(question.located, months=False)))
+        if not _holds_number(quoted, n)
     ]
     where = where_text(cited)
     missing += [

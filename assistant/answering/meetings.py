@@ -29,7 +29,7 @@ from assistant.answering.question import Place, Question, missing_places
 from assistant.answering.question_filters import committee_patterns, meeting_dates
 from assistant.core.access import AccessLevel
 from assistant.core.answers import Citation, Passage, Reply
-from assistant.core.dates import YEAR, date_mentions, find_dates, german, spoken
+from assistant.core.dates import YEAR, find_dates, german, spoken, without_dates
 from assistant.core.text import content_terms
 from assistant.index.catalog import Catalog
 
@@ -109,10 +109,7 @@ def _asked(question: Question) -> _Asked | None:
     venue = question.asks_where
     if body is None or not ((_WHEN.search(question.text) or venue) and _MET.search(question.text)):
         return None
-    rest = question.text
-    for mention in reversed(date_mentions(rest)):
-        rest = rest[: mention.start] + " " + rest[mention.end :]
-    rest = _YEAR.sub(" ", rest)
+    rest = _YEAR.sub(" ", without_dates(question.text))
     places = list(question.places)
     for pattern in committee_patterns(body):
         for m in reversed(list(pattern.finditer(rest))):

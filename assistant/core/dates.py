@@ -111,6 +111,17 @@ def date_mentions(text: str, *, months: bool = True) -> list[DateMention]:
     return sorted(found, key=lambda d: d.start)
 
 
+def without_dates(text: str, *, months: bool = True) -> str:
+    """`text` with every date it writes (and, with `months`, every month with its year) blanked.
+
+    >>> without_dates("am 14.11.2024 oder im Mai 2025", months=False)
+    'am   oder im Mai 2025'
+    """
+    for mention in reversed(date_mentions(text, months=months)):
+        text = text[: mention.start] + " " + text[mention.end :]
+    return text
+
+
 def find_dates(text: str) -> set[date]:
     """Every full date written in `text`, whatever its spelling.
 

@@ -921,6 +921,37 @@ def test_a_quoted_title_is_a_premise_a_stressed_word_is_not():
     assert missing("How did the council's members vote on the 'Grüne Welle' motion?") == []
 
 
+def test_a_date_in_digits_is_held_by_the_same_day_spelled():
+    from assistant.answering.extractive import _unfounded
+
+    spelled = passage("Die Sanierung der Sporthalle wurde am 14. November 2024 beschlossen.")
+
+    def missing(question: str) -> list[str]:
+        return _unfounded(Question.read(question), [spelled])
+
+    assert missing("Was wurde am 14.11.2024 zur Sporthalle beschlossen?") == []  # not "11"
+    assert missing("Was wurde am 14.10.2024 zur Sporthalle beschlossen?") == ["14.10.2024"]
+
+
+def test_a_vote_asked_of_a_day_is_not_held_by_the_record_of_a_later_meeting():
+    from assistant.answering.extractive import _unfounded
+
+    later = dataclasses.replace(
+        passage(
+            "Die Umbesetzung war am 22. Oktober 2024 vertagt worden.\n\n"
+            "Beschluss: Der Gemeinderat beschließt die Umbesetzung der Ausschüsse.\n\n"
+            "Abstimmungsergebnis: Einstimmige Zustimmung (43 Ja)"
+        ),
+        doc_type="Niederschrift",
+        committee="Gemeinderat",
+        meeting_date=date(2024, 11, 19),
+    )
+    voted = Question.read("Wer hat sich am 22.10.2024 bei der Abstimmung über die Umbesetzung enthalten?")
+    assert _unfounded(voted, [later]) == ["22.10.2024"]
+    # the minutes of 19 November do say what happened on 22 October
+    assert _unfounded(Question.read("Warum wurde die Umbesetzung am 22.10.2024 vertagt?"), [later]) == []
+
+
 def test_what_a_quantity_question_counts_is_a_premise():
     record = passage(
         "Das Stadtteilfest 2023 in Büchenbach hatte 1.200 Besucher. "
