@@ -336,7 +336,9 @@ _PLACE_ADJECTIVE = re.compile(
     r"|meister|amt|programm|kreis|tag|haushalt)\b)"
 )
 _PLACE_NOUN = re.compile(
-    r"\b(?:Stadt|Gemeinde|Kreis(?:es)?|Landkreis(?:es)?|Ortschaft|City\s+of|County\s+of|Borough\s+of|Town\s+of)"
+    r"\b(?:Stadt|Gemeinde|Kreis(?:es)?|Landkreis(?:es)?|Ortschaft|(?:Stadt|Orts)teils?|Stadtbezirks?"
+    r"|City\s+of|County\s+of|Borough\s+of|Town\s+of"
+    r"|(?:Ortsvorsteher|Oberbürgermeister|Bürgermeister)(?:in|s)?\s+(?:von|in)|Mayor\s+of)"
     r"\s+([A-ZÄÖÜ][\wäöüß]+)"
 )
 _PLACE_EN = re.compile(
@@ -422,7 +424,8 @@ class Place(NamedTuple):
 
 
 def named_places(text: str, language: Language) -> tuple[Place, ...]:
-    """The places `text` names: a town, district or county after "Stadt", "Kreis", "City of";
+    """The places `text` names: a town, district or county after "Stadt", "Kreis", "Stadtteil",
+    "City of", or after an office for one ("Ortsvorsteher von", "Mayor of");
     before "County", "City Council"; as an adjective before a council word ("Karlsruher
     Gemeinderat", found as its name less "er" and one more letter, so "Münchner" is found in
     "München"); in English, possessive or after "in".
@@ -431,6 +434,8 @@ def named_places(text: str, language: Language) -> tuple[Place, ...]:
     ['erlangen']
     >>> named_places("Was hat der Karlsruher Gemeinderat beschlossen? Landrat des Kreises Mettmann?", "de")
     (Place(name='Karlsruher', stem='karlsru'), Place(name='Mettmann', stem='mettmann'))
+    >>> [p.name for p in named_places("Wer wurde Ortsvorsteher von Neureut, wer im Stadtteil Durlach?", "de")]
+    ['Neureut', 'Durlach']
     >>> [p.name for p in named_places("What is Kent County Council's tax, Cleveland's in May 2025?", "en")]
     ['Kent', 'Cleveland']
     """

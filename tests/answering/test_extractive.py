@@ -848,6 +848,12 @@ def test_a_place_the_question_names_must_be_named_where_the_answer_stands():
     assert (
         "149.903" in answer("Wie hoch fördert die Stadt Karlsruhe die Beratungsstelle Luise?", unnamed).text
     )
+    # a district named after its office or as "Stadtteil …"
+    elected = passage("Der Gemeinderat wählt Herrn Thomas Jäger zum Ortsvorsteher in der Ortschaft Neureut.")
+    asked = "Mit welchem Ergebnis wurde Thomas Jäger zum Ortsvorsteher von Hohenwettersbach gewählt?"
+    assert "„Hohenwettersbach“" in answer(asked, elected).text
+    assert not answer(asked.replace("Hohenwettersbach", "Neureut"), elected).abstained
+    assert answer("Wen wählte der Gemeinderat zum Ortsvorsteher im Stadtteil Durlach?", elected).abstained
 
 
 def test_a_person_named_with_a_title_answers_who():
