@@ -348,6 +348,12 @@ class _Scoring:
     def q_numbers(self) -> set[str]:
         return set(re.findall(r"\d+", self.question.stated))
 
+    def heads_list(self, c: _Candidate) -> bool:
+        """Candidate `c` is a heading of list items ("Als Bausachverständige:" before "c) …"), and
+        the question asks for several things or for names, which the items give."""
+        asks_several = self.question.plural or "names" in self.question.kinds
+        return asks_several and _heads_list(self.passages[c.passage].text, c.start, c.end)
+
     def features(self, c: _Candidate, coverage: float, has_kind: bool) -> dict[str, float]:
         """The sentence model's features of candidate `c` (a sentence or a composed vote)."""
         return _features(
@@ -361,6 +367,7 @@ class _Scoring:
             asks_decision=self.question.asks_decision,
             latest=c.passage in self.latest,
             held_names=self.names_held[c.passage],
+            heads_list=self.heads_list(c),
         )
 
 
@@ -453,8 +460,10 @@ class ExtractiveAnswerer:
             rest = [
                 t for t in q_terms if not term_matches(t, meta_terms[c.passage]) and t not in question.topic
             ] or q_terms
-            c.typed = required is None or _answers_type(required, p, c.start, c.end, q_numbers)
-            has_kind = any(_answers_type(t, p, c.start, c.end, q_numbers) for t in question.kinds)
+            # a heading carries what the list items after it carry ("Als Bausachverständige:")
+            end = _with_announced_items(p.text, c.start, c.end) if scoring.heads_list(c) else c.end
+            c.typed = required is None or _answers_type(required, p, c.start, end, q_numbers)
+            has_kind = any(_answers_type(t, p, c.start, end, q_numbers) for t in question.kinds)
             c.features = scoring.features(c, _covered(rest, weights, c.terms), has_kind)
             c.score = self.model.probability(c.features)
         return scoring
@@ -1905,6 +1914,7 @@ def _features(
     asks_decision: bool,
     latest: bool,
     held_names: float,
+    heads_list: bool,
 ) -> dict[str, float]:
     """What the sentence model (`sentence_model.FEATURES`) reads off one candidate sentence."""
     sentence = p.text[c.start : c.end]
@@ -1921,7 +1931,7 @@ def _features(
         "decision": float(asks_decision and bool(decision)),
         # (a question who asked something is answered by the request: `required` "asker")
         "reported": float(required != "asker" and bool(_REPORTED_QUESTION.search(sentence))),
-        "fragment": float(_is_fragment(sentence)),
+        "fragment": float(_is_fragment(sentence) and not heads_list),
         "call_up": float(bool(_CALL_UP.search(sentence))),
         "speaker": float(bool(_SPEAKER.search(sentence))),
         "latest": float(latest),
@@ -2050,6 +2060,15 @@ def _answers_type(kind: str, p: Passage, start: int, end: int, q_numbers: set[st
 
 # A line of a table of contents: a heading, leader dots, perhaps a page number.
 _CONTENTS_LINE = re.compile(r"(?:\.\s?){5,}\s*\d*\s*$")
+
+
+def _heads_list(text: str, start: int, end: int) -> bool:
+    """text[start:end] ends in a colon and list items follow it: "Als Bausachverständige:" before
+    "c) Stadtdirektorin …"."""
+    if not text[start:end].rstrip().endswith(":"):
+        return False
+    following = next(((a, b) for a, b in sentence_spans(text) if a >= end), None)
+    return following is not None and bool(LIST_ITEM.match(text[slice(*following)]))
 
 
 def _is_fragment(sentence: str) -> bool:

@@ -856,6 +856,19 @@ def test_a_place_the_question_names_must_be_named_where_the_answer_stands():
     assert answer("Wen wählte der Gemeinderat zum Ortsvorsteher im Stadtteil Durlach?", elected).abstained
 
 
+def test_a_heading_before_list_items_carries_what_its_items_carry():
+    proposal = passage(
+        "Als Sachverständige sind mindestens ein Bausachverständiger und ein Vermessungssachverständiger "
+        "zu bestellen.\n\n"
+        "Als Vermessungssachverständige:\na) Herr Bernhard Eldracher, Liegenschaftsamt\n"
+        "b) Frau Hannah Röhrer, Liegenschaftsamt\n\n"
+        "Als Bausachverständige:\nc) Frau Anke Karmann-Woessner, Stadtplanungsamt\n"
+        "d) Frau Sigrun Hüger, Stadtplanungsamt"
+    )
+    named = answer("Wer sind die Bausachverständigen?", proposal).text
+    assert named.startswith("Als Bausachverständige:") and "Karmann-Woessner" in named and "Hüger" in named
+
+
 def test_a_person_named_with_a_title_answers_who():
     debate = passage("The Leader of the Council introduced the report on devolution at the meeting.")
     chair = passage("RESOLVED that Mr Cooke be elected to chair the meeting.", source="b.txt", score=0.88)
