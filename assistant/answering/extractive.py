@@ -122,9 +122,11 @@ _SENTENCE_HAS = {
         r"|million|billion)?\s*(?:€|\bEUR\b|\bEuro\b|\bCent\b|\bcents?\b|\bpence\b|\bpounds?\b|\bdollars?\b|£)"
     ),
     "reason": re.compile(
-        r"\b(?:weil|da|denn|daher|deshalb|deswegen|darum|aufgrund|wegen|angesichts|zumal|sodass|Grund|Gründen?"
+        r"\b(?:weil|da|denn|daher|deshalb|deswegen|darum|aufgrund|(?-i:wegen)|angesichts|zumal|sodass|Grund|Gründen?"
         r"|begründet|because|since|due\s+to|owing\s+to|therefore|as\s+a\s+result|reasons?)\b"
-        r"|\bum\s+(?:\w+\s+){0,8}zu\s+\w+",
+        r"|\bum\s+(?:\w+\s+){0,8}zu\s+\w+"
+        # "Wegen" in capitals opens a sentence; within one it is the noun ("Straßen, Wegen und Plätzen")
+        r"|^\s*Wegen\b",
         re.I,
     ),
     "chair": CHAIR_LINE,

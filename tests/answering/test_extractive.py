@@ -669,6 +669,14 @@ def test_a_why_question_is_led_by_the_sentence_that_gives_a_reason():
     # Without a sentence that gives a reason, the passage does not answer why.
     proposal = passage(text.split(" Da ")[0])
     assert answer("Warum sollen die Bänke dauerhaft in Grünanlagen stehen?", proposal).abstained
+    # "Wegen" within a sentence is the noun ("Straßen, Wegen und Plätzen"), not "because of"
+    naming = passage(
+        "Die Stadt Karlsruhe wendet bei der Benennung von Straßen, Wegen und Plätzen die Richtlinien zur "
+        "Straßenbenennung an.\n\nDer Komponist Wolfgang Rihm ist am 27. Juli 2024 verstorben. Da "
+        "Verstorbene erst nach fünf Jahren geehrt werden, ist eine Benennung frühestens 2029 möglich."
+    )
+    asked = "Warum kann noch keine Straße nach Wolfgang Rihm benannt werden?"
+    assert answer(asked, naming).text.startswith("Da Verstorbene erst nach fünf Jahren")
 
 
 def test_a_question_for_the_time_of_day_is_led_by_a_clock_time_and_not_answered_without_one():
