@@ -478,7 +478,8 @@ class ExtractiveAnswerer:
         part whose lead is an earlier part's lead ("Seit wann gilt die neue Fassung …, und wann
         trat die ursprüngliche in Kraft?" both find the newer line first) is answered by its best
         sentence not said yet, where one scores high enough. Where the whole question finds no
-        answer, the parts' answers are joined, and a part the passages do not answer says so."""
+        answer, the parts' answers are joined, and a part the passages do not answer says so,
+        unless the other parts' answers quote what it asks for (`_quoted_already`)."""
         # What changed between two versions of a statute is read from the two compared whole.
         if (changes := compared(question, passages)) and not _unfounded(
             question, [c.passage for c in changes.citations]
@@ -509,14 +510,31 @@ class ExtractiveAnswerer:
             return _joined([whole, *leads]) if leads else whole
         if all(r.abstained for r in replies):
             return whole
+        said = " ".join(_plain(r.text) for r in replies if not r.abstained)
         return _joined(
             [
                 Reply(_NOT_ANSWERED[question.language].format(part=part.text, reply=r.text), [], False)
                 if r.abstained
                 else r
-                for part, r in zip(parts, replies, strict=True)
+                for part, found, r in zip(parts, own, replies, strict=True)
+                if not (r.abstained and self._quoted_already(part, found, said))
             ]
         )
+
+    def _quoted_already(self, part: Question, passages: list[Passage], said: str) -> bool:
+        """Whether the answers to the other parts (`said`) quote the sentence that best carries the
+        kind of fact `part` asks for, which scores too low to answer it alone: "wie viele davon
+        stehen direkt im Straßenraum?" after "Der Bestand … beträgt etwa 430. Davon befinden sich
+        54 Ladepunkte im öffentlichen Straßenraum …". The part is then not said to be unanswered;
+        a part asking several kinds of fact ("Wie viele Wohnungen …, welche Gesellschaft …") is."""
+        if len(part.kinds) != 1:
+            return False
+        scoring = self._score(part, passages)
+        if scoring is None or scoring.required is None:
+            return False
+        typed = [c for c in scoring.candidates if c.typed]
+        best = max(typed, key=lambda c: c.score, default=None)
+        return best is not None and _plain(passages[best.passage].text[best.start : best.end]) in said
 
     def _per_meeting(
         self, question: Question, passages: list[Passage], periods: list[Period]

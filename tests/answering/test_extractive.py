@@ -948,6 +948,22 @@ def test_a_quoted_title_is_a_premise_a_stressed_word_is_not():
     assert missing("How did the council's members vote on the 'Grüne Welle' motion?") == []
 
 
+def test_a_part_is_not_said_unanswered_where_the_other_parts_quote_its_answer():
+    stock = passage(
+        "Der Bestand an öffentlich zugänglichen Ladepunkten der Stadt Karlsruhe beträgt etwa 430. Davon "
+        "befinden sich 54 Ladepunkte im öffentlichen Straßenraum. Die weiteren Ladepunkte stehen auf "
+        "Kundenparkplätzen."
+    )
+    answerer = ExtractiveAnswerer(AnswerSettings())
+    said = stock.text.split(" Die weiteren")[0]
+    part = Question.read("wie viele davon stehen direkt im Straßenraum?")
+    assert answerer._quoted_already(part, [stock], said)
+    assert not answerer._quoted_already(part, [stock], said.split(" Davon")[0])
+    # a part asking several kinds of fact is not answered by one quoted sentence
+    several = Question.read("wie viele davon stehen direkt im Straßenraum, welche Firma betreibt sie?")
+    assert not answerer._quoted_already(several, [stock], said)
+
+
 def test_a_date_in_digits_is_held_by_the_same_day_spelled():
     from assistant.answering.extractive import _unfounded
 
