@@ -739,7 +739,9 @@ class ExtractiveAnswerer:
             or (best.score < self.model.min_probability and not (dated_header or by_meeting))
             or self._far(passages)
         ):
-            return Reply(ABSTAIN[language], [], True)
+            # what the question presumes that no passage found holds is the likeliest reason
+            missing = [] if self._far(passages) else _unfounded(question, passages)
+            return Reply(_declined(missing, language) if missing else ABSTAIN[language], [], True)
         chosen = self._choose(answers, best, q_terms, weights, question.plural)
         if by_meeting is not None:
             if not _answers_type("date", passages[best.passage], best.start, best.end, q_numbers):

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from assistant.answering.extractive import ExtractiveAnswerer, _compounds, _joined, _with_compounds
+from assistant.answering.extractive import ABSTAIN, ExtractiveAnswerer, _compounds, _joined, _with_compounds
 from assistant.answering.question import Question
 from assistant.core.answers import Citation, Passage, Reply
 from assistant.core.facts import read_facts
@@ -862,6 +862,11 @@ def test_a_place_the_question_names_must_be_named_where_the_answer_stands():
     assert "„Hohenwettersbach“" in answer(asked, elected).text
     assert not answer(asked.replace("Hohenwettersbach", "Neureut"), elected).abstained
     assert answer("Wen wählte der Gemeinderat zum Ortsvorsteher im Stadtteil Durlach?", elected).abstained
+    # declined for want of any sentence of the kind asked, the answer still names the missing place
+    council = passage("Der Seniorenbeirat der Stadt Karlsruhe tagt regelmäßig im Rathaus.")
+    elsewhere = answer("Wann tagt der Seniorenbeirat der Stadt Erlangen?", council)
+    assert elsewhere.abstained and elsewhere.text.endswith("enthalten nicht: „Erlangen“.")
+    assert answer("Wann tagt der Seniorenbeirat der Stadt Karlsruhe?", council).text == ABSTAIN["de"]
 
 
 def test_a_heading_before_list_items_carries_what_its_items_carry():
