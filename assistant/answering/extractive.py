@@ -324,6 +324,7 @@ class _Candidate:
     typed: bool = True  # carries the kind of fact asked for (vote result, number, date)
     features: dict[str, float] = field(default_factory=dict)  # `sentence_model.FEATURES`
     summary: str | None = None  # shown instead of the quoted span (a roll call without its names)
+    heads_list: bool = False  # a heading of the list items after it (`_Scoring.heads_list`)
 
 
 @dataclass
@@ -369,7 +370,7 @@ class _Scoring:
             asks_decision=self.question.asks_decision,
             latest=c.passage in self.latest,
             held_names=self.names_held[c.passage],
-            heads_list=self.heads_list(c),
+            heads_list=c.heads_list,
         )
 
 
@@ -463,7 +464,8 @@ class ExtractiveAnswerer:
                 t for t in q_terms if not term_matches(t, meta_terms[c.passage]) and t not in question.topic
             ] or q_terms
             # a heading carries what the list items after it carry ("Als Bausachverständige:")
-            end = _with_announced_items(p.text, c.start, c.end) if scoring.heads_list(c) else c.end
+            c.heads_list = scoring.heads_list(c)
+            end = _with_announced_items(p.text, c.start, c.end) if c.heads_list else c.end
             c.typed = required is None or _answers_type(required, p, c.start, end, q_numbers)
             has_kind = any(_answers_type(t, p, c.start, end, q_numbers) for t in question.kinds)
             c.features = scoring.features(c, _covered(rest, weights, c.terms), has_kind)
@@ -734,13 +736,14 @@ class ExtractiveAnswerer:
                 or (required == "signature" and best.features["context"] >= self._settings.min_coverage)
             )
         )
+        far = self._far(passages)
         if (
             best is None
             or (best.score < self.model.min_probability and not (dated_header or by_meeting))
-            or self._far(passages)
+            or far
         ):
             # what the question presumes that no passage found holds is the likeliest reason
-            missing = [] if self._far(passages) else _unfounded(question, passages)
+            missing = [] if far else _unfounded(question, passages)
             return Reply(_declined(missing, language) if missing else ABSTAIN[language], [], True)
         chosen = self._choose(answers, best, q_terms, weights, question.plural)
         if by_meeting is not None:
