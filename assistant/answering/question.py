@@ -324,9 +324,10 @@ _AGENDA = re.compile(
     re.I,
 )
 # Where a question asks a second question: a conjunction, then a question word ("…, und welcher
-# Eröffnungstermin wurde im November 2024 genannt?", "… and who voted against it?").
+# Eröffnungstermin wurde im November 2024 genannt?", "… and who voted against it?"), also after a
+# preposition ("…, und ab wann gilt sie?", "… and since when has that policy existed?").
 _SECOND_QUESTION = re.compile(
-    r",?\s+(?:und|and|oder|or)\s+(?=(?:(?:in|an|von|mit|zu|auf|bei|für|from|on|at|with|to|by)\s+)?"
+    r",?\s+(?:und|and|oder|or)\s+(?=(?:(?:in|an|von|mit|zu|auf|bei|für|ab|bis|seit|from|on|at|with|to|by|since|until)\s+)?"
     r"(?:wann|wie|wer|wen|wem|was|welche[nmrs]?|wo|wohin|woher|warum|when|how|who|whom|what|which|where|why)\b)",
     re.I,
 )
@@ -351,9 +352,11 @@ _NOT_PLACES = frozenset(
     "January February March April June July August September October November December Monday Tuesday "
     "Wednesday Thursday Friday Saturday Sunday Mayor Commissioner Councilman Councilwoman Cabinet".split()
 )
-# A part with fewer words of its own (not numbers, not "ab") is no question of its own: "Wann und
-# wo tagt …", "… für 2024 und wie viel ab 2025?" ask one thing of two dates, answered together.
-_MIN_PART_WORDS = 2
+# A first part with fewer words of its own (not numbers, not "ab") is no question of its own: "Wann
+# und wo tagt …" asks one thing. A later part carries the first part's topic, so one word of its
+# own makes it a question ("…, und wo wurde er beraten?"); "… für 2024 und wie viel ab 2025?", with
+# none, asks one thing of two dates, answered together.
+_MIN_FIRST_PART_WORDS = 2
 _VOTE_WORDING = {
     "de": "Abstimmungsergebnis: Zustimmung, Ablehnung (Ja, Nein, Enthaltungen)",
     "en": "The voting was as follows: For, Against, Abstain. Motion carried.",
@@ -904,6 +907,10 @@ class Question:
         [('Wann soll das Stadtteilhaus fertig sein?', ('date',), ('stadtteilhaus',), ()),
          ('welcher Termin wurde genannt?', ('date', 'names'), ('termin', 'stadtteilhaus'),
           ('stadtteilhaus',))]
+        >>> [p.text for p in Question.read("Wer hat den Antrag gestellt, und ab wann wird er beraten?").parts]
+        ['Wer hat den Antrag gestellt?', 'ab wann wird er beraten?']
+        >>> [p.text for p in Question.read("Wer hat den Antrag gestellt, und wo wurde er beraten?").parts]
+        ['Wer hat den Antrag gestellt?', 'wo wurde er beraten?']
         >>> len(Question.read("Wann und wo tagt der Stadtteilbeirat?").parts)
         1
         >>> len(Question.read("Wie viel Förderung bekommt sie für 2024 und wie viel ab 2025?").parts)
@@ -912,7 +919,11 @@ class Question:
         texts = [t.strip(" ,;") for t in _SECOND_QUESTION.split(self.text)]
         texts = [t if t.endswith("?") else f"{t}?" for t in texts]
         parts = [Question.read(t) for t in texts]
-        if len(parts) < 2 or any(_own_words(p) < _MIN_PART_WORDS for p in parts):
+        if (
+            len(parts) < 2
+            or _own_words(parts[0]) < _MIN_FIRST_PART_WORDS
+            or any(_own_words(p) < 1 for p in parts[1:])
+        ):
             return (self,)
         topic = parts[0].names
         return tuple(
