@@ -51,7 +51,7 @@ QUESTION_TYPES = {
         re.I,
     ),
     "number": re.compile(
-        r"\bwie\s+(viel(?:e[nmr]?)?|hoch|groß|lang|oft|teuer)\b(?!\s+Uhr\b)|\banzahl\b|\bbetrag|\bsumme\b|\bkosten\b|\bprozent"
+        r"\bwie\s+(viel(?:e[nmr]?)?|hoch|groß|lange?|weit|oft|teuer)\b(?!\s+Uhr\b)|\banzahl\b|\bbetrag|\bsumme\b|\bkosten\b|\bprozent"
         r"|\bwelche[nmrs]?\s+(?:\w+\s+)?\w*(?:[Hh]ebesatz|[Ss]teuersatz|Satz|Höhe|Anteil|Wert|Quote|Zahl|[Pp]reis|[Gg]ebühr|[Mm]iete"
         r"|[Bb]etrag|[Ss]umme|[Üü]berschuss|[Dd]efizit|[Zz]uschuss|[Bb]udget|[Pp]acht|[Uu]msatz)\b"
         r"|\bhow\s+(many|much|long|often)\b|\bwhat\s+(?:\w+\s+)?(amount|total|percentage|sum|rate|share|figure)\b"

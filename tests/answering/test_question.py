@@ -10,6 +10,8 @@ CASES = [
     ("Wie wurde über die Grundsteuerreform abgestimmt?", ["vote"]),
     ("Mit wie vielen Ja-Stimmen wurde TOP 9 beschlossen?", ["vote", "number"]),
     ("Aus wie vielen Mitgliedern besteht ein Stadtteilbeirat?", ["number"]),
+    ("Wie lange muss ich das geförderte Lastenrad behalten?", ["number"]),
+    ("Wie weit ist es bis zur nächsten Sportanlage?", ["number"]),
     ("Wann tagte der Sozialausschuss?", ["date"]),
     ("Welche Städte haben Mittel beantragt?", ["names"]),
     ("How did the County Council vote on the budget?", ["vote"]),
