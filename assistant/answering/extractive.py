@@ -470,6 +470,20 @@ class ExtractiveAnswerer:
             has_kind = any(_answers_type(t, p, c.start, end, q_numbers) for t in question.kinds)
             c.features = scoring.features(c, _covered(rest, weights, c.terms), has_kind)
             c.score = self.model.probability(c.features)
+        # "Wie viele Ladepunkte …" is answered by a number that counts them ("54 Ladepunkte"),
+        # where a candidate holds one: another number near the topic counts something else ("rund
+        # 30 Mitarbeitende"). Where none does, the documents may count in other words ("maximal
+        # 100" vehicles for "E-Scooter"), and any number of the passages may answer.
+        if required in _QUANTITIES and (counted := question.counts) and "amount" not in question.kinds:
+            counting = {
+                id(c)
+                for c in candidates
+                if c.typed
+                and _counts(passages[c.passage].text[c.start : c.end], counted, q_numbers, language)
+            }
+            if counting:
+                for c in candidates:
+                    c.typed = id(c) in counting
         return scoring
 
     def answer(self, question: Question, passages: list[Passage]) -> Reply:
@@ -2081,6 +2095,36 @@ def _answers_type(kind: str, p: Passage, start: int, end: int, q_numbers: set[st
         case "number" if set(_COUNT.findall(_without_times_or_labels(p, start, end))) - q_numbers - {""}:
             return True
     return bool(_SENTENCE_HAS[kind].search(p.text[start:end]))
+
+
+def _counts(sentence: str, counted: str, q_numbers: set[str], language: Language) -> bool:
+    """A number in the sentence counts the noun a quantity question counts: it stands at most
+    four words before it or a compound ending in it ("54 Ladepunkte", "drei öffentliche
+    AC-Ladepunkte", "1.024 Wahlhelfenden"). A year or a number the question names counts nothing
+    ("bei der Wahl 2024 an die Wahlhelfenden").
+
+    >>> _counts("Davon befinden sich 54 Ladepunkte im Straßenraum.", "Ladepunkte", set(), "de")
+    True
+    >>> _counts("Das Wahlamt hat rund 30 Mitarbeitende.", "Ladepunkte", set(), "de")
+    False
+    >>> _counts("Es sind rund 1.024 Wahlhelfende.", "Wahlhelfer", set(), "de")
+    True
+    >>> _counts("Bei der Wahl 2024 wurden an die Wahlhelfenden Euro ausgezahlt.", "Wahlhelfer", set(), "de")
+    False
+    """
+    head = content_terms(counted.rsplit("-", 1)[-1], language)[:1]
+    if not head:
+        return True
+    tokens = re.findall(r"[\w.,/-]+", sentence)
+    return any(
+        (re.fullmatch(r"\d+(?:[.,]\d+)*", token.rstrip(".,")) or _SENTENCE_HAS["number"].fullmatch(token))
+        and token.rstrip(".,") not in q_numbers
+        and not re.fullmatch(YEAR, token.rstrip(".,"))
+        and any(
+            head[0] in terms[0] for word in tokens[i + 1 : i + 5] if (terms := content_terms(word, language))
+        )
+        for i, token in enumerate(tokens)
+    )
 
 
 # A line of a table of contents: a heading, leader dots, perhaps a page number.

@@ -487,6 +487,14 @@ _PARTY = re.compile(
 )
 
 
+# "wie viele" / "how many" and the words describing what is counted ("wie viele öffentliche"), no
+# article or other word a verb would stand before.
+_COUNTS_BEFORE = re.compile(
+    r"\b(?:wie\s+viele?|how\s+many)\s+(?:(?!(?:der|die|das|den|dem|des|ein|eine|einen|the|an?)\b)"
+    r"[a-zäöüß][\w-]*\s+){0,3}?"
+)
+
+
 def _counted(text: str) -> str | None:
     """The noun a quantity question counts or measures (`_COUNTED`), if it names more than the
     measure.
@@ -624,6 +632,20 @@ class Question:
         are read from. What the asker knew before (an earlier state, "Im April 2022 …") is no
         filter: the question asks what came after it."""
         return _joined(self.text, self.after)
+
+    @property
+    def counts(self) -> str | None:
+        """The noun the number asked for counts, where it follows "wie viele" / "how many", at
+        most after words describing it: what a number in the answer stands before. Not a noun
+        after a verb ("Wie viel gibt die Stadt …" asks what the city gives).
+
+        >>> Question.read("Wie viele öffentliche Ladepunkte hat Karlsruhe?").counts
+        'Ladepunkte'
+        >>> Question.read("Wie viel gibt die Stadt jährlich für Investitionen dazu?").counts
+        """
+        if self.counted and re.search(_COUNTS_BEFORE.pattern + re.escape(self.counted), self.text, re.I):
+            return self.counted
+        return None
 
     @property
     def years(self) -> frozenset[int]:

@@ -177,6 +177,18 @@ def test_the_lead_is_the_sentence_that_answers_not_one_that_only_looks_like_it(t
     assert answer(question, passage(text)).text.startswith(lead)
 
 
+def test_how_many_is_answered_by_the_number_that_counts_what_is_asked_for():
+    # the first passage holds more of the question's words, but its number counts staff
+    staff = passage(
+        "Die Wahlhelferdatenbank, in der sich Wahlhelfende registrieren, pflegt das Wahlamt mit rund 30 "
+        "Mitarbeitenden.",
+        "a.txt",
+    )
+    helpers = passage("Derzeit sind dort rund 3.000 Wahlhelfende eingetragen.", "b.txt")
+    reply = answer("Wie viele Wahlhelfende sind in der Wahlhelferdatenbank registriert?", staff, helpers)
+    assert reply.text.startswith("Derzeit sind dort rund 3.000 Wahlhelfende")
+
+
 def test_a_vote_question_is_answered_by_the_items_recorded_result_not_a_vote_in_its_debate():
     from dataclasses import replace
 
