@@ -352,11 +352,6 @@ _NOT_PLACES = frozenset(
     "January February March April June July August September October November December Monday Tuesday "
     "Wednesday Thursday Friday Saturday Sunday Mayor Commissioner Councilman Councilwoman Cabinet".split()
 )
-# A first part with fewer words of its own (not numbers, not "ab") is no question of its own: "Wann
-# und wo tagt …" asks one thing. A later part carries the first part's topic, so one word of its
-# own makes it a question ("…, und wo wurde er beraten?"); "… für 2024 und wie viel ab 2025?", with
-# none, asks one thing of two dates, answered together.
-_MIN_FIRST_PART_WORDS = 2
 _VOTE_WORDING = {
     "de": "Abstimmungsergebnis: Zustimmung, Ablehnung (Ja, Nein, Enthaltungen)",
     "en": "The voting was as follows: For, Against, Abstain. Motion carried.",
@@ -933,6 +928,8 @@ class Question:
         ['Wer hat den Antrag gestellt?', 'ab wann wird er beraten?']
         >>> [p.text for p in Question.read("Wer hat den Antrag gestellt, und wo wurde er beraten?").parts]
         ['Wer hat den Antrag gestellt?', 'wo wurde er beraten?']
+        >>> [p.text for p in Question.read("Who proposed and who seconded the amendment?").parts]
+        ['Who proposed?', 'who seconded the amendment?']
         >>> len(Question.read("Wann und wo tagt der Stadtteilbeirat?").parts)
         1
         >>> len(Question.read("Wie viel Förderung bekommt sie für 2024 und wie viel ab 2025?").parts)
@@ -941,11 +938,11 @@ class Question:
         texts = [t.strip(" ,;") for t in _SECOND_QUESTION.split(self.text)]
         texts = [t if t.endswith("?") else f"{t}?" for t in texts]
         parts = [Question.read(t) for t in texts]
-        if (
-            len(parts) < 2
-            or _own_words(parts[0]) < _MIN_FIRST_PART_WORDS
-            or any(_own_words(p) < 1 for p in parts[1:])
-        ):
+        # A part without a word of its own (not numbers, not "ab") is no question of its own:
+        # "Wann und wo tagt …" asks one thing, "… für 2024 und wie viel ab 2025?" one thing of two
+        # dates, answered together. One word makes one ("Who proposed and who seconded …", "…, und
+        # wo wurde er beraten?": a later part carries the first part's topic).
+        if len(parts) < 2 or any(_own_words(p) < 1 for p in parts):
             return (self,)
         topic = parts[0].names
         return tuple(
