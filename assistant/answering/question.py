@@ -484,7 +484,7 @@ _PARTY = re.compile(
 
 # "wie viele" / "how many" and the words describing what is counted ("wie viele öffentliche"), no
 # article or other word a verb would stand before.
-_COUNTS_BEFORE = re.compile(
+_COUNTS_BEFORE = (
     r"\b(?:wie\s+viele?|how\s+many)\s+(?:(?!(?:der|die|das|den|dem|des|ein|eine|einen|the|an?)\b)"
     r"[a-zäöüß][\w-]*\s+){0,3}?"
 )
@@ -638,7 +638,7 @@ class Question:
         'Ladepunkte'
         >>> Question.read("Wie viel gibt die Stadt jährlich für Investitionen dazu?").counts
         """
-        if self.counted and re.search(_COUNTS_BEFORE.pattern + re.escape(self.counted), self.text, re.I):
+        if self.counted and re.search(_COUNTS_BEFORE + re.escape(self.counted), self.text, re.I):
             return self.counted
         return None
 

@@ -25,7 +25,6 @@ def test_the_second_part_gets_its_own_sentence_where_both_parts_find_the_same_fi
     assert "06.03.2020" in answer.text
 
 
-
 def test_a_later_part_with_one_word_of_its_own_is_a_question_of_its_own(satzung_index):
     # "mit welcher Mehrheit?" carries the first part's topic; read as one question with it, the
     # whole asked for a vote result that no sentence of the Satzung records, and was declined.
