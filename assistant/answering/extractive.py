@@ -2116,15 +2116,16 @@ def _counts(sentence: str, counted: str, q_numbers: set[str], language: Language
     if not head:
         return True
     tokens = re.findall(r"[\w.,/-]+", sentence)
-    return any(
-        (re.fullmatch(r"\d+(?:[.,]\d+)*", token.rstrip(".,")) or _SENTENCE_HAS["number"].fullmatch(token))
-        and token.rstrip(".,") not in q_numbers
-        and not re.fullmatch(YEAR, token.rstrip(".,"))
-        and any(
-            head[0] in terms[0] for word in tokens[i + 1 : i + 5] if (terms := content_terms(word, language))
-        )
-        for i, token in enumerate(tokens)
-    )
+    for i, token in enumerate(tokens):
+        number = token.rstrip(".,")
+        if number in q_numbers or re.fullmatch(YEAR, number):
+            continue
+        if not (re.fullmatch(r"\d+(?:[.,]\d+)*", number) or _SENTENCE_HAS["number"].fullmatch(token)):
+            continue
+        following = (content_terms(word, language) for word in tokens[i + 1 : i + 5])
+        if any(terms and head[0] in terms[0] for terms in following):
+            return True
+    return False
 
 
 # A line of a table of contents: a heading, leader dots, perhaps a page number.
