@@ -143,9 +143,11 @@ _SENTENCE_HAS = {
         rf"\b{PERSON_TITLE}\.?\s+(?:[A-ZÄÖÜ][\w.-]*\s+){{0,3}}?(?:[A-ZÄÖÜ][\w-]+)[^.?!]{{0,40}}?"
         r"\b(?:bittet|bat|fragt|fragte|erkundigt|erkundigte|möchte\s+wissen|wollte\s+wissen|asked|enquired|queried)\b"
     ),
-    # several names, or a person named with a title ("Mr G Cooke", "Stadträtin Kögler")
+    # several names, a person named with a title ("Mr G Cooke", "Stadträtin Kögler"), or an office
+    # of the administration ("Die Geschäftsführung obliegt dem Stadtplanungsamt.")
     "names": re.compile(
         rf"[A-ZÄÖÜ][\wäöüß.-]+(?:,\s*[A-ZÄÖÜ][\wäöüß.-]+)*,?\s+(und|and|sowie)\s+[A-ZÄÖÜ]|{_TITLED_PERSON}"
+        r"|\b[A-ZÄÖÜ][\wäöüß-]*(?:amt|ämter|behörde|dezernat|referat|kämmerei)\b"
     ),
     # the holder of an office: a person named with a title ("Oberbürgermeister Dr. Frank Mentrup")
     "holder": re.compile(_TITLED_PERSON),

@@ -1473,3 +1473,12 @@ def test_a_why_question_on_the_administrations_reasons_is_answered_from_its_pape
         "Warum beantragt die CDU eine behelfsmäßige Reparatur des Turnhallendachs?", antrag, stellungnahme
     )
     assert asked.citations[0].passage.source == "antrag.txt"
+
+
+def test_an_office_of_the_administration_answers_who():
+    rules = passage(
+        "Die Sitzungen des Sanierungsbeirats sind öffentlich. Im Übrigen gilt die Geschäftsordnung des "
+        "Gemeinderats entsprechend. Die Geschäftsführung obliegt dem Stadtplanungsamt."
+    )
+    result = answer("Wer führt die Geschäfte des Sanierungsbeirats?", rules)
+    assert result.text.startswith("Die Geschäftsführung obliegt dem Stadtplanungsamt.")
