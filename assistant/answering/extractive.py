@@ -168,8 +168,11 @@ _FRAME_TERM = re.compile(
     r"|stimmenverh|ja-stimm|nein-stimm|gegenstimm|vote|vot|beschl|ergebnis|result|datum|date|nam|geld$|money)"
 )
 # How a vote question says that a motion got its votes ("Wie viele Ja-Stimmen bekam …?", "How many
-# votes did … receive?"): the vote line answers it without the verb.
-_VOTES_RECEIVED = re.compile(r"^(?:bekam|bekomm|erhielt|erhalt|receiv|got$|gained)")
+# votes did … receive?") or how the vote turned out ("Wie fiel die Abstimmung aus?", "… ausgegangen?",
+# "How did the vote go?"): the vote line answers it without the verb.
+_VOTES_RECEIVED = re.compile(
+    r"^(?:bekam|bekomm|erhielt|erhalt|receiv|got$|gained|fiel$|ausgefall|ging$|ausgegang|went$|go$|turn)"
+)
 # Question types the lead sentence of an answer must satisfy, the first that applies: a vote
 # question is not answered by a sentence without a vote result ("wie viele Ja-Stimmen" wants the
 # vote line, not any number), a question on money not by one without an amount in a currency, a

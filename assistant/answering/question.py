@@ -951,6 +951,9 @@ class Question:
                 terms=tuple(dict.fromkeys((*p.terms, *topic, *self.topic))),
                 names=tuple(dict.fromkeys((*p.names, *topic))),
                 topic=tuple(t for t in (*(topic if i else ()), *self.topic) if t not in p.terms),
+                # "Wann hat der Karlsruher Gemeinderat …, und wie fiel die Abstimmung aus?": a part
+                # naming no place asks of the place the question names
+                places=p.places or self.places,
                 before=self.before,
                 after=self.after,
             )

@@ -296,6 +296,34 @@ def test_how_many_votes_a_motion_received_is_answered_by_its_vote_line_with_coun
     )
     asked = "Wie viele Ja-Stimmen bekam der Änderungsantrag der CDU zur Hebesatzsatzung?"
     assert "13 Ja, 35 Nein" in answer(asked, announced, counted).text
+    # nor is "fiel … aus", "ausgegangen", how the vote turned out
+    for asked in (
+        "Wie fiel die Abstimmung über die Hebesatzsatzung aus?",
+        "Wie ist die Abstimmung über die Hebesatzsatzung ausgegangen?",
+    ):
+        assert "25 Ja, 22 Nein" in answer(asked, results, debate).text
+
+
+def test_a_part_naming_no_place_asks_of_the_place_the_question_names():
+    """ "Wann hat der Karlsruher Gemeinderat …, und wie fiel die Abstimmung aus?": the vote of
+    another city's council on the same matter answers neither part."""
+    from assistant.core.documents import AgendaItem
+    from assistant.core.votes import parse_vote
+
+    erlangen = dataclasses.replace(
+        passage(
+            "Gemeinderat der Stadt Erlangen, TOP 18: Kommunaler Wärmeplan, beschlossen am 11.12.2025.\n\n"
+            "Abstimmungsergebnis:\n\nTOP 18: mehrheitliche Zustimmung (30 Ja, 10 Nein)"
+        ),
+        agenda_item=AgendaItem("18", "Kommunaler Wärmeplan"),
+        vote=parse_vote("mehrheitliche Zustimmung (30 Ja, 10 Nein)"),
+    )
+    for second in ("wie fiel die Abstimmung aus?", "wie wurde über den Wärmeplan abgestimmt?"):
+        reply = answer(
+            f"Wann hat der Karlsruher Gemeinderat den Kommunalen Wärmeplan beschlossen, und {second}",
+            erlangen,
+        )
+        assert reply.abstained and "30 Ja" not in reply.text and "Karlsruher" in reply.text
 
 
 def test_a_vote_question_without_any_vote_record_abstains():
