@@ -165,13 +165,16 @@ _SENTENCE_HAS = {
 # "Anzahl", "wie viel Geld"): the answer-type check stands in for them, so they do not count in coverage.
 _FRAME_TERM = re.compile(
     r"^(?:viel|oft|anzahl|hoch|hoh|betrag|summ|many|much|often|number|amount|stimm(?!engleich|recht|berecht|ung)|abstimm|abgestimmt"
-    r"|stimmenverh|ja-stimm|nein-stimm|gegenstimm|vote|vot|beschl|ergebnis|result|datum|date|nam|geld$|money)"
+    r"|stimmenverh|ja-stimm|nein-stimm|gegenstimm|vote|vot|beschl|ergebnis|result|datum|date|nam|geld$|money"
+    # how a question says that something took place or what it was about ("Wann fand … statt?",
+    # "… in der es um … ging", "Where was … held?")
+    r"|fand$|find$|statt$|stattfind|stattgefund|ging$|geht$|worum$|held$)"
 )
 # How a vote question says that a motion got its votes ("Wie viele Ja-Stimmen bekam …?", "How many
 # votes did … receive?") or how the vote turned out ("Wie fiel die Abstimmung aus?", "… ausgegangen?",
 # "How did the vote go?"): the vote line answers it without the verb.
 _VOTES_RECEIVED = re.compile(
-    r"^(?:bekam|bekomm|erhielt|erhalt|receiv|got$|gained|fiel$|ausgefall|ging$|ausgegang|went$|go$|turn)"
+    r"^(?:bekam|bekomm|erhielt|erhalt|receiv|got$|gained|fiel$|ausgefall|ausgegang|went$|go$|turn)"
 )
 # Question types the lead sentence of an answer must satisfy, the first that applies: a vote
 # question is not answered by a sentence without a vote result ("wie viele Ja-Stimmen" wants the

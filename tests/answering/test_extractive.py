@@ -304,6 +304,24 @@ def test_how_many_votes_a_motion_received_is_answered_by_its_vote_line_with_coun
         assert "25 Ja, 22 Nein" in answer(asked, results, debate).text
 
 
+def test_how_a_question_says_that_a_meeting_took_place_is_no_word_it_asks_about():
+    """ "Wann und wo fand … statt, in der es um … ging?": "fand", "statt" and "ging" frame the
+    question; counted as its words, they kept the invitation's meeting line below the coverage
+    the answer needs, and the question was declined."""
+    invitation = passage(
+        "Einladung\tStadt Erlangen\nStadtteilbeirat Büchenbach\n\n"
+        "2. Sitzung \uf09f Dienstag, 19.11.2024 \uf09f 18:30 Uhr \uf09f Mönauschule, Aula\n"
+        "Steigerwaldallee 19, Erlangen\n\n"
+        "Öffentliche Tagesordnung - 18:30 Uhr\n\n1. Unser Stadtteilhaus West (Büchenbach);\n2. Sonstiges"
+    )
+    asked = (
+        "Wann und wo fand die öffentliche Sitzung des Stadtteilbeirats statt, "
+        "in der es um das künftige Stadtteilhaus West ging?"
+    )
+    reply = answer(asked, invitation)
+    assert not reply.abstained and "19.11.2024" in reply.text and "Mönauschule" in reply.text
+
+
 def test_a_part_naming_no_place_asks_of_the_place_the_question_names():
     """ "Wann hat der Karlsruher Gemeinderat …, und wie fiel die Abstimmung aus?": the vote of
     another city's council on the same matter answers neither part."""
