@@ -174,7 +174,7 @@ _FRAME_TERM = re.compile(
 # votes did … receive?") or how the vote turned out ("Wie fiel die Abstimmung aus?", "… ausgegangen?",
 # "How did the vote go?"): the vote line answers it without the verb.
 _VOTES_RECEIVED = re.compile(
-    r"^(?:bekam|bekomm|erhielt|erhalt|receiv|got$|gained|fiel$|ausgefall|ausgegang|went$|go$|turn)"
+    r"^(?:bekam|bekomm|erhielt|erhalt|receiv|got$|gained|fiel$|ausgefall|ausgegang|went$|go$|turn$)"
 )
 # Question types the lead sentence of an answer must satisfy, the first that applies: a vote
 # question is not answered by a sentence without a vote result ("wie viele Ja-Stimmen" wants the
