@@ -209,6 +209,9 @@ _QUANTITIES = ("amount", "number")
 # Kinds of fact a meeting's record states in its header or signature block: who chaired it, where
 # it took place, who signed the record.
 _MEETING_HEADER = ("chair", "venue", "signature")
+# Kinds of fact an invitation or agenda states of its meeting: when it begins and ends, where it is
+# held, who chairs it.
+_ANNOUNCED = ("chair", "venue", "clock")
 MAX_LIST_ITEMS = 8
 # How a vote result quoted apart from its Beschluss is introduced.
 _RESULT = {"de": "Abstimmungsergebnis", "en": "Vote"}
@@ -676,6 +679,8 @@ class ExtractiveAnswerer:
             if c.typed
             and not (
                 question.asks_decision
+                # (an agenda's front sheet says when the meeting ends and where it is held)
+                and required not in _ANNOUNCED
                 and (
                     c.features["call_up"]
                     or c.features["speaker"]

@@ -322,6 +322,28 @@ def test_how_a_question_says_that_a_meeting_took_place_is_no_word_it_asks_about(
     assert not reply.abstained and "19.11.2024" in reply.text and "Mönauschule" in reply.text
 
 
+def test_an_agenda_says_when_its_meeting_ends_though_the_question_speaks_of_approving():
+    """ "By what time was the budget meeting scheduled to end, and the minutes of which meetings
+    were to be approved at it?": "approved" makes it ask of a decision, which an agenda never
+    records; but the time a meeting ends, where it is held or who chairs it is what an agenda
+    states, and the question was declined."""
+    agenda = dataclasses.replace(
+        passage(
+            "Summons to and Agenda for the Budget County Council Meeting on Thursday, 13th February, "
+            "2025 at 9.30 am\n\nThe meeting is scheduled to end by 5.00 pm.\n\n"
+            "2. Minutes of the meetings held on 19 December 2024 and 9 January 2025 (to be approved)",
+            source="Agenda frontsheet 13th-Feb-2025 County Council.pdf",
+        ),
+        doc_type="agenda",
+    )
+    reply = answer(
+        "By what time was the County Council's budget meeting scheduled to end, "
+        "and were minutes to be approved?",
+        agenda,
+    )
+    assert not reply.abstained and "5.00 pm" in reply.text
+
+
 def test_a_part_naming_no_place_asks_of_the_place_the_question_names():
     """ "Wann hat der Karlsruher Gemeinderat …, und wie fiel die Abstimmung aus?": the vote of
     another city's council on the same matter answers neither part."""
