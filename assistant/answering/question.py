@@ -945,12 +945,20 @@ class Question:
         if len(parts) < 2 or any(_own_words(p) < 1 for p in parts):
             return (self,)
         topic = parts[0].names
+        # A part joined to the next without a comma shares the rest of its clause: "Wie viele
+        # Gemeinderatsmitglieder und wie viele sachkundige Einwohner sitzen im Schulausschuss?"
+        # asks of the members who sit in that committee too, "Who proposed and who seconded the
+        # amendment?" of that amendment.
+        shared = [
+            parts[i + 1].terms if not join.lstrip().startswith(",") else ()
+            for i, join in enumerate(_SECOND_QUESTION.findall(self.text))
+        ] + [()]
         return tuple(
             replace(
                 p,
-                terms=tuple(dict.fromkeys((*p.terms, *topic, *self.topic))),
+                terms=tuple(dict.fromkeys((*p.terms, *topic, *self.topic, *shared[i]))),
                 names=tuple(dict.fromkeys((*p.names, *topic))),
-                topic=tuple(t for t in (*(topic if i else ()), *self.topic) if t not in p.terms),
+                topic=tuple(t for t in (*(topic if i else ()), *self.topic, *shared[i]) if t not in p.terms),
                 # "Wann hat der Karlsruher Gemeinderat …, und wie fiel die Abstimmung aus?": a part
                 # naming no place asks of the place the question names
                 places=p.places or self.places,

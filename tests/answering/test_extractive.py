@@ -344,6 +344,29 @@ def test_an_agenda_says_when_its_meeting_ends_though_the_question_speaks_of_appr
     assert not reply.abstained and "5.00 pm" in reply.text
 
 
+def test_a_part_joined_without_a_comma_shares_the_rest_of_its_clause():
+    """ "Wie viele Gemeinderatsmitglieder und wie viele sachkundige Einwohner sitzen im
+    Schulausschuss?": the first part asks how many members of the council sit in that
+    committee, not how many the council has."""
+    committee = passage(
+        "Besetzung des Schulausschusses\n\nIn der Wahlperiode ab 2024 sitzen im Schulausschuss 14 "
+        "Gemeinderatsmitglieder. Hinzu kommen 11 sachkundige Einwohnerinnen und Einwohner.",
+        source="schulausschuss.txt",
+    )
+    council = passage(
+        "Zusammensetzung des Gemeinderats\n\nDer Gemeinderat hat 48 Gemeinderatsmitglieder und den "
+        "Oberbürgermeister als Vorsitzenden.",
+        source="gemeinderat.txt",
+    )
+    reply = answer(
+        "Wie viele Gemeinderatsmitglieder und wie viele sachkundige Einwohnerinnen und Einwohner "
+        "sitzen in der Wahlperiode ab 2024 im Schulausschuss?",
+        council,
+        committee,
+    )
+    assert "14" in reply.text and "11" in reply.text and "48" not in reply.text
+
+
 def test_a_part_naming_no_place_asks_of_the_place_the_question_names():
     """ "Wann hat der Karlsruher Gemeinderat …, und wie fiel die Abstimmung aus?": the vote of
     another city's council on the same matter answers neither part."""
