@@ -949,10 +949,8 @@ class Question:
         # Gemeinderatsmitglieder und wie viele sachkundige Einwohner sitzen im Schulausschuss?"
         # asks of the members who sit in that committee too, "Who proposed and who seconded the
         # amendment?" of that amendment.
-        shared = [
-            parts[i + 1].terms if not join.lstrip().startswith(",") else ()
-            for i, join in enumerate(_SECOND_QUESTION.findall(self.text))
-        ] + [()]
+        joins = _SECOND_QUESTION.findall(self.text)  # ", und " or " und " before each later part
+        shared = [() if join.startswith(",") else parts[i + 1].terms for i, join in enumerate(joins)] + [()]
         return tuple(
             replace(
                 p,
