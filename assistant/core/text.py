@@ -116,8 +116,9 @@ _ABBREVIATIONS = {
     "messrs",
 }
 # Longer "sentences" are document headers, tables or lists without punctuation; they are split
-# into their lines.
+# into their lines, unless they end as a sentence does (`_PROSE_END`).
 LONG_SENTENCE = 400
+_PROSE_END = re.compile(r"[a-zäöüß)][.!?][\"'“”»)]*\s*$")
 _SENTENCE_END = re.compile(r"[.!?](?:[\"'“”»)]*)(?=\s+[\"'„“»(]?[A-ZÄÖÜ0-9•–§-])")
 # The start of a list item or agenda line. PDFs set bullets in symbol fonts that pypdf reads as
 # private-use characters (U+F0B7 and kin).
@@ -136,7 +137,8 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     a sentence after `:` `;` or `)`, before a list item or agenda line, around table rows (lines
     with tabs), and at a blank line unless the next paragraph starts in lower case: minutes put
     votes, tables and headings ("Erläuterungen") on lines of their own without a full stop. A run
-    of more than `LONG_SENTENCE` characters without an end is split into its lines.
+    of more than `LONG_SENTENCE` characters without an end is split into its lines, unless it
+    ends as prose does (a word, then `.`, `!` or `?`): a decision's long sentence stays whole.
 
     >>> t = "Die Sitzung am 22. Oktober leitete Dr. Mentrup. Abstimmungsergebnis:\\nTOP 14: Zustimmung"
     >>> [t[a:b] for a, b in sentence_spans(t)]
@@ -174,7 +176,8 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
             cuts.add(pos)
     start = 0
     for cut in [*sorted(cuts), len(text)]:
-        if cut - start > LONG_SENTENCE:  # headers and tables run on without punctuation: one line each
+        if cut - start > LONG_SENTENCE and not _PROSE_END.search(text[start:cut]):
+            # headers and tables run on without punctuation: one line each
             cuts.update(start + m.end() for m in re.finditer(r"\n", text[start:cut]))
         start = cut
     spans = []

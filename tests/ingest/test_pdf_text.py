@@ -151,6 +151,17 @@ def test_a_sentence_runs_on_across_a_page_footer_of_the_karlsruhe_text():
 
 
 @pytest.mark.shared
+def test_a_long_sentence_of_a_decision_stays_one_sentence():
+    """Item 2 of the Beschluss on the Ehrenbürgerschaften (GR 22.10.2024, TOP 10) is one sentence
+    of six lines, longer than a header or table runs before it is cut into lines."""
+    text = "\n".join(_text("karlsruhe-oparl/docs/file-contents/662259.txt"))
+    sentences = [" ".join(text[a:b].split()) for a, b in sentence_spans(text)]
+    item = next(s for s in sentences if "Hermann Göring" in s)
+    assert item.startswith("2. Die Stadt Karlsruhe beschließt für sich")
+    assert item.endswith("die an Paul von Hindenburg verliehen wurden.")
+
+
+@pytest.mark.shared
 def test_mettmann_member_table_row_stays_one_line_in_one_paragraph_and_chunk():
     pages, warnings = read_pages(CORPUS / METTMANN, LIMIT)
     row = "Geschäftsleitung der Diakonie im Kirchenkreis Düsseldorf-Mettmann\tWohlfahrt, Struktur der Flüchtlingsberatung (MBE, JMD)"  # noqa: E501
