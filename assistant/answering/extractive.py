@@ -831,7 +831,8 @@ class ExtractiveAnswerer:
             chosen = [c if c.summary else _vote_block(c, candidates, passages) for c in chosen]
             extract = _with_registry_conflict(_compose(chosen, passages, language), language)
             return _yes_or_no(question, _newest_first(chosen, passages)[0], passages, extract)
-        chosen = _with_neighbours(chosen, candidates, passages, q_terms, wanted, q_numbers)
+        several = question.plural or len(question.parts) > 1 or "reason" in question.kinds
+        chosen = _with_neighbours(chosen, candidates, passages, q_terms, wanted, q_numbers, several)
         extract = _compose(chosen, passages, language, question.plural)
         if not question.asks_decision:
             return extract
@@ -1256,13 +1257,21 @@ def _with_neighbours(
     q_terms: list[str],
     wanted: list[str],
     q_numbers: set[str],
+    several: bool,
 ) -> list[_Candidate]:
     """Each chosen sentence widened by the sentence before and after it where they carry what the
     question asks and the chosen ones lack: a fact of the kind asked for (a number, a date, names)
     or a question word not yet covered. The answer often stands next to the sentence that matches
     the question best: "Eine Antragsstellung ist bis Ende Februar 2025 möglich." follows the
     sentence on the start date, the reason ("nach angemessener Frist von fünf Jahren") precedes
-    the year 2029. A sentence that refers back ("Gleiches gilt für …") comes with the one before."""
+    the year 2029. A sentence that refers back ("Gleiches gilt für …") comes with the one before.
+
+    The sentence after a chosen one in its paragraph comes with it in any case, unless it starts
+    a list item of its own: it goes on with the same thought ("Haltestellen sind nur an Geraden
+    möglich, dadurch …" after the route, "Bei Stimmengleichheit entscheidet das Los." after the
+    election). Where the question asks for several things, in several parts or why (`several`),
+    so does any sentence after it: the next item of a list, the answer after a citizen's question
+    in the next paragraph."""
     covered = {t for t in q_terms if any(term_matches(t, c.terms) for c in chosen)}
     widened = []
     for c in chosen:
@@ -1281,10 +1290,17 @@ def _with_neighbours(
             new = {t for t in q_terms if t not in covered and term_matches(t, n.terms)}
             typed = any(_answers_type(t, passages[n.passage], n.start, n.end, q_numbers) for t in wanted)
             refers_back = j == i - 1 and bool(_REFERS_BACK.match(text[c.start : c.end]))
+            goes_on = j == i + 1 and (
+                several
+                or (
+                    passages[c.passage].paragraph_at(n.start) == passages[c.passage].paragraph_at(c.start)
+                    and not LIST_ITEM.match(sentence)
+                )
+            )
             if (
                 not _is_fragment(sentence)
                 and not _REPORTED_QUESTION.search(sentence)
-                and (new or typed or refers_back)
+                and (new or typed or refers_back or goes_on)
             ):
                 covered |= new
                 first, last = min(first, j), max(last, j)

@@ -443,6 +443,21 @@ def test_the_neighbouring_sentence_that_completes_the_answer_comes_with_it():
     assert "Bescheide" not in result.text
 
 
+def test_the_sentence_after_the_answer_in_its_paragraph_comes_with_it():
+    # § 4 of the Erlangen Satzung über Orts- und Stadtteilbeiräte (2026): the second sentence
+    # shares no word with the question, yet goes on with the first.
+    statute = passage(
+        "§ 4 Vorsitz\nDer jeweilige Beirat wählt den Vorsitzenden / die Vorsitzende und bis zu zwei "
+        "Stellvertreter*innen aus seiner\nMitte mit einfacher Mehrheit der abgegebenen Stimmen. Bei "
+        "Stimmengleichheit entscheidet das Los.\n\n§ 5 Ehrenamt, Entschädigung\n\n(1) Die Tätigkeit im "
+        "jeweiligen Beirat ist ehrenamtlich.",
+        source="erlangen-sbr-buechenbach/recht/ortsbeiraete_140_00_satzung_2026.pdf",
+    )
+    reply = answer("Wie wählt der Beirat seinen Vorsitzenden?", statute)
+    assert "einfacher Mehrheit" in reply.text and "entscheidet das Los" in reply.text
+    assert "ehrenamtlich" not in reply.text  # the next paragraph, for a question asking one thing
+
+
 def test_the_best_matching_passage_supplies_the_answer_not_a_stray_sentence():
     """A sentence elsewhere that shares the question's words loses to the passage about the
     question's subject as a whole."""
@@ -838,10 +853,11 @@ def test_an_ordinal_is_no_answer_to_how_often():
 
 
 def test_a_question_asking_two_things_is_answered_for_each():
-    # Neither sentence answers the whole question; each answers one of its two parts.
+    # Neither sentence answers the whole question; each answers one of its two parts. (The
+    # sentence after each would come with it: `_with_neighbours`.)
     plan = passage(
-        "Der Baubeginn ist 2023, die Fertigstellung des Stadtteilhauses ist für April 2025 vorgesehen. "
-        "Die Kosten liegen bei 4 Mio. Euro.",
+        "Die Kosten liegen bei 4 Mio. Euro. "
+        "Der Baubeginn ist 2023, die Fertigstellung des Stadtteilhauses ist für April 2025 vorgesehen.",
         "plan.txt",
     )
     minutes = passage(
