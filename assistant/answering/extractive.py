@@ -1270,8 +1270,10 @@ def _with_neighbours(
     a list item of its own: it goes on with the same thought ("Haltestellen sind nur an Geraden
     möglich, dadurch …" after the route, "Bei Stimmengleichheit entscheidet das Los." after the
     election). Where the question asks for several things, in several parts or why (`several`),
-    so does any sentence after it: the next item of a list, the answer after a citizen's question
-    in the next paragraph."""
+    so does any sentence after it (the next item of a list, the answer after a citizen's question
+    in the next paragraph) and the sentence before it in its paragraph: "Benennungen … erst nach
+    angemessener Frist von fünf Jahren" gives the reason for "… erstreckt sich dieser Zeitraum
+    bis ins Jahr 2029"."""
     covered = {t for t in q_terms if any(term_matches(t, c.terms) for c in chosen)}
     widened = []
     for c in chosen:
@@ -1289,18 +1291,15 @@ def _with_neighbours(
             sentence = text[n.start : n.end]
             new = {t for t in q_terms if t not in covered and term_matches(t, n.terms)}
             typed = any(_answers_type(t, passages[n.passage], n.start, n.end, q_numbers) for t in wanted)
-            refers_back = j == i - 1 and bool(_REFERS_BACK.match(text[c.start : c.end]))
-            goes_on = j == i + 1 and (
-                several
-                or (
-                    passages[c.passage].paragraph_at(n.start) == passages[c.passage].paragraph_at(c.start)
-                    and not LIST_ITEM.match(sentence)
-                )
+            one_paragraph = passages[c.passage].paragraph_at(n.start) == passages[c.passage].paragraph_at(c.start)
+            comes_before = j == i - 1 and (
+                bool(_REFERS_BACK.match(text[c.start : c.end])) or (several and one_paragraph)
             )
+            goes_on = j == i + 1 and (several or (one_paragraph and not LIST_ITEM.match(sentence)))
             if (
                 not _is_fragment(sentence)
                 and not _REPORTED_QUESTION.search(sentence)
-                and (new or typed or refers_back or goes_on)
+                and (new or typed or comes_before or goes_on)
             ):
                 covered |= new
                 first, last = min(first, j), max(last, j)

@@ -458,6 +458,17 @@ def test_the_sentence_after_the_answer_in_its_paragraph_comes_with_it():
     assert "ehrenamtlich" not in reply.text  # the next paragraph, for a question asking one thing
 
 
+def test_a_why_question_takes_the_reason_standing_before_the_matching_sentence():
+    text = (
+        "Die Spielgeräte sind nach zwanzig Jahren stark abgenutzt, zwei mussten bereits gesperrt werden. "
+        "Der Spielplatz am Rudeltplatz wird deshalb im Frühjahr 2025 erneuert."
+    )
+    why = answer("Warum wird der Spielplatz am Rudeltplatz erneuert?", passage(text))
+    assert "stark abgenutzt" in why.text
+    when = answer("Wann wird der Spielplatz am Rudeltplatz erneuert?", passage(text))
+    assert "Frühjahr 2025" in when.text and "abgenutzt" not in when.text
+
+
 def test_the_best_matching_passage_supplies_the_answer_not_a_stray_sentence():
     """A sentence elsewhere that shares the question's words loses to the passage about the
     question's subject as a whole."""
