@@ -864,10 +864,10 @@ def test_an_ordinal_is_no_answer_to_how_often():
 
 
 def test_a_question_asking_two_things_is_answered_for_each():
-    # Neither sentence answers the whole question; each answers one of its two parts. (The
-    # sentence after each would come with it: `_with_neighbours`.)
+    # Neither sentence answers the whole question; each answers one of its two parts. (A sentence
+    # next to each in its paragraph would come with it: `_with_neighbours`.)
     plan = passage(
-        "Die Kosten liegen bei 4 Mio. Euro. "
+        "Die Kosten liegen bei 4 Mio. Euro.\n\n"
         "Der Baubeginn ist 2023, die Fertigstellung des Stadtteilhauses ist für April 2025 vorgesehen.",
         "plan.txt",
     )
