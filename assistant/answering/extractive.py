@@ -1282,7 +1282,8 @@ def _with_neighbours(
             continue
         same = [o for o in candidates if o.passage == c.passage]
         i = same.index(c)
-        text = passages[c.passage].text
+        p = passages[c.passage]
+        text = p.text
         first, last = i, i
         for j in (i - 1, i + 1):
             if not 0 <= j < len(same) or any(o is same[j] for o in chosen):
@@ -1290,8 +1291,8 @@ def _with_neighbours(
             n = same[j]
             sentence = text[n.start : n.end]
             new = {t for t in q_terms if t not in covered and term_matches(t, n.terms)}
-            typed = any(_answers_type(t, passages[n.passage], n.start, n.end, q_numbers) for t in wanted)
-            one_paragraph = passages[c.passage].paragraph_at(n.start) == passages[c.passage].paragraph_at(c.start)
+            typed = any(_answers_type(t, p, n.start, n.end, q_numbers) for t in wanted)
+            one_paragraph = p.paragraph_at(n.start) == p.paragraph_at(c.start)
             comes_before = j == i - 1 and (
                 bool(_REFERS_BACK.match(text[c.start : c.end])) or (several and one_paragraph)
             )
