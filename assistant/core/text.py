@@ -138,7 +138,8 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     with tabs), and at a blank line unless the next paragraph starts in lower case: minutes put
     votes, tables and headings ("Erläuterungen") on lines of their own without a full stop. A run
     of more than `LONG_SENTENCE` characters without an end is split into its lines, unless it
-    ends as prose does (a word, then `.`, `!` or `?`): a decision's long sentence stays whole.
+    ends as prose does (a lower-case letter, then `.`, `!` or `?`): a decision's long sentence
+    stays whole.
 
     >>> t = "Die Sitzung am 22. Oktober leitete Dr. Mentrup. Abstimmungsergebnis:\\nTOP 14: Zustimmung"
     >>> [t[a:b] for a, b in sentence_spans(t)]
