@@ -1271,9 +1271,7 @@ def _with_neighbours(
     möglich, dadurch …" after the route, "Bei Stimmengleichheit entscheidet das Los." after the
     election). Where the question asks for several things, in several parts or why (`several`),
     so does any sentence after it (the next item of a list, the answer after a citizen's question
-    in the next paragraph) and the sentence before it in its paragraph: "Benennungen … erst nach
-    angemessener Frist von fünf Jahren" gives the reason for "… erstreckt sich dieser Zeitraum
-    bis ins Jahr 2029"."""
+    in the next paragraph) and the sentence before it in its paragraph (a reason stated first)."""
     covered = {t for t in q_terms if any(term_matches(t, c.terms) for c in chosen)}
     widened = []
     for c in chosen:
