@@ -30,6 +30,10 @@ _SPLIT_TIME = re.compile(
     r"\b([01]?\d|2[0-3])(?: :|: ?)([0-5]) ?(\d)(?=\s*Uhr\b)|\b([01]?\d|2[0-3]) :([0-5]\d)\b"
 )
 _SPACE_HYPHEN_NAME = re.compile(r"\b([A-ZÄÖÜ][a-zäöüß]+) -(?=([A-ZÄÖÜ][a-zäöüß]+)\b)")
+# Typographic ligatures, as letters: the Unicode ones ("ﬁ" → "fi"), and the "ff" that pdfium
+# reads from some fonts as "Ư" between a letter and a lower-case one ("öƯentlichen", "OƯene").
+_LIGATURES = str.maketrans({"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl"})
+_FF_AS_U_HORN = re.compile(r"(?<=[A-Za-zÄÖÜäöüß])\u01af(?=[a-zäöüß])")
 
 
 def clean_text(text: str) -> str:
@@ -63,14 +67,18 @@ def _join_hyphenated(m: re.Match[str]) -> str:
 
 
 def repair_artifacts(text: str) -> str:
-    """Spaces that extractors put inside dates, times and name compounds, taken out again.
+    """Spaces that extractors put inside dates, times and name compounds, taken out again, and
+    ligatures written out.
 
     >>> repair_artifacts("am 15 .10 .2025, Beginn: 18:3 0 Uhr, Ort: Heinrich -Kirchner -Schule")
     'am 15.10.2025, Beginn: 18:30 Uhr, Ort: Heinrich-Kirchner-Schule'
+    >>> repair_artifacts("zu den öƯentlichen Sportanlagen, Ư-Turm, ﬁnanziert")
+    'zu den öffentlichen Sportanlagen, Ư-Turm, finanziert'
 
     Left alone: "18.30 Uhr", "Haupt- und Finanzausschuss", "Kindergarten und -krippe", a dash
     before a sentence ("Rudeltplatzes -Der Stadtteilbeirat").
     """
+    text = _FF_AS_U_HORN.sub("ff", text.translate(_LIGATURES))
     text = _SPACE_DOT_DIGIT.sub(".", text)
     text = _SPLIT_TIME.sub(_join_time, text)
     return _SPACE_HYPHEN_NAME.sub(_join_name, text)

@@ -24,6 +24,7 @@ KENT_QUESTIONS = (
 KARLSRUHE_DURLACH = "karlsruhe-oparl/docs/file-contents/659957.txt"
 CLEVELAND_1998 = "cleveland-city-record/CityRecordTextExtractor/june101998.pdf"
 SOZIALES_WOHNEN = "erlangen-sbr-buechenbach/SBR/2021-10-27_Anhang_Soziales_Wohnen_in_Buechenbach.pdf"
+SPORT_REQUESTS = "erlangen-sbr-buechenbach/SBR/Anträge_Übersicht/Anlage 03.pdf"
 
 
 def _text(rel: str) -> list[str]:
@@ -73,6 +74,14 @@ def test_letterhead_columns_are_separated_by_tabs():
 )
 def test_words_that_pdfium_glues_are_separated_by_their_position(rel, page, expected):
     assert expected in _text(rel)[page]
+
+
+@pytest.mark.shared
+def test_the_ff_ligature_that_pdfium_reads_as_another_letter_is_written_out():
+    # pdfium reads this file's "ff" ligature as "Ư" (U+01AF): "öƯentlichen", "OƯene Anträge".
+    text = "\n".join(_text(SPORT_REQUESTS))
+    assert "rund 800m bis zu den öffentlichen Sportanlagen" in " ".join(text.split())
+    assert "\u01af" not in text
 
 
 @pytest.mark.shared
