@@ -596,8 +596,9 @@ class ExtractiveAnswerer:
             if item := _agenda_item(question, passages):
                 told = self._from_sentences(question, passages, said)
                 return item if told.abstained else _joined([item, told])
-            if agenda := _agenda_of(question, passages) or _announced_agenda(
-                question, passages, question.language
+            # the agenda as the invitation prints it, else as the record of the meeting lists it
+            if agenda := _announced_agenda(question, passages, question.language) or _agenda_of(
+                question, passages
             ):
                 return agenda
         return self._from_sentences(question, passages, said)
@@ -1032,9 +1033,10 @@ def _heading_citation(n: int, p: Passage, item: AgendaItem) -> Citation:
 
 
 def _announced_agenda(question: Question, passages: list[Passage], language: Language) -> Reply | None:
-    """A meeting's agenda as its invitation or agenda front sheet prints it, where no record of the
-    meeting's items is indexed: the numbered lines under "Tagesordnung" / "A G E N D A" of the best
-    such passage of a day the question names, one line each, cited to the list."""
+    """A meeting's agenda as its invitation or agenda front sheet prints it: the numbered lines
+    under "Tagesordnung" / "A G E N D A" of the best such passage of a day the question names, one
+    line each, cited to the list. The record of the meeting may head its items otherwise ("TOP 1:
+    Frau Barusel, Amt für Sport …" for the invitation's "1. Quartiersmanagement 56Nord")."""
     for p in passages:
         if p.doc_type not in ANNOUNCEMENTS or (question.dates and p.meeting_date not in question.dates):
             continue

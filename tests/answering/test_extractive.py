@@ -767,7 +767,7 @@ def test_a_person_the_question_names_with_a_title_is_a_premise_its_documents_mus
     assert not answer(asked.format("Herr Klement"), minutes).abstained
 
 
-def test_the_agenda_of_a_meeting_without_minutes_is_read_from_its_invitation():
+def test_the_agenda_of_a_meeting_is_read_from_its_invitation():
     from dataclasses import replace
 
     invitation = replace(
@@ -1501,6 +1501,46 @@ def test_when_and_where_a_body_took_up_a_matter_adds_the_line_naming_the_venue()
     assert lead.startswith("Stadtteilbeirat Büchenbach, 15.06.2023: 1. Stromversorgung")
     assert venue.startswith("1. Sitzung Donnerstag, 15.06.2023 18:30 Uhr Grundschule Büchenbach")
     assert "Grundschule" not in answer(asked.replace("Wann und wo", "Wann"), agenda, header).text
+
+
+def test_the_agenda_is_the_invitations_where_the_minutes_head_their_items_otherwise():
+    # erlangen-sbr-buechenbach, 2022-06-29: the minutes head TOP 1 with a speaker, the invitation
+    # lists the topic ("1. Quartiersmanagement 56Nord")
+    from assistant.core.documents import AgendaItem
+
+    day = date(2022, 6, 29)
+    minutes = [
+        _record(
+            f"TOP {n}: {title}\n\nDer Stadtteilbeirat nimmt den Bericht zur Kenntnis.",
+            "niederschrift.pdf",
+            "Stadtteilbeirat Büchenbach",
+            day,
+            "Niederschrift",
+            agenda_item=AgendaItem(str(n), title),
+        )
+        for n, title in [
+            (1, "Frau Barusel, Amt für Sport und Gesundheitsförderung,"),
+            (2, "Neue Facebook-Seite"),
+            (3, "Stadtteilfest Büchenbach Nord"),
+        ]
+    ]
+    invitation = _record(
+        "Öffentliche Tagesordnung - 18:30 Uhr\n\n1. Quartiersmanagement 56Nord\n\n2. Facebook-Seite "
+        "Büchenbach\n\n3. Stadtteilfest Büchenbach-Nord\n\nIch darf Sie hiermit zu dieser Sitzung einladen.",
+        "einladung.pdf",
+        "Stadtteilbeirat Büchenbach",
+        day,
+        "Einladung",
+    )
+    asked = "Welche Themen standen am 29. Juni 2022 auf der Tagesordnung des Stadtteilbeirats?"
+    lines = answer(asked, *minutes, invitation).text.splitlines()
+    assert lines[1:] == [
+        "- 1. Quartiersmanagement 56Nord [1]",
+        "- 2. Facebook-Seite Büchenbach [1]",
+        "- 3. Stadtteilfest Büchenbach-Nord [1]",
+    ]
+    # without the invitation, the minutes' items are the agenda
+    assert answer(asked, *minutes).text.splitlines()[1].startswith("- TOP 1: Frau Barusel")
 
 
 def test_the_agenda_asked_for_a_day_is_that_days_not_the_items_of_other_minutes():
