@@ -125,6 +125,13 @@ _SENTENCE_HAS = {
         r"\b(?:weil|da|denn|daher|deshalb|deswegen|darum|aufgrund|(?-i:wegen)|angesichts|zumal|sodass|Grund|Gründen?"
         r"|begründet|because|since|due\s+to|owing\s+to|therefore|as\s+a\s+result|reasons?)\b"
         r"|\bum\s+(?:\w+\s+){0,8}zu\s+\w+"
+        # a constraint: what may not or cannot be done, what a rule provides or requires ("Der
+        # Oberbürgermeister darf und kann in seiner Rolle … nicht … tätig werden", "Die Gemeindeordnung
+        # sieht in § 40 vor, dass …", "there is no such requirement")
+        r"|\b(?:darf|dürfen|durfte|kann|können|konnte)\b[^.]{0,80}\bnicht\b|\b(?:cannot|can\s*not|may\s+not|must\s+not)\b"
+        r"|\bnicht\s+(?:möglich|zulässig|erlaubt|vorgesehen|sinnvoll|wirtschaftlich)\b|\bsieht\b[^.]{0,80}\bvor\b"
+        r"|\bvorgeschrieben\b|\bverpflichtet\b|\berl[io]sch|\bnot\s+(?:possible|permitted|allowed|required|feasible)\b"
+        r"|\bno\s+(?:such\s+)?requirement\b|\bis\s+required\b"
         # "Wegen" in capitals opens a sentence; within one it is the noun ("Straßen, Wegen und Plätzen")
         r"|^\s*Wegen\b",
         re.I,

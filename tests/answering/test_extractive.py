@@ -789,6 +789,31 @@ def test_the_agenda_of_a_meeting_is_read_from_its_invitation():
     assert result.citations[0].text.endswith("Sonstige Anfragen und Anträge")
 
 
+@pytest.mark.parametrize(
+    ("question", "text", "lead"),
+    [
+        (  # karlsruhe-oparl 661400, the administration's answer to an Antrag on Areal C
+            "Warum kann sich der Oberbürgermeister nicht bei der Sparkasse für den Kauf des Areals C "
+            "einsetzen?",
+            "Die Sparkasse Karlsruhe führt die Gespräche über den Verkauf des Areals C selbst. Der "
+            "Oberbürgermeister darf und kann in seiner Rolle als Verwaltungsratsvorsitzender nicht zum "
+            "Vorteil der Stadt Karlsruhe tätig werden und in Kauf- bzw. Verkaufsgespräche eingreifen.",
+            "Der Oberbürgermeister darf und kann",
+        ),
+        (
+            "Why can't the county keep track of the farmland lost?",
+            "The county monitors farmland through the districts. There is no such requirement for the county "
+            "to keep a register of farmland lost to housing.",
+            "The county monitors farmland through the districts. There is no such requirement",
+        ),
+    ],
+    ids=["may not", "no requirement"],
+)
+def test_a_why_question_is_answered_by_the_constraint_that_stands_in_the_way(question, text, lead):
+    result = answer(question, passage(text))
+    assert not result.abstained and result.text.startswith(lead)
+
+
 def test_a_why_question_is_led_by_the_sentence_that_gives_a_reason():
     text = (
         "Die Verwaltung schlägt vor, drei orangefarbene Bänke dauerhaft in städtischen Grünanlagen "
