@@ -121,9 +121,19 @@ def ends_in_roll_call(p: Passage) -> bool:
     return bool(counts) and not ROLL_CALL_RESULT.search(p.text, counts[-1].end())
 
 
+def ends_in_sentence(p: Passage) -> bool:
+    """The passage stops inside a sentence: its text ends on a word, a number or a comma, as where
+    a page break cuts one ("… not obtaining legal status" / "in time to transition …")."""
+    return bool(_OPEN_END.search(p.text))
+
+
+_OPEN_END = re.compile(r"[\w,]\s*$")
+
+
 def ends_open(p: Passage) -> bool:
-    """The passage ends inside a list or a roll call that its file's next chunk may complete."""
-    return ends_in_list(p) or ends_in_roll_call(p)
+    """The passage ends inside a list, a roll call or a sentence that its file's next chunk may
+    complete."""
+    return ends_in_list(p) or ends_in_roll_call(p) or ends_in_sentence(p)
 
 
 def continued(p: Passage, following: Passage, last: Passage | None = None) -> Passage:
@@ -134,7 +144,10 @@ def continued(p: Passage, following: Passage, last: Passage | None = None) -> Pa
       Straße" by "- Marienstraße … - Sixtusstraße");
     - the rest of a roll call up to its result line ("For (52)" by the names, "Against (0)",
       "Abstain (11)" … "Motion carried."), or the whole chunk where it holds only more of the roll
-      call (names and counts, cut again by the next boundary).
+      call (names and counts, cut again by the next boundary);
+    - the rest of a sentence that a page break cut, where the next page goes on in lower case
+      ("… not obtaining legal status" by "in time to transition to care leavers at university
+      age."): it is part of p's own text, as the sentence starts there.
     Its facts are read again for the longer text."""
     last = last or p
     next_paragraph = following.page == last.page and following.paragraph == last.paragraph + len(
@@ -148,6 +161,15 @@ def continued(p: Passage, following: Passage, last: Passage | None = None) -> Pa
         result = next((i for i, text in enumerate(paragraphs) if ROLL_CALL_RESULT.search(text)), None)
         whole = all(_ROLL_CALL.match(text) or _MEMBER_NAMES.match(text) for text in paragraphs)
         added = result + 1 if result is not None else len(paragraphs) if whole else 0
+    elif (
+        ends_in_sentence(p)
+        and next_page
+        and paragraphs
+        and paragraphs[0][:1].islower()
+        and (spans := sentence_spans(paragraphs[0]))
+    ):
+        text = p.text.rstrip() + "\n" + paragraphs[0][: spans[0][1]]
+        return replace(p, text=text, facts=read_facts(text))
     else:
         added = 0
     if not added:
