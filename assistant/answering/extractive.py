@@ -1951,17 +1951,25 @@ def _holds_number(text: str, number: str) -> bool:
 
 
 def _written(number: str) -> list[str]:
-    """How a number of a question may stand in a passage: as written, and a span of years
-    ("Niederschriften 2020/2021") also as any one of its years.
+    """How a number of a question may stand in a passage: as written, a span of years
+    ("Niederschriften 2020/2021") also as any one of its years, a pair of small numbers
+    ("Entgeltgruppen 7/8") also in words ("Entgeltgruppen 7 und 8").
 
     >>> _written("2020/2021"), _written("400/2020"), _written("2026/27")
     (['2020/2021', '2020', '2021'], ['400/2020'], ['2026/27'])
     >>> _written("25.000")
     ['25.000', '25000', '25 000', '25,000']
+    >>> _written("7/8")[:4]
+    ['7/8', '7 und 8', '7 bis 8', '7-8']
     """
     years = re.fullmatch(rf"({YEAR})[/-]({YEAR})", number)
     if years and 0 < int(years[2]) - int(years[1]) <= _YEAR_SPAN:
         return [number, *(str(y) for y in range(int(years[1]), int(years[2]) + 1))]
+    if pair := re.fullmatch(r"(\d{1,2})/(\d{1,2})", number):
+        return [
+            number,
+            *(f"{pair[1]}{joint}{pair[2]}" for joint in (" und ", " bis ", "-", " – ", " and ", " to ")),
+        ]
     if re.fullmatch(r"\d{1,3}(?:[.,]\d{3})+", number):  # "25.000" also as "25000", "25 000", "25,000"
         digits = re.sub(r"[.,]", "", number)
         spellings = [re.sub(r"[.,]", sep, number) for sep in (" ", ".", ",")]

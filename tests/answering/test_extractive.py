@@ -989,6 +989,17 @@ def test_a_number_of_the_question_is_held_by_a_passage_writing_it_in_words():
     assert "30.000" in reply.text and not reply.abstained
 
 
+def test_a_pair_of_numbers_of_the_question_is_held_by_a_passage_joining_them_in_words():
+    # karlsruhe-oparl 661007: the VKA guidelines on a skilled-worker allowance
+    p = passage(
+        "Fachkräftezulage:\n- Entgeltgruppen 9a bis E 15 maximal 1.500 Euro/Monat,\n"
+        "- Entgeltgruppen 7 und 8 maximal 1.000 Euro/Monat,\n- Entgeltgruppen 5 und 6 maximal 500 Euro/Monat"
+    )
+    reply = answer("Wie hoch ist die Fachkräftezulage höchstens in den Entgeltgruppen 7/8?", p)
+    assert not reply.abstained and "1.000 Euro" in reply.text
+    assert answer("Wie hoch ist die Fachkräftezulage höchstens in den Entgeltgruppen 3/4?", p).abstained
+
+
 def test_a_question_for_money_is_not_answered_by_a_count():
     applied = passage("Im Förderjahr 2021 haben die drei Städte Erkrath und Hilden KOMM-AN NRW beantragt.")
     question = "Wie viel Fördergeld hat Hilden im Förderjahr 2021 aus KOMM-AN NRW erhalten?"
