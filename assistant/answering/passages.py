@@ -121,13 +121,14 @@ def ends_in_roll_call(p: Passage) -> bool:
     return bool(counts) and not ROLL_CALL_RESULT.search(p.text, counts[-1].end())
 
 
-def ends_in_sentence(p: Passage) -> bool:
-    """The passage stops inside a sentence: its text ends on a word, a number or a comma, as where
-    a page break cuts one ("… not obtaining legal status" / "in time to transition …")."""
-    return bool(_OPEN_END.search(p.text))
-
-
+# The end of a text that stops inside a sentence: a word, a number or a comma.
 _OPEN_END = re.compile(r"[\w,]\s*$")
+
+
+def ends_in_sentence(p: Passage) -> bool:
+    """The passage stops inside a sentence, as where a page break cuts one ("… not obtaining legal
+    status" / "in time to transition …")."""
+    return bool(_OPEN_END.search(p.text))
 
 
 def ends_open(p: Passage) -> bool:
